@@ -1,0 +1,52 @@
+# Giełda — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := app
+
+.PHONY: run test test-sqlite test-postgres lint bench translations system-deps clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	$(PY) scripts/translations.py
+
+## Serve the app on http://$(HOST):$(PORT) (SQLite + in-process Socket.IO unless configured).
+run: $(VENV)/.runtime translations
+	$(PY) -m flask db upgrade
+	$(PY) -m flask fair demo --if-empty
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m app
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## The whole suite: SQLite, then the database-facing tests again on PostgreSQL.
+test: $(VENV)/.dev translations system-deps
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(PY) -m pytest
+
+test-postgres:
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "db and not browser" -p no:randomly
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.dev translations system-deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

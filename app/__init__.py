@@ -1,0 +1,90 @@
+"""Giełda: a live resource exchange fair and the points ledger it feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from app.config import load_config
+    from app.errors import register_error_handlers
+    from app.events import init_events
+    from app.extensions import babel, csrf, db, limiter, login_manager, socketio
+    from app.i18n import init_i18n
+
+    instance = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(instance, config))
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app, babel)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
+        manage_session=False,
+    )
+
+    with app.app_context():
+        from app.db import configure_sqlite
+
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+        init_events(app)
+        if app.config["AUTO_MIGRATE"]:
+            from app.migrate import upgrade
+
+            upgrade(db.engine)
+
+    from app.auth import init_auth
+
+    init_auth(app, login_manager)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_template_globals(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.fair.views import register as register_fair_views
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp)
+    register_fair_views(app)
+    import app.fair.sockets  # noqa: F401  (Socket.IO handlers)
+
+
+def _register_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app.fair.sectors import Role, Sector
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"sectors": list(Sector), "roles": list(Role)}
+
+
+def _register_cli(app: Flask) -> None:
+    from app.fair.cli import fair_cli
+    from app.migrate import db_cli
+
+    app.cli.add_command(fair_cli)
+    app.cli.add_command(db_cli)

@@ -1,0 +1,53 @@
+"""Configuration read from the environment, with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` spellings and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    overrides = dict(overrides or {})
+    default_db = f"sqlite:///{instance_path / 'gielda.db'}"
+    url = overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") or default_db
+    cfg: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
+        "SECRET_KEY": overrides.pop("SECRET_KEY", None) or _secret_key(instance_path),
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") != "0",
+        "BABEL_DEFAULT_LOCALE": "pl",
+        "LANGUAGES": ("pl", "en"),
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "PIN_MAX_FAILURES": 5,
+        "PIN_LOCK_MINUTES": 15,
+        "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "20 per minute"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    cfg.update(overrides)
+    return cfg

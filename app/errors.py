@@ -1,0 +1,93 @@
+"""Domain errors with stable machine codes, and how each channel presents them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A refused operation. `code` is stable for machines; `message` is for people."""
+
+    status: int = 400
+
+    def __init__(
+        self,
+        message: str | LazyString,
+        code: str,
+        status: int | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+        if status is not None:
+            self.status = status
+        self.details = details
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def as_problem(self) -> dict[str, Any]:
+        """RFC 9457-style problem document for the JSON API and socket acks."""
+        body: dict[str, Any] = {"ok": False, "code": self.code, "message": str(self.message)}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class ValidationError(DomainError):
+    status = 422
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError) -> Any:
+        if _wants_json():
+            return jsonify(err.as_problem()), err.status
+        if request.method == "POST" and request.referrer:
+            flash(str(err.message), "error")
+            return redirect(request.referrer), 303
+        return render_template("error.html", message=err.message, code=err.code), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Any:
+        messages = {
+            400: _l("The request could not be understood."),
+            403: _l("You do not have access to this page."),
+            404: _l("This page does not exist."),
+            405: _l("This action is not allowed here."),
+            413: _l("The file is too large."),
+            429: _l("Too many attempts. Please wait a moment and try again."),
+        }
+        message = messages.get(err.code or 500, err.description or "")
+        if _wants_json():
+            return jsonify({"ok": False, "code": f"http_{err.code}", "message": str(message)}), err.code
+        return render_template("error.html", message=message, code=f"http_{err.code}"), err.code
+
+    @app.errorhandler(500)
+    def _server_error(err: Exception) -> Any:
+        message = _l("Something went wrong on our side. Nothing was saved half-way; please try again.")
+        if _wants_json():
+            return jsonify({"ok": False, "code": "server_error", "message": str(message)}), 500
+        return render_template("error.html", message=message, code="server_error"), 500

@@ -1,0 +1,148 @@
+"""The demo fair, shaped like the Tczew Giełda Zasobów: ~157 people from ~78 organisations."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.db import transaction
+from app.extensions import db
+from app.fair.credentials import set_password_unchecked
+from app.fair.fairs import FairData, create_fair
+from app.fair.models import Fair, Participant
+from app.fair.organisations import OrganisationData
+from app.fair.participants import PersonData, create_participant
+from app.fair.sectors import Role, Sector
+
+ORGANISER_EMAIL = "organizator@demo.gielda.local"
+NOTARY_EMAIL = "notariusz@demo.gielda.local"
+DEMO_PASSWORD = "gielda-demo-2026"
+
+FIRST = ["Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Elżbieta", "Zofia",
+         "Joanna", "Magdalena", "Łucja", "Jadwiga", "Grażyna", "Urszula", "Dorota", "Bożena",
+         "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz", "Grzegorz",
+         "Marek", "Jarosław", "Wojciech", "Zbigniew", "Jerzy", "Mateusz", "Bartłomiej", "Józef"]
+LAST = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski",
+        "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Jankowski", "Mazur",
+        "Kwiatkowski", "Krawczyk", "Piotrowski", "Grabowski", "Nowakowski", "Pawłowski",
+        "Michalski", "Król", "Wieczorek", "Jabłoński", "Wróbel", "Majewski", "Olszewski",
+        "Stępień", "Jaworski", "Malinowski", "Górski", "Rutkowski", "Żółkiewski", "Ślęzak"]
+
+ORGS: dict[Sector, list[str]] = {
+    Sector.NGO: [
+        "Fundacja Pokolenia", "Stowarzyszenie „Razem dla Tczewa”", "Fundacja Żółwik",
+        "Towarzystwo Przyjaciół Wisły", "Stowarzyszenie Kociewskie Źródła",
+        "Fundacja Uśmiech Dziecka", "Klub Sportowy Sokół", "Stowarzyszenie Seniorów „Złota Jesień”",
+        "Fundacja Zielone Podwórko", "Polski Czerwony Krzyż – oddział Tczew",
+        "Stowarzyszenie Na Rzecz Osób Niepełnosprawnych „Ośla Łączka”",
+        "Fundacja Edukacji Ekologicznej", "Harcerski Krąg Żurawie", "Stowarzyszenie Młodych Twórców",
+        "Fundacja Pomocy Wzajemnej Łańcuch", "Towarzystwo Miłośników Ziemi Kociewskiej",
+        "Stowarzyszenie Rodzin Zastępczych", "Fundacja Świetlica Marzeń",
+        "Ochotnicza Straż Pożarna w Gniewie", "Stowarzyszenie Kulturalne Żuraw",
+        "Fundacja Wolontariat Kociewia", "Stowarzyszenie Teatralne Scena Nad Wisłą",
+        "Fundacja Ścieżki Rowerowe", "Stowarzyszenie Sąsiedzkie Zatorze"],
+    Sector.PUBLIC: [
+        "Starostwo Powiatowe w Tczewie", "Powiatowy Urząd Pracy w Tczewie",
+        "Miejska Biblioteka Publiczna im. Aleksandra Skulteckiego", "Centrum Kultury i Sztuki",
+        "Ośrodek Pomocy Społecznej w Tczewie", "Zespół Szkół Ekonomicznych",
+        "Powiatowe Centrum Pomocy Rodzinie", "Muzeum Wisły", "Szkoła Podstawowa nr 5",
+        "Młodzieżowy Dom Kultury", "Urząd Gminy Pelplin", "Poradnia Psychologiczno-Pedagogiczna",
+        "Centrum Integracji Społecznej", "Dom Pomocy Społecznej w Ciepłem"],
+    Sector.BUSINESS: [
+        "Bank Spółdzielczy w Tczewie", "Drukarnia Kociewiak", "Pracownia Komputerowa Bajt",
+        "Cukiernia Słodki Kąsek", "Hotel Pod Żurawiem", "Kwiaciarnia Róża", "Studio Graficzne Kreska",
+        "Piekarnia Złoty Kłos", "Przewozy Pasażerskie Grześ", "Agencja Reklamowa Łódź Podwodna",
+        "Sklep Rowerowy Szprycha", "Catering Smaczny Kąt", "Kancelaria Prawna Wiśniewski i Wspólnicy",
+        "Fotografia Światłoczuła", "Firma Budowlana Dąb", "Salon Fryzjerski Grzywka",
+        "Księgarnia Przy Rynku", "Pizzeria Ząbek"],
+    Sector.SOCIAL_COOPERATIVE: [
+        "Spółdzielnia Socjalna Gościniec", "Spółdzielnia Socjalna Pracownia Zieleni",
+        "Spółdzielnia Socjalna Szyjemy Razem", "Spółdzielnia Socjalna Pomocna Dłoń",
+        "Spółdzielnia Socjalna Kuchnia Kociewska", "Spółdzielnia Socjalna Złota Rączka"],
+    Sector.INFORMAL_GROUP: [
+        "Grupa Rękodzielnicza Igiełka", "Koło Gospodyń Wiejskich w Rokitkach",
+        "Klub Planszówkowy Pionek", "Grupa Biegowa Żwawe Kociewie", "Chór Parafialny Cantilena",
+        "Klub Fotograficzny Migawka"],
+}
+RESIDENTS = 10  # residents come as themselves
+TOWNS = ["Tczew", "Pelplin", "Gniew", "Subkowy", "Morzeszczyn", "Swarożyn"]
+
+
+@dataclass
+class DemoLogins:
+    fair: Fair
+    organiser: Participant
+    notary: Participant
+    password: str
+
+
+def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
+    """Create the demo fair in one transaction. Raises if the slug exists."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    with transaction():
+        fair = create_fair(FairData(
+            slug=slug, name="Giełda Zasobów Tczew (demo)",
+            venue="Starostwo Powiatowe w Tczewie, ul. Piłsudskiego 2",
+            starts_at=now + timedelta(days=1), trading_opens_at=now + timedelta(days=1, hours=1),
+            trading_closes_at=now + timedelta(days=1, hours=2, minutes=30),
+        ))
+        fair.registration_open = True
+        organiser = create_participant(
+            fair.id, PersonData("Grażyna", "Żebrowska", ORGANISER_EMAIL, "+48 58 531 00 00",
+                                show_email=True, role=Role.ORGANISER),
+            OrganisationData("Starostwo Powiatowe w Tczewie", Sector.PUBLIC, city="Tczew"))
+        set_password_unchecked(organiser, DEMO_PASSWORD)
+        notary = create_participant(
+            fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
+            OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
+        set_password_unchecked(notary, DEMO_PASSWORD)
+
+        used: set[str] = set()
+
+        def person() -> PersonData:
+            while True:
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                if first.endswith("a") and last.endswith("ski"):
+                    last = last[:-1] + "a"
+                elif first.endswith("a") and last.endswith("cki"):
+                    last = last[:-1] + "a"
+                if (first, last) not in used:
+                    used.add((first, last))
+                    break
+            email = f"{_ascii(first)}.{_ascii(last)}@example.org".lower()
+            return PersonData(first, last, email, f"+48 {rng.randint(500, 799)} {rng.randint(100, 999)} "
+                              f"{rng.randint(100, 999)}", show_email=rng.random() < 0.6,
+                              show_phone=rng.random() < 0.3)
+
+        count = 2
+        target = 157
+        orgs = [(s, n) for s, names in ORGS.items() for n in names]
+        for i, (sector, name) in enumerate(orgs):
+            # Larger entities send two or three people, as in Tczew (157 people, 78 entities).
+            size = 3 if i % 5 == 0 else 2
+            if i >= len(orgs) - 4:
+                size = 1
+            for _ in range(size):
+                if count >= target - RESIDENTS:
+                    break
+                create_participant(fair.id, person(),
+                                   OrganisationData(name, sector, city=rng.choice(TOWNS)))
+                count += 1
+        for _ in range(RESIDENTS):
+            create_participant(fair.id, person(), OrganisationData("", Sector.RESIDENT,
+                                                                   city=rng.choice(TOWNS)))
+    return DemoLogins(fair=fair, organiser=organiser, notary=notary, password=DEMO_PASSWORD)
+
+
+def demo_exists(slug: str = "demo") -> bool:
+    return db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None
+
+
+def _ascii(value: str) -> str:
+    from app.textkeys import search_key
+
+    return search_key(value).replace(" ", "")

@@ -1,0 +1,213 @@
+"""Fixtures: `app`, `client`, `runner`, and `make_*` factories (flaskr/indico style).
+
+Every test gets its own database: on SQLite a copy of a file migrated once per session; on
+PostgreSQL (TEST_DATABASE_URL) the schema is migrated once and every table emptied after each
+test. In CI (CI=true) a PostgreSQL that does not answer is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from app.fair.credentials import set_password_unchecked
+from app.fair.fairs import FairData, create_fair
+from app.fair.models import Fair, Organisation, Participant
+from app.fair.organisations import OrganisationData, ensure_organisation
+from app.fair.participants import PersonData, create_participant
+from app.fair.sectors import Role, Sector
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+def _migrate(url: str) -> None:
+    from app.migrate import upgrade
+
+    engine = create_engine(url)
+    try:
+        if engine.dialect.name == "sqlite":
+            from app.db import configure_sqlite
+
+            configure_sqlite(engine)
+        else:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file to copy, or the migrated PostgreSQL URL."""
+    if PG_URL:
+        try:
+            _migrate(PG_URL)
+        except Exception as exc:  # noqa: BLE001
+            pytest.fail(f"PostgreSQL at {PG_URL} is required for this run and failed: {exc}")
+        return PG_URL
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _truncate_all() -> None:
+    from app.db import Base
+
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def build_app(database_url: str, tmp_path: Path, **extra: Any) -> Flask:
+    config = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "AUTO_MIGRATE": False,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "gielda.test",
+        "PUBLIC_URL": "http://gielda.test",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        return database_template
+    target = tmp_path / "test.db"
+    shutil.copy(database_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = build_app(database_url, tmp_path, **app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        if PG_URL:
+            _truncate_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_fair(app: Flask) -> Callable[..., Fair]:
+    def make(**kw: Any) -> Fair:
+        n = next(_seq)
+        registration_open = kw.pop("registration_open", True)
+        data = FairData(slug=kw.pop("slug", f"fair-{n}"), name=kw.pop("name", f"Giełda {n}"), **kw)
+        fair = create_fair(data)
+        if registration_open:
+            from app.db import transaction
+
+            with transaction():
+                db.session.get_one(Fair, fair.id).registration_open = True
+        return db.session.get_one(Fair, fair.id)
+
+    return make
+
+
+@pytest.fixture
+def fair(make_fair: Callable[..., Fair]) -> Fair:
+    return make_fair(slug="tczew", name="Giełda Zasobów Tczew")
+
+
+@pytest.fixture
+def make_organisation(app: Flask, fair: Fair) -> Callable[..., Organisation]:
+    def make(name: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
+             **kw: Any) -> Organisation:
+        from app.db import transaction
+
+        with transaction():
+            org = ensure_organisation(fair_id or fair.id, OrganisationData(
+                name=name or f"Fundacja Żółw {next(_seq)}", sector=sector, **kw))
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_participant(app: Flask, fair: Fair) -> Callable[..., Participant]:
+    def make(first_name: str = "Łucja", last_name: str | None = None, *, role: Role = Role.PARTICIPANT,
+             organisation: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
+             email: str | None = None, password: str | None = None, **kw: Any) -> Participant:
+        from app.db import transaction
+
+        n = next(_seq)
+        fid = fair_id or fair.id
+        with transaction():
+            person = create_participant(
+                fid,
+                PersonData(first_name, last_name or f"Wiśniewska-{n}",
+                           email if email is not None else f"osoba{n}@example.org", role=role, **kw),
+                OrganisationData(organisation or f"Stowarzyszenie Źródło {n}", sector))
+            if password or role != Role.PARTICIPANT:
+                set_password_unchecked(person, password or PASSWORD)
+        return db.session.get_one(Participant, person.id)
+
+    return make
+
+
+@pytest.fixture
+def organiser(make_participant: Callable[..., Participant]) -> Participant:
+    return make_participant("Grażyna", "Żebrowska", role=Role.ORGANISER, organisation="Starostwo",
+                            sector=Sector.PUBLIC, email="org@example.org")
+
+
+@pytest.fixture
+def notary(make_participant: Callable[..., Participant]) -> Participant:
+    return make_participant("Jerzy", "Łęcki", role=Role.NOTARY, email="notary@example.org")
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Participant], None]:
+    """Log a participant in through their private link, as a phone would."""
+
+    def do(person: Participant) -> None:
+        r = client.get(f"/f/{person.fair.slug}/login/{person.login_secret}")
+        assert r.status_code == 303, r.data
+
+    return do
