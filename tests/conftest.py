@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,27 +49,47 @@ def _migrate(url: str) -> None:
             from app.db import configure_sqlite
 
             configure_sqlite(engine)
-        else:
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
         upgrade(engine)
     finally:
         engine.dispose()
 
 
+@contextmanager
+def private_postgres_database(server_url: str) -> Iterator[str]:
+    """A throwaway database on the PostgreSQL server of `server_url`, so that concurrent test
+    runs on one machine never see each other's rows."""
+    from sqlalchemy.engine import make_url
+
+    name = f"gielda_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated SQLite file to copy, or the migrated PostgreSQL URL."""
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated SQLite file to copy, or the URL of a migrated private PostgreSQL database."""
     if PG_URL:
         try:
-            _migrate(PG_URL)
+            ctx = private_postgres_database(PG_URL)
+            url = ctx.__enter__()
+            _migrate(url)
         except Exception as exc:  # noqa: BLE001
             pytest.fail(f"PostgreSQL at {PG_URL} is required for this run and failed: {exc}")
-        return PG_URL
+        try:
+            yield url
+        finally:
+            ctx.__exit__(None, None, None)
+        return
     path = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{path}")
-    return str(path)
+    yield str(path)
 
 
 def _truncate_all() -> None:
