@@ -26,6 +26,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(instance, config))
 
+    # Socket.IO handlers must be declared before the first init_app: Flask-SocketIO keeps only
+    # handlers declared before a server exists for the apps created after it.
+    from app.fair import sockets as _sockets  # noqa: F401
+
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -67,7 +71,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp)
     register_fair_views(app)
-    import app.fair.sockets  # noqa: F401  (Socket.IO handlers)
 
 
 def _register_template_globals(app: Flask) -> None:

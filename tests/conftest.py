@@ -80,7 +80,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             ctx = private_postgres_database(PG_URL)
             url = ctx.__enter__()
             _migrate(url)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             pytest.fail(f"PostgreSQL at {PG_URL} is required for this run and failed: {exc}")
         try:
             yield url
@@ -142,8 +142,23 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
         db.engine.dispose()
 
 
+class FreshUserClient(FlaskClient):
+    """Requests share the test's app context (and so `g`); forget the user Flask-Login cached
+    there, so that every request loads its user afresh, as it does in production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g
+
+        g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshUserClient
     return app.test_client()
 
 

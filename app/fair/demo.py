@@ -106,9 +106,7 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
         def person() -> PersonData:
             while True:
                 first, last = rng.choice(FIRST), rng.choice(LAST)
-                if first.endswith("a") and last.endswith("ski"):
-                    last = last[:-1] + "a"
-                elif first.endswith("a") and last.endswith("cki"):
+                if (first.endswith("a") and last.endswith("ski")) or (first.endswith("a") and last.endswith("cki")):
                     last = last[:-1] + "a"
                 if (first, last) not in used:
                     used.add((first, last))

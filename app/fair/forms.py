@@ -10,11 +10,12 @@ from wtforms import (
     Form,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, URL
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
@@ -23,8 +24,12 @@ from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, Role, Sector
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 
 
-def sector_choices() -> list[tuple[str, object]]:
-    return [(s.value, SECTOR_LABELS[s]) for s in Sector]
+def sector_choices() -> list[SelectChoice]:
+    return [SelectChoice(s.value, SECTOR_LABELS[s]) for s in Sector]
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 
 
 class PersonFields(Form):
@@ -74,8 +79,15 @@ class ParticipantForm(FlaskForm, PersonFields):
 
     organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=False)
     organisation_name = StringField(_l("…or a new organisation"), [Optional(), Length(max=200)])
-    sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices)
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices,
+                         default=Sector.NGO.value, validate_choice=False)
+    role = SelectField(_l("Role"), choices=role_choices)
+
+    def validate_sector(self, field: SelectField) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data and field.data not in {s.value for s in Sector}:
+            raise ValidationError(_l("Not a valid choice."))
 
     def validate_organisation_name(self, field: StringField) -> None:
         from wtforms.validators import ValidationError

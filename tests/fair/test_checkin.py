@@ -127,7 +127,7 @@ def test_concurrent_scans_check_in_once(app, fair, notary, make_participant):
                 actor = db.session.get(Participant, notary.id)
                 barrier.wait()
                 results.append(check_in(actor, fair.id, p.badge_code).created)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(exc)
             finally:
                 db.session.remove()

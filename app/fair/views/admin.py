@@ -7,8 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from app.auth import organiser_required
 from app.errors import DomainError
@@ -59,10 +60,11 @@ def admin_participants(slug: str) -> Any:
                            role=role, confirm=ConfirmForm())
 
 
-def _organisation_choices(fair_id: int) -> list[tuple[str, str]]:
+def _organisation_choices(fair_id: int) -> list[SelectChoice]:
     orgs = db.session.scalars(select(Organisation).where(
         Organisation.fair_id == fair_id, Organisation.removed_at.is_(None)).order_by(Organisation.name_key))
-    return [("", _("— new organisation (below) —"))] + [(str(o.id), o.name) for o in orgs]
+    return [SelectChoice("", _("— new organisation (below) —"))] + [
+        SelectChoice(str(o.id), o.name) for o in orgs]
 
 
 @bp.route("/admin/participants/new", methods=["GET", "POST"])
