@@ -34,6 +34,14 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Pages are tested in Polish: compile the catalog from its parts once per run."""
+    from scripts.translations import compile_all
+
+    compile_all()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "app" in getattr(item, "fixturenames", ()):

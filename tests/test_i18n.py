@@ -1,0 +1,36 @@
+"""Polish first, English second."""
+
+from scripts.translations import missing
+
+
+def test_every_source_string_has_a_polish_translation():
+    assert missing("pl") == []
+
+
+def test_pages_are_polish_by_default(client, fair):
+    body = client.get(f"/f/{fair.slug}/login").get_data(as_text=True)
+    assert "Zaloguj" in body and 'lang="pl"' in body
+
+
+def test_english_switch(client, fair):
+    r = client.get(f"/lang/en?next=/f/{fair.slug}/login")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/f/{fair.slug}/login")
+    body = client.get(f"/f/{fair.slug}/login").get_data(as_text=True)
+    assert "Log in with password" in body and 'lang="en"' in body
+
+
+def test_language_switch_refuses_foreign_redirect(client):
+    r = client.get("/lang/en?next=https://evil.example.org/x")
+    assert r.headers["Location"] in ("/", "http://gielda.test/")
+
+
+def test_domain_error_message_is_translated(client, fair, make_participant):
+    p = make_participant()
+    wrong = "000000" if p.pin != "000000" else "111111"
+    r = client.post(f"/f/{fair.slug}/login", data={"pin-badge_code": p.badge_code, "pin-pin": wrong})
+    assert "Kod identyfikatora lub PIN jest nieprawidłowy." in r.get_data(as_text=True)
+
+
+def test_api_problem_in_english_when_asked(client):
+    client.get("/lang/en")
+    assert client.get("/api/fairs/nope/stats").json["message"] == "There is no fair with this address."
