@@ -49,7 +49,7 @@ class PersonFields(Form):
 
 
 class NewOrganisationFields(Form):
-    organisation_name = StringField(_l("Organisation"), [Optional(), Length(max=200)],
+    organisation_name = StringField(_l("Organisation"), [Length(max=200)],
                                     description=_l("Leave empty if you come as a resident."))
     sector = SelectField(_l("Sector"), choices=sector_choices, validate_choice=True)
     city = StringField(_l("Town"), [Optional(), Length(max=100)])
@@ -78,7 +78,7 @@ class ParticipantForm(FlaskForm, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
 
     organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=False)
-    organisation_name = StringField(_l("…or a new organisation"), [Optional(), Length(max=200)])
+    organisation_name = StringField(_l("…or a new organisation"), [Length(max=200)])
     sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices,
                          default=Sector.NGO.value, validate_choice=False)
     role = SelectField(_l("Role"), choices=role_choices)
