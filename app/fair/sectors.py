@@ -7,6 +7,8 @@ import enum
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from app.textkeys import search_key
+
 
 class Sector(enum.StrEnum):
     NGO = "ngo"
@@ -62,6 +64,40 @@ ROLE_LABELS: dict[Role, LazyString] = {
 }
 
 STAFF_ROLES = frozenset({Role.NOTARY, Role.ORGANISER})
+
+
+def _word(value: str) -> str:
+    """'Organizacja  pozarządowa' -> 'organizacja pozarzadowa'; 'social_cooperative' -> 'social cooperative'."""
+    return " ".join(search_key(value.replace("_", " ").replace("-", " ")).split())
+
+
+# What people write in spreadsheets: our codes, the Polish and English names, common words.
+_SECTOR_WORDS: dict[str, Sector] = {_word(w): s for s, words in {
+    Sector.NGO: ("ngo", "organizacja pozarządowa", "fundacja", "stowarzyszenie",
+                 "non-governmental organisation", "non-governmental organization", "non-profit"),
+    Sector.PUBLIC: ("public", "instytucja publiczna", "public institution", "instytucja", "samorząd",
+                    "urząd"),
+    Sector.BUSINESS: ("business", "firma", "biznes", "przedsiębiorstwo", "company"),
+    Sector.SOCIAL_COOPERATIVE: ("social_cooperative", "spółdzielnia socjalna", "spółdzielnia"),
+    Sector.INFORMAL_GROUP: ("informal_group", "grupa nieformalna"),
+    Sector.RESIDENT: ("resident", "mieszkaniec", "mieszkanka", "osoba prywatna", "private person"),
+}.items() for w in words}
+
+_ROLE_WORDS: dict[str, Role] = {_word(w): r for r, words in {
+    Role.PARTICIPANT: ("participant", "uczestnik", "uczestniczka"),
+    Role.NOTARY: ("notary", "notariusz", "notariuszka"),
+    Role.ORGANISER: ("organiser", "organizer", "organizator", "organizatorka"),
+}.items() for w in words}
+
+
+def parse_sector(value: str) -> Sector | None:
+    """A sector from our code, its Polish or English name or a common word; None if unknown."""
+    return _SECTOR_WORDS.get(_word(value))
+
+
+def parse_role(value: str) -> Role | None:
+    """A role from our code or its Polish or English name; None if unknown."""
+    return _ROLE_WORDS.get(_word(value))
 
 
 class FairState(enum.StrEnum):
