@@ -25,7 +25,7 @@ translations: $(VENV)/.runtime
 ## Serve the app on http://$(HOST):$(PORT) (SQLite + in-process Socket.IO unless configured).
 run: $(VENV)/.runtime translations
 	$(PY) -m flask db upgrade
-	$(PY) -m flask fair demo --if-empty
+	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) -m flask fair demo --if-empty
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m app
 
 system-deps:

@@ -43,13 +43,13 @@ def admin_participants(slug: str) -> Any:
     role = request.args.get("role", "")
     query = (select(Participant).join(Participant.organisation)
              .options(joinedload(Participant.organisation), joinedload(Participant.check_in))
-             .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
-             .order_by(Participant.last_name, Participant.first_name))
+             .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None)))
     if sector in {s.value for s in Sector}:
         query = query.where(Organisation.sector == sector)
     if role in {r.value for r in Role}:
         query = query.where(Participant.role == role)
-    people = list(db.session.scalars(query).unique())
+    people = sorted(db.session.scalars(query).unique(),
+                    key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
     if q:  # diacritic-insensitive search over name, organisation, e-mail, badge code
         people = [p for p in people if _matches(q, p.full_name, p.organisation.name, p.email, p.badge_code)]
     page = max(1, request.args.get("page", 1, type=int))

@@ -1,0 +1,49 @@
+"""Screenshots of the main pages for the README, taken in Debian's Chromium from a running
+server with the demo fair: `python scripts/screenshots.py http://127.0.0.1:5000 ORGANISER_LINK`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 1}
+
+
+def main(base: str, organiser_link: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = laptop.new_page()
+        page.goto(organiser_link)
+        page.goto(f"{base}/f/demo/admin/participants")
+        page.screenshot(path=OUT / "organiser-participants.png")
+        first_row = page.locator("#participants tbody tr").first.locator("a").first
+        first_row.click()
+        secret_url = page.locator("code.secret").inner_text()
+        badge = page.locator("dd code").first.inner_text()
+        page.goto(f"{base}/f/demo/desk")
+        page.fill("input[name=scanned]", f"{base}/p/{badge}")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#scan-result")
+        page.screenshot(path=OUT / "desk-check-in.png")
+
+        phone = browser.new_context(**PHONE)
+        mobile = phone.new_page()
+        mobile.goto(f"{base}/f/demo/login")
+        mobile.screenshot(path=OUT / "phone-login.png")
+        mobile.goto(secret_url)
+        mobile.screenshot(path=OUT / "phone-my-card.png")
+        mobile.goto(f"{base}/f/demo/register")
+        mobile.screenshot(path=OUT / "phone-register.png", full_page=False)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1].rstrip("/"), sys.argv[2])
