@@ -347,7 +347,7 @@ def read_row(header: Header, delimiter: str, start: int, end: int,
     elif sector is None:
         bad("sector", "unknown_sector", _l(
             "Unknown sector “%(value)s”. Use one of: %(choices)s.", value=values["sector"],
-            choices=", ".join(s.value for s in Sector)))
+            choices=LazyString(lambda: ", ".join(str(s.label) for s in Sector))))
     if role is None:
         bad("role", "unknown_role", _l("Unknown role “%(value)s”. Use participant or notary.",
                                        value=values["role"]))

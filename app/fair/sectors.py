@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -68,7 +69,7 @@ STAFF_ROLES = frozenset({Role.NOTARY, Role.ORGANISER})
 
 def _word(value: str) -> str:
     """'Organizacja  pozarządowa' -> 'organizacja pozarzadowa'; 'social_cooperative' -> 'social cooperative'."""
-    return " ".join(search_key(value.replace("_", " ").replace("-", " ")).split())
+    return " ".join(search_key(re.sub(r"[_/-]", " ", value)).split())
 
 
 # What people write in spreadsheets: our codes, the Polish and English names, common words.
@@ -80,7 +81,8 @@ _SECTOR_WORDS: dict[str, Sector] = {_word(w): s for s, words in {
     Sector.BUSINESS: ("business", "firma", "biznes", "przedsiębiorstwo", "company"),
     Sector.SOCIAL_COOPERATIVE: ("social_cooperative", "spółdzielnia socjalna", "spółdzielnia"),
     Sector.INFORMAL_GROUP: ("informal_group", "grupa nieformalna"),
-    Sector.RESIDENT: ("resident", "mieszkaniec", "mieszkanka", "osoba prywatna", "private person"),
+    Sector.RESIDENT: ("resident", "mieszkaniec", "mieszkanka", "mieszkaniec/mieszkanka", "osoba prywatna",
+                      "private person"),
 }.items() for w in words}
 
 _ROLE_WORDS: dict[str, Role] = {_word(w): r for r, words in {
