@@ -1,0 +1,270 @@
+"""Printed badges and login slips: who gets one, what goes on it, and the PDF.
+
+A badge is public: name, organisation, the sector's colour band, the fair, the badge code and a
+QR code of the participant's card (`/p/<badge_code>`), which grants nothing. The private login
+link goes on a separate slip that only its owner gets, with the badge code and PIN as the
+fallback. Both are rendered from plain values (never ORM objects or the request) in chunks of a
+few pages, so that a long run can report progress and memory stays flat while laying out.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.errors import Conflict
+from app.extensions import db
+from app.fair.badge_qr import fit_version, qr_data_uri
+from app.fair.models import Fair, Participant
+from app.fair.pdf import PdfBuilder
+from app.fair.sectors import SECTOR_COLOURS, Sector
+from app.fair.urls import card_url, login_page_url, login_url
+from app.textkeys import search_key
+
+STYLESHEET = "css/badges.css"
+CHUNK_PAGES = 5  # pages per WeasyPrint document: 50 badges or 40 slips
+
+# Called after each chunk with (items laid out so far, items in the run).
+Progress = Callable[[int, int], None]
+
+
+class PrintKind(enum.StrEnum):
+    BADGES = "badges"
+    SLIPS = "slips"
+
+
+class PrintLayout(enum.StrEnum):
+    SHEET = "sheet"  # A4 sheets, several per page, with cut marks
+    CARD = "card"  # one per page, the page the size of the badge (badge and label printers)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Items of one size tiled edge to edge in the middle of an A4 page; cut along the marks."""
+
+    width: float  # mm
+    height: float
+    cols: int
+    rows: int
+    page_width: float = 210.0
+    page_height: float = 297.0
+    mark_gap: float = 2.0  # between the grid and a cut mark
+    mark_length: float = 5.0
+
+    @property
+    def per_page(self) -> int:
+        return self.cols * self.rows
+
+    @property
+    def left(self) -> float:
+        return (self.page_width - self.cols * self.width) / 2
+
+    @property
+    def top(self) -> float:
+        return (self.page_height - self.rows * self.height) / 2
+
+    def position(self, slot: int) -> tuple[float, float]:
+        row, col = divmod(slot, self.cols)
+        return self.left + col * self.width, self.top + row * self.height
+
+    def cut_marks(self) -> str:
+        """An SVG of the page: short lines in the margins, in line with every edge of the grid."""
+        return _cut_marks(self)
+
+
+BADGE_GRID = Grid(width=90, height=55, cols=2, rows=5)
+SLIP_GRID = Grid(width=95, height=68, cols=2, rows=4)
+
+
+@functools.cache
+def _cut_marks(grid: Grid) -> str:
+    left, top = grid.left, grid.top
+    right, bottom = left + grid.cols * grid.width, top + grid.rows * grid.height
+    gap, length = grid.mark_gap, grid.mark_length
+    lines = []
+    for col in range(grid.cols + 1):
+        x = left + col * grid.width
+        lines += [(x, top - gap - length, x, top - gap), (x, bottom + gap, x, bottom + gap + length)]
+    for row in range(grid.rows + 1):
+        y = top + row * grid.height
+        lines += [(left - gap - length, y, left - gap, y), (right + gap, y, right + gap + length, y)]
+    path = " ".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for x1, y1, x2, y2 in lines)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{grid.page_width:g}mm" '
+           f'height="{grid.page_height:g}mm" viewBox="0 0 {grid.page_width:g} {grid.page_height:g}">'
+           f'<path d="{path}" stroke="#000" stroke-width="0.2" fill="none"/></svg>')
+    return "data:image/svg+xml," + quote(svg)
+
+
+# --- what goes on a badge and a slip ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class BadgeFace:
+    first_name: str
+    last_name: str
+    organisation: str  # empty for residents, who represent themselves
+    sector: Sector
+    badge_code: str
+    card_url: str
+
+    @property
+    def name_size(self) -> str:
+        """A font size class that fits the longest word of the name on the badge."""
+        longest = max((len(word) for word in f"{self.first_name} {self.last_name}".split()), default=0)
+        if longest <= 11:
+            return "xl"
+        if longest <= 14:
+            return "l"
+        if longest <= 18:
+            return "m"
+        return "s"
+
+
+@dataclass(frozen=True)
+class SlipFace:
+    full_name: str
+    badge_code: str
+    pin: str
+    login_url: str
+
+    @property
+    def name_size(self) -> str:
+        """A font size class that fits the name on one line of the slip, or two at the smallest."""
+        if len(self.full_name) <= 26:
+            return "xl"
+        if len(self.full_name) <= 34:
+            return "m"
+        return "s"
+
+
+def printable_people(fair_id: int, ids: Collection[int] | None = None) -> list[Participant]:
+    """The fair's current participants (or those of `ids` among them), ordered as on the list page."""
+    query = (select(Participant).options(joinedload(Participant.organisation))
+             .where(Participant.fair_id == fair_id, Participant.removed_at.is_(None)))
+    if ids is not None:
+        query = query.where(Participant.id.in_(list(ids)))
+    return sorted(db.session.scalars(query),
+                  key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
+
+
+def badge_face(person: Participant, base: str) -> BadgeFace:
+    sector = person.organisation.sector
+    return BadgeFace(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        organisation="" if sector == Sector.RESIDENT else person.organisation.name,
+        sector=sector,
+        badge_code=person.badge_code,
+        card_url=card_url(person.badge_code, base),
+    )
+
+
+def slip_face(person: Participant, base: str) -> SlipFace:
+    if person.login_revoked:
+        raise Conflict(_l("This participant's login is revoked; issue a new one first."),
+                       code="login_revoked")
+    return SlipFace(
+        full_name=person.full_name,
+        badge_code=person.badge_code,
+        pin=person.pin,
+        login_url=login_url(person.fair.slug, person.login_secret, base),
+    )
+
+
+def slip_faces(people: Sequence[Participant], base: str) -> list[SlipFace]:
+    """Slips for everyone whose login works (a revoked login gets none)."""
+    return [slip_face(p, base) for p in people if not p.login_revoked]
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Placed:
+    face: BadgeFace | SlipFace
+    qr: str
+    slot: int
+
+
+def _pages(placed: list[_Placed], per_page: int) -> Iterator[list[_Placed]]:
+    for start in range(0, len(placed), per_page):
+        yield placed[start:start + per_page]
+
+
+def _run(template: str, faces: Sequence[BadgeFace | SlipFace], payloads: Sequence[str], grid: Grid,
+         layout: PrintLayout, target: str | Path | IO[bytes], progress: Progress | None,
+         **context: object) -> int:
+    """Lay out the faces chunk by chunk and write one PDF. Returns the number of pages."""
+    if not faces:
+        raise ValueError("nothing to print")
+    per_page = grid.per_page if layout == PrintLayout.SHEET else 1
+    chunk = per_page * CHUNK_PAGES
+    version = fit_version(payloads)  # one QR size for the whole run
+    builder = PdfBuilder(STYLESHEET)
+    for start in range(0, len(faces), chunk):
+        placed = [_Placed(face, qr_data_uri(payload, version), i % per_page)
+                  for i, (face, payload) in enumerate(zip(faces[start:start + chunk],
+                                                           payloads[start:start + chunk], strict=True))]
+        builder.add(render_template(template, pages=list(_pages(placed, per_page)), grid=grid,
+                                    layout=layout.value, sector_colours=SECTOR_COLOURS, **context))
+        if progress:
+            progress(min(start + chunk, len(faces)), len(faces))
+    builder.write(target)
+    return builder.page_count
+
+
+def write_badges(faces: Sequence[BadgeFace], target: str | Path | IO[bytes], *, fair_name: str,
+                 layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None) -> int:
+    return _run("badges/badges.html", faces, [f.card_url for f in faces], BADGE_GRID, layout, target,
+                progress, fair_name=fair_name, title=_("Badges · %(fair)s", fair=fair_name))
+
+
+def write_slips(faces: Sequence[SlipFace], target: str | Path | IO[bytes], *, fair_name: str,
+                login_page: str, layout: PrintLayout = PrintLayout.SHEET,
+                progress: Progress | None = None) -> int:
+    return _run("badges/slips.html", faces, [f.login_url for f in faces], SLIP_GRID, layout, target,
+                progress, fair_name=fair_name, title=_("Login slips · %(fair)s", fair=fair_name),
+                texts=slip_texts(login_page))
+
+
+def slip_texts(login_page: str) -> list[dict[str, str]]:
+    """The slip's explanation in Polish and in English, whatever the organiser's language."""
+    texts = []
+    for lang in ("pl", "en"):
+        with force_locale(lang):
+            texts.append({
+                "lang": lang,
+                "heading": _("Your private login code"),
+                "scan": _("Scan it with your phone's camera to log in to the fair. Keep it to "
+                          "yourself: whoever scans it can act in your name."),
+                "fallback": _("No camera? Open %(url)s and type your badge code and PIN.", url=login_page),
+                "code": _("Badge code"),
+                "pin": _("PIN"),
+            })
+    return texts
+
+
+# --- what the views, the CLI and the jobs call ------------------------------------------------
+
+def write_for_people(kind: PrintKind, fair: Fair, people: Sequence[Participant],
+                     target: str | Path | IO[bytes], *, base: str,
+                     layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None) -> int:
+    """Badges or slips for these participants of `fair`; returns the number of pages."""
+    if kind == PrintKind.BADGES:
+        return write_badges([badge_face(p, base) for p in people], target, fair_name=fair.name,
+                            layout=layout, progress=progress)
+    faces = slip_faces(people, base)
+    if not faces:
+        raise Conflict(_l("Nobody here has a working login to print."), code="no_logins")
+    return write_slips(faces, target, fair_name=fair.name, login_page=login_page_url(fair.slug, base),
+                       layout=layout, progress=progress)
