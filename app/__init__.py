@@ -66,10 +66,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.fair.views import register as register_fair_views
+    from app.ledger.views import bp as ledger_bp
     from app.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ledger_bp)
     register_fair_views(app)
 
 
@@ -87,7 +89,9 @@ def _register_template_globals(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.fair.cli import fair_cli
+    from app.ledger.cli import ledger_cli
     from app.migrate import db_cli
 
     app.cli.add_command(fair_cli)
+    app.cli.add_command(ledger_cli)
     app.cli.add_command(db_cli)

@@ -1,0 +1,63 @@
+"""The seams between the ledger and the Agreements code.
+
+* `on_obligation_fulfilled(...)`: call it, inside the transaction that marks an obligation
+  fulfilled, with plain values. It opens the two organisations' accounts if needed and moves
+  the obligation's value from the receiver to the giver exactly once per obligation: calling it
+  again with the same values returns the same entry; with different values it raises
+  `Conflict(code="idempotency_conflict")`. It raises `LimitError` (`below_floor` /
+  `above_ceiling`) when the receiver cannot pay or the giver cannot hold the points; the
+  caller's transaction then rolls back as a whole.
+
+* `set_pledge_source(fn)`: the Agreements code registers a function `fn(fair_id) -> int` that
+  returns the points pledged in that fair's agreements; the network totals page shows it
+  beside the points fulfilled. Until one is registered, nothing is known to be pledged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.db import service
+from app.fair.models import Participant
+from app.ledger.accounts import organisation_account
+from app.ledger.models import Entry
+from app.ledger.operations import post_fulfilment
+from app.ledger.permissions import SystemActor
+
+PledgeSource = Callable[[int], int]
+_pledge_source: PledgeSource | None = None
+
+
+@service
+def on_obligation_fulfilled(
+    obligation_id: int,
+    giver_organisation_id: int,
+    receiver_organisation_id: int,
+    points: int,
+    fair_id: int,
+    actor: Participant | None,
+    memo: str = "",
+) -> Entry | None:
+    """Post the fulfilment of obligation `obligation_id` (see the module docstring).
+
+    An obligation valued at zero points posts nothing and returns None. `actor` is the person
+    who confirmed the fulfilment (None: the system, e.g. a scheduled job).
+    """
+    if points == 0:
+        return None
+    giver = organisation_account(giver_organisation_id)
+    receiver = organisation_account(receiver_organisation_id)
+    return post_fulfilment(obligation_id, giver.id, receiver.id, points,
+                           actor if actor is not None else SystemActor("agreements"),
+                           fair_id=fair_id, memo=memo)
+
+
+def set_pledge_source(source: PledgeSource | None) -> None:
+    """Register (or, with None, remove) the function that knows the points pledged per fair."""
+    global _pledge_source
+    _pledge_source = source
+
+
+def pledged_points(fair_id: int) -> int:
+    """Points pledged in the fair's agreements, as far as known: 0 while no source is registered."""
+    return int(_pledge_source(fair_id)) if _pledge_source is not None else 0

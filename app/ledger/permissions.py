@@ -1,0 +1,103 @@
+"""Who may do what in the ledger.
+
+* A participant holds their own person account and, as its representative, their
+  organisation's account: they see both balances and may transfer points out of them; a
+  member of an organisation may award its points to a volunteer.
+* Organisers of a fair manage the accounts of that fair's organisations and participants:
+  statements, limits, awards, transfers, opening balances, reversals, imports.
+* The *network admin* (who sees network totals, system accounts and whole-ledger exports) is,
+  for now, any organiser of any fair; there is no separate network role yet.
+* Command-line operators (`flask ledger …`) act as a `SystemActor` and may do everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.errors import Forbidden
+from app.fair.models import Participant
+from app.fair.sectors import Role
+from app.ledger.models import Account, AccountKind
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A trusted operator outside the web app (the CLI, an import job)."""
+
+    label: str = "cli"
+
+
+Actor = Participant | SystemActor
+
+
+def actor_label(actor: Actor) -> str:
+    if isinstance(actor, SystemActor):
+        return actor.label
+    return f"{actor.full_name} ({actor.fair.name})"
+
+
+def actor_id(actor: Actor) -> int | None:
+    return None if isinstance(actor, SystemActor) else actor.id
+
+
+def _active(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor) or actor.is_active
+
+
+def is_network_admin(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor) or (actor.is_active and actor.role == Role.ORGANISER)
+
+
+def manages(actor: Actor, account: Account) -> bool:
+    """An organiser manages the accounts of their own fair; the network admin the system ones."""
+    if isinstance(actor, SystemActor):
+        return True
+    if not actor.is_active or actor.role != Role.ORGANISER:
+        return False
+    if account.kind == AccountKind.SYSTEM:
+        return is_network_admin(actor)
+    return account.fair_id == actor.fair_id
+
+
+def holds(actor: Actor, account: Account) -> bool:
+    """The actor's own person account, or the account of the organisation they represent."""
+    if isinstance(actor, SystemActor) or not actor.is_active:
+        return False
+    if account.kind == AccountKind.PERSON:
+        return account.participant_id == actor.id
+    if account.kind == AccountKind.ORGANISATION:
+        return account.organisation_id == actor.organisation_id
+    return False
+
+
+def can_see(actor: Actor, account: Account) -> bool:
+    return holds(actor, account) or manages(actor, account)
+
+
+def can_spend(actor: Actor, account: Account) -> bool:
+    return account.kind != AccountKind.SYSTEM and (holds(actor, account) or manages(actor, account))
+
+
+def require_network_admin(actor: Actor) -> None:
+    if not is_network_admin(actor):
+        raise Forbidden(_l("Only the network's organisers may do this."), code="not_network_admin")
+
+
+def require_manages(actor: Actor, account: Account) -> None:
+    if not _active(actor) or not manages(actor, account):
+        raise Forbidden(_l("You do not manage the account %(account)s.", account=account.name),
+                        code="not_account_manager")
+
+
+def require_can_spend(actor: Actor, account: Account) -> None:
+    if not _active(actor) or not can_spend(actor, account):
+        raise Forbidden(_l("You may not spend points from %(account)s.", account=account.name),
+                        code="not_account_holder")
+
+
+def require_can_see(actor: Actor, account: Account) -> None:
+    if not _active(actor) or not can_see(actor, account):
+        raise Forbidden(_l("You may not see the account %(account)s.", account=account.name),
+                        code="account_hidden")

@@ -1,0 +1,381 @@
+"""Ledger pages: "My points" (phone), statements (HTML, CSV, PDF), sending and awarding points,
+and the organisers' pages: accounts, opening balances, reversals, import, network totals,
+exports. Thin: parse, call a service, render or redirect."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth import login_required, organiser_required
+from app.errors import DomainError
+from app.extensions import db
+from app.fair.models import Fair, Organisation, Participant
+from app.ledger import accounts as ledger_accounts
+from app.ledger import operations
+from app.ledger.accounts import account_for_holder, accounts_of, get_account
+from app.ledger.exports import iter_balances_csv, iter_entries_csv, ledger_json, statement_csv
+from app.ledger.forms import AwardForm, ImportForm, LimitsForm, OpeningForm, ReverseForm, TransferForm
+from app.ledger.imports import import_opening_balances
+from app.ledger.limits import limits_for, near_floor
+from app.ledger.models import Account, AccountKind, Entry
+from app.ledger.pdf import render_pdf
+from app.ledger.permissions import can_see, can_spend, manages, require_can_see, require_network_admin
+from app.ledger.statements import account_statement
+from app.ledger.totals import network_totals
+
+bp = Blueprint("ledger", __name__, url_prefix="/f/<slug>")
+RECENT_LINES = 20
+
+
+@bp.app_template_filter("points")
+def points_filter(value: int | None, signed: bool = False) -> str:
+    """1234 -> '1 234' (in Polish), with a + or − sign when `signed`."""
+    if value is None:
+        return "—"
+    text = format_decimal(abs(value))
+    if value < 0:
+        return "−" + text
+    return ("+" + text) if signed and value > 0 else text
+
+
+def _render(template: str, status: int = 200, **context: Any) -> Any:
+    context.setdefault("fair", current_user.fair)
+    context.setdefault("limits_for", limits_for)
+    context.setdefault("near_floor", near_floor)
+    return render_template(template, **context), status
+
+
+def _flash_error(err: DomainError) -> None:
+    flash(str(err.message), "error")
+
+
+def _posted_before(key: str) -> Entry | None:
+    return db.session.scalar(select(Entry).where(Entry.idempotency_key == key))
+
+
+def _flash_posted(entry: Entry, replay: bool) -> None:
+    if replay:
+        flash(_("This was already posted as entry no. %(id)s; nothing was posted twice.", id=entry.id), "info")
+    else:
+        flash(_("Posted as entry no. %(id)s.", id=entry.id), "success")
+
+
+def _period() -> tuple[date | None, date | None]:
+    def parse(name: str) -> date | None:
+        raw = request.args.get(name, "").strip()
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            flash(_("Dates are written as YYYY-MM-DD."), "error")
+            return None
+
+    return parse("since"), parse("until")
+
+
+# --- choices ------------------------------------------------------------------------------
+
+def _orgs(fair: Fair) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None)).order_by(Organisation.name_key)))
+
+
+def _people(fair: Fair) -> list[Participant]:
+    return list(db.session.scalars(select(Participant).where(
+        Participant.fair_id == fair.id, Participant.removed_at.is_(None))
+        .order_by(Participant.last_name, Participant.first_name)))
+
+
+def _person_accounts(fair: Fair) -> list[Account]:
+    return list(db.session.scalars(select(Account).where(
+        Account.fair_id == fair.id, Account.kind == AccountKind.PERSON).order_by(Account.name)))
+
+
+def _is_organiser(person: Participant) -> bool:
+    return person.role.value == "organiser"
+
+
+def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
+    """Accounts the actor may spend from: their own and their organisation's (organisers: all
+    of the fair's)."""
+    if _is_organiser(actor):
+        return ([(f"org:{o.id}", o.name) for o in _orgs(actor.fair)]
+                + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name))
+                   for a in _person_accounts(actor.fair)])
+    choices = []
+    if ledger_accounts.find_person_account(actor.id) is not None:
+        choices.append((f"person:{actor.id}", _("My personal account")))
+    choices.append((f"org:{actor.organisation_id}", actor.organisation.name))
+    return choices
+
+
+def _target_choices(fair: Fair) -> list[tuple[str, str]]:
+    return ([(f"org:{o.id}", o.name) for o in _orgs(fair)]
+            + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name)) for a in _person_accounts(fair)])
+
+
+def _placeholder(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", _("— choose —")), *choices]
+
+
+# --- participants: my points, statements --------------------------------------------------
+
+@bp.get("/points")
+@login_required
+def my_points(slug: str) -> Any:
+    held = accounts_of(current_user)
+    shown = [(a, account_statement(a, latest=RECENT_LINES)) for a in (held.person, held.organisation) if a]
+    return _render("ledger/my_points.html", held=held, shown=shown,
+                   is_organiser=_is_organiser(current_user))
+
+
+@bp.get("/points/accounts/<int:account_id>")
+@login_required
+def statement(slug: str, account_id: int) -> Any:
+    account = get_account(account_id)
+    require_can_see(current_user, account)
+    since, until = _period()
+    return _render("ledger/statement.html", account=account,
+                   statement=account_statement(account, since, until), since=since, until=until,
+                   manages=manages(current_user, account), can_spend=can_spend(current_user, account),
+                   limits_form=LimitsForm(obj=account))
+
+
+def _statement_for_download(account_id: int) -> Any:
+    account = get_account(account_id)
+    require_can_see(current_user, account)
+    since, until = _period()
+    return account_statement(account, since, until)
+
+
+def _filename(account: Account, ext: str) -> str:
+    return f"wyciag-{account.id}-{datetime.now(UTC):%Y%m%d}.{ext}"
+
+
+@bp.get("/points/accounts/<int:account_id>/statement.csv")
+@login_required
+def statement_csv_download(slug: str, account_id: int) -> Any:
+    st = _statement_for_download(account_id)
+    return Response(statement_csv(st), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(st.account, "csv")}"'})
+
+
+@bp.get("/points/accounts/<int:account_id>/statement.pdf")
+@login_required
+def statement_pdf_download(slug: str, account_id: int) -> Any:
+    st = _statement_for_download(account_id)
+    pdf = render_pdf("ledger/statement_pdf.html", statement=st, account=st.account,
+                     limits=limits_for(st.account), generated_at=datetime.now(UTC))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{_filename(st.account, "pdf")}"'})
+
+
+@bp.get("/points/entries/<int:entry_id>")
+@login_required
+def entry(slug: str, entry_id: int) -> Any:
+    found = db.session.get(Entry, entry_id)
+    if found is None or not any(can_see(current_user, p.account) for p in found.postings):
+        abort(404)
+    reversed_by = db.session.scalar(select(Entry).where(Entry.reverses_id == found.id))
+    may_reverse = any(manages(current_user, p.account) for p in found.postings
+                      if p.account.kind != AccountKind.SYSTEM)
+    return _render("ledger/entry.html", entry=found, reversed_by=reversed_by, may_reverse=may_reverse)
+
+
+# --- sending and awarding points ----------------------------------------------------------
+
+@bp.route("/points/send", methods=["GET", "POST"])
+@login_required
+def transfer(slug: str) -> Any:
+    fair = current_user.fair
+    form = TransferForm()
+    form.source.choices = _placeholder(_spendable_choices(current_user))
+    form.target.choices = _placeholder(_target_choices(fair))
+    if form.validate_on_submit():
+        key = form.idempotency_key(current_user.id, "transfer")
+        before = _posted_before(key)
+        try:
+            source = account_for_holder(fair.id, form.source.data)
+            target = account_for_holder(fair.id, form.target.data)
+            posted = operations.transfer_points(current_user, source.id, target.id, form.points.data,
+                                                form.memo.data, key)
+        except DomainError as err:
+            _flash_error(err)
+            return _render("ledger/transfer.html", err.status, form=form)
+        _flash_posted(posted, before is not None)
+        return redirect(url_for("ledger.statement", slug=slug, account_id=source.id), 303)
+    return _render("ledger/transfer.html", 422 if form.errors else 200, form=form)
+
+
+@bp.route("/points/award", methods=["GET", "POST"])
+@login_required
+def award(slug: str) -> Any:
+    fair = current_user.fair
+    form = AwardForm()
+    orgs = _orgs(fair) if _is_organiser(current_user) else [current_user.organisation]
+    form.organisation.choices = _placeholder([(str(o.id), o.name) for o in orgs])
+    form.volunteer.choices = _placeholder([(str(p.id), f"{p.full_name} · {p.organisation.name}")
+                                           for p in _people(fair)])
+    if request.method == "GET" and len(orgs) == 1:
+        form.organisation.data = str(orgs[0].id)
+    if form.validate_on_submit():
+        key = form.idempotency_key(current_user.id, "award")
+        before = _posted_before(key)
+        try:
+            posted = operations.award_points(current_user, int(form.organisation.data),
+                                             int(form.volunteer.data), form.points.data,
+                                             form.reason.data, key)
+        except DomainError as err:
+            _flash_error(err)
+            return _render("ledger/award.html", err.status, form=form)
+        _flash_posted(posted, before is not None)
+        return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+    return _render("ledger/award.html", 422 if form.errors else 200, form=form)
+
+
+# --- organisers ---------------------------------------------------------------------------
+
+@bp.get("/admin/points")
+@organiser_required
+def accounts(slug: str) -> Any:
+    fair = current_user.fair
+    rows = list(db.session.scalars(select(Account).where(
+        (Account.fair_id == fair.id) | (Account.kind == AccountKind.SYSTEM))
+        .order_by(Account.kind, Account.name)))
+    with_account = {a.organisation_id for a in rows if a.organisation_id}
+    missing = [o for o in _orgs(fair) if o.id not in with_account]
+    return _render("ledger/accounts.html", rows=rows, missing=missing, form=LimitsForm())
+
+
+@bp.post("/admin/points/open-accounts")
+@organiser_required
+def open_accounts(slug: str) -> Any:
+    try:
+        opened = ledger_accounts.open_organisation_accounts(current_user, current_user.fair_id)
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(ngettext("%(num)d account opened.", "%(num)d accounts opened.", opened), "success")
+    return redirect(url_for("ledger.accounts", slug=slug), 303)
+
+
+@bp.post("/admin/points/accounts/<int:account_id>/limits")
+@organiser_required
+def set_limits(slug: str, account_id: int) -> Any:
+    form = LimitsForm()
+    if form.validate_on_submit():
+        try:
+            ledger_accounts.set_account_limits(current_user, account_id, form.floor.data, form.ceiling.data)
+        except DomainError as err:
+            _flash_error(err)
+        else:
+            flash(_("Limits saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("ledger.statement", slug=slug, account_id=account_id), 303)
+
+
+@bp.route("/admin/points/opening", methods=["GET", "POST"])
+@organiser_required
+def opening(slug: str) -> Any:
+    fair = current_user.fair
+    form = OpeningForm()
+    form.target.choices = _placeholder(
+        [(f"org:{o.id}", o.name) for o in _orgs(fair)]
+        + [(f"person:{p.id}", _("%(name)s (personal)", name=p.full_name)) for p in _people(fair)])
+    if request.method == "GET" and request.args.get("target"):
+        form.target.data = request.args["target"]
+    if form.validate_on_submit():
+        key = form.idempotency_key(current_user.id, "opening")
+        before = _posted_before(key)
+        try:
+            account = account_for_holder(fair.id, form.target.data)
+            posted = operations.post_opening_balance(current_user, account.id, form.points.data,
+                                                     form.memo.data or "", key)
+        except DomainError as err:
+            _flash_error(err)
+            return _render("ledger/opening.html", err.status, form=form)
+        _flash_posted(posted, before is not None)
+        return redirect(url_for("ledger.statement", slug=slug, account_id=account.id), 303)
+    return _render("ledger/opening.html", 422 if form.errors else 200, form=form)
+
+
+@bp.route("/admin/points/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
+@organiser_required
+def reverse(slug: str, entry_id: int) -> Any:
+    original = db.session.get(Entry, entry_id)
+    if original is None:
+        abort(404)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        key = form.idempotency_key(current_user.id, "reversal")
+        before = _posted_before(key)
+        try:
+            posted = operations.reverse_entry(current_user, entry_id, form.reason.data, key)
+        except DomainError as err:
+            _flash_error(err)
+            return _render("ledger/reverse.html", err.status, form=form, entry=original)
+        _flash_posted(posted, before is not None)
+        return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+    return _render("ledger/reverse.html", 422 if form.errors else 200, form=form, entry=original)
+
+
+@bp.route("/admin/points/import", methods=["GET", "POST"])
+@organiser_required
+def import_openings(slug: str) -> Any:
+    form = ImportForm()
+    errors: list[dict[str, Any]] = []
+    if form.validate_on_submit():
+        try:
+            result = import_opening_balances(current_user, current_user.fair_id, form.file.data.read())
+        except DomainError as err:
+            _flash_error(err)
+            errors = err.details.get("errors", [])
+            return _render("ledger/import.html", 422, form=form, errors=errors)
+        flash(ngettext("Imported %(num)d opening balance.", "Imported %(num)d opening balances.",
+                       result.posted), "success")
+        if result.already_posted:
+            flash(ngettext("%(num)d row had been imported before and was not posted again.",
+                           "%(num)d rows had been imported before and were not posted again.",
+                           result.already_posted), "info")
+        return redirect(url_for("ledger.accounts", slug=slug), 303)
+    return _render("ledger/import.html", 422 if form.errors else 200, form=form, errors=errors)
+
+
+@bp.get("/admin/points/network")
+@organiser_required
+def network(slug: str) -> Any:
+    require_network_admin(current_user)
+    return _render("ledger/network.html", totals=network_totals())
+
+
+@bp.get("/admin/points/export/entries.csv")
+@organiser_required
+def export_entries_csv(slug: str) -> Any:
+    require_network_admin(current_user)
+    return Response(stream_with_context(iter_entries_csv()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ledger-entries.csv"'})
+
+
+@bp.get("/admin/points/export/balances.csv")
+@organiser_required
+def export_balances_csv(slug: str) -> Any:
+    require_network_admin(current_user)
+    return Response(stream_with_context(iter_balances_csv()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ledger-balances.csv"'})
+
+
+@bp.get("/admin/points/export/ledger.json")
+@organiser_required
+def export_json(slug: str) -> Any:
+    require_network_admin(current_user)
+    return Response(ledger_json(), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="ledger.json"'})

@@ -1,0 +1,118 @@
+"""Ledger fixtures: `make_account` (an organisation and its account), `make_person_account`,
+`fund` (an opening balance), `key` (fresh idempotency keys), `operator` (the CLI actor),
+`balance_of` and `corrupt` (tamper with the tables to test `verify`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from app.db import transaction
+from app.extensions import db
+from app.fair.models import Participant
+from app.ledger.accounts import organisation_account, person_account
+from app.ledger.models import Account
+from app.ledger.operations import post_opening_balance
+from app.ledger.permissions import SystemActor
+
+_keys = itertools.count(1)
+
+
+@pytest.fixture
+def operator() -> SystemActor:
+    return SystemActor("test")
+
+
+@pytest.fixture
+def key() -> Callable[[], str]:
+    return lambda: f"test-key-{next(_keys)}"
+
+
+@pytest.fixture
+def make_account(make_organisation: Callable[..., Any]) -> Callable[..., Account]:
+    """An organisation of the fair (or of `fair_id`) with its points account."""
+
+    def make(name: str | None = None, *, floor: int | None = None, ceiling: int | None = None,
+             fair_id: int | None = None, **kw: Any) -> Account:
+        org = make_organisation(name, fair_id=fair_id, **kw)
+        with transaction():
+            account = organisation_account(org.id)
+            account.floor, account.ceiling = floor, ceiling
+        return db.session.get_one(Account, account.id)
+
+    return make
+
+
+@pytest.fixture
+def make_person_account() -> Callable[[Participant], Account]:
+    def make(person: Participant) -> Account:
+        with transaction():
+            account = person_account(person.id)
+        return db.session.get_one(Account, account.id)
+
+    return make
+
+
+@pytest.fixture
+def fund(operator: SystemActor) -> Callable[[Account, int], None]:
+    """Give an account a starting balance through an opening-balance entry."""
+
+    def do(account: Account, points: int) -> None:
+        post_opening_balance(operator, account.id, points, "start", f"fund-{next(_keys)}")
+
+    return do
+
+
+@pytest.fixture
+def balance_of() -> Callable[[Account | int], int]:
+    """The account's current cached balance, read afresh."""
+
+    def read(account: Account | int) -> int:
+        db.session.expire_all()
+        return db.session.get_one(Account, account if isinstance(account, int) else account.id).balance
+
+    return read
+
+
+def _corrupt(sql: str, **params: Any) -> None:
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            for name in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'")).scalars().all():
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
+        conn.execute(text(sql), params)
+    db.session.expire_all()
+
+
+@pytest.fixture
+def corrupt() -> Callable[..., None]:
+    """Write behind the ledger's back (bypassing its triggers), to see `verify` catch it."""
+    return _corrupt
+
+
+@pytest.fixture
+def opening_account(app: Any) -> Account:
+    """The `opening` system account (the counterpart of opening balances)."""
+    from app.ledger.accounts import OPENING, system_account
+
+    with transaction():
+        account = system_account(OPENING)
+    return db.session.get_one(Account, account.id)
+
+
+@pytest.fixture
+def org_account(app: Any) -> Callable[[int], Account]:
+    """The account of an organisation (by id), opened if it has none."""
+
+    def get(organisation_id: int) -> Account:
+        with transaction():
+            account = organisation_account(organisation_id)
+        return db.session.get_one(Account, account.id)
+
+    return get
