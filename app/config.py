@@ -48,6 +48,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PIN_LOCK_MINUTES": 15,
         "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "20 per minute"),
         "WTF_CSRF_TIME_LIMIT": None,
+        "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),
     }
     cfg.update(overrides)
     return cfg

@@ -1,5 +1,13 @@
 """Imports every model module so that metadata (and Alembic) sees all tables."""
 
 from app.events import DomainEvent  # noqa: F401
-from app.fair.models import CheckIn, Fair, Organisation, Participant  # noqa: F401
+from app.fair.models import (  # noqa: F401
+    Announcement,
+    Category,
+    CheckIn,
+    Fair,
+    Organisation,
+    Participant,
+    Post,
+)
 from app.ledger.models import Account, Entry, Posting  # noqa: F401

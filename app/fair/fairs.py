@@ -13,6 +13,7 @@ from app.db import service
 from app.errors import Conflict, NotFound, ValidationError
 from app.events import record_event
 from app.extensions import db
+from app.fair.categories import seed_categories
 from app.fair.codes import new_display_token
 from app.fair.guards import require_role
 from app.fair.models import Fair, Participant
@@ -60,6 +61,7 @@ def create_fair(data: FairData) -> Fair:
     )
     db.session.add(fair)
     db.session.flush()
+    seed_categories(fair.id)
     return fair
 
 

@@ -9,17 +9,20 @@ from wtforms import (
     EmailField,
     Form,
     HiddenField,
+    IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
-from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, Role, Sector
+from app.fair.posts import PostData
+from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, UNIT_LABELS, PostKind, Role, Sector, Unit
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 
@@ -136,3 +139,52 @@ class ConfirmForm(FlaskForm):
     """An empty form: a POST button with a CSRF token."""
 
     next = HiddenField()
+
+
+def unit_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("—"))] + [SelectChoice(u.value, UNIT_LABELS[u]) for u in Unit]
+
+
+class PostForm(FlaskForm):
+    kind = RadioField(_l("I…"), choices=[SelectChoice(PostKind.OFFER.value, _l("offer")),
+                                         SelectChoice(PostKind.NEED.value, _l("need"))],
+                      default=PostKind.OFFER.value)
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=True)
+    title = StringField(_l("What"), [DataRequired(message=_l("Give your post a title.")), Length(max=120)],
+                        description=_l("e.g. Room for 30 people, Tuesday evenings"))
+    details = TextAreaField(_l("Details"), [Optional(), Length(max=2000)])
+    quantity = IntegerField(_l("How much"), [Optional(), NumberRange(min=1, max=100_000)])
+    unit = SelectField(_l("Unit"), choices=unit_choices, default="")
+    available_when = StringField(_l("When"), [Optional(), Length(max=200)],
+                                 description=_l("e.g. weekdays after 4 pm, in May"))
+    version = HiddenField()
+
+    def validate_unit(self, field: SelectField) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data and self.quantity.data is None:
+            raise ValidationError(_l("Give a quantity for the unit."))
+
+    def post_data(self) -> PostData:
+        return PostData(kind=PostKind(self.kind.data), category_id=self.category_id.data,
+                        title=self.title.data or "", details=self.details.data or "",
+                        quantity=self.quantity.data, unit=Unit(self.unit.data) if self.unit.data else None,
+                        available_when=self.available_when.data or "")
+
+
+class HidePostForm(FlaskForm):
+    reason = StringField(_l("Reason"), [DataRequired(message=_l("Say why the post is hidden.")),
+                                        Length(max=300)])
+
+
+class OpenTradingForm(FlaskForm):
+    minutes = IntegerField(_l("Trading time (minutes)"), [DataRequired(), NumberRange(min=1, max=480)],
+                           default=90)
+
+
+class AnnouncementForm(FlaskForm):
+    text = TextAreaField(_l("Announcement"), [DataRequired(), Length(max=500)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Category"), [DataRequired(), Length(max=80)])

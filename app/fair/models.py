@@ -8,7 +8,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
-from app.fair.sectors import FairState, Role, Sector
+from app.fair.sectors import FairState, PostKind, PostState, Role, Sector, Unit
 
 
 def _enum(cls: type) -> Enum:
@@ -31,6 +31,8 @@ class Fair(Base):
     notary_required: Mapped[bool] = mapped_column(default=True)
     point_rate: Mapped[int] = mapped_column(default=10)  # points per hour of work
     display_token: Mapped[str] = mapped_column(String(64))
+    trading_started_at: Mapped[datetime | None]  # the opening gong
+    trading_ended_at: Mapped[datetime | None]  # the closing gong
     event_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -146,3 +148,65 @@ class CheckIn(Base):
     participant: Mapped[Participant] = relationship(
         back_populates="check_in", foreign_keys=[participant_id]
     )
+
+
+class Category(Base):
+    """A kind of resource. Seeded per fair from the method; organisers edit the list."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("fair_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str | None] = mapped_column(String(32))  # seeded categories: stable key
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class Post(Base):
+    """An offer ("oferuję") or a need ("potrzebuję") an organisation posts at a fair."""
+
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_fair_state", "fair_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    kind: Mapped[PostKind] = mapped_column(_enum(PostKind))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    details: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int | None]
+    unit: Mapped[Unit | None] = mapped_column(_enum(Unit))
+    available_when: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[PostState] = mapped_column(_enum(PostState), default=PostState.ACTIVE)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded title + details
+    version: Mapped[int] = mapped_column(default=1)
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    author: Mapped[Participant] = relationship(foreign_keys=[author_id])
+    category: Mapped[Category] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == PostState.ACTIVE and self.hidden_at is None
+
+
+class Announcement(Base):
+    """What the moderator says to the hall: shown on every phone and the big screen."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

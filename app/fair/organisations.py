@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.db import service, utcnow
 from app.errors import Conflict, NotFound
@@ -62,8 +63,14 @@ def ensure_organisation(fair_id: int, data: OrganisationData) -> Organisation:
         return existing
     org = Organisation(fair_id=fair_id)
     _apply(org, data)
-    db.session.add(org)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(org)
+    except IntegrityError:  # registered by someone else at the same moment: use theirs
+        existing = find_organisation(fair_id, data.name)
+        if existing is None:
+            raise
+        return existing
     return org
 
 

@@ -102,6 +102,40 @@ def parse_role(value: str) -> Role | None:
     return _ROLE_WORDS.get(_word(value))
 
 
+class PostKind(enum.StrEnum):
+    OFFER = "offer"
+    NEED = "need"
+
+    @property
+    def label(self) -> LazyString:
+        return _l("Offer") if self is PostKind.OFFER else _l("Need")
+
+
+class PostState(enum.StrEnum):
+    ACTIVE = "active"
+    TAKEN = "taken"
+    WITHDRAWN = "withdrawn"
+
+
+class Unit(enum.StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    PIECES = "pieces"
+    PEOPLE = "people"
+
+    @property
+    def label(self) -> LazyString:
+        return UNIT_LABELS[self]
+
+
+UNIT_LABELS: dict[Unit, LazyString] = {
+    Unit.HOURS: _l("hours"),
+    Unit.DAYS: _l("days"),
+    Unit.PIECES: _l("pieces"),
+    Unit.PEOPLE: _l("people"),
+}
+
+
 class FairState(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.fair.checkin import checked_in_count
-from app.fair.models import Fair, Organisation, Participant
-from app.fair.sectors import Sector
+from app.fair.categories import category_label, fair_categories
+from app.fair.models import Fair, Organisation, Participant, Post
+from app.fair.sectors import PostKind, PostState, Sector
+from app.fair.trading import trading_window
 
 
 def fair_stats(fair: Fair) -> dict[str, Any]:
@@ -29,6 +31,7 @@ def fair_stats(fair: Fair) -> dict[str, Any]:
         .group_by(Organisation.sector))
     for sector, n in rows:
         people_by_sector[Sector(sector).value] = n
+    offers, needs, by_category = _post_counts(fair)
     return {
         "fair": fair.slug,
         "name": fair.name,
@@ -38,5 +41,36 @@ def fair_stats(fair: Fair) -> dict[str, Any]:
         "organisations": sum(by_sector.values()),
         "organisations_by_sector": by_sector,
         "checked_in": checked_in_count(fair.id),
+        "offers": offers,
+        "needs": needs,
+        "posts_by_category": by_category,
+        **agreement_counts(fair),
+        "trading": trading_window(fair),
         "event_seq": fair.event_seq,
     }
+
+
+def _post_counts(fair: Fair) -> tuple[int, int, list[dict[str, Any]]]:
+    """Live offers and needs, in total and per category (every category, zeros included)."""
+    rows = db.session.execute(
+        select(Post.category_id, Post.kind, func.count())
+        .where(Post.fair_id == fair.id, Post.state == PostState.ACTIVE, Post.hidden_at.is_(None))
+        .group_by(Post.category_id, Post.kind))
+    counts: dict[tuple[int, str], int] = {(cid, PostKind(kind).value): n for cid, kind, n in rows}
+    by_category = [
+        {"id": c.id, "key": c.key, "name": category_label(c),
+         "offers": counts.get((c.id, "offer"), 0), "needs": counts.get((c.id, "need"), 0)}
+        for c in fair_categories(fair.id, include_archived=True)]
+    offers = sum(n for (_, kind), n in counts.items() if kind == "offer")
+    needs = sum(n for (_, kind), n in counts.items() if kind == "need")
+    return offers, needs, by_category
+
+
+def empty_sector_matrix() -> dict[str, dict[str, int]]:
+    return {a.value: {b.value: 0 for b in Sector} for a in Sector}
+
+
+def agreement_counts(fair: Fair) -> dict[str, Any]:
+    """Signed agreements, who trades with whom, and points pledged. No agreement can exist
+    before the contracts package is installed, so these start at zero."""
+    return {"agreements_signed": 0, "sector_matrix": empty_sector_matrix(), "points_pledged": 0}

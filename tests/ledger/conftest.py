@@ -78,16 +78,31 @@ def balance_of() -> Callable[[Account | int], int]:
     return read
 
 
-def _corrupt(sql: str, **params: Any) -> None:
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-        else:
-            for name in conn.execute(text(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'")).scalars().all():
-                conn.execute(text(f'DROP TRIGGER "{name}"'))
-        conn.execute(text(sql), params)
-    db.session.expire_all()
+def _corrupt(sql: str, *, checks: bool = True, **params: Any) -> None:
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        if not checks:
+            pytest.skip("PostgreSQL enforces CHECK constraints even for a superuser")
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers, no FKs
+            conn.execute(text(sql), params)
+    else:
+        raw = db.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA foreign_keys = OFF")
+            if not checks:
+                cur.execute("PRAGMA ignore_check_constraints = ON")
+            for (name,) in cur.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'").fetchall():
+                cur.execute(f'DROP TRIGGER "{name}"')
+            cur.execute(sql, params)
+            cur.execute("PRAGMA ignore_check_constraints = OFF")
+            cur.execute("PRAGMA foreign_keys = ON")
+            raw.commit()
+        finally:
+            raw.close()
+    db.session.rollback()
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from app.auth import fair_or_404, login_required
 from app.errors import DomainError
 from app.extensions import db
+from app.fair.board import organisation_posts
+from app.fair.categories import category_label
 from app.fair.forms import RegistrationForm
 from app.fair.models import Participant
 from app.fair.participants import register_participant
@@ -55,4 +57,6 @@ def card(badge_code: str) -> Any:
     if person is None or person.removed_at is not None:
         abort(404)
     viewer = current_user if current_user.is_authenticated else None
-    return render_template("fair/card.html", fair=person.fair, person=person, viewer=viewer)
+    posts = organisation_posts(person.organisation_id)
+    return render_template("fair/card.html", fair=person.fair, person=person, viewer=viewer, posts=posts,
+                           category_names={p.category_id: category_label(p.category) for p in posts})
