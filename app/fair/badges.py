@@ -260,6 +260,8 @@ def write_for_people(kind: PrintKind, fair: Fair, people: Sequence[Participant],
                      target: str | Path | IO[bytes], *, base: str,
                      layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None) -> int:
     """Badges or slips for these participants of `fair`; returns the number of pages."""
+    if not people:
+        raise Conflict(_l("There is nobody to print for."), code="nobody_to_print")
     if kind == PrintKind.BADGES:
         return write_badges([badge_face(p, base) for p in people], target, fair_name=fair.name,
                             layout=layout, progress=progress)

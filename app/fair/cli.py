@@ -8,12 +8,9 @@ from flask.cli import AppGroup
 
 from app.db import transaction
 from app.extensions import db
+from app.fair.urls import public_url
 
 fair_cli = AppGroup("fair", help="Fairs: the demo fair, set-up, badges.")
-
-
-def public_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
 
 
 @fair_cli.command("demo")
@@ -77,3 +74,38 @@ def create_command(slug: str, name: str, venue: str, organiser_first_name: str,
     except DomainError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"Fair '{name}' created: {public_url()}/f/{slug}/login")
+
+
+@fair_cli.command("badges")
+@click.argument("slug")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The PDF file to write.")
+@click.option("--slips", is_flag=True, help="Private login slips instead of badges.")
+@click.option("--layout", type=click.Choice(["sheet", "card"]), default="sheet", show_default=True,
+              help="sheet: A4 with cut marks; card: one per page, the page the size of the badge.")
+def badges_command(slug: str, output: str, slips: bool, layout: str) -> None:
+    """Write the badges (or login slips) of everyone at the fair to one PDF."""
+    from sqlalchemy import select
+
+    from app.errors import DomainError
+    from app.fair.badges import PrintKind, PrintLayout, printable_people, write_for_people
+    from app.fair.models import Fair
+
+    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    if fair is None:
+        raise click.ClickException(f"There is no fair '{slug}'.")
+    people = printable_people(fair.id)
+    base = public_url()
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set; the QR codes point to {base}.", err=True)
+    kind = PrintKind.SLIPS if slips else PrintKind.BADGES
+    with click.progressbar(length=len(people), label=f"Laying out {kind.value}") as bar:
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - bar.pos)
+
+        try:
+            pages = write_for_people(kind, fair, people, output, base=base, layout=PrintLayout(layout),
+                                     progress=progress)
+        except DomainError as err:
+            raise click.ClickException(str(err)) from err
+    click.echo(f"{output}: {pages} pages for {len(people)} participants.")
