@@ -23,12 +23,15 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
+from app.fair.categories import fair_categories
 from app.fair.credentials import set_password_unchecked
 from app.fair.fairs import FairData, create_fair
-from app.fair.models import Fair, Organisation, Participant
+from app.fair.models import Fair, Organisation, Participant, Post
 from app.fair.organisations import OrganisationData, ensure_organisation
 from app.fair.participants import PersonData, create_participant
-from app.fair.sectors import Role, Sector
+from app.fair.posts import PostData, create_post
+from app.fair.sectors import PostKind, Role, Sector
+from app.fair.trading import open_trading
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -256,3 +259,27 @@ def login(client: FlaskClient) -> Callable[[Participant], None]:
         assert r.status_code == 303, r.data
 
     return do
+
+
+@pytest.fixture
+def trading_fair(fair: Fair, organiser: Participant) -> Fair:
+    open_trading(organiser, fair.id, 90)
+    return fair
+
+
+@pytest.fixture
+def category(fair: Fair) -> Callable[[str], int]:
+    def by_key(key: str = "rooms") -> int:
+        return next(c.id for c in fair_categories(fair.id, include_archived=True) if c.key == key)
+
+    return by_key
+
+
+@pytest.fixture
+def make_post(trading_fair: Fair, category: Callable[[str], int]) -> Callable[..., Post]:
+    def make(author: Participant, title: str = "Sala na 30 osób", kind: PostKind = PostKind.OFFER,
+             category_key: str = "rooms", **kw: object) -> Post:
+        return create_post(author, trading_fair.id,
+                           PostData(kind=kind, category_id=category(category_key), title=title, **kw))
+
+    return make
