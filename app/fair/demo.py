@@ -15,7 +15,7 @@ from app.fair.fairs import FairData, create_fair
 from app.fair.models import Fair, Participant
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData, create_participant
-from app.fair.sectors import Role, Sector
+from app.fair.sectors import PostKind, Role, Sector
 
 ORGANISER_EMAIL = "organizator@demo.gielda.local"
 NOTARY_EMAIL = "notariusz@demo.gielda.local"
@@ -130,10 +130,66 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
                 create_participant(fair.id, person(),
                                    OrganisationData(name, sector, city=rng.choice(TOWNS)))
                 count += 1
-        for _ in range(RESIDENTS):
-            create_participant(fair.id, person(), OrganisationData("", Sector.RESIDENT,
-                                                                   city=rng.choice(TOWNS)))
+        people = [create_participant(fair.id, person(), OrganisationData("", Sector.RESIDENT,
+                                                                          city=rng.choice(TOWNS)))
+                  for _ in range(RESIDENTS)]
+        people += list(db.session.scalars(select(Participant).where(
+            Participant.fair_id == fair.id, Participant.role == Role.PARTICIPANT)))
+        _seed_posts(fair.id, organiser, people, rng)
     return DemoLogins(fair=fair, organiser=organiser, notary=notary, password=DEMO_PASSWORD)
+
+
+# What the Tczew fair exchanged most: rooms, promotion, volunteers, catering, equipment,
+# IT service, art classes, trainings, workshops.
+DEMO_POSTS: list[tuple[PostKind, str, str, str]] = [
+    (PostKind.OFFER, "rooms", "Sala konferencyjna na 40 osób", "Z rzutnikiem i nagłośnieniem, wtorki po 16."),
+    (PostKind.OFFER, "rooms", "Pracownia plastyczna w sobotę", "Stoły, sztalugi, umywalka."),
+    (PostKind.NEED, "rooms", "Sala na próby chóru", "Raz w tygodniu wieczorem, 25 osób."),
+    (PostKind.NEED, "rooms", "Miejsce na zbiórkę darów", "Suche pomieszczenie na dwa tygodnie w grudniu."),
+    (PostKind.OFFER, "promotion", "Plakaty i ulotki w naszej drukarni", "Do 200 sztuk A3."),
+    (PostKind.OFFER, "promotion", "Post w mediach społecznościowych", "Nasz profil ma 5 tys. obserwujących."),
+    (PostKind.NEED, "promotion", "Promocja festynu rodzinnego", "Potrzebujemy zasięgu w mediach lokalnych."),
+    (PostKind.OFFER, "volunteers", "Wolontariusze na festyn", "Pięć osób na sobotę, obsługa stoisk."),
+    (PostKind.NEED, "volunteers", "Wolontariusze do czytania seniorom", "Dwie godziny w tygodniu."),
+    (PostKind.NEED, "volunteers", "Pomoc przy sprzątaniu brzegu Wisły", "Akcja w maju, potrzeba 20 osób."),
+    (PostKind.OFFER, "catering", "Catering na spotkanie do 30 osób", "Kanapki, ciasto, kawa i herbata."),
+    (PostKind.OFFER, "catering", "Ciasto na festyn", "Dziesięć blach drożdżowego."),
+    (PostKind.NEED, "catering", "Poczęstunek na wernisaż", "Około 50 gości."),
+    (PostKind.OFFER, "equipment", "Nagłośnienie i mikrofony", "Do wypożyczenia na weekend."),
+    (PostKind.OFFER, "equipment", "Namiot 6×3 m", "Z obciążnikami."),
+    (PostKind.NEED, "equipment", "Rzutnik multimedialny", "Na warsztaty w świetlicy."),
+    (PostKind.NEED, "equipment", "Laptopy do kursu dla seniorów", "Pięć sztuk na dwa tygodnie."),
+    (PostKind.OFFER, "it_service", "Serwis komputerów i instalacja oprogramowania", "Dwie godziny pracy informatyka."),
+    (PostKind.NEED, "it_service", "Strona internetowa stowarzyszenia", "Prosta strona z kalendarzem wydarzeń."),
+    (PostKind.NEED, "it_service", "Pomoc z konfiguracją sieci Wi-Fi", "W świetlicy osiedlowej."),
+    (PostKind.OFFER, "art_classes", "Zajęcia plastyczne dla dzieci", "Cztery spotkania po 90 minut."),
+    (PostKind.OFFER, "art_classes", "Warsztaty ceramiki", "Glina i wypał w naszym piecu."),
+    (PostKind.NEED, "art_classes", "Zajęcia teatralne dla młodzieży", "Grupa 12 osób, wakacje."),
+    (PostKind.OFFER, "trainings", "Szkolenie z pisania wniosków grantowych", "Trzy godziny, do 15 osób."),
+    (PostKind.OFFER, "trainings", "Szkolenie z pierwszej pomocy", "Z certyfikatem PCK."),
+    (PostKind.NEED, "trainings", "Szkolenie z księgowości dla NGO", "Dla zarządu i wolontariuszy."),
+    (PostKind.NEED, "trainings", "Szkolenie z RODO", "Krótkie szkolenie dla 8 osób."),
+    (PostKind.OFFER, "workshops", "Warsztaty kulinarne kuchni kociewskiej", "Dla 10 osób."),
+    (PostKind.NEED, "workshops", "Warsztaty rękodzieła dla seniorów", "Raz w miesiącu."),
+    (PostKind.OFFER, "expertise", "Porada prawna dla organizacji", "Godzina konsultacji."),
+    (PostKind.NEED, "expertise", "Doradztwo w sprawie założenia spółdzielni", "Dwie konsultacje."),
+    (PostKind.OFFER, "transport", "Bus z kierowcą na wycieczkę", "Do 8 osób, w promieniu 50 km."),
+    (PostKind.NEED, "transport", "Transport mebli do świetlicy", "Jeden kurs w Tczewie."),
+]
+
+
+def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant], rng: random.Random) -> None:
+    """Open trading (the demo starts mid-fair) and post the offers and needs above."""
+    from app.fair.categories import fair_categories
+    from app.fair.posts import PostData, create_post
+    from app.fair.trading import open_trading
+
+    open_trading(organiser, fair_id, 90)
+    categories = {c.key: c.id for c in fair_categories(fair_id)}
+    authors = rng.sample(people, len(DEMO_POSTS))
+    for author, (kind, key, title, details) in zip(authors, DEMO_POSTS, strict=True):
+        create_post(author, fair_id, PostData(kind=kind, category_id=categories[key], title=title,
+                                              details=details))
 
 
 def demo_exists(slug: str = "demo") -> bool:
