@@ -36,6 +36,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
         "SECRET_KEY": overrides.pop("SECRET_KEY", None) or _secret_key(instance_path),
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # The message queue's channel: processes that share one see each other's events.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio",
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") != "0",
