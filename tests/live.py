@@ -1,0 +1,110 @@
+"""A real server process (`python -m app`) for tests and benchmarks, and helpers that use it the
+way a phone does: log in through the private link, post through the HTML form (CSRF on)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from app import ROOT
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`python -m app` on a free port of 127.0.0.1 against `database_url`; ready when /healthz
+    answers. `extra_env` adds or overrides environment variables (e.g. SOCKETIO_MESSAGE_QUEUE)."""
+
+    def __init__(self, database_url: str, tmp: Path, extra_env: dict[str, str] | None = None,
+                 ready_timeout: float = 30) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-test",
+               "HOST": "127.0.0.1", "PORT": str(self.port), "PUBLIC_URL": self.url,
+               "AUTO_MIGRATE": "1", **(extra_env or {})}
+        self.log = tmp / f"server-{self.port}.log"
+        self._log_fh = self.log.open("w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
+                                     stdout=self._log_fh, stderr=subprocess.STDOUT)
+        try:
+            self.wait_ready(ready_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)  # polling for the port to open; not used to wait for app state
+        raise RuntimeError(f"server not ready: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if not self._log_fh.closed:
+            self._log_fh.close()
+
+
+def login_session(base_url: str, slug: str, login_secret: str) -> requests.Session:
+    """A `requests.Session` logged in through the participant's private link."""
+    http = requests.Session()
+    r = http.get(f"{base_url}/f/{slug}/login/{login_secret}", allow_redirects=False, timeout=10)
+    assert r.status_code == 303, (r.status_code, r.text[:500])
+    assert http.cookies.get("session"), "the login link set no session cookie"
+    return http
+
+
+def cookie_header(http: requests.Session) -> str:
+    """The session's cookies as a Cookie header (for socketio.Client.connect(headers=...))."""
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token input on the page"
+    return match.group(1) or match.group(2)
+
+
+def post_form(http: requests.Session, base_url: str, slug: str, category_id: int, title: str,
+              kind: str = "offer") -> dict[str, str]:
+    """The fields of the new-post form, with a CSRF token scraped from the live page."""
+    page = http.get(f"{base_url}/f/{slug}/posts/new", timeout=10)
+    assert page.status_code == 200, (page.status_code, page.text[:500])
+    return {"csrf_token": csrf_token(page.text), "kind": kind, "category_id": str(category_id),
+            "title": title, "details": "", "quantity": "", "unit": "", "available_when": "",
+            "version": ""}
+
+
+def post_offer(http: requests.Session, base_url: str, slug: str, category_id: int, title: str,
+               kind: str = "offer") -> int:
+    """Post through the live HTML form, as a phone does; returns the new post's id."""
+    data = post_form(http, base_url, slug, category_id, title, kind)
+    r = http.post(f"{base_url}/f/{slug}/posts/new", data=data, allow_redirects=False, timeout=10)
+    assert r.status_code == 303, (r.status_code, r.text[:1000])
+    match = re.search(r"/posts/(\d+)$", r.headers["Location"])
+    assert match, r.headers["Location"]
+    return int(match.group(1))
