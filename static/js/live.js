@@ -11,6 +11,7 @@
     var pageSeq = Number((el && el.dataset.seq) || 0);
     var lastSeq = Math.max(pageSeq, Number(sessionStorage.getItem(key) || 0));
     var syncing = false;
+    var newest = 0;  // the highest number seen live, applied or not
     var socket = io({ transports: ["websocket", "polling"], auth: options.auth || {} });
 
     function apply(evt) {
@@ -21,19 +22,27 @@
       if (handler) { handler(evt.data, evt); }
     }
     function resync() {
+      // A gap seen while a resync is on its way may be newer than what that reply holds: ask
+      // again once it is in.
       if (syncing) { return; }
       syncing = true;
       socket.emit("resync", { after: lastSeq }, function (reply) {
         syncing = false;
-        if (reply && reply.ok) { reply.events.forEach(apply); }
+        if (reply && reply.ok) {
+          reply.events.forEach(apply);
+          if (newest > lastSeq) { resync(); }
+        }
       });
     }
     socket.on("connect", function () {
       document.documentElement.classList.remove("offline");
+      // The reply to a resync sent before a drop never comes (socket.io drops its callback).
+      syncing = false;
       resync();
     });
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
     socket.on("event", function (evt) {
+      newest = Math.max(newest, evt.seq);
       if (evt.seq === lastSeq + 1) { apply(evt); } else if (evt.seq > lastSeq) { resync(); }
     });
     return socket;
