@@ -26,10 +26,12 @@ def free_port() -> int:
 
 class LiveServer:
     """`python -m app` on a free port of 127.0.0.1 against `database_url`; ready when /healthz
-    answers. `extra_env` adds or overrides environment variables (e.g. SOCKETIO_MESSAGE_QUEUE)."""
+    answers. `extra_env` adds or overrides environment variables (e.g. SOCKETIO_MESSAGE_QUEUE).
+    With `wait=False` the process starts and `wait_ready()` is the caller's (to start several at
+    once)."""
 
     def __init__(self, database_url: str, tmp: Path, extra_env: dict[str, str] | None = None,
-                 ready_timeout: float = 30) -> None:
+                 ready_timeout: float = 30, wait: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-test",
@@ -39,11 +41,12 @@ class LiveServer:
         self._log_fh = self.log.open("w")
         self.proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
                                      stdout=self._log_fh, stderr=subprocess.STDOUT)
-        try:
-            self.wait_ready(ready_timeout)
-        except BaseException:
-            self.stop()
-            raise
+        if wait:
+            try:
+                self.wait_ready(ready_timeout)
+            except BaseException:
+                self.stop()
+                raise
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
