@@ -52,12 +52,17 @@ class PrintLayout(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Grid:
-    """Items of one size tiled edge to edge in the middle of an A4 page; cut along the marks."""
+    """Items of one size tiled edge to edge in the middle of an A4 page; cut along the marks.
+
+    Everything about sizes and positions comes from here, as a stylesheet made once per run;
+    static/css/badges.css only says how things look.
+    """
 
     width: float  # mm
     height: float
     cols: int
     rows: int
+    band: float = 0.0  # the sector colour band down the left edge (badges only)
     page_width: float = 210.0
     page_height: float = 297.0
     mark_gap: float = 2.0  # between the grid and a cut mark
@@ -79,31 +84,61 @@ class Grid:
         row, col = divmod(slot, self.cols)
         return self.left + col * self.width, self.top + row * self.height
 
-    def cut_marks(self) -> str:
-        """An SVG of the page: short lines in the margins, in line with every edge of the grid."""
-        return _cut_marks(self)
+    def css(self, layout: PrintLayout) -> str:
+        return _grid_css(self, layout)
 
 
-BADGE_GRID = Grid(width=90, height=55, cols=2, rows=5)
+BADGE_GRID = Grid(width=90, height=55, cols=2, rows=5, band=7)
 SLIP_GRID = Grid(width=95, height=68, cols=2, rows=4)
 
 
 @functools.cache
-def _cut_marks(grid: Grid) -> str:
-    left, top = grid.left, grid.top
-    right, bottom = left + grid.cols * grid.width, top + grid.rows * grid.height
-    gap, length = grid.mark_gap, grid.mark_length
+def _grid_css(grid: Grid, layout: PrintLayout) -> str:
+    rules = [f".item {{ width: {grid.width:g}mm; height: {grid.height:g}mm; }}"]
+    if grid.band:
+        rules.append(f".badge {{ border-left: {grid.band:g}mm solid #fff; }}")
+        rules += [f".sector-{sector.value} {{ border-left-color: {colour}; }}"
+                  for sector, colour in SECTOR_COLOURS.items()]
+    if layout == PrintLayout.SHEET:
+        rules.append(f"@page {{ size: {grid.page_width:g}mm {grid.page_height:g}mm; margin: 0; }}")
+        rules.append(f'.sheet {{ width: {grid.page_width:g}mm; height: {grid.page_height:g}mm; '
+                     f'background-image: url("{_background(grid, layout)}"); }}')
+        for slot in range(grid.per_page):
+            x, y = grid.position(slot)
+            rules.append(f".slot-{slot} {{ left: {x:g}mm; top: {y:g}mm; }}")
+    else:
+        rules.append(f"@page {{ size: {grid.width:g}mm {grid.height:g}mm; margin: 0; }}")
+        if grid.band:
+            rules.append(f'.single {{ background-image: url("{_background(grid, layout)}"); }}')
+    return "\n".join(rules)
+
+
+def _background(grid: Grid, layout: PrintLayout) -> str:
+    """An SVG under each page: the cut marks in the margins, in line with every edge of the grid,
+    and a hairline along each colour band, so that a white band (business) shows too."""
     lines = []
-    for col in range(grid.cols + 1):
-        x = left + col * grid.width
-        lines += [(x, top - gap - length, x, top - gap), (x, bottom + gap, x, bottom + gap + length)]
-    for row in range(grid.rows + 1):
-        y = top + row * grid.height
-        lines += [(left - gap - length, y, left - gap, y), (right + gap, y, right + gap + length, y)]
+    if layout == PrintLayout.SHEET:
+        page_width, page_height = grid.page_width, grid.page_height
+        left, top = grid.left, grid.top
+        right, bottom = left + grid.cols * grid.width, top + grid.rows * grid.height
+        gap, length = grid.mark_gap, grid.mark_length
+        for col in range(grid.cols + 1):
+            x = left + col * grid.width
+            lines += [(x, top - gap - length, x, top - gap), (x, bottom + gap, x, bottom + gap + length)]
+        for row in range(grid.rows + 1):
+            y = top + row * grid.height
+            lines += [(left - gap - length, y, left - gap, y), (right + gap, y, right + gap + length, y)]
+        bands = [(left + col * grid.width + grid.band, top, bottom) for col in range(grid.cols)]
+    else:
+        page_width, page_height = grid.width, grid.height
+        bands = [(grid.band, 0.0, grid.height)]
     path = " ".join(f"M{x1:g} {y1:g}L{x2:g} {y2:g}" for x1, y1, x2, y2 in lines)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{grid.page_width:g}mm" '
-           f'height="{grid.page_height:g}mm" viewBox="0 0 {grid.page_width:g} {grid.page_height:g}">'
-           f'<path d="{path}" stroke="#000" stroke-width="0.2" fill="none"/></svg>')
+    edges = " ".join(f"M{x:g} {y1:g}L{x:g} {y2:g}" for x, y1, y2 in bands) if grid.band else ""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{page_width:g}mm" height="{page_height:g}mm" '
+           f'viewBox="0 0 {page_width:g} {page_height:g}" fill="none">'
+           + (f'<path d="{path}" stroke="#000" stroke-width="0.2"/>' if path else "")
+           + (f'<path d="{edges}" stroke="#888" stroke-width="0.2"/>' if edges else "")
+           + "</svg>")
     return "data:image/svg+xml," + quote(svg)
 
 
@@ -210,13 +245,13 @@ def _run(template: str, faces: Sequence[BadgeFace | SlipFace], payloads: Sequenc
     per_page = grid.per_page if layout == PrintLayout.SHEET else 1
     chunk = per_page * CHUNK_PAGES
     version = fit_version(payloads)  # one QR size for the whole run
-    builder = PdfBuilder(STYLESHEET)
+    builder = PdfBuilder(STYLESHEET, grid.css(layout))
     for start in range(0, len(faces), chunk):
         placed = [_Placed(face, qr_data_uri(payload, version), i % per_page)
                   for i, (face, payload) in enumerate(zip(faces[start:start + chunk],
                                                            payloads[start:start + chunk], strict=True))]
-        builder.add(render_template(template, pages=list(_pages(placed, per_page)), grid=grid,
-                                    layout=layout.value, sector_colours=SECTOR_COLOURS, **context))
+        builder.add(render_template(template, pages=list(_pages(placed, per_page)), layout=layout.value,
+                                    **context))
         if progress:
             progress(min(start + chunk, len(faces)), len(faces))
     builder.write(target)

@@ -52,18 +52,25 @@ class PdfBuilder:
     progress between chunks; `Document.copy(pages).write_pdf()` joins them at the end.
     """
 
-    def __init__(self, stylesheet: str) -> None:
+    def __init__(self, stylesheet: str, extra_css: str = "") -> None:
+        """`stylesheet` is a file under static/; `extra_css`, rules made for this run (geometry).
+
+        Both are parsed once for the whole run, not once per chunk.
+        """
         self.fetcher = StaticFilesFetcher()
         self.fonts = FontConfiguration()
         self.base_url = STATIC_ROOT.as_uri() + "/"
-        self.css = CSS(filename=str(STATIC_ROOT / stylesheet), url_fetcher=self.fetcher,
-                       font_config=self.fonts)
+        self.stylesheets = [CSS(filename=str(STATIC_ROOT / stylesheet), url_fetcher=self.fetcher,
+                                font_config=self.fonts)]
+        if extra_css:
+            self.stylesheets.append(CSS(string=extra_css, base_url=self.base_url, url_fetcher=self.fetcher,
+                                        font_config=self.fonts))
         self.documents: list[Document] = []
 
     def add(self, html: str) -> int:
         """Lay out one chunk; returns its number of pages."""
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=[self.css], font_config=self.fonts)
+            stylesheets=self.stylesheets, font_config=self.fonts)
         self.documents.append(document)
         return len(document.pages)
 
