@@ -29,7 +29,7 @@ from app.extensions import db
 from app.fair.badge_qr import fit_version, qr_data_uri
 from app.fair.models import Fair, Participant
 from app.fair.pdf import PdfBuilder
-from app.fair.sectors import SECTOR_COLOURS, Sector
+from app.fair.sectors import SECTOR_COLOURS, Role, Sector
 from app.fair.urls import card_url, login_page_url, login_url
 from app.textkeys import search_key
 
@@ -152,6 +152,7 @@ class BadgeFace:
     sector: Sector
     badge_code: str
     card_url: str
+    role: Role = Role.PARTICIPANT  # notaries and organisers are named on their badge
 
     @property
     def name_size(self) -> str:
@@ -202,6 +203,7 @@ def badge_face(person: Participant, base: str) -> BadgeFace:
         sector=sector,
         badge_code=person.badge_code,
         card_url=card_url(person.badge_code, base),
+        role=person.role,
     )
 
 

@@ -102,6 +102,14 @@ def test_badges_show_polish_names_and_qr_codes_of_the_public_cards(
     assert sorted(qr_payloads(pdf, tmp_path)) == sorted(card(p) for p in people)
 
 
+def test_staff_badges_name_the_role(
+        app: Flask, fair: Fair, notary: Participant, people: list[Participant], tmp_path: Path) -> None:
+    pdf = tmp_path / "badges.pdf"
+    write_for_people(PrintKind.BADGES, fair, [notary, people[0]], str(pdf), base=BASE)
+    text = pdf_text(pdf)
+    assert text.count("Notariusz") == 1
+
+
 def test_badges_carry_no_login_secret_or_pin_anywhere(
         app: Flask, fair: Fair, people: list[Participant], tmp_path: Path) -> None:
     pdf = tmp_path / "badges.pdf"
@@ -317,6 +325,56 @@ def test_a_whole_fair_run_shows_progress_and_then_the_download(
     assert "attachment" in r.headers["Content-Disposition"]
     expected = sorted(card(p) for p in [*people, organiser])
     assert sorted(qr_payloads(save(tmp_path, "all.pdf", r.data), tmp_path)) == expected
+
+
+def test_a_selection_longer_than_a_list_page_goes_to_a_background_run(
+        client: FlaskClient, fair: Fair, organiser: Participant, people: list[Participant],
+        login: Callable[[Participant], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.fair.views import badges as views
+
+    monkeypatch.setattr(views, "SYNC_LIMIT", 1)
+    login(organiser)
+    ticked = people[:2]
+    r = client.post(f"/f/{fair.slug}/admin/badges/selection",
+                    data={"kind": "slips", "pid": [str(p.id) for p in ticked]})
+    assert r.status_code == 303
+    job = badge_jobs.wait_for(r.headers["Location"].rsplit("/", 1)[-1], timeout=120)
+    assert job is not None and job.state == "done" and job.participant_ids == sorted(p.id for p in ticked)
+    r = client.get(f"/f/{fair.slug}/admin/badges/jobs/{job.id}/download")
+    assert r.headers["Cache-Control"] == "no-store"
+    assert sorted(qr_payloads(save(tmp_path, "slips.pdf", r.data), tmp_path)) == sorted(
+        f"{BASE}/f/{fair.slug}/login/{p.login_secret}" for p in ticked)
+
+
+def test_a_run_that_cannot_print_fails_with_its_code(
+        app: Flask, fair: Fair, organiser: Participant, people: list[Participant]) -> None:
+    revoke_login(organiser, fair.id, people[0].id)
+    job = badge_jobs.start_job(fair.id, PrintKind.SLIPS, PrintLayout.SHEET, [people[0].id], organiser.id,
+                               base=BASE, locale="pl")
+    job = badge_jobs.wait_for(job.id, timeout=60)
+    assert job is not None and (job.state, job.error) == ("failed", "no_logins")
+    assert not badge_jobs.pdf_path(job).exists()
+
+
+def test_asking_again_for_a_run_in_progress_returns_that_run(
+        app: Flask, fair: Fair, organiser: Participant) -> None:
+    running = badge_jobs.BadgeJob(id="ef" * 16, fair_id=fair.id, kind="badges", layout="sheet",
+                                  participant_ids=None, requested_by=organiser.id, state="rendering")
+    badge_jobs._save(running, badge_jobs.jobs_folder())
+    again = badge_jobs.start_job(fair.id, PrintKind.BADGES, PrintLayout.SHEET, None, organiser.id,
+                                 base=BASE, locale="pl")
+    assert again.id == running.id
+
+
+def test_a_run_whose_process_died_shows_as_failed(app: Flask, fair: Fair, organiser: Participant) -> None:
+    job = badge_jobs.BadgeJob(id="ab" * 16, fair_id=fair.id, kind="badges", layout="sheet",
+                              participant_ids=None, requested_by=organiser.id, state="rendering")
+    folder = badge_jobs.jobs_folder()
+    badge_jobs._save(job, folder)
+    path = folder / f"{job.id}.json"
+    path.write_text(path.read_text().replace(f'"updated_at": {job.updated_at}', '"updated_at": 0'))
+    loaded = badge_jobs.load_job(job.id)
+    assert loaded is not None and (loaded.state, loaded.error) == ("failed", "interrupted")
 
 
 def test_a_running_job_page_refreshes_itself_and_shows_the_percentage(
