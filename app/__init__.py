@@ -54,6 +54,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
             upgrade(db.engine)
 
+    from app.contracts.stats import points_pledged
+    from app.ledger.hooks import set_pledge_source
+
+    set_pledge_source(points_pledged)
+
     from app.auth import init_auth
 
     init_auth(app, login_manager)

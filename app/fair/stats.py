@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.fair.checkin import checked_in_count
 from app.fair.categories import category_label, fair_categories
+from app.fair.checkin import checked_in_count
 from app.fair.models import Fair, Organisation, Participant, Post
 from app.fair.sectors import PostKind, PostState, Sector
 from app.fair.trading import trading_window
@@ -66,11 +66,8 @@ def _post_counts(fair: Fair) -> tuple[int, int, list[dict[str, Any]]]:
     return offers, needs, by_category
 
 
-def empty_sector_matrix() -> dict[str, dict[str, int]]:
-    return {a.value: {b.value: 0 for b in Sector} for a in Sector}
-
-
 def agreement_counts(fair: Fair) -> dict[str, Any]:
-    """Signed agreements, who trades with whom, and points pledged. No agreement can exist
-    before the contracts package is installed, so these start at zero."""
-    return {"agreements_signed": 0, "sector_matrix": empty_sector_matrix(), "points_pledged": 0}
+    """Signed agreements, the cross-sector matrix and points pledged (app.contracts)."""
+    from app.contracts.stats import agreement_counts as counts
+
+    return counts(fair.id)

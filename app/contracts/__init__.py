@@ -1,0 +1,1 @@
+"""Agreements: drafting, signing, the notary, PDF handouts and follow-up of fulfilment."""
