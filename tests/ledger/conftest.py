@@ -72,7 +72,7 @@ def balance_of() -> Callable[[Account | int], int]:
     """The account's current cached balance, read afresh."""
 
     def read(account: Account | int) -> int:
-        db.session.expire_all()
+        db.session.rollback()  # end any read transaction: see what others committed since
         return db.session.get_one(Account, account if isinstance(account, int) else account.id).balance
 
     return read

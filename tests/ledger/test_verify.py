@@ -178,13 +178,12 @@ def test_postgresql_refuses_an_entry_without_postings_at_commit(entry, app):
     assert db.session.scalar(select(Entry).where(Entry.idempotency_key == "lonely")) is None
 
 
-def test_postgresql_refuses_an_unbalanced_posting_at_commit(entry, pair, app):
+def test_postgresql_refuses_an_unbalanced_posting_at_commit(entry, app):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("deferred constraint triggers exist on PostgreSQL only")
-    a, b = pair
     with pytest.raises(DBAPIError, match="unbalanced"), db.engine.begin() as conn:
         conn.execute(text("INSERT INTO ledger_accounts (kind, system_key, name, balance, created_at) "
                           "VALUES ('system', 'issuance', 'Issuance', 0, now())"))
