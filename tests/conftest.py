@@ -283,3 +283,24 @@ def make_post(trading_fair: Fair, category: Callable[[str], int]) -> Callable[..
                            PostData(kind=kind, category_id=category(category_key), title=title, **kw))
 
     return make
+
+
+@pytest.fixture
+def make_draft(trading_fair: Fair) -> Callable[..., Any]:
+    """A draft agreement between `a`'s and `b`'s organisations with one obligation each way
+    (pass `obligations` as (giver, receiver, description, points) tuples to change that)."""
+    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+
+    def make(a: Participant, b: Participant, obligations: list[tuple[Participant, Participant, str, int]]
+             | None = None) -> Any:
+        draft = start_agreement(a, trading_fair.id, b.id)
+        obligations = obligations if obligations is not None else [
+            (a, b, "Sala konferencyjna na 30 osób, 3 godziny", 30),
+            (b, a, "Szkolenie z pisania wniosków dla zarządu", 40)]
+        data = AgreementData(
+            parties=[PartyData(p.organisation_id, p.id, p.full_name, p.email) for p in (a, b)],
+            obligations=[ObligationData(g.organisation_id, r.organisation_id, text, points=pts)
+                         for g, r, text, pts in obligations])
+        return save_draft(a, trading_fair.id, draft.id, data, version=draft.version)
+
+    return make

@@ -37,11 +37,15 @@ class MoneyError(ValidationError):
 
 
 def mentions_money(text: str) -> bool:
-    """True when some clause of `text` offers or asks money without naming it a cost contribution."""
+    """True when some clause of `text` offers or asks money without naming it, in that clause or
+    the one just before, a contribution to costs."""
     folded = re.sub(r"(?<![a-z])(tys|mln|ok)\.", r"\1", search_key(text))
+    previous = ""
     for clause in _CLAUSES.split(folded):
-        if (_AMOUNT.search(clause) or _MONEY_WORDS.search(clause)) and not _COSTS.search(clause):
+        names_costs = _COSTS.search(clause) or _COSTS.search(previous)  # "costs of fuel, 40 EUR"
+        if (_AMOUNT.search(clause) or _MONEY_WORDS.search(clause)) and not names_costs:
             return True
+        previous = clause
     return False
 
 

@@ -32,6 +32,10 @@ def _signed_parties(agreement: Agreement) -> set[int]:
     return {s.party_id for s in agreement.current_signatures()}
 
 
+def _already_signed(agreement: Agreement, party: AgreementParty, version: int) -> bool:
+    return version == agreement.version and party.id in _signed_parties(agreement)
+
+
 def all_parties_signed(agreement: Agreement) -> bool:
     return {p.id for p in agreement.parties} <= _signed_parties(agreement)
 
@@ -73,6 +77,8 @@ def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version:
     """The actor signs for their organisation the version they read."""
     agreement = get_agreement(fair_id, agreement_id, lock=True)
     party = actor_party(actor, agreement)
+    if _already_signed(agreement, party, version):
+        return agreement  # a double tap, even one arriving after the last signature, signs once
     _require_signable(agreement)
     require_version(agreement, version)
     _add_signature(agreement, party, actor, SignatureMethod.OWN_DEVICE)
@@ -112,6 +118,8 @@ def _sign_as(actor: Participant, person: Participant, method: SignatureMethod, f
     if person.id == actor.id:
         raise ValidationError(_l("Sign with your own button; this is for the other party."),
                               code="same_person")
+    if _already_signed(agreement, party, version):
+        return agreement
     _require_signable(agreement)
     require_version(agreement, version)
     _add_signature(agreement, party, person, method)
