@@ -34,7 +34,7 @@ def test_giver_marks_delivered_receiver_confirms_and_points_move(trading_fair, s
 
 
 def test_confirm_twice_posts_once(trading_fair, signed):
-    a, b, d = signed
+    _a, b, d = signed
     confirm_delivery(b, trading_fair.id, d.obligations[0].id)
     confirm_delivery(b, trading_fair.id, d.obligations[0].id)
     assert db.session.query(Entry).count() == 1
@@ -49,21 +49,21 @@ def test_all_confirmed_fulfils_the_agreement(trading_fair, signed):
 
 
 def test_only_receiver_confirms(trading_fair, signed):
-    a, b, d = signed
+    a, _b, d = signed
     with pytest.raises(DomainError) as err:
         confirm_delivery(a, trading_fair.id, d.obligations[0].id)
     assert err.value.code == "wrong_party"
 
 
 def test_only_giver_marks_delivered(trading_fair, signed):
-    a, b, d = signed
+    _a, b, d = signed
     with pytest.raises(DomainError) as err:
         mark_delivered(b, trading_fair.id, d.obligations[0].id)
     assert err.value.code == "wrong_party"
 
 
 def test_dispute_needs_comment_and_blocks_nothing_else(trading_fair, signed):
-    a, b, d = signed
+    _a, b, d = signed
     with pytest.raises(DomainError) as err:
         dispute_delivery(b, trading_fair.id, d.obligations[0].id, " ")
     assert err.value.code == "comment_missing"
@@ -83,7 +83,7 @@ def test_draft_obligations_are_not_followed_up(trading_fair, make_participant, m
 def test_ledger_refusal_keeps_obligation_unconfirmed(trading_fair, signed):
     from app.ledger.accounts import organisation_account
 
-    a, b, d = signed
+    _a, b, d = signed
     with transaction():
         organisation_account(b.organisation_id).floor = -20  # b receives 30 points' worth
     with pytest.raises(DomainError) as err:
@@ -95,7 +95,7 @@ def test_ledger_refusal_keeps_obligation_unconfirmed(trading_fair, signed):
 
 
 def test_partly_fulfilled_agreement_cannot_be_annulled(trading_fair, organiser, signed):
-    a, b, d = signed
+    _a, b, d = signed
     confirm_delivery(b, trading_fair.id, d.obligations[0].id)
     with pytest.raises(DomainError) as err:
         annul_by_organiser(organiser, trading_fair.id, d.id, "za późno")
@@ -103,7 +103,7 @@ def test_partly_fulfilled_agreement_cannot_be_annulled(trading_fair, organiser, 
 
 
 def test_follow_up_lists_overdue_first(trading_fair, signed):
-    a, b, d = signed
+    _a, _b, d = signed
     with transaction():
         first, second = d.obligations
         db.session.get(type(first), first.id).due_date = date.today() + timedelta(days=14)
