@@ -8,9 +8,10 @@
   `above_ceiling`) when the receiver cannot pay or the giver cannot hold the points; the
   caller's transaction then rolls back as a whole.
 
-* `set_pledge_source(fn)`: the Agreements code registers a function `fn(fair_id) -> int` that
-  returns the points pledged in that fair's agreements; the network totals page shows it
-  beside the points fulfilled. Until one is registered, nothing is known to be pledged.
+* `pledged_points(fair_id)`: the points pledged in the fair's agreements, shown on the network
+  totals page beside the points fulfilled. It asks the Agreements code
+  (`app.contracts.stats.points_pledged`), unless another source was registered with
+  `set_pledge_source(fn)` (e.g. by a test, or a deployment without the Agreements module).
 """
 
 from __future__ import annotations
@@ -53,11 +54,18 @@ def on_obligation_fulfilled(
 
 
 def set_pledge_source(source: PledgeSource | None) -> None:
-    """Register (or, with None, remove) the function that knows the points pledged per fair."""
+    """Register (or, with None, go back to the Agreements code) the source of pledged points."""
     global _pledge_source
     _pledge_source = source
 
 
+def _agreements_pledges(fair_id: int) -> int:
+    from app.contracts.stats import points_pledged
+
+    return points_pledged(fair_id)
+
+
 def pledged_points(fair_id: int) -> int:
-    """Points pledged in the fair's agreements, as far as known: 0 while no source is registered."""
-    return int(_pledge_source(fair_id)) if _pledge_source is not None else 0
+    """Points pledged in the fair's signed agreements."""
+    source = _pledge_source or _agreements_pledges
+    return int(source(fair_id))

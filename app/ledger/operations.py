@@ -19,7 +19,7 @@ from app.ledger.permissions import (
     require_can_spend,
     require_manages,
 )
-from app.ledger.posting import EntryDraft, Leg, post_entry
+from app.ledger.posting import EntryDraft, Leg, lock_accounts, post_entry
 from app.textkeys import tidy
 
 # No single posting may move more than this (keeps every sum far inside a 32-bit integer).
@@ -58,14 +58,15 @@ def transfer_points(actor: Actor, from_account_id: int, to_account_id: int, poin
     between accounts they manage on the members' behalf)."""
     points = _positive(points)
     memo = _required(memo, "memo_required")
-    source = _not_system(get_account(from_account_id))
-    target = _not_system(get_account(to_account_id))
-    require_can_spend(actor, source)
-    if source.id == target.id:
+    if from_account_id == to_account_id:
         raise ValidationError(_l("Choose two different accounts."), code="same_account")
+    locked = lock_accounts([from_account_id, to_account_id])
+    source = _not_system(locked[from_account_id])
+    target = _not_system(locked[to_account_id])
+    require_can_spend(actor, source)
     return post_entry(EntryDraft(
         kind=EntryKind.TRANSFER, legs=[Leg(source.id, -points), Leg(target.id, points)],
-        idempotency_key=idempotency_key, memo=memo), actor)
+        idempotency_key=idempotency_key, memo=memo), actor, locked)
 
 
 @service
@@ -84,7 +85,8 @@ def award_points(actor: Actor, organisation_id: int, participant_id: int, points
     target = person_account(volunteer.id)
     return post_entry(EntryDraft(
         kind=EntryKind.AWARD, legs=[Leg(source.id, -points), Leg(target.id, points)],
-        idempotency_key=idempotency_key, memo=reason, fair_id=source.fair_id), actor)
+        idempotency_key=idempotency_key, memo=reason, fair_id=source.fair_id), actor,
+        lock_accounts([source.id, target.id]))
 
 
 @service

@@ -4,22 +4,23 @@ Everything else (transfers, awards, fulfilments, openings, reversals) builds an 
 and hands it here. Within one transaction `post_entry`:
 
 1. validates the draft (two or more non-zero postings on distinct accounts summing to zero);
-2. returns the entry already posted under the same idempotency key, if any — or refuses with
-   `idempotency_conflict` when that entry's content differs;
-3. locks the accounts' rows in id order (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the
-   service transaction already holds the write lock from `BEGIN IMMEDIATE`) and looks for the
-   key again, since a concurrent writer may have committed it while we waited;
+2. locks the accounts' rows in id order (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the
+   service transaction already holds the write lock from `BEGIN IMMEDIATE`), unless the calling
+   operation locked them already with `lock_accounts` in this transaction;
+3. returns the entry already posted under the same idempotency key, if any — or refuses with
+   `idempotency_conflict` when that entry's content differs (looked up after the locks, so a
+   writer that committed the key while we waited is seen);
 4. checks every account's floor and ceiling against its locked balance;
-5. inserts the entry inside a savepoint — a unique-key race lost to another process ends in
-   an IntegrityError, after which the winner's entry is read back and step 2 applies — then
-   the postings, and updates the cached balances.
+5. inserts the entry inside a savepoint — a unique-key race lost to a writer on other accounts
+   ends in an IntegrityError, after which the winner's entry is read back and step 3 applies —
+   then the postings, and updates the cached balances.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -108,8 +109,7 @@ def _validate(draft: EntryDraft) -> str:
 
 
 def _by_key(key: str) -> Entry | None:
-    return db.session.scalar(select(Entry).where(Entry.idempotency_key == key)
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(select(Entry).where(Entry.idempotency_key == key))
 
 
 def _replay(existing: Entry, wanted: str) -> Entry:
@@ -125,10 +125,11 @@ def _already_reversed(original_id: int) -> Conflict:
                     code="already_reversed", entry_id=original_id)
 
 
-def _lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
-    """Lock the accounts' rows, always in id order so that two writers never deadlock."""
+def lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
+    """Lock the accounts' rows for the rest of the transaction, always in id order so that two
+    writers never deadlock, and return them freshly read (their balances are then current)."""
     rows = db.session.scalars(
-        select(Account).where(Account.id.in_(sorted(ids))).order_by(Account.id)
+        select(Account).where(Account.id.in_(sorted(set(ids)))).order_by(Account.id)
         .with_for_update().execution_options(populate_existing=True))
     accounts = {a.id: a for a in rows}
     for account_id in ids:
@@ -139,19 +140,19 @@ def _lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
 
 
 @service
-def post_entry(draft: EntryDraft, actor: Actor) -> Entry:
-    """Post a balanced entry once per idempotency key (see the module docstring)."""
+def post_entry(draft: EntryDraft, actor: Actor, locked: Mapping[int, Account] | None = None) -> Entry:
+    """Post a balanced entry once per idempotency key (see the module docstring).
+
+    `locked`: the accounts as returned by `lock_accounts` earlier in the same transaction.
+    """
     memo = _validate(draft)
     key = draft.idempotency_key.strip()
     legs = sorted(draft.legs, key=lambda leg: leg.account_id)
     wanted = fingerprint(draft.kind, [(leg.account_id, leg.points) for leg in legs], memo,
                          draft.fair_id, draft.source_kind, draft.source_id, draft.reverses_id)
+    ids = [leg.account_id for leg in legs]
+    accounts = dict(locked) if locked is not None and all(i in locked for i in ids) else lock_accounts(ids)
     existing = _by_key(key)
-    if existing is not None:
-        return _replay(existing, wanted)
-
-    accounts = _lock_accounts([leg.account_id for leg in legs])
-    existing = _by_key(key)  # committed by someone else while we waited for the locks?
     if existing is not None:
         return _replay(existing, wanted)
     if draft.reverses_id is not None and db.session.scalar(

@@ -92,7 +92,7 @@ def test_fulfilment_joins_the_callers_transaction(parties, fair, organiser):
     assert find_organisation_account(giver.id) is None
 
 
-def test_pledged_points_are_zero_until_a_source_is_registered(fair):
+def test_pledged_points_of_a_fair_without_agreements_are_zero(fair):
     assert pledged_points(fair.id) == 0
 
 
