@@ -20,11 +20,10 @@ from app.fair.models import Organisation, Participant
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages
 
-# System accounts: the counterpart of opening balances imported from elsewhere, and of points
-# issued by the network. They have no limits; their balance is minus what they put out.
+# System accounts have no limits; their balance is minus what they put out. `opening` is the
+# counterpart of opening balances brought in from before or from another points system.
 OPENING = "opening"
-ISSUANCE = "issuance"
-SYSTEM_NAMES = {OPENING: "Opening balances", ISSUANCE: "Issuance"}
+SYSTEM_NAMES = {OPENING: "Opening balances"}
 
 
 def get_account(account_id: int) -> Account:
@@ -75,7 +74,7 @@ def person_account(participant_id: int) -> Account:
 
 
 def system_account(key: str) -> Account:
-    """A system account by key (`opening`, `issuance`), opened on first use."""
+    """A system account by key (see SYSTEM_NAMES), opened on first use."""
     if key not in SYSTEM_NAMES:
         raise NotFound(_l("This account does not exist."), code="account_not_found")
     query = select(Account).where(Account.system_key == key)

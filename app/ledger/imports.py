@@ -21,9 +21,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import LazyString
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select
 
 from app.db import service
@@ -209,7 +208,7 @@ def import_opening_balances(actor: Actor, fair_id: int, data: bytes) -> ImportRe
                               {line for line, key in keys.items() if key in known})
     if errors:
         raise ValidationError(
-            _nl("Nothing was imported: %(num)d problem in the file.",
+            lazy_ngettext("Nothing was imported: %(num)d problem in the file.",
                 "Nothing was imported: %(num)d problems in the file.", len(errors)),
             code="import_invalid", errors=[e.as_dict() for e in errors])
     for row in valid:

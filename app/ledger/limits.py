@@ -3,7 +3,7 @@
 Defaults come from the app config key `LEDGER_LIMITS`, a mapping from account kind to a
 `(floor, ceiling)` pair, merged over the network default of −500 / +1,000 for organisation and
 person accounts. An account's own `floor` / `ceiling` columns, when set, win. System accounts
-(issuance, opening balances) have no limits.
+(such as `opening`, the counterpart of opening balances) have no limits.
 """
 
 from __future__ import annotations

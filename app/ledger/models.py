@@ -45,7 +45,6 @@ ACCOUNT_KIND_LABELS: dict[AccountKind, LazyString] = {
 # Names of the system accounts as people see them (the stored `name` is the English one).
 SYSTEM_ACCOUNT_LABELS: dict[str, LazyString] = {
     "opening": _l("Opening balances"),
-    "issuance": _l("Points issued by the network"),
 }
 
 

@@ -34,7 +34,7 @@ class FairPoints:
 class NetworkTotals:
     in_circulation: int  # sum of the positive balances of members' accounts
     owed: int  # sum of the negative balances of members' accounts (≤ 0)
-    issued: int  # points put out by the system accounts (opening balances, issuance)
+    issued: int  # points put out by the system accounts (opening balances)
     accounts: int
     entries: int
     per_month: list[tuple[str, int]]

@@ -186,7 +186,7 @@ def test_postgresql_refuses_an_unbalanced_posting_at_commit(entry, app):
         pytest.skip("deferred constraint triggers exist on PostgreSQL only")
     with pytest.raises(DBAPIError, match="unbalanced"), db.engine.begin() as conn:
         conn.execute(text("INSERT INTO ledger_accounts (kind, system_key, name, balance, created_at) "
-                          "VALUES ('system', 'issuance', 'Issuance', 0, now())"))
+                          "VALUES ('system', 'spare', 'Spare', 0, now())"))
         conn.execute(text("INSERT INTO ledger_postings (entry_id, account_id, points) "
-                          "SELECT :id, id, 5 FROM ledger_accounts WHERE system_key = 'issuance'"),
+                          "SELECT :id, id, 5 FROM ledger_accounts WHERE system_key = 'spare'"),
                      {"id": entry.id})
