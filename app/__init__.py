@@ -79,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(ledger_bp)
     register_fair_views(app)
+    from app.contracts.documents import bp as documents_bp
+    app.register_blueprint(documents_bp)
 
 
 def _register_template_globals(app: Flask) -> None:
@@ -101,3 +103,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(fair_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(db_cli)
+    from app.contracts.cli import agreements_cli
+    app.cli.add_command(agreements_cli)

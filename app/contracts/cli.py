@@ -1,0 +1,43 @@
+"""`flask --app app agreements …` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+
+agreements_cli = AppGroup("agreements", help="Agreements: their PDFs.")
+
+
+@agreements_cli.command("pdf")
+@click.argument("number")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="The PDF file to write.")
+@click.option("--copies", is_flag=True, help="One copy per party (for printing) instead of the summary.")
+def pdf_command(number: str, output: Path, copies: bool) -> None:
+    """Write the PDF of agreement NUMBER (e.g. GZ/tczew/017; or an agreement's id, e.g. 12)."""
+    from app.contracts.models import Agreement
+    from app.contracts.pdf import agreement_sheet, ensure_pdf, render_copies
+    from app.errors import DomainError
+    from app.fair.urls import public_url
+
+    if number.isdigit():
+        agreement = db.session.get(Agreement, int(number))
+    else:
+        agreement = db.session.scalar(select(Agreement).where(Agreement.number == number))
+    if agreement is None:
+        raise click.ClickException(f"There is no agreement {number}.")
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set; a newly rendered QR code points to {public_url()}.", err=True)
+    try:
+        data = (render_copies([agreement_sheet(agreement, with_annulment=True)]) if copies
+                else ensure_pdf(agreement.id))
+    except DomainError as err:
+        raise click.ClickException(f"Agreement {agreement.number or number}: {err}") from err
+    output.write_bytes(data)
+    click.echo(f"{output}: agreement {agreement.number}, {len(data):,} bytes.")
