@@ -80,7 +80,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger_bp)
     register_fair_views(app)
     from app.contracts.documents import bp as documents_bp
+    from app.contracts.views import bp as contracts_bp
+
     app.register_blueprint(documents_bp)
+    app.register_blueprint(contracts_bp)
 
 
 def _register_template_globals(app: Flask) -> None:

@@ -1,0 +1,98 @@
+"""Agreement forms. The draft editor is one form: party contacts and a list of obligations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.contracts.drafting import AgreementData, ObligationData, PartyData
+from app.fair.forms import unit_choices
+from app.fair.sectors import Unit
+
+
+class PartyForm(Form):
+    organisation_id = HiddenField()
+    representative_id = HiddenField()
+    contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
+    contact_details = StringField(_l("Contact details"), [Optional(), Length(max=300)])
+
+
+class ObligationForm(Form):
+    giver = SelectField(_l("Who gives"), validate_choice=False)
+    receiver = SelectField(_l("To whom"), validate_choice=False)
+    description = TextAreaField(_l("What"), [Optional(), Length(max=2000)])
+    quantity = IntegerField(_l("How much"), [Optional(), NumberRange(min=1, max=100_000)])
+    unit = SelectField(_l("Unit"), choices=unit_choices, default="")
+    when = StringField(_l("When"), [Optional(), Length(max=200)])
+    where = StringField(_l("Where"), [Optional(), Length(max=200)])
+    duration = StringField(_l("For how long"), [Optional(), Length(max=100)])
+    hours = IntegerField(_l("Hours of work"), [Optional(), NumberRange(min=0, max=1000)])
+    points = IntegerField(_l("Value in points"), [Optional(), NumberRange(min=0, max=10_000)],
+                          description=_l("Empty: hours × the fair's point rate."))
+    cost_contribution = StringField(_l("Contribution to costs (if any)"), [Optional(), Length(max=300)],
+                                    description=_l("e.g. reimbursement of fuel costs"))
+    due_date = DateField(_l("To be done by"), [Optional()])
+    post_id = HiddenField()
+    category_id = HiddenField()
+
+
+class DraftForm(FlaskForm):
+    version = HiddenField()
+    parties = FieldList(FormField(PartyForm), min_entries=0)
+    obligations = FieldList(FormField(ObligationForm), min_entries=0)
+
+    def agreement_data(self) -> AgreementData:
+        parties = [PartyData(int(p.organisation_id.data), int(p.representative_id.data),
+                             p.contact_name.data or "", p.contact_details.data or "")
+                   for p in (entry.form for entry in self.parties)]
+        obligations = []
+        for o in (entry.form for entry in self.obligations):
+            if not (o.description.data or "").strip():
+                continue  # an empty row of the editor
+            obligations.append(ObligationData(
+                giver_organisation_id=int(o.giver.data), receiver_organisation_id=int(o.receiver.data),
+                description=o.description.data or "", quantity=o.quantity.data,
+                unit=Unit(o.unit.data) if o.unit.data else None, when=o.when.data or "",
+                where=o.where.data or "", duration=o.duration.data or "", hours=o.hours.data,
+                points=o.points.data, cost_contribution=o.cost_contribution.data or "",
+                due_date=o.due_date.data, post_id=int(o.post_id.data) if o.post_id.data else None,
+                category_id=int(o.category_id.data) if o.category_id.data else None))
+        return AgreementData(parties=parties, obligations=obligations)
+
+
+class VersionForm(FlaskForm):
+    """A POST button acting on the version of the agreement the user is looking at."""
+
+    version = HiddenField()
+
+
+class SharedSignForm(FlaskForm):
+    version = HiddenField()
+    scanned = StringField(_l("Private QR code (scan or paste the link)"), [Optional(), Length(max=300)])
+    badge_code = StringField(_l("Badge code"), [Optional(), Length(max=8)])
+    pin = StringField(_l("PIN"), [Optional(), Length(max=6)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), [DataRequired(), Length(max=500)])
+
+
+class DisputeForm(FlaskForm):
+    comment = TextAreaField(_l("What is wrong?"), [DataRequired(), Length(max=1000)])
+
+
+class PaperDraftForm(FlaskForm):
+    first = StringField(_l("First party: badge code"), [DataRequired(), Length(max=300)])
+    second = StringField(_l("Second party: badge code"), [DataRequired(), Length(max=300)])

@@ -1,0 +1,347 @@
+"""Agreement pages: start, edit, sign (on one or two devices), notary desk, follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.auth import login_required, organiser_required, staff_required
+from app.contracts import annulment, drafting, fulfilment, signing
+from app.contracts.access import can_view, get_agreement
+from app.contracts.forms import (
+    DisputeForm,
+    DraftForm,
+    PaperDraftForm,
+    ReasonForm,
+    SharedSignForm,
+    VersionForm,
+)
+from app.contracts.models import Agreement, AgreementState
+from app.contracts.signing import all_parties_signed
+from app.errors import DomainError
+from app.extensions import db
+from app.fair.checkin import parse_scan
+from app.fair.models import Participant
+from app.fair.sectors import STAFF_ROLES
+
+bp = Blueprint("contracts", __name__, url_prefix="/f/<slug>")
+
+
+def _agreement_for_view(agreement_id: int) -> Agreement:
+    try:
+        agreement = get_agreement(current_user.fair_id, agreement_id)
+    except DomainError:
+        abort(404)
+    if not can_view(current_user, agreement):
+        abort(403)
+    return agreement
+
+
+def _to_detail(agreement_id: int) -> Any:
+    return redirect(url_for("contracts.detail", slug=current_user.fair.slug, agreement_id=agreement_id), 303)
+
+
+def _attempt(action: Any, done: str | None = None) -> bool:
+    try:
+        action()
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return False
+    if done:
+        flash(done, "success")
+    return True
+
+
+def _participant_by_badge(scanned: str) -> Participant | None:
+    code = parse_scan(scanned or "")
+    person = db.session.scalar(select(Participant).where(Participant.badge_code == code))
+    if person is None or person.fair_id != current_user.fair_id or person.removed_at is not None:
+        return None
+    return person
+
+
+# --- my agreements, starting one ------------------------------------------------------------
+
+@bp.get("/agreements")
+@login_required
+def mine(slug: str) -> Any:
+    return render_template("contracts/list.html", fair=current_user.fair,
+                           agreements=drafting.my_agreements(current_user))
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def start(slug: str) -> Any:
+    """From a card (?with=<badge_code>) or a post (&post=<id>): confirm, then a draft."""
+    other = _participant_by_badge(request.values.get("with", ""))
+    if other is None:
+        abort(404)
+    post_id = request.values.get("post", type=int)
+    form = VersionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            draft = drafting.start_agreement(current_user, current_user.fair_id, other.id, post_id)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
+    return render_template("contracts/start.html", fair=current_user.fair, other=other, post_id=post_id,
+                           form=form)
+
+
+# --- the draft editor ---------------------------------------------------------------------
+
+def _fill_choices(form: DraftForm) -> None:
+    ids = [int(p.form.organisation_id.data) for p in form.parties]
+    orgs = _organisation_names(ids)
+    choices = [SelectChoice(str(oid), orgs.get(oid, "?")) for oid in ids]
+    for ob in form.obligations:
+        ob.form.giver.choices = choices
+        ob.form.receiver.choices = choices
+
+
+def _organisation_names(ids: list[int]) -> dict[int, str]:
+    from app.fair.models import Organisation
+
+    rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
+    return dict(rows.tuples().all())
+
+
+def _form_from(agreement: Agreement) -> DraftForm:
+    form = DraftForm(formdata=None)
+    form.version.data = str(agreement.version)
+    for party in agreement.parties:
+        form.parties.append_entry({"organisation_id": party.organisation_id,
+                                   "representative_id": party.representative_id,
+                                   "contact_name": party.contact_name,
+                                   "contact_details": party.contact_details})
+    for ob in agreement.obligations:
+        form.obligations.append_entry({
+            "giver": str(ob.giver.organisation_id), "receiver": str(ob.receiver.organisation_id),
+            "description": ob.description, "quantity": ob.quantity,
+            "unit": ob.unit.value if ob.unit else "", "when": ob.when, "where": ob.where,
+            "duration": ob.duration, "hours": ob.hours, "points": ob.points,
+            "cost_contribution": ob.cost_contribution, "due_date": ob.due_date,
+            "post_id": ob.post_id or "", "category_id": ob.category_id or ""})
+    _add_empty_obligation(form)
+    return form
+
+
+def _add_empty_obligation(form: DraftForm) -> None:
+    parties = [p.form.organisation_id.data for p in form.parties]
+    mine = str(current_user.organisation_id)
+    giver = mine if mine in [str(p) for p in parties] else str(parties[0])
+    receiver = next(str(p) for p in parties if str(p) != giver)
+    form.obligations.append_entry({"giver": giver, "receiver": receiver})
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, agreement_id: int) -> Any:
+    agreement = _agreement_for_view(agreement_id)
+    if agreement.state not in (AgreementState.DRAFT, AgreementState.AWAITING_SIGNATURES):
+        return _to_detail(agreement.id)
+    if request.method == "GET":
+        form = _form_from(agreement)
+    else:
+        form = DraftForm()
+        action = request.form.get("action", "save")
+        if action == "add_obligation":
+            _add_empty_obligation(form)
+        elif action == "add_party":
+            person = _participant_by_badge(request.form.get("new_party", ""))
+            if person is None:
+                flash(_("No participant of this fair has that badge."), "error")
+            elif any(str(p.form.organisation_id.data) == str(person.organisation_id) for p in form.parties):
+                flash(_("This organisation is already a party."), "error")
+            else:
+                form.parties.append_entry({"organisation_id": person.organisation_id,
+                                           "representative_id": person.id,
+                                           "contact_name": person.full_name, "contact_details": ""})
+        elif form.validate_on_submit():
+            try:
+                drafting.save_draft(current_user, agreement.fair_id, agreement.id, form.agreement_data(),
+                                    version=int(form.version.data or 0) or None)
+            except DomainError as err:
+                flash(str(err.message), "error")
+            else:
+                flash(_("Saved. Signatures given before this change must be given again."), "success")
+                return _to_detail(agreement.id)
+    _fill_choices(form)
+    org_names = _organisation_names([int(p.form.organisation_id.data) for p in form.parties])
+    return render_template("contracts/edit.html", fair=current_user.fair, agreement=agreement, form=form,
+                           org_names=org_names), 422 if form.errors else 200
+
+
+# --- the agreement and its actions --------------------------------------------------------
+
+@bp.get("/agreements/<int:agreement_id>")
+@login_required
+def detail(slug: str, agreement_id: int) -> Any:
+    agreement = _agreement_for_view(agreement_id)
+    my_party = agreement.party_for(current_user.organisation_id)
+    signed_parties = {s.party_id: s for s in agreement.current_signatures()}
+    return render_template(
+        "contracts/detail.html", fair=current_user.fair, agreement=agreement, my_party=my_party,
+        signed_parties=signed_parties, all_signed=all_parties_signed(agreement),
+        is_staff=current_user.role in STAFF_ROLES, is_organiser=current_user.role.value == "organiser",
+        form=VersionForm(), shared_form=SharedSignForm(), reason_form=ReasonForm(),
+        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue)
+
+
+def _version() -> int:
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return int(form.version.data or 0)
+
+
+@bp.post("/agreements/<int:agreement_id>/sign")
+@login_required
+def sign(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.sign_agreement(current_user, current_user.fair_id, agreement_id, version),
+             _("Signed."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/sign-shared")
+@login_required
+def sign_shared(slug: str, agreement_id: int) -> Any:
+    form = SharedSignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    secret = None
+    if form.scanned.data and "/login/" in form.scanned.data:
+        secret = form.scanned.data.rstrip("/").rsplit("/login/", 1)[1].split("?")[0]
+    _attempt(lambda: signing.sign_on_shared_device(
+        current_user, current_user.fair_id, agreement_id, int(form.version.data or 0),
+        badge_code=form.badge_code.data or None, pin=form.pin.data or None, login_secret=secret),
+        _("The other party has signed on this device."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/notarise")
+@staff_required
+def notarise(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.notarise(current_user, current_user.fair_id, agreement_id, version),
+             _("Countersigned. The agreement is complete."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/paper")
+@staff_required
+def record_paper(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.record_paper_agreement(current_user, current_user.fair_id, agreement_id, version),
+             _("Recorded as signed on paper."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/cancel")
+@login_required
+def cancel(slug: str, agreement_id: int) -> Any:
+    _version()
+    _attempt(lambda: drafting.cancel_agreement(current_user, current_user.fair_id, agreement_id),
+             _("The draft is cancelled."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/annulment")
+@login_required
+def request_annulment(slug: str, agreement_id: int) -> Any:
+    if not VersionForm().validate_on_submit():
+        abort(400)
+    reason = request.form.get("reason", "")
+    _attempt(lambda: annulment.request_annulment(current_user, current_user.fair_id, agreement_id, reason),
+             _("Your request to annul is recorded. The agreement is annulled when every party asks."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/annul")
+@organiser_required
+def annul(slug: str, agreement_id: int) -> Any:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the annulment."), "error")
+    else:
+        _attempt(lambda: annulment.annul_by_organiser(current_user, current_user.fair_id, agreement_id,
+                                                      form.reason.data), _("The agreement is annulled."))
+    return _to_detail(agreement_id)
+
+
+def _obligation_action(agreement_id: int, action: Any, done: str) -> Any:
+    if not VersionForm().validate_on_submit():
+        abort(400)
+    _attempt(action, done)
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/delivered")
+@login_required
+def delivered(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    return _obligation_action(agreement_id, lambda: fulfilment.mark_delivered(
+        current_user, current_user.fair_id, obligation_id), _("Marked as delivered."))
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/confirm")
+@login_required
+def confirm(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    return _obligation_action(agreement_id, lambda: fulfilment.confirm_delivery(
+        current_user, current_user.fair_id, obligation_id), _("Confirmed. Thank you!"))
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/dispute")
+@login_required
+def dispute(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash(_("Say what is wrong, so that the other party can answer."), "error")
+        return _to_detail(agreement_id)
+    _attempt(lambda: fulfilment.dispute_delivery(current_user, current_user.fair_id, obligation_id,
+                                                 form.comment.data), _("Your comment is recorded."))
+    return _to_detail(agreement_id)
+
+
+# --- the notary's desk and the organiser's follow-up --------------------------------------
+
+@bp.route("/notary", methods=["GET", "POST"])
+@staff_required
+def notary_desk(slug: str) -> Any:
+    fair = current_user.fair
+    paper = PaperDraftForm()
+    if paper.validate_on_submit():
+        first, second = _participant_by_badge(paper.first.data), _participant_by_badge(paper.second.data)
+        if first is None or second is None:
+            flash(_("No participant of this fair has that badge."), "error")
+        else:
+            try:
+                draft = drafting.start_paper_draft(current_user, fair.id, first.id, second.id)
+            except DomainError as err:
+                flash(str(err.message), "error")
+            else:
+                return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
+    rows = list(db.session.scalars(select(Agreement).where(
+        Agreement.fair_id == fair.id,
+        Agreement.state.in_([AgreementState.AWAITING_SIGNATURES, AgreementState.DRAFT,
+                             AgreementState.SIGNED])).order_by(Agreement.updated_at.desc())))
+    waiting = [a for a in rows if a.state != AgreementState.SIGNED and all_parties_signed(a)
+               and a.obligations]
+    drafts = [a for a in rows if a.state != AgreementState.SIGNED and a not in waiting]
+    signed = [a for a in rows if a.state == AgreementState.SIGNED]
+    return render_template("contracts/notary.html", fair=fair, waiting=waiting, drafts=drafts, signed=signed,
+                           paper=paper, form=VersionForm())
+
+
+@bp.get("/admin/follow-up")
+@organiser_required
+def follow_up(slug: str) -> Any:
+    obligations = fulfilment.follow_up(current_user.fair_id)
+    return render_template("contracts/follow_up.html", fair=current_user.fair, obligations=obligations,
+                           is_overdue=fulfilment.is_overdue)

@@ -1,0 +1,69 @@
+"""Two phones: A opens B's card, drafts and signs; B is notified live and signs; the big
+screen's agreement counter goes up without reload; the PDF downloads."""
+
+from playwright.sync_api import expect
+
+from app.db import transaction
+from app.extensions import db
+from app.fair.models import Fair
+from tests.browser.conftest import PHONE
+
+
+def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_participant, tmp_path):
+    with transaction():  # this fair runs without a notary's countersignature
+        db.session.get(Fair, trading_fair.id).notary_required = False
+    a = make_participant("Łucja", "Żółkiewska", organisation="Fundacja Źdźbło")
+    b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Drukarnia Kociewiak")
+    base, slug = live_server.url, trading_fair.slug
+
+    screen_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    screen = screen_ctx.new_page()
+    screen.goto(f"{base}/f/{slug}/screen/{trading_fair.display_token}")
+    expect(screen.locator("body")).to_have_attribute("data-connected", "1")
+    expect(screen.locator("#n-agreements_signed")).to_have_text("0")
+
+    phone_b_ctx = browser.new_context(**PHONE)
+    phone_b = phone_b_ctx.new_page()
+    phone_b.goto(f"{base}/f/{slug}/login/{b.login_secret}")
+    phone_b.goto(f"{base}/f/{slug}/agreements")
+    phone_b.wait_for_function("() => !document.documentElement.classList.contains('offline')")
+
+    phone_a_ctx = browser.new_context(**PHONE, accept_downloads=True)
+    phone_a = phone_a_ctx.new_page()
+    phone_a.goto(f"{base}/f/{slug}/login/{a.login_secret}")
+    phone_a.goto(f"{base}/p/{b.badge_code}")  # what scanning B's badge opens
+    phone_a.click("#make-agreement")
+    phone_a.click("#start-button")
+    phone_a.fill("textarea[name='obligations-0-description']", "Sala konferencyjna na 30 osób, wtorek 16–19")
+    phone_a.fill("input[name='obligations-0-hours']", "3")
+    phone_a.click("button[value=add_obligation]")
+    phone_a.select_option("select[name='obligations-1-giver']", str(b.organisation_id))
+    phone_a.select_option("select[name='obligations-1-receiver']", str(a.organisation_id))
+    phone_a.fill("textarea[name='obligations-1-description']", "200 ulotek A5 na festyn")
+    phone_a.fill("input[name='obligations-1-points']", "25")
+    phone_a.click("button[value=save]")
+    expect(phone_a.locator("#agreement")).to_contain_text("200 ulotek A5 na festyn")
+
+    # B's list reloads by itself when the draft arrives in B's personal room.
+    expect(phone_b.locator("#agreements")).to_contain_text("Fundacja Źdźbło", timeout=10_000)
+
+    phone_a.click("#sign-button")
+    expect(phone_a.locator(".flash-success")).to_be_visible()
+
+    phone_b.click("#agreements a")
+    expect(phone_b.locator("#agreement")).to_contain_text("Łucja Żółkiewska")
+    phone_b.click("#sign-button")
+    expect(phone_b.locator("#agreement-number")).to_have_text(f"GZ/{slug}/001")
+
+    expect(screen.locator("#n-agreements_signed")).to_have_text("1")
+    expect(screen.locator("#ticker")).to_contain_text(f"GZ/{slug}/001")
+
+    # A's open page reloads itself when B's signature completes the agreement.
+    expect(phone_a.locator("#agreement-number")).to_have_text(f"GZ/{slug}/001", timeout=10_000)
+    with phone_a.expect_download() as info:
+        phone_a.click("#pdf-link")
+    pdf = tmp_path / "agreement.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    for ctx in (screen_ctx, phone_a_ctx, phone_b_ctx):
+        ctx.close()
