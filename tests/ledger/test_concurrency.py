@@ -167,9 +167,12 @@ def workers(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[W
 
 
 @pytest.fixture(scope="module")
-def pg_parent_app(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return create_app({"DATABASE_URL": pg_url, "SECRET_KEY": "test", "AUTO_MIGRATE": False, "TESTING": True,
-                       "INSTANCE_PATH": str(tmp_path_factory.mktemp("parent"))})
+def pg_parent_app(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app({"DATABASE_URL": pg_url, "SECRET_KEY": "test", "AUTO_MIGRATE": False, "TESTING": True,
+                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("parent"))})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
