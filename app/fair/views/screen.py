@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.fair import categories as category_services
 from app.fair import trading
 from app.fair.board import hidden_posts
+from app.fair.control_room import control_panels
 from app.fair.categories import category_label, fair_categories
 from app.fair.forms import AnnouncementForm, CategoryForm, ConfirmForm, OpenTradingForm
 from app.fair.qr import qr_svg
@@ -39,10 +40,19 @@ def control(slug: str) -> Any:
     fair = current_user.fair
     return render_template(
         "floor/control.html", fair=fair, stats=fair_stats(fair), open_form=OpenTradingForm(),
+        panels=control_panels(fair.id),
         announce_form=AnnouncementForm(), category_form=CategoryForm(), confirm=ConfirmForm(),
         hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
         category_label=category_label,
         screen_url=url_for("fair.screen", slug=fair.slug, token=fair.display_token, _external=True))
+
+
+@bp.get("/admin/control/panels")
+@organiser_required
+def control_panels_fragment(slug: str) -> Any:
+    """The control room's live lists, re-fetched by the page when events arrive."""
+    return render_template("floor/_control_panels.html", fair=current_user.fair,
+                           panels=control_panels(current_user.fair_id))
 
 
 def _back() -> Any:
