@@ -14,12 +14,12 @@ from app.errors import DomainError
 from app.fair import categories as category_services
 from app.fair import trading
 from app.fair.board import hidden_posts
-from app.fair.control_room import control_panels
 from app.fair.categories import category_label, fair_categories
+from app.fair.control_room import control_panels
 from app.fair.forms import AnnouncementForm, CategoryForm, ConfirmForm, OpenTradingForm
 from app.fair.qr import qr_svg
-from app.fair.stats import fair_stats
 from app.fair.sectors import Sector
+from app.fair.stats import fair_stats
 from app.fair.views import bp
 
 
