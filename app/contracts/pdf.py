@@ -5,9 +5,10 @@ covers) and a few plain values (the fair's name, the hash, where to verify it), 
 rows: the PDF shows exactly what was signed, even if an organisation is renamed afterwards.
 
 The summary is rendered once and stored in `Agreement.pdf`; `ensure_pdf()` serves the stored
-copy and renders only when there is none. Right after an agreement is signed, a small
-after-commit hook renders it in a background thread, so the signing transaction never waits for
-WeasyPrint (config `AGREEMENT_PDF_AFTER_SIGNING`: "thread", or "off"; off by default in tests).
+copy and renders only when there is none. Right after an agreement is signed, an after-commit
+hook queues it for a background worker thread, so the signing transaction never waits for
+WeasyPrint (config `AGREEMENT_PDF_AFTER_SIGNING`: "thread", or "off"; off by default when
+TESTING, so that tests render only when they mean to).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 import json
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -254,7 +256,8 @@ def ensure_pdf(agreement_id: int, base: str | None = None) -> bytes:
 
     Rendering happens outside any transaction (it takes a few tenths of a second and must not
     hold the database's write lock); storing is one short transaction that writes only if no copy
-    is there yet, so when two requests race, both get the one copy that was stored first.
+    is there yet, so when two requests race, both get the one copy that was stored first. Like a
+    service, call it on its own, not inside another service's transaction.
     """
     kept = stored_pdf(agreement_id)
     if kept is not None:
@@ -262,8 +265,9 @@ def ensure_pdf(agreement_id: int, base: str | None = None) -> bytes:
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None:
         raise NotFound(_l("There is no such agreement."), code="agreement_not_found")
-    data = render_summary(agreement_sheet(agreement, base))
-    return store_pdf(agreement_id, data)
+    sheet = agreement_sheet(agreement, base)
+    db.session.rollback()  # end the read transaction: hold no snapshot or lock while rendering
+    return store_pdf(agreement_id, render_summary(sheet))
 
 
 @service
@@ -282,8 +286,6 @@ def store_pdf(agreement_id: int, data: bytes) -> bytes:
 # --- rendering right after signing, outside the signing transaction ------------------------------
 
 _RENDER_KEY = "gielda_agreements_to_render"
-_threads: set[threading.Thread] = set()
-_threads_lock = threading.Lock()
 
 
 @event.listens_for(Agreement.content_hash, "set")
@@ -306,33 +308,58 @@ def _render_after_commit(session: Session) -> None:
         return
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = app.config.get("AGREEMENT_PDF_AFTER_SIGNING") or ("off" if app.testing else "thread")
-    if mode != "thread":
-        return
-    thread = threading.Thread(target=_render_in_background, args=(app, sorted(ids), public_url()),
-                              name="agreement-pdf", daemon=True)
-    with _threads_lock:
-        _threads.add(thread)
-    thread.start()
+    if mode == "thread":
+        # The base URL now, while the request (and its host) is still known.
+        _renders.put(app, sorted(ids), public_url())
 
 
-def _render_in_background(app: Flask, ids: list[int], base: str) -> None:
-    try:
-        with app.app_context():  # its own session, removed when the context ends
-            for agreement_id in ids:
-                try:
+class _RenderQueue:
+    """PDFs to render after signing, one at a time, in one short-lived worker thread per process.
+
+    One at a time: a burst of signatures never becomes a burst of WeasyPrint runs fighting for
+    the CPU. The worker ends when the queue is empty and the next commit starts a new one.
+    """
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[Flask, int, str]] = deque()
+        self._busy = False
+        self._worker: threading.Thread | None = None
+        self._cond = threading.Condition()
+
+    def put(self, app: Flask, ids: list[int], base: str) -> None:
+        with self._cond:
+            self._items.extend((app, agreement_id, base) for agreement_id in ids)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="agreement-pdf", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                if not self._items:
+                    self._worker = None
+                    self._cond.notify_all()
+                    return
+                app, agreement_id, base = self._items.popleft()
+                self._busy = True
+            try:
+                with app.app_context():  # its own session, removed when the context ends
                     ensure_pdf(agreement_id, base)
-                except Exception:  # the PDF is rendered on first download instead
-                    log.exception("Rendering the PDF of agreement %s after signing failed", agreement_id)
-    finally:
-        with _threads_lock:
-            _threads.discard(threading.current_thread())
+            except Exception:  # the PDF is rendered on its first download instead
+                log.exception("Rendering the PDF of agreement %s after signing failed", agreement_id)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._items and not self._busy, timeout)
+
+
+_renders = _RenderQueue()
 
 
 def wait_for_background_renders(timeout: float = 30.0) -> bool:
-    """Wait for PDFs being rendered after signing (tests, benchmarks, shutdown). True if none is left."""
-    with _threads_lock:
-        running = list(_threads)
-    for thread in running:
-        thread.join(timeout)
-    with _threads_lock:
-        return not _threads
+    """Wait for the PDFs queued after signing (tests, benchmarks, shutdown). True if none is left."""
+    return _renders.wait(timeout)

@@ -292,6 +292,31 @@ def test_signing_does_not_wait_for_the_render(make_signed_agreement, make_partic
 
 
 @pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
+def test_a_burst_of_signings_renders_one_at_a_time(make_signed_agreement, no_notary_rule, monkeypatch):
+    running, most = 0, 0
+    lock = threading.Lock()
+    real = agreement_pdf.render_summary
+
+    def tracked(sheet: agreement_pdf.AgreementSheet) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real(sheet)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(agreement_pdf, "render_summary", tracked)
+    agreements = [make_signed_agreement() for _ in range(4)]
+    assert wait_for_background_renders(120)
+    db.session.rollback()
+    assert all(stored_pdf(a.id) for a in agreements)
+    assert most == 1
+
+
+@pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
 def test_no_render_for_a_failed_signing(trading_fair, make_participant, make_draft, render_counter):
     a, b = make_participant(), make_participant()
     draft = make_draft(a, b)
