@@ -51,6 +51,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "20 per minute"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),
+        # Outgoing e-mail (follow-up reminders): SMTP when SMTP_HOST is set, else .eml files in
+        # OUTBOX_DIR. SMTP_TLS: starttls (default), ssl or none.
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT") else None,
+        "SMTP_USER": os.environ.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
+        "SMTP_TLS": os.environ.get("SMTP_TLS") or "starttls",
+        "OUTBOX_DIR": os.environ.get("OUTBOX_DIR") or str(instance_path / "outbox"),
+        "REMINDER_INTERVAL_DAYS": float(os.environ.get("REMINDER_INTERVAL_DAYS") or 3),
     }
     cfg.update(overrides)
     return cfg
