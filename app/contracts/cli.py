@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 
-agreements_cli = AppGroup("agreements", help="Agreements: their PDFs.")
+agreements_cli = AppGroup("agreements", help="Agreements: their PDFs, follow-up reminders.")
 
 
 @agreements_cli.command("pdf")
@@ -41,3 +41,34 @@ def pdf_command(number: str, output: Path, copies: bool) -> None:
         raise click.ClickException(f"Agreement {agreement.number or number}: {err}") from err
     output.write_bytes(data)
     click.echo(f"{output}: agreement {agreement.number}, {len(data):,} bytes.")
+
+
+@agreements_cli.command("remind")
+@click.argument("slug")
+@click.option("--overdue-only", is_flag=True, help="Only obligations past their due date.")
+def remind_command(slug: str, overdue_only: bool) -> None:
+    """E-mail a follow-up reminder to the parties of fair SLUG's signed agreements whose obligations are
+    not yet confirmed (SMTP when SMTP_HOST is set, else .eml files in OUTBOX_DIR)."""
+    from app.contracts.reminders import outbox_dir, send_reminders
+    from app.errors import DomainError
+    from app.fair.models import Fair
+    from app.fair.urls import public_url
+
+    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    if fair is None:
+        raise click.ClickException(f"There is no fair '{slug}'.")
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set; the links in the e-mails point to {public_url()}.", err=True)
+    try:
+        report = send_reminders(None, fair.id, overdue_only=overdue_only)
+    except DomainError as err:
+        raise click.ClickException(str(err)) from err
+    where = "by SMTP" if report.transport == "smtp" else f"to the outbox {outbox_dir()}"
+    click.echo(f"Reminders sent {where}: {report.sent}; failed: {report.failed}; "
+               f"already reminded recently: {report.skipped_recent}.")
+    for party in report.without_address:
+        click.echo(f"  no e-mail address: {party}")
+    for error in report.errors:
+        click.echo(f"  error: {error}", err=True)
+    if report.failed:
+        raise SystemExit(1)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth import login_required, organiser_required, staff_required
-from app.contracts import annulment, drafting, fulfilment, signing
+from app.contracts import annulment, drafting, fulfilment, reminders, signing
 from app.contracts.access import can_view, get_agreement
 from app.contracts.forms import (
     DisputeForm,
@@ -345,3 +345,42 @@ def follow_up(slug: str) -> Any:
     obligations = fulfilment.follow_up(current_user.fair_id)
     return render_template("contracts/follow_up.html", fair=current_user.fair, obligations=obligations,
                            is_overdue=fulfilment.is_overdue)
+
+
+@bp.app_template_global("reminder_status")
+def reminder_status(fair_id: int) -> dict[int, list[reminders.Reminder]]:
+    """For the follow-up page: per agreement, each party's newest reminder."""
+    return reminders.latest_reminders(fair_id)
+
+
+@bp.post("/admin/follow-up/reminders")
+@organiser_required
+def send_reminders(slug: str) -> Any:
+    from app.fair.forms import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    overdue_only = request.form.get("overdue_only") == "1"
+    try:
+        report = reminders.send_reminders(current_user, current_user.fair_id, overdue_only=overdue_only)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(url_for("contracts.follow_up", slug=slug), 303)
+    days = f"{reminders.interval().total_seconds() / 86400:g}"
+    if report.sent:
+        flash(_("Reminders sent: %(n)d.", n=report.sent) if report.transport == "smtp" else
+              _("Reminders written to the outbox folder (no mail server is set up): %(n)d.", n=report.sent),
+              "success")
+    if report.failed:
+        flash(_("Reminders that could not be sent: %(n)d (%(error)s). Send again to retry them; "
+                "the ones already sent are not sent twice.", n=report.failed, error="; ".join(report.errors)),
+              "error")
+    if report.skipped_recent:
+        flash(_("Left out, as reminded in the last %(days)s days: %(n)d.", days=days, n=report.skipped_recent),
+              "info")
+    if report.without_address:
+        flash(_("No e-mail address for: %(parties)s.", parties=", ".join(report.without_address)), "error")
+    if not (report.sent or report.failed or report.skipped_recent or report.without_address):
+        flash(_("Nobody to remind: no obligation is overdue.") if overdue_only else
+              _("Nobody to remind: every obligation of the signed agreements is confirmed."), "info")
+    return redirect(url_for("contracts.follow_up", slug=slug), 303)
