@@ -31,11 +31,12 @@ from app.extensions import db
 from app.fair.models import Participant
 from app.fair.organisations import find_organisation
 from app.fair.sectors import Role
-from app.ledger.accounts import organisation_account, person_account
+from app.ledger.accounts import OPENING, organisation_account, person_account, system_account
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry
 from app.ledger.operations import MAX_POINTS, post_opening_balance
 from app.ledger.permissions import Actor, SystemActor
+from app.ledger.posting import lock_accounts, lock_fair
 from app.textkeys import tidy
 
 COLUMNS = {
@@ -211,6 +212,9 @@ def import_opening_balances(actor: Actor, fair_id: int, data: bytes) -> ImportRe
             lazy_ngettext("Nothing was imported: %(num)d problem in the file.",
                 "Nothing was imported: %(num)d problems in the file.", len(errors)),
             code="import_invalid", errors=[e.as_dict() for e in errors])
+    # Lock order as in post_entry: the fair, then every account of the file at once, by id.
+    lock_fair(fair_id)
+    lock_accounts([system_account(OPENING).id, *(row.account.id for row in valid)])
     for row in valid:
         post_opening_balance(actor, row.account.id, row.points, row.memo, keys[row.line])
     return ImportResult(posted=len(valid) - len(known), already_posted=len(known),

@@ -85,8 +85,7 @@ def award_points(actor: Actor, organisation_id: int, participant_id: int, points
     target = person_account(volunteer.id)
     return post_entry(EntryDraft(
         kind=EntryKind.AWARD, legs=[Leg(source.id, -points), Leg(target.id, points)],
-        idempotency_key=idempotency_key, memo=reason, fair_id=source.fair_id), actor,
-        lock_accounts([source.id, target.id]))
+        idempotency_key=idempotency_key, memo=reason, fair_id=source.fair_id), actor)
 
 
 @service

@@ -4,9 +4,12 @@ Everything else (transfers, awards, fulfilments, openings, reversals) builds an 
 and hands it here. Within one transaction `post_entry`:
 
 1. validates the draft (two or more non-zero postings on distinct accounts summing to zero);
-2. locks the accounts' rows in id order (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the
-   service transaction already holds the write lock from `BEGIN IMMEDIATE`), unless the calling
-   operation locked them already with `lock_accounts` in this transaction;
+2. locks, for an entry that concerns a fair, the fair's row first (its event counter is updated
+   at the end anyway, and the Agreements code holds it when it calls the fulfilment seam), then
+   the accounts' rows in id order — `SELECT … FOR UPDATE` on PostgreSQL, so that lock order is
+   always fair, then accounts by id, and writers never deadlock; on SQLite the service
+   transaction already holds the write lock from `BEGIN IMMEDIATE`. Accounts the calling
+   operation locked already with `lock_accounts` are not locked again;
 3. returns the entry already posted under the same idempotency key, if any — or refuses with
    `idempotency_conflict` when that entry's content differs (looked up after the locks, so a
    writer that committed the key while we waited is seen);
@@ -31,6 +34,7 @@ from app.db import service
 from app.errors import Conflict, NotFound, ValidationError
 from app.events import record_event
 from app.extensions import db
+from app.fair.models import Fair
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry, EntryKind, Posting
 from app.ledger.permissions import Actor, actor_id, actor_label
@@ -125,6 +129,11 @@ def _already_reversed(original_id: int) -> Conflict:
                     code="already_reversed", entry_id=original_id)
 
 
+def lock_fair(fair_id: int) -> None:
+    """Lock a fair's row: taken before any account, so lock order is the same everywhere."""
+    db.session.execute(select(Fair.id).where(Fair.id == fair_id).with_for_update())
+
+
 def lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
     """Lock the accounts' rows for the rest of the transaction, always in id order so that two
     writers never deadlock, and return them freshly read (their balances are then current)."""
@@ -151,6 +160,8 @@ def post_entry(draft: EntryDraft, actor: Actor, locked: Mapping[int, Account] | 
     wanted = fingerprint(draft.kind, [(leg.account_id, leg.points) for leg in legs], memo,
                          draft.fair_id, draft.source_kind, draft.source_id, draft.reverses_id)
     ids = [leg.account_id for leg in legs]
+    if draft.fair_id is not None:
+        lock_fair(draft.fair_id)
     accounts = dict(locked) if locked is not None and all(i in locked for i in ids) else lock_accounts(ids)
     existing = _by_key(key)
     if existing is not None:
