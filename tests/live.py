@@ -3,18 +3,27 @@ way a phone does: log in through the private link, post through the HTML form (C
 
 from __future__ import annotations
 
+import functools
 import os
+import queue
 import re
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
+import pytest
 import requests
+import socketio
+import websocket
 
 from app import ROOT
 
+WAIT = 10.0  # seconds: the most any single event may take to arrive
+QUIET = 0.5  # seconds: how long "nothing more arrives" is watched for
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -111,3 +120,63 @@ def post_offer(http: requests.Session, base_url: str, slug: str, category_id: in
     match = re.search(r"/posts/(\d+)$", r.headers["Location"])
     assert match, r.headers["Location"]
     return int(match.group(1))
+
+
+_ws_close = websocket.WebSocket.close
+
+
+def _quick_close(self: websocket.WebSocket, *args: Any, **kwargs: Any) -> None:
+    kwargs.setdefault("timeout", 0.2)
+    _ws_close(self, *args, **kwargs)
+
+
+class Listener:
+    """A socketio.Client whose `event` messages land on a queue; it never reconnects by itself,
+    so every (re)connect in a test is explicit."""
+
+    def __init__(self) -> None:
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("event", self.events.put)
+
+    def connect(self, url: str, *, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                transports: list[str] | None = None) -> Listener:
+        # websocket-client's close() waits up to 3 s for the server's close frame, which the
+        # client's own read loop usually consumes first; the Socket.IO and Engine.IO goodbyes are
+        # sent before it, so a short wait loses nothing. Shortened for this client's connection,
+        # including the close that follows a refused connect.
+        with mock.patch.object(websocket.WebSocket, "close", _quick_close):
+            self.sio.connect(url, auth=auth, headers=headers or {}, transports=transports or ["websocket"],
+                             wait_timeout=WAIT)
+        ws = getattr(self.sio.eio, "ws", None)
+        if ws is not None:
+            ws.close = functools.partial(ws.close, timeout=0.2)
+        return self
+
+    def resync(self, after: int) -> dict[str, Any]:
+        reply = self.sio.call("resync", {"after": after}, timeout=WAIT)
+        assert reply["ok"], reply
+        return reply
+
+    def next_event(self, type_: str | None = None) -> dict[str, Any]:
+        """The next event (of `type_`, skipping others), or fail after WAIT seconds."""
+        while True:
+            try:
+                evt = self.events.get(timeout=WAIT)
+            except queue.Empty:
+                pytest.fail(f"no {type_ or 'event'} within {WAIT} s")
+            if type_ is None or evt["type"] == type_:
+                return evt
+
+    def drain(self, quiet: float = QUIET) -> list[dict[str, Any]]:
+        """Everything received until nothing arrives for `quiet` seconds."""
+        out = []
+        while True:
+            try:
+                out.append(self.events.get(timeout=quiet))
+            except queue.Empty:
+                return out
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()

@@ -6,8 +6,7 @@ always on a queue with a bounded timeout, never a sleep."""
 
 from __future__ import annotations
 
-import functools
-import queue
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,7 @@ import socketio
 from flask import Flask
 
 from app.fair.models import Fair, Participant
-from tests.live import LiveServer, cookie_header, login_session, post_offer
-
-WAIT = 10.0  # seconds: the most any single event may take to arrive
-QUIET = 0.5  # seconds: how long "nothing more arrives" is watched for
+from tests.live import WAIT, Listener, LiveServer, cookie_header, login_session, post_offer
 
 
 @pytest.fixture
@@ -29,56 +25,6 @@ def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(database_url, tmp_path)
     yield server
     server.stop()
-
-
-class Listener:
-    """A socketio.Client whose `event` messages land on a queue; it never reconnects by itself,
-    so every (re)connect in a test is explicit."""
-
-    def __init__(self) -> None:
-        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.sio = socketio.Client(reconnection=False)
-        self.sio.on("event", self.events.put)
-
-    def connect(self, url: str, *, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-                transports: list[str] | None = None) -> Listener:
-        self.sio.connect(url, auth=auth, headers=headers or {}, transports=transports or ["websocket"],
-                         wait_timeout=WAIT)
-        ws = getattr(self.sio.eio, "ws", None)
-        if ws is not None:
-            # websocket-client's close() waits up to 3 s for the server's close frame, which the
-            # client's own read loop usually consumes first: the Socket.IO and Engine.IO goodbyes
-            # are sent before it, so a short wait loses nothing.
-            ws.close = functools.partial(ws.close, timeout=0.2)
-        return self
-
-    def resync(self, after: int) -> dict[str, Any]:
-        reply = self.sio.call("resync", {"after": after}, timeout=WAIT)
-        assert reply["ok"], reply
-        return reply
-
-    def next_event(self, type_: str | None = None) -> dict[str, Any]:
-        """The next event (of `type_`, skipping others), or fail after WAIT seconds."""
-        while True:
-            try:
-                evt = self.events.get(timeout=WAIT)
-            except queue.Empty:
-                pytest.fail(f"no {type_ or 'event'} within {WAIT} s")
-            if type_ is None or evt["type"] == type_:
-                return evt
-
-    def drain(self, quiet: float = QUIET) -> list[dict[str, Any]]:
-        """Everything received until nothing arrives for `quiet` seconds."""
-        out = []
-        while True:
-            try:
-                out.append(self.events.get(timeout=quiet))
-            except queue.Empty:
-                return out
-
-    def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
 
 
 class SeqTracker:
@@ -142,13 +88,9 @@ def test_logged_in_phone_receives_another_participants_offer(live, trading_fair,
     assert evt["fair_id"] == trading_fair.id and evt["seq"] > 0
 
 
-# Refusals are checked over polling: the refusal is the Socket.IO connect handler's, whatever the
-# transport, and a refused websocket client lingers 3 s in websocket-client's close().
-
-
 def test_phone_without_session_or_fair_is_refused(live, listeners):
     with pytest.raises(socketio.exceptions.ConnectionError):
-        listeners().connect(live.url, transports=["polling"])
+        listeners().connect(live.url)
 
 
 def test_resync_after_disconnect_gives_exactly_the_missed_events(live, trading_fair, make_participant,
@@ -185,13 +127,40 @@ def test_resync_after_disconnect_gives_exactly_the_missed_events(live, trading_f
     assert phone.drain() == []
 
 
-def test_resync_from_a_live_event_number_returns_nothing_new(live, trading_fair, make_participant, poster,
-                                                             listeners):
-    phone = listeners().connect(live.url, headers=participant_headers(live, trading_fair, make_participant()))
-    poster("Catering na 50 osób")
-    evt = phone.next_event("post.created")
-    reply = phone.resync(evt["seq"])
-    assert reply["events"] == [] and reply["seq"] == evt["seq"]
+def test_posts_racing_a_reconnect_are_applied_once_each_in_order(live, trading_fair, make_participant,
+                                                                 poster, listeners):
+    """Offers posted while a phone reconnects and resyncs can arrive live, in the resync reply,
+    or both: following live.js (apply the next number, resync on a gap, ignore what was seen),
+    the phone applies every one exactly once, in order."""
+    headers = participant_headers(live, trading_fair, make_participant())
+    phone = listeners().connect(live.url, headers=headers)
+    last = phone.resync(0)["seq"]
+    phone.close()
+    posted = [poster("Ławki na festyn"), poster("Namiot 3×6 m")]
+
+    phone = listeners().connect(live.url, headers=headers)
+    racing = threading.Thread(target=lambda: posted.extend(poster(f"Wolontariusz nr {i}") for i in range(3)))
+    racing.start()
+    tracker = SeqTracker(last)
+    for evt in phone.resync(last)["events"]:
+        tracker.apply(evt)
+    racing.join(WAIT)
+    assert not racing.is_alive() and len(posted) == 5
+    while tracker.last < last + 5:
+        evt = phone.next_event()
+        if evt["seq"] == tracker.last + 1:
+            tracker.apply(evt)
+        elif evt["seq"] > tracker.last:
+            for missed in phone.resync(tracker.last)["events"]:
+                tracker.apply(missed)
+        else:
+            tracker.ignored.append(evt)
+    assert [e["seq"] for e in tracker.applied] == list(range(last + 1, last + 6))
+    assert [e["data"]["id"] for e in tracker.applied] == posted
+    for evt in phone.drain():
+        tracker.apply(evt)
+    assert len(tracker.applied) == 5
+    assert phone.resync(tracker.last) == {"ok": True, "events": [], "seq": last + 5}
 
 
 def test_handshake_from_another_origin_is_refused(live, trading_fair, listeners):
@@ -228,5 +197,4 @@ def test_big_screen_with_display_token_gets_events(live, trading_fair, poster, l
 
 def test_big_screen_with_wrong_token_is_refused(live, trading_fair, listeners):
     with pytest.raises(socketio.exceptions.ConnectionError):
-        listeners().connect(live.url, auth={"fair": trading_fair.slug, "screen": "not-the-token"},
-                            transports=["polling"])
+        listeners().connect(live.url, auth={"fair": trading_fair.slug, "screen": "not-the-token"})

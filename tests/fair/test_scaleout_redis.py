@@ -17,8 +17,7 @@ import redis
 from flask import Flask
 
 from app.fair.models import Fair, Participant
-from tests.fair.test_live_sockets import Listener
-from tests.live import LiveServer, cookie_header, login_session, post_offer
+from tests.live import Listener, LiveServer, cookie_header, login_session, post_offer
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
