@@ -59,8 +59,10 @@ def record_event(
     return evt
 
 
-def events_since(fair_id: int, after_seq: int, participant_id: int | None) -> list[DomainEvent]:
-    """What a client that last saw `after_seq` missed, in order, visible to it."""
+def events_since(fair_id: int, after_seq: int, participant_id: int | None,
+                 limit: int | None = None) -> list[DomainEvent]:
+    """What a client that last saw `after_seq` missed, in order, visible to it (the first
+    `limit` of them)."""
     query = select(DomainEvent).where(DomainEvent.fair_id == fair_id, DomainEvent.seq > after_seq)
     if participant_id is None:
         query = query.where(DomainEvent.participant_id.is_(None))
@@ -68,7 +70,7 @@ def events_since(fair_id: int, after_seq: int, participant_id: int | None) -> li
         query = query.where(
             (DomainEvent.participant_id.is_(None)) | (DomainEvent.participant_id == participant_id)
         )
-    return list(db.session.scalars(query.order_by(DomainEvent.seq)))
+    return list(db.session.scalars(query.order_by(DomainEvent.seq).limit(limit)))
 
 
 def room_for(evt: DomainEvent) -> list[str]:

@@ -91,6 +91,6 @@ def on_resync(data: Any = None) -> dict[str, Any]:
         after = int((data or {}).get("after", 0))
     except (TypeError, ValueError, AttributeError):
         return {"ok": False, "code": "bad_request"}
-    events = events_since(client["fair_id"], after, client["participant_id"])[:MAX_RESYNC]
+    events = events_since(client["fair_id"], after, client["participant_id"], limit=MAX_RESYNC)
     fair = db.session.get_one(Fair, client["fair_id"])
     return {"ok": True, "events": [e.as_message() for e in events], "seq": fair.event_seq}
