@@ -20,6 +20,7 @@ from app.fair.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, Entry, EntryKind, Posting
 from app.ledger.statements import LOCAL_ZONE, Statement
+from app.spreadsheets import neutralise
 
 FORMAT_NAME = "gielda-ledger"
 FORMAT_VERSION = 1
@@ -140,13 +141,14 @@ def ledger_json() -> str:
 
 
 def statement_csv(statement: Statement) -> str:
-    """A statement for people: UTF-8 with BOM and `;` separators, as Excel in Poland expects."""
+    """A statement for people: UTF-8 with BOM and `;` separators, as Excel in Poland expects; text
+    people typed (memos, names) neutralised so that a spreadsheet never runs it as a formula."""
     lines = ["\ufeff" + _csv_line([_("Date"), _("Entry no."), _("Type"), _("Description"),
                                    _("Other party"), _("Points"), _("Balance")], ";")]
     lines.append(_csv_line(["", "", "", _("Opening balance"), "", "", statement.opening], ";"))
     for line in statement.lines:
         lines.append(_csv_line([
             line.at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M"), line.entry_id, str(line.kind.label),
-            line.memo, ", ".join(line.counterparties), line.points, line.balance], ";"))
+            neutralise(line.memo), neutralise(", ".join(line.counterparties)), line.points, line.balance], ";"))
     lines.append(_csv_line(["", "", "", _("Closing balance"), "", "", statement.closing], ";"))
     return "".join(lines)
