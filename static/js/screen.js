@@ -102,8 +102,14 @@
       case "fair.trading_closed": setTrading(d); gong(); overlay(cfg.text.closing, "gong", 12); break;
       case "fair.timer_changed": setTrading(d); break;
       case "fair.announcement": overlay(d.text, "announce", 30); break;
+      case "fair.results_revealed": showResults(); return;
     }
     refreshStats();
+  }
+  // The organiser's "show the results" button: the reveal page lives under this screen's own
+  // address (the event carries no link, so the display token never leaves the screen).
+  function showResults() {
+    window.location.href = window.location.pathname.replace(/\/+$/, "") + "/results";
   }
   function resync() {
     socket.emit("resync", { after: lastSeq }, function (reply) {
