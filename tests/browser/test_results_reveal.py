@@ -1,0 +1,49 @@
+"""At the closing gong the organiser clicks one button on the results page; the big screen,
+open in another browser, switches to the results reveal and counts the numbers up."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from app.fair.trading import close_trading
+from tests.contracts import conftest as contract_fixtures
+
+make_signed_agreement = contract_fixtures.make_signed_agreement
+
+
+def test_results_button_switches_the_big_screen(browser, live_server, trading_fair, organiser,
+                                                make_signed_agreement):
+    make_signed_agreement(points=(30, 45))
+    close_trading(organiser, trading_fair.id)
+    base = live_server.url
+    fair = trading_fair
+
+    screen_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    screen = screen_ctx.new_page()
+    screen.goto(f"{base}/f/{fair.slug}/screen/{fair.display_token}")
+    expect(screen.locator("body")).to_have_attribute("data-connected", "1")
+
+    org_ctx = browser.new_context()
+    page = org_ctx.new_page()
+    page.goto(f"{base}/f/{fair.slug}/login/{organiser.login_secret}")
+    page.goto(f"{base}/f/{fair.slug}/admin/results")
+    # Organiser, notary and the two parties; nobody checked in, so everyone registered counts.
+    expect(page.locator(".headline")).to_have_text("4 osoby z 4 organizacji zawarły 1 umowę.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Pokaż wyniki na dużym ekranie")
+    expect(page.locator(".flash-success")).to_have_text("Duży ekran pokazuje teraz wyniki.")
+
+    expect(screen).to_have_url(re.compile(rf"/f/{fair.slug}/screen/{fair.display_token}/results$"))
+    expect(screen.locator(".r-headline")).to_have_text("4 osoby z 4 organizacji zawarły 1 umowę.")
+    counters = screen.locator(".r-counter .n")
+    expect(counters.nth(0)).to_have_text("4", timeout=10_000)
+    expect(counters.nth(2)).to_have_text("1", timeout=10_000)
+    expect(counters.nth(3)).to_have_text("75", timeout=10_000)
+    expect(screen.locator(".r-matrix svg")).to_be_visible(timeout=10_000)
+
+    screen.keyboard.press("Escape")  # back to the live screen
+    expect(screen).to_have_url(re.compile(rf"/f/{fair.slug}/screen/{fair.display_token}$"))
+    screen_ctx.close()
+    org_ctx.close()
