@@ -5,6 +5,7 @@ retried on the next run without resending what went out."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -216,6 +217,36 @@ def test_double_click_sends_once_and_the_interval_is_kept(app: Flask, client: Fl
     report = queue_reminders(organiser, fair_id, now=utcnow() + timedelta(days=9))
     assert report.queued == 0 and report.skipped_recent == 2
 
+
+
+def test_simultaneous_clicks_send_once(app: Flask, smtp: Collector, organiser: Participant,
+                                       make_deal: Callable[..., Deal]) -> None:
+    """Four requests at once (each its own thread, session and connection): two messages in all."""
+    make_deal(due_a=PAST)
+    organiser_id, fair_id = organiser.id, organiser.fair_id
+    barrier = threading.Barrier(4)
+    outcomes: list[Any] = []
+
+    def click() -> None:
+        with app.app_context():
+            try:
+                actor = db.session.get_one(Participant, organiser_id)
+                barrier.wait(timeout=30)
+                report = send_reminders(actor, fair_id)
+                outcomes.append((report.sent, report.failed))
+            except Exception as exc:
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == [(0, 0), (0, 0), (0, 0), (2, 0)], outcomes
+    db.session.rollback()  # a fresh snapshot: see what the threads committed
+    assert len(smtp.messages) == 2 and count() == 2
 
 def test_only_unconfirmed_obligations_and_the_parties_who_must_act(smtp: Collector, organiser: Participant,
                                                                    make_deal: Callable[..., Deal]) -> None:
