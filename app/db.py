@@ -110,11 +110,19 @@ def transaction() -> Iterator[None]:
 
 
 def service(fn: Callable[P, R]) -> Callable[P, R]:
-    """Decorator: run a public service function in its own transaction."""
+    """Decorator: run a public service function in its own transaction, and record who did
+    what in the audit log (outermost calls only) inside that same transaction."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        outermost = _depth.get() == 0
         with transaction():
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if outermost:
+                from app.audit import audit_entry
+                from app.extensions import db
+
+                db.session.add(audit_entry(fn, args, kwargs, result))
+            return result
 
     return wrapper

@@ -1,5 +1,6 @@
 """Imports every model module so that metadata (and Alembic) sees all tables."""
 
+from app.audit import AuditEvent  # noqa: F401
 from app.contracts.models import Agreement, AgreementParty, Obligation, Signature  # noqa: F401
 from app.contracts.reminders import Reminder  # noqa: F401
 from app.events import DomainEvent  # noqa: F401

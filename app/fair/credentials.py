@@ -18,7 +18,7 @@ from app.fair.codes import new_login_secret, new_pin
 from app.fair.guards import require_role
 from app.fair.models import Participant
 from app.fair.participants import get_participant
-from app.fair.sectors import STAFF_ROLES, Role
+from app.fair.sectors import PASSWORD_ROLES, Role
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -101,8 +101,8 @@ def login_with_password(fair_id: int, email: str, password: str) -> Participant:
     if (person is None or not person.password_hash
             or not check_password_hash(person.password_hash, password)):
         raise LoginError(_l("The e-mail or password is wrong."), code="invalid_password")
-    if person.role not in STAFF_ROLES or not person.is_active:
-        raise Forbidden(_l("Only organisers and notaries log in with a password."),
+    if person.role not in PASSWORD_ROLES or not person.is_active:
+        raise Forbidden(_l("Only organisers, notaries and brokers log in with a password."),
                         code="not_staff")
     return person
 
@@ -138,8 +138,8 @@ def set_password(actor: Participant | None, fair_id: int, participant_id: int, p
     person = get_participant(fair_id, participant_id)
     if actor is None or actor.id != person.id:
         require_role(actor, fair_id, Role.ORGANISER)
-    if person.role not in STAFF_ROLES:
-        raise ValidationError(_l("Only organisers and notaries have passwords."), code="not_staff")
+    if person.role not in PASSWORD_ROLES:
+        raise ValidationError(_l("Only organisers, notaries and brokers have passwords."), code="not_staff")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),

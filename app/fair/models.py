@@ -30,6 +30,7 @@ class Fair(Base):
     registration_open: Mapped[bool] = mapped_column(default=False)
     notary_required: Mapped[bool] = mapped_column(default=True)
     point_rate: Mapped[int] = mapped_column(default=10)  # points per hour of work
+    target_agreements: Mapped[int | None]  # the organisers' goal, shown in the results
     display_token: Mapped[str] = mapped_column(String(64))
     trading_started_at: Mapped[datetime | None]  # the opening gong
     trading_ended_at: Mapped[datetime | None]  # the closing gong

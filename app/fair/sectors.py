@@ -52,6 +52,7 @@ class Role(enum.StrEnum):
     PARTICIPANT = "participant"
     NOTARY = "notary"
     ORGANISER = "organiser"
+    BROKER = "broker"  # "makler": helps people find partners
 
     @property
     def label(self) -> LazyString:
@@ -62,9 +63,11 @@ ROLE_LABELS: dict[Role, LazyString] = {
     Role.PARTICIPANT: _l("Participant"),
     Role.NOTARY: _l("Notary"),
     Role.ORGANISER: _l("Organiser"),
+    Role.BROKER: _l("Broker"),
 }
 
-STAFF_ROLES = frozenset({Role.NOTARY, Role.ORGANISER})
+STAFF_ROLES = frozenset({Role.NOTARY, Role.ORGANISER})  # the desk, the notary's work
+PASSWORD_ROLES = frozenset({Role.NOTARY, Role.ORGANISER, Role.BROKER})  # log in with a password
 
 
 def _word(value: str) -> str:

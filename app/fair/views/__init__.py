@@ -7,8 +7,20 @@ cards = Blueprint("cards", __name__)
 
 
 def register(app: Flask) -> None:
-    from app.fair.views import admin, auth, badges, desk, floor, importer, public, screen  # noqa: F401  (routes)
-    from app.fair.views import exports, results  # noqa: F401  (routes)
+    from app.fair.views import (  # noqa: F401  (routes)
+        admin,
+        audit_log,
+        auth,
+        badges,
+        desk,
+        exports,
+        floor,
+        importer,
+        public,
+        results,
+        screen,
+        setup,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(cards)
