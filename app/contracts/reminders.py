@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -281,8 +282,11 @@ def deliver_reminders(report: ReminderReport, reply_to: str | None = None) -> Re
 
 def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False) -> ReminderReport:
     """Queue the reminders due now and send them: what the follow-up button and the CLI run."""
+    reply_to = None  # answers go to the organiser who sent them, when they have a usable address
+    if actor is not None and actor.email:
+        with suppress(MailError):
+            reply_to = parse_address(actor.email).addr_spec
     report = queue_reminders(actor, fair_id, overdue_only=overdue_only)
-    reply_to = actor.email if actor is not None and actor.email else None
     return deliver_reminders(report, reply_to=reply_to)
 
 
