@@ -61,7 +61,8 @@ OPENAPI: dict[str, Any] = {
     "components": {"schemas": {
         "FairStats": {"type": "object",
                       "required": ["participants", "organisations", "organisations_by_sector",
-                                   "checked_in"],
+                                   "checked_in", "offers", "needs", "posts_by_category", "agreements_signed",
+                                   "sector_matrix", "points_pledged"],
                       "properties": {
                           "fair": {"type": "string"}, "name": {"type": "string"},
                           "state": {"enum": ["draft", "open", "trading", "closed"]},
@@ -70,6 +71,26 @@ OPENAPI: dict[str, Any] = {
                           "organisations": {"type": "integer"},
                           "organisations_by_sector": _SECTORS,
                           "checked_in": {"type": "integer"},
+                          "offers": {"type": "integer", "description": "Live offers (not withdrawn, taken or hidden)."},
+                          "needs": {"type": "integer", "description": "Live needs."},
+                          "posts_by_category": {"type": "array", "items": {
+                              "type": "object", "required": ["id", "name", "offers", "needs"],
+                              "properties": {"id": {"type": "integer"}, "key": {"type": ["string", "null"]},
+                                             "name": {"type": "string"}, "offers": {"type": "integer"},
+                                             "needs": {"type": "integer"}}}},
+                          "agreements_signed": {"type": "integer",
+                                                "description": "Signed and fulfilled agreements."},
+                          "sector_matrix": {"type": "object", "description":
+                                            "matrix[a][b]: agreements between a party of sector a and one of "
+                                            "sector b (symmetric; the diagonal: within one sector).",
+                                            "additionalProperties": _SECTORS},
+                          "points_pledged": {"type": "integer",
+                                             "description": "Points of the obligations of signed agreements."},
+                          "trading": {"type": "object", "properties": {
+                              "state": {"enum": ["draft", "open", "trading", "closed"]},
+                              "opened_at": {"type": ["string", "null"], "format": "date-time"},
+                              "closes_at": {"type": ["string", "null"], "format": "date-time"},
+                              "closed_at": {"type": ["string", "null"], "format": "date-time"}}},
                           "event_seq": {"type": "integer",
                                         "description": "Sequence number of the fair's newest event."}}},
         "Problem": {"type": "object", "required": ["ok", "code", "message"],

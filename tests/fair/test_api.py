@@ -25,8 +25,18 @@ def test_openapi_documents_the_stats(client):
     doc = client.get("/api/openapi.json").json
     assert doc["openapi"].startswith("3.")
     props = doc["components"]["schemas"]["FairStats"]["properties"]
-    for key in ("participants", "organisations", "organisations_by_sector", "checked_in"):
+    for key in ("participants", "organisations", "organisations_by_sector", "checked_in", "offers", "needs",
+                "posts_by_category", "agreements_signed", "sector_matrix", "points_pledged"):
         assert key in props
+
+
+def test_stats_match_the_documented_schema(client, trading_fair, make_participant, make_post):
+    make_post(make_participant())
+    doc = client.get("/api/openapi.json").json
+    schema = doc["components"]["schemas"]["FairStats"]
+    stats = client.get(f"/api/fairs/{trading_fair.slug}/stats").json
+    assert set(schema["required"]) <= set(stats)
+    assert set(stats) <= set(schema["properties"])
 
 
 def test_healthz_reports_database_down(app, client, monkeypatch):
