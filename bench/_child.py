@@ -20,13 +20,22 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(step: Callable[[], dict[str, Any] | None]) -> None:
-    """Run `step` once, timed, and print the result line for `run_child` to read."""
+    """Run `step` once and print what it took for `run_child` to read: wall seconds, CPU seconds
+    (which other load on the machine disturbs much less) and the process's peak RSS."""
     before = peak_rss_mib()
+    cpu = cpu_seconds()
     started = time.perf_counter()
     extra = step() or {}
     seconds = time.perf_counter() - started
-    result = {"seconds": seconds, "peak_rss_mib": peak_rss_mib(), "rss_before_mib": before, **extra}
+    result = {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "peak_rss_mib": peak_rss_mib(),
+              "rss_before_mib": before, **extra}
     print(MARK + json.dumps(result), flush=True)
 
 

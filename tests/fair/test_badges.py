@@ -100,6 +100,8 @@ def test_badges_show_polish_names_and_qr_codes_of_the_public_cards(
     for person in people:
         assert person.badge_code in text
     assert sorted(qr_payloads(pdf, tmp_path)) == sorted(card(p) for p in people)
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "Badge-Sans" in fonts and "DejaVu" not in fonts  # our static/fonts files, not the system's
 
 
 def test_staff_badges_name_the_role(
