@@ -138,6 +138,7 @@ class Results:
     signed_after_closing: int
     fair_day: date | None
     fulfilment: tuple[FulfilmentDay, ...]
+    target_agreements: int | None = None  # the organisers' goal, from the fair's settings
 
     @property
     def participants(self) -> int:
@@ -173,6 +174,11 @@ class Results:
     def top_by_posts(self) -> tuple[CategoryFigures, ...]:
         ranked = sorted((c for c in self.categories if c.posts), key=lambda c: (-c.posts, c.position, c.id))
         return tuple(ranked[:TOP])
+
+    @property
+    def target_reached(self) -> float | None:
+        """Agreements as a share of the organisers' target; None without a target."""
+        return self.agreements / self.target_agreements if self.target_agreements else None
 
     @property
     def fulfilment_rate(self) -> float | None:
@@ -235,7 +241,8 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
         bucket_minutes=bucket_minutes, timeline=timeline, signed_before_opening=before,
         signed_after_closing=after, fair_day=fair_day,
         fulfilment=_fulfilment(fair_day, len(obligations), [at for _p, at in confirmed], now)
-        if fair.state == FairState.CLOSED else ())
+        if fair.state == FairState.CLOSED else (),
+        target_agreements=fair.target_agreements)
 
 
 def _people(fair_id: int) -> tuple[tuple[SectorFigures, ...], int]:

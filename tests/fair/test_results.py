@@ -15,6 +15,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, select
 
+from app.audit import AuditEvent
 from app.contracts.annulment import annul_by_organiser
 from app.contracts.drafting import ObligationData
 from app.contracts.fulfilment import confirm_delivery
@@ -448,6 +449,11 @@ def test_report_pdf(client: Any, login: Callable[[Participant], None], scripted:
     assert "160" in text  # points pledged
     pages = subprocess.run(["pdfinfo", str(tmp_path / "results.pdf")], check=True, capture_output=True).stdout
     assert b"Pages:" in pages and int(pages.split(b"Pages:")[1].split()[0]) >= 4
+    # Charts included, every text is set in the report's own embedded font, nothing else.
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "results.pdf")], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert {line.split()[0].split("+")[1] for line in fonts} == {"Report-Sans", "Report-Sans-Bold"}
+    assert all(line.split()[-5] == "yes" for line in fonts)  # embedded
 
 
 # --- the reveal --------------------------------------------------------------------------------
@@ -480,6 +486,23 @@ def test_revealing_records_an_event_for_the_screen(client: Any, login: Callable[
     assert evt.participant_id is None  # to the screen room (and the fair's)
     assert fair.display_token not in str(evt.payload)  # the display link never leaves the screen
     assert "Duży ekran pokazuje teraz wyniki." in client.get(f"/f/{fair.slug}/admin/results").get_data(as_text=True)
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "results.reveal_results"))
+    assert audit is not None and audit.actor_id == organiser.id and audit.fair_id == fair.id
+
+
+def test_target_number_of_agreements(client: Any, login: Callable[[Participant], None], scripted: Scripted,
+                                     organiser: Participant) -> None:
+    assert fair_results(scripted.fair, now=NOW).target_reached is None
+    with transaction():
+        db.session.get_one(Fair, scripted.fair.id).target_agreements = 4
+    r = fair_results(db.session.get_one(Fair, scripted.fair.id), now=NOW)
+    assert (r.target_agreements, r.target_reached) == (4, 1.25)
+    login(organiser)
+    html = client.get(f"/f/{scripted.fair.slug}/admin/results").get_data(as_text=True)
+    assert "Docelowa liczba umów" in html
+    assert "125%" in html
+    reveal = client.get(f"/f/{scripted.fair.slug}/screen/{scripted.fair.display_token}/results")
+    assert "cel: 4" in reveal.get_data(as_text=True)
 
 
 def test_revealing_needs_closed_trading_and_an_organiser(trading_fair: Fair, organiser: Participant,
