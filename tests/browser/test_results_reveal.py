@@ -47,3 +47,31 @@ def test_results_button_switches_the_big_screen(browser, live_server, trading_fa
     expect(screen).to_have_url(re.compile(rf"/f/{fair.slug}/screen/{fair.display_token}$"))
     screen_ctx.close()
     org_ctx.close()
+
+
+def test_a_screen_that_missed_the_reveal_follows_it_on_reconnect(browser, live_server, trading_fair, organiser):
+    from app.fair.results import reveal_results
+
+    close_trading(organiser, trading_fair.id)
+    fair = trading_fair
+    screen_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    screen = screen_ctx.new_page()
+    sockets = []
+
+    def relay(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    screen.route_web_socket(re.compile(r"/socket\.io/"), relay)
+    screen.goto(f"{live_server.url}/f/{fair.slug}/screen/{fair.display_token}")
+    expect(screen.locator("body")).to_have_attribute("data-connected", "1")
+
+    # Recorded by this process: the server's sockets never emit it, so the screen misses it...
+    reveal_results(organiser, fair.id)
+    screen.wait_for_timeout(500)
+    assert not screen.url.endswith("/results")
+    # ...until its connection drops and, reconnected, it asks for what it missed.
+    sockets[-1].close()
+    expect(screen).to_have_url(re.compile(rf"/f/{fair.slug}/screen/{fair.display_token}/results$"),
+                               timeout=15_000)
+    screen_ctx.close()
