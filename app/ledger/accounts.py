@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import service
@@ -33,14 +33,14 @@ def get_account(account_id: int) -> Account:
     return account
 
 
-def _insert_or_fetch(account: Account, existing: object) -> Account:
+def _insert_or_fetch(account: Account, existing: Select[tuple[Account]]) -> Account:
     """Insert `account` in a savepoint; if a concurrent insert won, return its row."""
     try:
         with db.session.begin_nested():
             db.session.add(account)
             db.session.flush()
     except IntegrityError:
-        found = db.session.scalar(existing)  # type: ignore[call-overload]
+        found = db.session.scalar(existing)
         if found is None:
             raise
         return found

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -52,8 +53,8 @@ class Report:
             self.problems.append(Problem(code, what, found, message))
 
 
-def _ids(query: object) -> list[int]:
-    return [row[0] for row in db.session.execute(query)]  # type: ignore[call-overload]
+def _ids(query: Select[Any]) -> list[int]:
+    return [row[0] for row in db.session.execute(query)]
 
 
 def _check_postings(report: Report) -> None:

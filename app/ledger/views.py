@@ -17,6 +17,7 @@ from app.auth import login_required, organiser_required
 from app.errors import DomainError
 from app.extensions import db
 from app.fair.models import Fair, Organisation, Participant
+from app.fair.sectors import Role
 from app.ledger import accounts as ledger_accounts
 from app.ledger import operations
 from app.ledger.accounts import account_for_holder, accounts_of, get_account
@@ -98,7 +99,7 @@ def _person_accounts(fair: Fair) -> list[Account]:
 
 
 def _is_organiser(person: Participant) -> bool:
-    return person.role.value == "organiser"
+    return person.role == Role.ORGANISER
 
 
 def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
