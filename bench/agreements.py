@@ -41,7 +41,7 @@ from typing import Any
 from bench._child import MARK, run_child
 from bench._report import machine
 
-K = int(os.environ.get("BENCH_AGREEMENT_PDFS", "15"))
+K = int(os.environ.get("BENCH_AGREEMENT_PDFS", "25"))
 N = int(os.environ.get("BENCH_SIGNATURES", "300"))  # agreements: 2 signatures each
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGET = 1.5

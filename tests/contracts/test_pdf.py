@@ -207,6 +207,28 @@ def test_two_racing_requests_keep_one_copy(app: Flask, make_signed_agreement, mo
     assert results == [kept, kept]
 
 
+def test_concurrent_first_renders_of_different_agreements(app: Flask, make_signed_agreement, tmp_path):
+    agreements = [make_signed_agreement() for _ in range(3)]
+    results: dict[int, bytes] = {}
+    errors: list[BaseException] = []
+
+    def request_pdf(agreement_id: int) -> None:
+        try:
+            with app.app_context():
+                results[agreement_id] = ensure_pdf(agreement_id)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=request_pdf, args=(a.id,)) for a in agreements]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    for a in agreements:
+        assert f"Porozumienie nr {a.number}" in text_of(results[a.id], tmp_path, f"{a.id}.pdf")
+
+
 def test_a_stored_copy_is_never_overwritten(make_signed_agreement):
     agreement = make_signed_agreement()
     assert agreement_pdf.store_pdf(agreement.id, b"%PDF-first") == b"%PDF-first"
