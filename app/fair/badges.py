@@ -34,7 +34,7 @@ from app.fair.urls import card_url, login_page_url, login_url
 from app.textkeys import search_key
 
 STYLESHEET = "css/badges.css"
-CHUNK_PAGES = 5  # pages per WeasyPrint document: 50 badges or 40 slips
+CHUNK_PAGES = 5  # pages per WeasyPrint document: 50 badges or 30 slips
 
 # Called after each chunk with (items laid out so far, items in the run).
 Progress = Callable[[int, int], None]
@@ -89,7 +89,7 @@ class Grid:
 
 
 BADGE_GRID = Grid(width=90, height=55, cols=2, rows=5, band=7)
-SLIP_GRID = Grid(width=95, height=68, cols=2, rows=4)
+SLIP_GRID = Grid(width=95, height=90, cols=2, rows=3)
 
 
 @functools.cache
