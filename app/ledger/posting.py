@@ -68,15 +68,15 @@ def fingerprint(kind: EntryKind | str, legs: Sequence[tuple[int, int]], memo: st
                 fair_id: int | None, source_kind: str | None, source_id: int | None,
                 reverses_id: int | None) -> str:
     """A hash of an entry's content: what a retry with the same key must repeat exactly."""
-    content = {
-        "kind": str(EntryKind(kind).value),
+    content = {  # keys in sorted order: the JSON text is canonical without sort_keys
+        "fair": fair_id,
+        "kind": str(kind),  # an EntryKind is a str whose str() is its value
         "legs": sorted([int(a), int(p)] for a, p in legs),
         "memo": memo,
-        "fair": fair_id,
-        "source": [source_kind, source_id],
         "reverses": reverses_id,
+        "source": [source_kind, source_id],
     }
-    raw = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    raw = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
