@@ -56,19 +56,34 @@ def test_a_screen_that_missed_the_reveal_follows_it_on_reconnect(browser, live_s
     fair = trading_fair
     screen_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
     screen = screen_ctx.new_page()
-    sockets = []
+    sockets, replies = [], []
 
     def relay(ws):
-        ws.connect_to_server()
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+
+        def to_page(message):
+            replies.append(message)
+            ws.send(message)
+
+        server.on_message(to_page)
         sockets.append(ws)
+
+    def resynced() -> int:
+        return sum(1 for m in replies if isinstance(m, str) and '"events"' in m)
 
     screen.route_web_socket(re.compile(r"/socket\.io/"), relay)
     screen.goto(f"{live_server.url}/f/{fair.slug}/screen/{fair.display_token}")
     expect(screen.locator("body")).to_have_attribute("data-connected", "1")
+    for _ in range(200):  # the resync asked on connecting has been answered (before the reveal)
+        if resynced():
+            break
+        screen.wait_for_timeout(50)
+    assert resynced() == 1
 
     # Recorded by this process: the server's sockets never emit it, so the screen misses it...
     reveal_results(organiser, fair.id)
-    screen.wait_for_timeout(500)
+    screen.wait_for_timeout(300)
     assert not screen.url.endswith("/results")
     # ...until its connection drops and, reconnected, it asks for what it missed.
     sockets[-1].close()
