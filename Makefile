@@ -36,11 +36,14 @@ test: $(VENV)/.dev translations system-deps
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Two workers: the machines this runs on have two cores.
+PYTEST_WORKERS ?= 2
+
 test-sqlite:
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "db and not browser" -p no:randomly
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -45,10 +45,18 @@ def compiled_translations() -> None:
     compile_all()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark database tests; run dialect-specific tests only in the pass of their dialect (they
+    are deselected, not skipped, in the other: `make test` runs both passes)."""
+    wrong = "sqlite_only" if PG_URL else "postgresql_only"
+    keep, dropped = [], []
     for item in items:
         if "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+        (dropped if item.get_closest_marker(wrong) else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def _migrate(url: str) -> None:

@@ -69,7 +69,7 @@ def test_matches_same_category_opposite_kind_ranked_by_shared_words(trading_fair
     make_post(make_participant(), "Wnioski o sale", kind=PostKind.NEED, category_key="rooms")
     make_post(make_participant(), "Szkolenie z pisania wniosków", kind=PostKind.OFFER, category_key="trainings")
     found = matches_for(me)
-    assert [m.theirs.id for m in found][0] == best.id
+    assert next(m.theirs.id for m in found) == best.id
     assert all(m.mine.id == mine.id and m.theirs.kind == PostKind.NEED for m in found)
     assert len(found) == 2
     assert {"pisan", "wnios"} <= set(found[0].shared)

@@ -51,6 +51,7 @@ def test_entry_with_too_few_postings_is_named(entry, corrupt):
     assert _codes(verify_ledger())["entry_too_few_postings"] == (entry.id,)
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's CHECK constraint cannot be bypassed to plant the fault
 def test_zero_posting_is_named(entry, corrupt):
     posting = _posting(entry.id)
     corrupt("UPDATE ledger_postings SET points = 0 WHERE id = :id", checks=False, id=posting.id)
@@ -93,6 +94,7 @@ def test_obligation_fulfilled_twice_is_named(pair, operator, corrupt):
     assert _codes(verify_ledger())["fulfilment_duplicate"] == (first.id,)
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's CHECK constraint cannot be bypassed to plant the fault
 def test_reversal_without_link_is_named(entry, corrupt):
     corrupt("UPDATE ledger_entries SET kind = 'reversal' WHERE id = :id", checks=False, id=entry.id)
     assert _codes(verify_ledger())["reversal_without_link"] == (entry.id,)
@@ -166,24 +168,22 @@ def test_postings_cannot_be_deleted(entry, app):
         conn.execute(text("DELETE FROM ledger_postings WHERE entry_id = :id"), {"id": entry.id})
 
 
+@pytest.mark.postgresql_only
 def test_postgresql_refuses_an_entry_without_postings_at_commit(entry, app):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("deferred constraint triggers exist on PostgreSQL only")
     with pytest.raises(DBAPIError, match="unbalanced"), db.engine.begin() as conn:
         conn.execute(text("INSERT INTO ledger_entries (kind, idempotency_key, fingerprint, memo, actor_label, "
                           "created_at) VALUES ('transfer', 'lonely', '', '', '', now())"))
     assert db.session.scalar(select(Entry).where(Entry.idempotency_key == "lonely")) is None
 
 
+@pytest.mark.postgresql_only
 def test_postgresql_refuses_an_unbalanced_posting_at_commit(entry, app):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("deferred constraint triggers exist on PostgreSQL only")
     with pytest.raises(DBAPIError, match="unbalanced"), db.engine.begin() as conn:
         conn.execute(text("INSERT INTO ledger_accounts (kind, system_key, name, balance, created_at) "
                           "VALUES ('system', 'spare', 'Spare', 0, now())"))
