@@ -12,7 +12,7 @@ from app.db import transaction
 from app.extensions import db
 from app.fair.credentials import set_password_unchecked
 from app.fair.fairs import FairData, create_fair
-from app.fair.models import Fair, Participant
+from app.fair.models import Fair, Participant, Post
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData, create_participant
 from app.fair.sectors import PostKind, Role, Sector
@@ -135,7 +135,8 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
                   for _ in range(RESIDENTS)]
         people += list(db.session.scalars(select(Participant).where(
             Participant.fair_id == fair.id, Participant.role == Role.PARTICIPANT)))
-        _seed_posts(fair.id, organiser, people, rng)
+        posts = _seed_posts(fair.id, organiser, people, rng)
+        _seed_agreements(fair.id, notary, posts, rng)
     return DemoLogins(fair=fair, organiser=organiser, notary=notary, password=DEMO_PASSWORD)
 
 
@@ -178,7 +179,8 @@ DEMO_POSTS: list[tuple[PostKind, str, str, str]] = [
 ]
 
 
-def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant], rng: random.Random) -> None:
+def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant],
+                rng: random.Random) -> list[Post]:
     """Open trading (the demo starts mid-fair) and post the offers and needs above."""
     from app.fair.categories import fair_categories
     from app.fair.posts import PostData, create_post
@@ -187,9 +189,42 @@ def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant],
     open_trading(organiser, fair_id, 90)
     categories = {c.key: c.id for c in fair_categories(fair_id)}
     authors = rng.sample(people, len(DEMO_POSTS))
-    for author, (kind, key, title, details) in zip(authors, DEMO_POSTS, strict=True):
-        create_post(author, fair_id, PostData(kind=kind, category_id=categories[key], title=title,
-                                              details=details))
+    return [create_post(author, fair_id, PostData(kind=kind, category_id=categories[key], title=title,
+                                                  details=details))
+            for author, (kind, key, title, details) in zip(authors, DEMO_POSTS, strict=True)]
+
+
+DEMO_AGREEMENTS = 12
+COUNTER_SERVICES = ["Promocja wydarzenia w naszym biuletynie", "Dwóch wolontariuszy na 4 godziny",
+                    "Ciasto i kawa na spotkanie", "Sala na jedno popołudnie", "Wydruk 100 ulotek",
+                    "Godzina porady prawnej"]
+
+
+def _seed_agreements(fair_id: int, notary: Participant, posts: list[Post], rng: random.Random) -> None:
+    """A dozen agreements signed and countersigned, each answering an offer with a service back."""
+    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+    from app.contracts.signing import notarise, sign_agreement
+
+    offers = [p for p in posts if p.kind == PostKind.OFFER]
+    needers = [p.author for p in posts if p.kind == PostKind.NEED]
+    for offer in offers[:DEMO_AGREEMENTS]:
+        taker = next((n for n in rng.sample(needers, len(needers))
+                      if n.organisation_id != offer.organisation_id), None)
+        if taker is None:
+            continue
+        giver = offer.author
+        draft = start_agreement(taker, fair_id, giver.id, post_id=offer.id)
+        data = AgreementData(
+            parties=[PartyData(p.organisation_id, p.id, p.full_name, p.email) for p in (taker, giver)],
+            obligations=[
+                ObligationData(giver.organisation_id, taker.organisation_id, offer.title, post_id=offer.id,
+                               category_id=offer.category_id, hours=rng.randint(2, 6)),
+                ObligationData(taker.organisation_id, giver.organisation_id, rng.choice(COUNTER_SERVICES),
+                               hours=rng.randint(1, 4))])
+        draft = save_draft(taker, fair_id, draft.id, data, version=draft.version)
+        sign_agreement(taker, fair_id, draft.id, draft.version)
+        sign_agreement(giver, fair_id, draft.id, draft.version)
+        notarise(notary, fair_id, draft.id, draft.version)
 
 
 def demo_exists(slug: str = "demo") -> bool:

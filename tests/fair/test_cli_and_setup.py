@@ -24,6 +24,7 @@ def test_demo_fair_is_shaped_like_tczew(runner):
     assert {Role.ORGANISER, Role.NOTARY} <= roles
     assert "organizator@demo.gielda.local" in result.output and "/login/" in result.output
     assert fair_stats(fair)["offers"] > 10 and fair_stats(fair)["needs"] > 10
+    assert fair_stats(fair)["agreements_signed"] >= 10
     names = " ".join(p.full_name for p in fair.participants)
     assert any(ch in names for ch in "ąćęłńóśźżŁŚŻ")
 
