@@ -73,6 +73,15 @@ def events_since(fair_id: int, after_seq: int, participant_id: int | None,
     return list(db.session.scalars(query.order_by(DomainEvent.seq).limit(limit)))
 
 
+def recent_public_events(fair_id: int, types: tuple[str, ...], limit: int = 12) -> list[DomainEvent]:
+    """The newest public events of these types, oldest first (for a ticker's first screen)."""
+    rows = db.session.scalars(
+        select(DomainEvent).where(DomainEvent.fair_id == fair_id, DomainEvent.participant_id.is_(None),
+                                  DomainEvent.type.in_(types))
+        .order_by(DomainEvent.seq.desc()).limit(limit))
+    return list(reversed(list(rows)))
+
+
 def room_for(evt: DomainEvent) -> list[str]:
     if evt.participant_id is not None:
         return [f"participant:{evt.participant_id}"]

@@ -42,6 +42,24 @@ def main(base: str, organiser_link: str) -> None:
         mobile.screenshot(path=OUT / "phone-my-card.png")
         mobile.goto(f"{base}/f/demo/register")
         mobile.screenshot(path=OUT / "phone-register.png", full_page=False)
+        mobile.goto(f"{base}/f/demo/board")
+        mobile.screenshot(path=OUT / "phone-board.png")
+
+        page.goto(f"{base}/f/demo/admin/control")
+        page.screenshot(path=OUT / "control-room.png")
+        page.goto(f"{base}/f/demo/notary")
+        page.locator("a[href*='/agreements/']").last.click()
+        page.screenshot(path=OUT / "agreement.png", full_page=True)
+        page.goto(f"{base}/f/demo/admin/results")
+        page.screenshot(path=OUT / "results.png")
+        page.goto(f"{base}/f/demo/admin/settings")
+        screen_url = page.locator("#screen-url").inner_text()
+
+        big = browser.new_context(viewport={"width": 1920, "height": 1080})
+        screen = big.new_page()
+        screen.goto(screen_url)
+        screen.wait_for_function("() => document.body.dataset.connected === '1'")
+        screen.screenshot(path=OUT / "big-screen.png")
         browser.close()
 
 

@@ -6,8 +6,9 @@ What is counted (each figure is defined once, here):
 - **participants**: people registered at the fair and not removed (staff included, as on the
   big screen); **organisations**: organisations with at least one such person.
 - **checked in**: those people who checked in at the door; **organisations present**:
-  organisations with at least one person checked in. The headline sentence speaks of the people
-  who came when anyone was checked in, and of everyone registered otherwise.
+  organisations with at least one person checked in. The headline sentence speaks of everyone
+  registered and their organisations, as the method's reports do ("157 people from 78
+  organisations"); a partly used check-in desk must not shrink it.
 - **offers and needs**: posts published at the fair and still standing at its end — live or
   taken; withdrawn posts and posts hidden by a moderator are left out.
 - **agreements**: signed or fulfilled; drafts, cancelled and annulled agreements are left out.
@@ -154,11 +155,11 @@ class Results:
 
     @property
     def headline_people(self) -> int:
-        return self.checked_in or self.participants
+        return self.participants
 
     @property
     def headline_organisations(self) -> int:
-        return self.organisations_present if self.checked_in else self.organisations
+        return self.organisations
 
     @property
     def is_closed(self) -> bool:

@@ -90,14 +90,22 @@
     overlayTimer = setTimeout(function () { o.hidden = true; }, seconds * 1000);
   }
 
+  function tickerLine(evt) {
+    var d = evt.data;
+    switch (evt.type) {
+      case "post.created": ticker("t-" + d.kind, (d.kind === "offer" ? "+ " : "? ") + d.title + " — " + d.organisation); return true;
+      case "agreement.signed": ticker("t-agreement", "✔ " + (d.number || cfg.text.agreement) + " " + (d.summary || "")); return true;
+      case "participant.checked_in": ticker("t-checkin", d.organisation + " " + cfg.text.checkedIn); return true;
+    }
+    return false;
+  }
+
   function apply(evt) {
     if (evt.seq <= lastSeq) { return; }
     lastSeq = evt.seq;
     var d = evt.data;
+    if (tickerLine(evt)) { refreshStats(); return; }
     switch (evt.type) {
-      case "post.created": ticker("t-" + d.kind, (d.kind === "offer" ? "+ " : "? ") + d.title + " — " + d.organisation); break;
-      case "agreement.signed": ticker("t-agreement", "✔ " + (d.number || cfg.text.agreement) + " " + (d.summary || "")); break;
-      case "participant.checked_in": ticker("t-checkin", d.organisation + " " + cfg.text.checkedIn); break;
       case "fair.trading_opened": setTrading(d); gong(); overlay(cfg.text.opened, "gong", 8); break;
       case "fair.trading_closed": setTrading(d); gong(); overlay(cfg.text.closing, "gong", 12); break;
       case "fair.timer_changed": setTrading(d); break;
@@ -123,6 +131,7 @@
   function start(c) {
     cfg = c; stats = c.stats; lastSeq = Number(document.body.dataset.seq || 0);
     render(); setInterval(tick, 1000);
+    (cfg.recent || []).forEach(tickerLine);
     socket = io({ transports: ["websocket", "polling"], auth: { fair: cfg.slug, screen: cfg.token } });
     socket.on("connect", function () { $("offline").hidden = true; document.body.dataset.connected = "1"; resync(); });
     socket.on("disconnect", function () { $("offline").hidden = false; document.body.dataset.connected = "0"; });

@@ -157,8 +157,8 @@ def test_people_organisations_and_check_ins(scripted: Scripted) -> None:
         Sector.RESIDENT: (1, 1, 1),
     }
     assert [s.sector for s in r.sectors] == list(Sector)
-    # The headline speaks of who came: six people from five organisations.
-    assert (r.headline_people, r.headline_organisations) == (6, 5)
+    # The headline speaks of everyone registered: ten people from eight organisations.
+    assert (r.headline_people, r.headline_organisations) == (10, 8)
 
 
 def test_offers_and_needs_per_category(scripted: Scripted) -> None:
@@ -385,7 +385,7 @@ def test_results_page_for_the_organiser(client: Any, login: Callable[[Participan
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "Wyniki" in html
-    assert "6 osób z 5 organizacji zawarło 5 umów." in html
+    assert "10 osób z 8 organizacji zawarło 5 umów." in html
     assert html.count("<svg") >= 6
     assert "Pokaż wyniki na dużym ekranie" in html  # trading is closed
     assert f"/f/{scripted.fair.slug}/admin/results/report.pdf" in html
@@ -441,7 +441,7 @@ def test_report_pdf(client: Any, login: Callable[[Participant], None], scripted:
     assert "private" in r.headers["Cache-Control"]
     text = pdf_text(r.data, tmp_path)
     assert "Giełda Zasobów Tczew" in text
-    assert "6 osób z 5 organizacji zawarło 5 umów." in text
+    assert "10 osób z 8 organizacji zawarło 5 umów." in text
     assert "Raport z wyników" in text, text
     for label in ("Organizacja pozarządowa", "Spółdzielnia socjalna", "Sale i pomieszczenia",
                   "Kto z kim zawierał umowy", "Wskaźnik realizacji", "dni od giełdy"):
@@ -465,8 +465,8 @@ def test_reveal_page_with_the_display_token(client: Any, scripted: Scripted) -> 
     r = client.get(f"/f/{fair.slug}/screen/{fair.display_token}/results")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
-    assert "6 osób z 5 organizacji zawarło 5 umów." in html
-    assert 'data-count="6"' in html and 'data-count="5"' in html and 'data-count="160"' in html
+    assert "10 osób z 8 organizacji zawarło 5 umów." in html
+    assert 'data-count="10"' in html and 'data-count="5"' in html and 'data-count="160"' in html
     assert "Sale i pomieszczenia" in html and "3 umowy" in html  # the top category
     assert ET.fromstring(html.split('<section class="r-panel r-matrix">')[1].split("</h2>")[1]
                          .split("</section>")[0].strip())  # the matrix: well-formed SVG

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.auth import fair_or_404, organiser_required
 from app.errors import DomainError
+from app.events import recent_public_events
 from app.fair import categories as category_services
 from app.fair import trading
 from app.fair.board import hidden_posts
@@ -22,6 +23,8 @@ from app.fair.sectors import Sector
 from app.fair.stats import fair_stats
 from app.fair.views import bp
 
+TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
+
 
 @bp.get("/screen/<token>")
 def screen(slug: str, token: str) -> Any:
@@ -29,7 +32,8 @@ def screen(slug: str, token: str) -> Any:
     if not hmac.compare_digest(token, fair.display_token):
         abort(404)
     board_url = url_for("fair.board_page", slug=fair.slug, _external=True)
-    return render_template("floor/screen.html", fair=fair, token=token, stats=fair_stats(fair),
+    recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
+    return render_template("floor/screen.html", fair=fair, token=token, stats=fair_stats(fair), recent=recent,
                            board_qr=qr_svg(board_url), board_url=board_url,
                            sector_labels={s.value: str(s.label) for s in Sector})
 
