@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,76 +73,70 @@ def _run(action: Any, done: str) -> Any:
     return _back()
 
 
+def _submit(form: Any, invalid: str | None, action: Any, done: str) -> Any:
+    """Check `form` (its CSRF token too); if valid, run the service `action(form)` and go back."""
+    if not form.validate_on_submit():
+        if invalid:
+            flash(invalid, "error")
+        return _back()
+    return _run(lambda: action(form), done)
+
+
+def _duration_error() -> str:
+    return _("Trading lasts between 1 and %(max)d minutes.", max=trading.MAX_MINUTES)
+
+
 @bp.post("/admin/control/open")
 @organiser_required
 def control_open(slug: str) -> Any:
-    form = OpenTradingForm()
-    if not form.validate_on_submit():
-        flash(_("Trading lasts between 1 and %(max)d minutes.", max=trading.MAX_MINUTES), "error")
-        return _back()
-    return _run(lambda: trading.open_trading(current_user, current_user.fair_id, form.minutes.data),
-                _("Gong! Trading is open."))
+    return _submit(OpenTradingForm(), _duration_error(), lambda f: trading.open_trading(
+        current_user, current_user.fair_id, f.minutes.data), _("Gong! Trading is open."))
 
 
 @bp.post("/admin/control/close")
 @organiser_required
 def control_close(slug: str) -> Any:
-    if not ConfirmForm().validate_on_submit():
-        return _back()
-    return _run(lambda: trading.close_trading(current_user, current_user.fair_id),
-                _("Gong! Trading is closed."))
+    return _submit(ConfirmForm(), None, lambda f: trading.close_trading(current_user, current_user.fair_id),
+                   _("Gong! Trading is closed."))
 
 
 @bp.post("/admin/control/timer")
 @organiser_required
 def control_timer(slug: str) -> Any:
-    form = OpenTradingForm()
-    if not form.validate_on_submit():
-        flash(_("Trading lasts between 1 and %(max)d minutes.", max=trading.MAX_MINUTES), "error")
-        return _back()
-    return _run(lambda: trading.set_trading_timer(current_user, current_user.fair_id, form.minutes.data),
-                _("Timer set."))
+    return _submit(OpenTradingForm(), _duration_error(), lambda f: trading.set_trading_timer(
+        current_user, current_user.fair_id, f.minutes.data), _("Timer set."))
 
 
 @bp.post("/admin/control/announce")
 @organiser_required
 def control_announce(slug: str) -> Any:
-    form = AnnouncementForm()
-    if not form.validate_on_submit():
-        flash(_("An announcement has between 1 and 500 characters."), "error")
-        return _back()
-    return _run(lambda: trading.announce(current_user, current_user.fair_id, form.text.data),
-                _("Announcement sent."))
+    return _submit(AnnouncementForm(), _("An announcement has between 1 and 500 characters."),
+                   lambda f: trading.announce(current_user, current_user.fair_id, f.text.data),
+                   _("Announcement sent."))
+
+
+def _category_name_error() -> str:
+    return _("A category needs a name of at most 80 characters.")
 
 
 @bp.post("/admin/categories")
 @organiser_required
 def category_add(slug: str) -> Any:
-    form = CategoryForm()
-    if not form.validate_on_submit():
-        flash(_("A category needs a name of at most 80 characters."), "error")
-        return _back()
-    return _run(lambda: category_services.add_category(current_user, current_user.fair_id, form.name.data),
-                _("Category added."))
+    return _submit(CategoryForm(), _category_name_error(), lambda f: category_services.add_category(
+        current_user, current_user.fair_id, f.name.data), _("Category added."))
 
 
 @bp.post("/admin/categories/<int:category_id>/rename")
 @organiser_required
 def category_rename(slug: str, category_id: int) -> Any:
-    form = CategoryForm()
-    if not form.validate_on_submit():
-        flash(_("A category needs a name of at most 80 characters."), "error")
-        return _back()
-    return _run(lambda: category_services.rename_category(current_user, current_user.fair_id, category_id,
-                                                          form.name.data), _("Category renamed."))
+    return _submit(CategoryForm(), _category_name_error(), lambda f: category_services.rename_category(
+        current_user, current_user.fair_id, category_id, f.name.data), _("Category renamed."))
 
 
 @bp.post("/admin/categories/<int:category_id>/archive")
 @organiser_required
 def category_archive(slug: str, category_id: int) -> Any:
-    if not ConfirmForm().validate_on_submit():
-        return _back()
-    archived = ConfirmForm().next.data != "restore"
-    return _run(lambda: category_services.set_category_archived(current_user, current_user.fair_id,
-                                                                category_id, archived),
-                _("Category archived.") if archived else _("Category restored."))
+    archived = request.form.get("next") != "restore"
+    return _submit(ConfirmForm(), None, lambda f: category_services.set_category_archived(
+        current_user, current_user.fair_id, category_id, archived),
+        _("Category archived.") if archived else _("Category restored."))
