@@ -89,9 +89,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_globals(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from app.fair.sectors import Role, Sector
+    from app.fair.sectors import Role, Sector, quantity_text
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["quantity"] = lambda item: quantity_text(item.quantity, item.unit)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

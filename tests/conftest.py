@@ -162,17 +162,20 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
 
 
 class FreshUserClient(FlaskClient):
-    """Requests share the test's app context (and so `g`); forget the user Flask-Login cached
-    there, so that every request loads its user afresh, as it does in production."""
+    """Requests share the test's app context (and so `g`); forget what Flask-Login (the user)
+    and Flask-Babel (the locale) cached there, so that every request starts afresh, as it does
+    in production."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         from flask import g
 
-        g.pop("_login_user", None)
+        for key in ("_login_user", "_flask_babel"):
+            g.pop(key, None)
         try:
             return super().open(*args, **kwargs)
         finally:
-            g.pop("_login_user", None)
+            for key in ("_login_user", "_flask_babel"):
+                g.pop(key, None)
 
 
 @pytest.fixture

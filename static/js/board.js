@@ -28,7 +28,7 @@
       h.appendChild(link); a.appendChild(h);
       if (p.details) { a.appendChild(el("p", "post-details", p.details.length > 200 ? p.details.slice(0, 197) + "..." : p.details)); }
       var meta = el("p", "post-meta");
-      if (p.quantity) { meta.appendChild(el("span", "post-qty", p.quantity + " " + (cfg.labels.units[p.unit] || ""))); meta.appendChild(document.createTextNode(" · ")); }
+      if (p.quantity) { meta.appendChild(el("span", "post-qty", quantity(p.quantity, p.unit))); meta.appendChild(document.createTextNode(" · ")); }
       if (p.available_when) { meta.appendChild(el("span", "post-when", p.available_when)); meta.appendChild(document.createTextNode(" · ")); }
       var org = el("a", "post-org");
       org.href = cfg.cardUrl.replace("CODE", p.author_badge);
@@ -36,6 +36,12 @@
       org.appendChild(band); org.appendChild(document.createTextNode(" " + p.organisation));
       meta.appendChild(org); a.appendChild(meta);
       return a;
+    }
+    var plural = new Intl.PluralRules(document.documentElement.lang || "pl");
+    function quantity(n, unit) {
+      var words = cfg.labels.units[unit];
+      if (!words) { return String(n); }
+      return n + " " + (words[plural.select(n)] || words.many);
     }
     function find(id) { return boardEl.querySelector('[data-post="' + id + '"]'); }
     function refreshEmpty() { empty.hidden = boardEl.children.length > 0; }

@@ -125,3 +125,17 @@ def test_stats_api_has_floor_counters(client, trading_fair, make_participant, ma
     assert s["agreements_signed"] == 0 and s["points_pledged"] == 0
     assert set(s["sector_matrix"]) == set(s["organisations_by_sector"])
     assert s["trading"]["state"] == "trading"
+
+
+def test_quantities_take_the_polish_plural(client, trading_fair, make_participant, make_post):
+    from app.fair.sectors import Unit
+
+    author = make_participant()
+    make_post(author, "Wolontariusze A", quantity=1, unit=Unit.PEOPLE)
+    make_post(author, "Wolontariusze B", quantity=3, unit=Unit.PEOPLE)
+    make_post(author, "Wolontariusze C", quantity=22, unit=Unit.PEOPLE)
+    make_post(author, "Sala", quantity=5, unit=Unit.HOURS)
+    page = text(client.get(f"/f/{trading_fair.slug}/board"))
+    assert "1 osoba" in page and "3 osoby" in page and "22 osoby" in page and "5 godzin" in page
+    client.get("/lang/en")
+    assert "3 people" in text(client.get(f"/f/{trading_fair.slug}/board"))

@@ -16,7 +16,7 @@ from app.fair.board import BoardFilter, board, matches_for, organisation_posts
 from app.fair.categories import category_label, fair_categories
 from app.fair.forms import ConfirmForm, HidePostForm, PostForm
 from app.fair.posts import get_post
-from app.fair.sectors import UNIT_LABELS, FairState, PostKind, Sector, Unit
+from app.fair.sectors import FairState, PostKind, Sector, unit_plural_labels
 from app.fair.views import bp
 
 
@@ -42,7 +42,7 @@ def board_page(slug: str) -> Any:
     return render_template(
         "floor/board.html", fair=fair, posts=board(fair.id, flt), flt=flt, categories=categories,
         category_names={c.id: category_label(c) for c in categories}, me=_viewer(fair.id),
-        unit_labels={u.value: str(UNIT_LABELS[u]) for u in Unit},
+        unit_labels=unit_plural_labels(),
         filtered=bool(kind or sector or category_id or flt.q))
 
 
