@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextvars
+import enum
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -39,6 +40,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def str_enum(cls: type[enum.Enum], *, name: str | None = None, length: int = 32) -> Enum:
+    """A Python enum stored as its string values in a VARCHAR with a CHECK constraint (portable
+    between SQLite and PostgreSQL; adding a value is a small migration, not an ALTER TYPE)."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=True, name=name or cls.__name__.lower())
 
 
 class Base(DeclarativeBase):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
+
+# The fairs this app runs are in Poland: forms take, and pages, files and reports show, this time.
+LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
 
 
 def select_locale() -> str:
@@ -28,5 +33,5 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         app,
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
-        default_timezone="Europe/Warsaw",
+        default_timezone=LOCAL_ZONE.key,
     )

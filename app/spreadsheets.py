@@ -24,9 +24,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.i18n import LOCAL_ZONE
+
 Cell = str | int | float | bool | date | datetime | None
 
-LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_DATETIME = "%Y-%m-%d %H:%M"

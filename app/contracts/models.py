@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     LargeBinary,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, str_enum, utcnow
 from app.fair.models import Organisation, Participant
 from app.fair.sectors import Unit
 
@@ -46,10 +45,6 @@ class SignatureMethod(enum.StrEnum):
     PAPER = "paper"
 
 
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
-
 
 class Agreement(Base):
     __tablename__ = "agreements"
@@ -60,7 +55,7 @@ class Agreement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
-    state: Mapped[AgreementState] = mapped_column(_enum(AgreementState), default=AgreementState.DRAFT)
+    state: Mapped[AgreementState] = mapped_column(str_enum(AgreementState), default=AgreementState.DRAFT)
     version: Mapped[int] = mapped_column(default=1)  # every edit bumps it and voids signatures
     seq_no: Mapped[int | None]  # per-fair number, given when signed
     number: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -141,7 +136,7 @@ class Obligation(Base):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[int | None]
-    unit: Mapped[Unit | None] = mapped_column(_enum(Unit))
+    unit: Mapped[Unit | None] = mapped_column(str_enum(Unit))
     when: Mapped[str] = mapped_column(String(200), default="")
     where: Mapped[str] = mapped_column(String(200), default="")
     duration: Mapped[str] = mapped_column(String(100), default="")
@@ -149,7 +144,7 @@ class Obligation(Base):
     points: Mapped[int] = mapped_column(default=0)
     cost_contribution: Mapped[str] = mapped_column(String(300), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
-    state: Mapped[ObligationState] = mapped_column(_enum(ObligationState), default=ObligationState.PENDING)
+    state: Mapped[ObligationState] = mapped_column(str_enum(ObligationState), default=ObligationState.PENDING)
     delivered_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
@@ -172,7 +167,7 @@ class Signature(Base):
     party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     version: Mapped[int]
-    method: Mapped[SignatureMethod] = mapped_column(_enum(SignatureMethod))
+    method: Mapped[SignatureMethod] = mapped_column(str_enum(SignatureMethod))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="signatures")

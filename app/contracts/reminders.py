@@ -29,12 +29,12 @@ from typing import Any
 from babel.dates import format_date
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.contracts.fulfilment import follow_up, is_overdue
 from app.contracts.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
-from app.db import Base, service, transaction, utcnow
+from app.db import Base, service, str_enum, transaction, utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.fair.guards import require_role
@@ -78,8 +78,7 @@ class Reminder(Base):
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(255))
     state: Mapped[ReminderState] = mapped_column(
-        Enum(ReminderState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e],
-             validate_strings=True, create_constraint=True, name="reminderstate"),
+        str_enum(ReminderState, length=16),
         default=ReminderState.PENDING)
     transport: Mapped[str] = mapped_column(String(16), default="")  # smtp | outbox
     error: Mapped[str] = mapped_column(String(500), default="")

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, str_enum, utcnow
 from app.fair.sectors import FairState, PostKind, PostState, Role, Sector, Unit
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
 
 
 class Fair(Base):
@@ -26,7 +21,7 @@ class Fair(Base):
     starts_at: Mapped[datetime | None]
     trading_opens_at: Mapped[datetime | None]
     trading_closes_at: Mapped[datetime | None]
-    state: Mapped[FairState] = mapped_column(_enum(FairState), default=FairState.DRAFT)
+    state: Mapped[FairState] = mapped_column(str_enum(FairState), default=FairState.DRAFT)
     registration_open: Mapped[bool] = mapped_column(default=False)
     notary_required: Mapped[bool] = mapped_column(default=True)
     point_rate: Mapped[int] = mapped_column(default=10)  # points per hour of work
@@ -52,7 +47,7 @@ class Organisation(Base):
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))  # casefolded name, for duplicates
-    sector: Mapped[Sector] = mapped_column(_enum(Sector))
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector))
     city: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -88,7 +83,7 @@ class Participant(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     show_email: Mapped[bool] = mapped_column(default=False)
     show_phone: Mapped[bool] = mapped_column(default=False)
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.PARTICIPANT)
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.PARTICIPANT)
     # Public: printed on the badge, opens /p/<badge_code>. Never grants anything.
     badge_code: Mapped[str] = mapped_column(String(16), unique=True)
     # Private: the login link and PIN on the owner's slip; reissuing changes both and bumps
@@ -176,14 +171,14 @@ class Post(Base):
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    kind: Mapped[PostKind] = mapped_column(_enum(PostKind))
+    kind: Mapped[PostKind] = mapped_column(str_enum(PostKind))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     title: Mapped[str] = mapped_column(String(120))
     details: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[int | None]
-    unit: Mapped[Unit | None] = mapped_column(_enum(Unit))
+    unit: Mapped[Unit | None] = mapped_column(str_enum(Unit))
     available_when: Mapped[str] = mapped_column(String(200), default="")
-    state: Mapped[PostState] = mapped_column(_enum(PostState), default=PostState.ACTIVE)
+    state: Mapped[PostState] = mapped_column(str_enum(PostState), default=PostState.ACTIVE)
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded title + details
     version: Mapped[int] = mapped_column(default=1)
     hidden_at: Mapped[datetime | None]

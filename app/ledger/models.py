@@ -18,10 +18,10 @@ from datetime import datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, str_enum, utcnow
 from app.fair.models import Fair, Organisation, Participant
 
 
@@ -69,10 +69,6 @@ ENTRY_KIND_LABELS: dict[EntryKind, LazyString] = {
 }
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=f"ledger_{cls.__name__.lower()}")
-
 
 class Account(Base):
     """An organisation's, a person's or a system account. System accounts have no limits."""
@@ -91,7 +87,7 @@ class Account(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind))
+    kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, name="ledger_accountkind"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), unique=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), unique=True)
     system_key: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -141,7 +137,7 @@ class Entry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind))
+    kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind, name="ledger_entrykind"))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     # sha256 of the entry's content (kind, postings, memo, source, reversal link, fair).
     fingerprint: Mapped[str] = mapped_column(String(64))

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.i18n import LOCAL_ZONE  # statements count calendar days where the network lives
 from app.ledger.models import Account, Entry, EntryKind, Posting
-
-# Dates on statements are calendar days where the network lives.
-LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.auth import organiser_required
 from app.extensions import db
 from app.fair.models import Participant
 from app.fair.views import bp
-from app.fair.views.setup import LOCAL
+from app.i18n import LOCAL_ZONE
 
 PAGE = 100
 
@@ -38,7 +38,7 @@ def audit(slug: str) -> Any:
     except ValueError:
         chosen = None
     if chosen:
-        start = datetime.combine(chosen, datetime.min.time(), LOCAL)
+        start = datetime.combine(chosen, datetime.min.time(), LOCAL_ZONE)
         query = query.where(AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1))
     page = max(1, request.args.get("page", 1, type=int))
     events = list(db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,17 +21,16 @@ from app.fair.organisations import OrganisationData
 from app.fair.sectors import PASSWORD_ROLES, Role, Sector
 from app.fair.setup_forms import InviteForm, NewFairForm, SettingsForm, WelcomeForm
 from app.fair.views import bp
-
-LOCAL = ZoneInfo("Europe/Warsaw")
+from app.i18n import LOCAL_ZONE
 
 
 def to_utc(value: datetime | None) -> datetime | None:
     """A local time typed in a form -> an aware UTC time."""
-    return value.replace(tzinfo=LOCAL).astimezone(UTC) if value else None
+    return value.replace(tzinfo=LOCAL_ZONE).astimezone(UTC) if value else None
 
 
 def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(LOCAL).replace(tzinfo=None) if value else None
+    return value.astimezone(LOCAL_ZONE).replace(tzinfo=None) if value else None
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
