@@ -22,6 +22,7 @@ from app.contracts.forms import (
     VersionForm,
 )
 from app.contracts.models import Agreement, AgreementState
+from app.contracts.queues import notary_queue
 from app.contracts.signing import all_parties_signed
 from app.errors import DomainError
 from app.extensions import db
@@ -327,16 +328,9 @@ def notary_desk(slug: str) -> Any:
                 flash(str(err.message), "error")
             else:
                 return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
-    rows = list(db.session.scalars(select(Agreement).where(
-        Agreement.fair_id == fair.id,
-        Agreement.state.in_([AgreementState.AWAITING_SIGNATURES, AgreementState.DRAFT,
-                             AgreementState.SIGNED])).order_by(Agreement.updated_at.desc())))
-    waiting = [a for a in rows if a.state != AgreementState.SIGNED and all_parties_signed(a)
-               and a.obligations]
-    drafts = [a for a in rows if a.state != AgreementState.SIGNED and a not in waiting]
-    signed = [a for a in rows if a.state == AgreementState.SIGNED]
-    return render_template("contracts/notary.html", fair=fair, waiting=waiting, drafts=drafts, signed=signed,
-                           paper=paper, form=VersionForm())
+    queue = notary_queue(fair.id)
+    return render_template("contracts/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
+                           signed=queue.signed, paper=paper, form=VersionForm())
 
 
 @bp.get("/admin/follow-up")

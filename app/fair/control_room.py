@@ -44,16 +44,6 @@ def unanswered_needs(fair_id: int, limit: int = 100) -> list[Post]:
         .order_by(Post.created_at).limit(limit)).unique())
 
 
-def awaiting_notary(fair_id: int) -> list:
-    from app.contracts.models import Agreement, AgreementState
-    from app.contracts.signing import all_parties_signed
-
-    rows = db.session.scalars(select(Agreement).where(
-        Agreement.fair_id == fair_id, Agreement.state == AgreementState.AWAITING_SIGNATURES,
-        Agreement.notary_id.is_(None)).order_by(Agreement.updated_at))
-    return [a for a in rows if all_parties_signed(a)]
-
-
 def recent_check_ins(fair_id: int, limit: int = 30) -> list[CheckIn]:
     return list(db.session.scalars(
         select(CheckIn).options(joinedload(CheckIn.participant).joinedload(Participant.organisation))
@@ -61,5 +51,7 @@ def recent_check_ins(fair_id: int, limit: int = 30) -> list[CheckIn]:
 
 
 def control_panels(fair_id: int) -> Panels:
+    from app.contracts.queues import awaiting_notary
+
     return Panels(awaiting_notary(fair_id), recent_check_ins(fair_id), participants_without_posts(fair_id),
                   unanswered_needs(fair_id))

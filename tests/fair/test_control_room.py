@@ -1,10 +1,10 @@
 """The control room's lists: who has not posted, needs nobody answered, agreements waiting."""
 
 from app.contracts.drafting import cancel_agreement, start_agreement
+from app.contracts.queues import awaiting_notary
 from app.contracts.signing import sign_agreement
 from app.fair.checkin import check_in
 from app.fair.control_room import (
-    awaiting_notary,
     participants_without_posts,
     recent_check_ins,
     unanswered_needs,
