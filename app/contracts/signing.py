@@ -87,11 +87,12 @@ def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version:
 
 
 def _credential_owner(fair_id: int, badge_code: str | None, pin: str | None,
-                      login_secret: str | None) -> tuple[Participant, SignatureMethod]:
-    from app.fair.credentials import login_with_pin, login_with_secret
+                      scanned: str | None) -> tuple[Participant, SignatureMethod]:
+    from app.fair.credentials import login_secret_from_scan, login_with_pin, login_with_secret
 
-    if login_secret:
-        return login_with_secret(fair_id, login_secret), SignatureMethod.SHARED_DEVICE_QR
+    if scanned and scanned.strip():
+        secret = login_secret_from_scan(scanned)
+        return login_with_secret(fair_id, secret), SignatureMethod.SHARED_DEVICE_QR
     if badge_code and pin:
         return login_with_pin(fair_id, badge_code, pin), SignatureMethod.SHARED_DEVICE_PIN
     raise ValidationError(_l("Scan your private QR code or enter your badge code and PIN."),
@@ -100,10 +101,11 @@ def _credential_owner(fair_id: int, badge_code: str | None, pin: str | None,
 
 def sign_on_shared_device(actor: Participant, fair_id: int, agreement_id: int, version: int,
                           badge_code: str | None = None, pin: str | None = None,
-                          login_secret: str | None = None) -> Agreement:
+                          scanned: str | None = None) -> Agreement:
     """The second party signs on the first one's phone, proving who they are with their private
-    QR (the login link) or badge code + PIN. A wrong PIN counts towards the PIN lockout."""
-    person, method = _credential_owner(fair_id, badge_code, pin, login_secret)
+    QR (`scanned`: the login link or its secret) or badge code + PIN. A wrong PIN counts towards
+    the PIN lockout."""
+    person, method = _credential_owner(fair_id, badge_code, pin, scanned)
     return _sign_as(actor, person, method, fair_id, agreement_id, version)
 
 

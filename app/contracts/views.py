@@ -217,12 +217,9 @@ def sign_shared(slug: str, agreement_id: int) -> Any:
     form = SharedSignForm()
     if not form.validate_on_submit():
         abort(400)
-    secret = None
-    if form.scanned.data and "/login/" in form.scanned.data:
-        secret = form.scanned.data.rstrip("/").rsplit("/login/", 1)[1].split("?")[0]
     _attempt(lambda: signing.sign_on_shared_device(
         current_user, current_user.fair_id, agreement_id, int(form.version.data or 0),
-        badge_code=form.badge_code.data or None, pin=form.pin.data or None, login_secret=secret),
+        badge_code=form.badge_code.data or None, pin=form.pin.data or None, scanned=form.scanned.data),
         _("The other party has signed on this device."))
     return _to_detail(agreement_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +32,21 @@ def _invalid_link() -> LoginError:
     return LoginError(
         _l("This login link is not valid (any more). Ask the organisers for a new one."),
         code="invalid_login_link")
+
+
+_LOGIN_IN_URL = re.compile(r"/login/([A-Za-z0-9_-]+)")
+_BADGE_IN_URL = re.compile(r"/p/[A-Za-z0-9]+/?(?:[?#].*)?$")
+
+
+def login_secret_from_scan(scanned: str) -> str:
+    """What a phone camera read from a private slip (the login link, or the bare secret) ->
+    the secret. The public badge QR scanned by mistake gets its own clear error."""
+    value = scanned.strip()
+    if _BADGE_IN_URL.search(value):
+        raise LoginError(_l("This is the public badge code. Scan the private QR code from your login slip."),
+                         code="badge_scanned")
+    match = _LOGIN_IN_URL.search(value)
+    return match.group(1) if match else value
 
 
 def login_with_secret(fair_id: int, secret: str) -> Participant:

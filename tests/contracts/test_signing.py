@@ -121,8 +121,16 @@ def test_second_party_signs_on_first_phone_with_pin(trading_fair, make_participa
 def test_second_party_signs_with_private_qr(trading_fair, make_participant, make_draft):
     a, b = make_participant(), make_participant()
     d = make_draft(a, b)
-    s = sign_on_shared_device(a, trading_fair.id, d.id, d.version, login_secret=b.login_secret)
+    s = sign_on_shared_device(a, trading_fair.id, d.id, d.version, scanned=f"http://gielda.test/f/{trading_fair.slug}/login/{b.login_secret}")
     assert s.current_signatures()[0].participant_id == b.id
+
+
+def test_shared_device_badge_qr_scanned_by_mistake_is_explained(trading_fair, make_participant, make_draft):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    with pytest.raises(DomainError) as err:
+        sign_on_shared_device(a, trading_fair.id, d.id, d.version, scanned=f"http://gielda.test/p/{b.badge_code}")
+    assert err.value.code == "badge_scanned"
 
 
 def test_shared_device_wrong_pin_refused(trading_fair, make_participant, make_draft):
@@ -139,7 +147,7 @@ def test_shared_device_credential_of_outsider_refused(trading_fair, make_partici
     a, b, c = make_participant(), make_participant(), make_participant()
     d = make_draft(a, b)
     with pytest.raises(DomainError) as err:
-        sign_on_shared_device(a, trading_fair.id, d.id, d.version, login_secret=c.login_secret)
+        sign_on_shared_device(a, trading_fair.id, d.id, d.version, scanned=c.login_secret)
     assert err.value.code == "not_a_party"
 
 

@@ -134,3 +134,16 @@ def test_confirm_from_page_posts_points(client, trading_fair, notary, make_parti
     r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/obligations/{ob.id}/confirm", data={})
     assert r.status_code == 303
     assert posted_balance(find_organisation_account(a.organisation_id).id) == 30
+
+
+def test_shared_device_signing_with_the_scanned_login_link(client, trading_fair, make_participant, make_draft,
+                                                          login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    link = f"http://gielda.test/f/{trading_fair.slug}/login/{b.login_secret}"
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/sign-shared",
+                    data={"version": d.version, "scanned": link})
+    assert r.status_code == 303
+    db.session.expire_all()
+    assert [s.participant_id for s in db.session.get(Agreement, d.id).current_signatures()] == [b.id]
