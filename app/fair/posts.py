@@ -124,7 +124,7 @@ def create_post(actor: Participant, fair_id: int, data: PostData) -> Post:
     db.session.flush()
     db.session.refresh(post, ["organisation", "author", "category"])
     _index(post)
-    _event("post.created", post)
+    record_event(fair_id, "post.created", post_payload(post))  # relations just loaded: no _event reload
     return post
 
 
