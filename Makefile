@@ -22,10 +22,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 translations: $(VENV)/.runtime
 	$(PY) scripts/translations.py
 
+# DEMO=0 make run: start with an empty installation (its first fair is created from a page).
+DEMO ?= 1
+
 ## Serve the app on http://$(HOST):$(PORT) (SQLite + in-process Socket.IO unless configured).
 run: $(VENV)/.runtime translations
 	$(PY) -m flask db upgrade
-	PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) -m flask fair demo --if-empty
+	if [ "$(DEMO)" != 0 ]; then PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) -m flask fair demo --if-empty; fi
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m app
 
 system-deps:

@@ -43,6 +43,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         manage_session=False,
     )
 
+    if app.config.get("TRUSTED_PROXIES"):
+        # Outermost, so that Socket.IO's environ (and every rate limit) sees the real client.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    from app.fair.pin_guard import init_pin_guard
+
+    init_pin_guard(app)
+
     with app.app_context():
         from app.db import configure_sqlite
 

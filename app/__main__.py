@@ -13,6 +13,13 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f" * Giełda on http://{host}:{port}/", flush=True)
+    with app.app_context():
+        from app.fair.first_fair import has_fairs, setup_code
+
+        if not has_fairs():
+            base = app.config.get("PUBLIC_URL") or f"http://{host}:{port}"
+            print(f" * No fair yet. Create the first one at: {base}/setup?code={setup_code(app.instance_path)}",
+                  flush=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
 
 

@@ -46,9 +46,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
-        "PIN_MAX_FAILURES": 5,
-        "PIN_LOCK_MINUTES": 15,
-        "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "20 per minute"),
+        # PIN checks (login page, signing on a shared phone): attempts per client address and
+        # per badge (see app/fair/pin_guard.py). Password logins: attempts per client address.
+        "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "10 per minute; 60 per hour"),
+        "PIN_BADGE_RATELIMIT": os.environ.get("PIN_BADGE_RATELIMIT", "10 per hour"),
+        "LOGIN_RATELIMIT": os.environ.get("LOGIN_RATELIMIT", "20 per minute"),
+        # How many reverse proxies (nginx, a load balancer) stand in front of the app and set
+        # X-Forwarded-For/-Proto/-Host: their headers are trusted for the client's address,
+        # which every rate limit keys on. 0: none (the default; never trust what a client sends).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "WTF_CSRF_TIME_LIMIT": None,
         "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),
         # Outgoing e-mail (follow-up reminders): SMTP when SMTP_HOST is set, else .eml files in

@@ -20,6 +20,46 @@ def index() -> Any:
     return render_template("index.html", fairs=fairs)
 
 
+@bp.route("/setup", methods=["GET", "POST"])
+def first_fair() -> Any:
+    """A brand-new installation: its first organiser creates the first fair (with the set-up
+    code the server printed when it started)."""
+    from flask import flash
+    from flask_babel import gettext as _
+    from flask_login import login_user
+
+    from app.errors import DomainError
+    from app.fair.fairs import FairData
+    from app.fair.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
+    from app.fair.organisations import OrganisationData
+    from app.fair.sectors import Sector
+    from app.fair.setup_forms import FirstFairForm
+
+    if has_fairs():
+        return redirect(url_for("main.index"), 303)
+    form = FirstFairForm()
+    if request.method == "GET":
+        form.code.data = request.args.get("code", "")
+    code_ok = code_matches(current_app.instance_path, form.code.data)
+    if not code_ok:
+        status = 403 if form.code.data else 200
+        return render_template("setup.html", form=form, code_ok=False, wrong_code=bool(form.code.data)), status
+    if form.validate_on_submit():
+        try:
+            person = create_first_fair(FirstFair(
+                fair=FairData(slug=form.slug.data, name=form.fair_name.data, venue=form.venue.data or ""),
+                organiser=form.person(), password=form.password.data,
+                organisation=OrganisationData(form.organisation_name.data, Sector(form.sector.data))))
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            forget_setup_code(current_app.instance_path)
+            login_user(person, remember=True)
+            flash(_("The fair %(name)s is ready. You are its organiser.", name=person.fair.name), "success")
+            return redirect(url_for("fair.settings", slug=person.fair.slug), 303)
+    return render_template("setup.html", form=form, code_ok=True, wrong_code=False), 422 if form.errors else 200
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Any:
     if code not in current_app.config["LANGUAGES"]:

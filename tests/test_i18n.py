@@ -28,7 +28,7 @@ def test_domain_error_message_is_translated(client, fair, make_participant):
     p = make_participant()
     wrong = "000000" if p.pin != "000000" else "111111"
     r = client.post(f"/f/{fair.slug}/login", data={"pin-badge_code": p.badge_code, "pin-pin": wrong})
-    assert "Kod identyfikatora lub PIN jest nieprawidłowy." in r.get_data(as_text=True)
+    assert "Kod identyfikatora lub PIN jest nieprawidłowy albo" in r.get_data(as_text=True)
 
 
 def test_api_problem_in_english_when_asked(client):

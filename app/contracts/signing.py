@@ -86,26 +86,51 @@ def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version:
     return agreement
 
 
-def _credential_owner(fair_id: int, badge_code: str | None, pin: str | None,
-                      scanned: str | None) -> tuple[Participant, SignatureMethod]:
-    from app.fair.credentials import login_secret_from_scan, login_with_pin, login_with_secret
+def _require_party_badge(actor: Participant, fair_id: int, agreement_id: int, badge_code: str) -> None:
+    """Before any PIN is checked: the badge must be another party's. Badge codes and parties are
+    public, so this answer tells nothing about the PIN (and a right PIN of a non-party gets it
+    exactly as a wrong one does)."""
+    agreement = get_agreement(fair_id, agreement_id)
+    actor_party(actor, agreement)
+    code = badge_code.strip().upper()[:16]
+    person = db.session.scalar(select(Participant).where(Participant.fair_id == fair_id,
+                                                         Participant.badge_code == code))
+    if person is not None and person.id == actor.id:
+        raise ValidationError(_l("Sign with your own button; this is for the other party."),
+                              code="same_person")
+    if person is None or agreement.party_for(person.organisation_id) is None:
+        raise Forbidden(_l("This badge is not a party's to this agreement."), code="not_a_party")
+
+
+def _credential_owner(actor: Participant, fair_id: int, agreement_id: int, badge_code: str | None,
+                      pin: str | None, scanned: str | None, client: str) -> tuple[Participant, SignatureMethod]:
+    from app.fair.credentials import (
+        invalid_link,
+        login_secret_from_scan,
+        login_with_pin,
+        login_with_secret,
+        uses_password,
+    )
 
     if scanned and scanned.strip():
-        secret = login_secret_from_scan(scanned)
-        return login_with_secret(fair_id, secret), SignatureMethod.SHARED_DEVICE_QR
+        person = login_with_secret(fair_id, login_secret_from_scan(scanned))
+        if uses_password(person):  # staff have no slip: their secret is never handed out
+            raise invalid_link()
+        return person, SignatureMethod.SHARED_DEVICE_QR
     if badge_code and pin:
-        return login_with_pin(fair_id, badge_code, pin), SignatureMethod.SHARED_DEVICE_PIN
+        _require_party_badge(actor, fair_id, agreement_id, badge_code)
+        return login_with_pin(fair_id, badge_code, pin, client), SignatureMethod.SHARED_DEVICE_PIN
     raise ValidationError(_l("Scan your private QR code or enter your badge code and PIN."),
                           code="credential_missing")
 
 
 def sign_on_shared_device(actor: Participant, fair_id: int, agreement_id: int, version: int,
                           badge_code: str | None = None, pin: str | None = None,
-                          scanned: str | None = None) -> Agreement:
+                          scanned: str | None = None, client: str = "") -> Agreement:
     """The second party signs on the first one's phone, proving who they are with their private
-    QR (`scanned`: the login link or its secret) or badge code + PIN. A wrong PIN counts towards
-    the PIN lockout."""
-    person, method = _credential_owner(fair_id, badge_code, pin, scanned)
+    QR (`scanned`: the login link or its secret) or badge code + PIN, checked through the one
+    rate-limited PIN path (per `client` address and per badge)."""
+    person, method = _credential_owner(actor, fair_id, agreement_id, badge_code, pin, scanned, client)
     return _sign_as(actor, person, method, fair_id, agreement_id, version)
 
 

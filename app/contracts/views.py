@@ -219,7 +219,8 @@ def sign_shared(slug: str, agreement_id: int) -> Any:
         abort(400)
     _attempt(lambda: signing.sign_on_shared_device(
         current_user, current_user.fair_id, agreement_id, int(form.version.data or 0),
-        badge_code=form.badge_code.data or None, pin=form.pin.data or None, scanned=form.scanned.data),
+        badge_code=form.badge_code.data or None, pin=form.pin.data or None, scanned=form.scanned.data,
+        client=request.remote_addr or ""),
         _("The other party has signed on this device."))
     return _to_detail(agreement_id)
 

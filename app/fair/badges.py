@@ -29,7 +29,7 @@ from app.extensions import db
 from app.fair.badge_qr import fit_version, qr_data_uri
 from app.fair.models import Fair, Participant
 from app.fair.pdf import PdfBuilder
-from app.fair.sectors import SECTOR_COLOURS, Role, Sector
+from app.fair.sectors import PASSWORD_ROLES, SECTOR_COLOURS, Role, Sector
 from app.fair.urls import card_url, login_page_url, login_url
 from app.textkeys import search_key
 
@@ -208,6 +208,9 @@ def badge_face(person: Participant, base: str) -> BadgeFace:
 
 
 def slip_face(person: Participant, base: str) -> SlipFace:
+    if person.role in PASSWORD_ROLES:
+        raise Conflict(_l("Organisers, notaries and brokers log in with their password and get no login slip."),
+                       code="no_slip_for_staff")
     if person.login_revoked:
         raise Conflict(_l("This participant's login is revoked; issue a new one first."),
                        code="login_revoked")
@@ -220,8 +223,9 @@ def slip_face(person: Participant, base: str) -> SlipFace:
 
 
 def slip_faces(people: Sequence[Participant], base: str) -> list[SlipFace]:
-    """Slips for everyone whose login works (a revoked login gets none)."""
-    return [slip_face(p, base) for p in people if not p.login_revoked]
+    """Slips for every participant whose login works (a revoked login gets none; staff log in
+    with their password and get none)."""
+    return [slip_face(p, base) for p in people if not p.login_revoked and p.role not in PASSWORD_ROLES]
 
 
 # --- rendering --------------------------------------------------------------------------------

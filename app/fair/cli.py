@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from app.db import transaction
 from app.extensions import db
-from app.fair.urls import public_url
+from app.fair.urls import login_url, public_url
 
 fair_cli = AppGroup("fair", help="Fairs: the demo fair, set-up, badges.")
 
@@ -33,12 +33,22 @@ def demo_command(slug: str, if_empty: bool) -> None:
     n = len(fair.participants)
     orgs = len({p.organisation_id for p in fair.participants})
     click.echo(f"Demo fair '{fair.name}' created: {n} participants from {orgs} organisations.")
-    click.echo(f"  Fair page:  {base}/f/{fair.slug}/")
-    click.echo(f"  Staff login page: {base}/f/{fair.slug}/login")
-    click.echo(f"  Organiser:  {logins.organiser.email} / {logins.password}")
-    click.echo(f"    or open:  {base}/f/{fair.slug}/login/{logins.organiser.login_secret}")
-    click.echo(f"  Notary:     {logins.notary.email} / {logins.password}")
-    click.echo(f"    or open:  {base}/f/{fair.slug}/login/{logins.notary.login_secret}")
+    click.echo(f"  Fair page:    {base}/f/{fair.slug}/")
+    click.echo(f"  Log in at:    {base}/f/{fair.slug}/login")
+    click.echo(f"  Organiser:    {logins.organiser.email} / {logins.password}")
+    click.echo(f"  Notary:       {logins.notary.email} / {logins.password}")
+    click.echo("  A participant's phone (their private login link, as on a login slip):")
+    click.echo(f"                {login_url(fair.slug, logins.participant.login_secret, base)}")
+
+
+@fair_cli.command("setup-link")
+def setup_link_command() -> None:
+    """Print the link where a new installation's first organiser creates the first fair."""
+    from app.fair.first_fair import has_fairs, setup_code
+
+    if has_fairs():
+        raise click.ClickException("This installation already has a fair; create more from its settings.")
+    click.echo(f"{public_url()}/setup?code={setup_code(current_app.instance_path)}")
 
 
 @fair_cli.command("create")
@@ -90,11 +100,14 @@ def badges_command(slug: str, output: str, slips: bool, layout: str) -> None:
     from app.errors import DomainError
     from app.fair.badges import PrintKind, PrintLayout, printable_people, write_for_people
     from app.fair.models import Fair
+    from app.fair.sectors import PASSWORD_ROLES
 
     fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
     if fair is None:
         raise click.ClickException(f"There is no fair '{slug}'.")
     people = printable_people(fair.id)
+    if slips:  # staff log in with their password; a revoked login gets no slip
+        people = [p for p in people if p.role not in PASSWORD_ROLES and not p.login_revoked]
     base = public_url()
     if not current_app.config.get("PUBLIC_URL"):
         click.echo(f"Note: PUBLIC_URL is not set; the QR codes point to {base}.", err=True)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
 import re
-from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.db import service, transaction, utcnow
+from app.db import service
+from app.emails import email_key
 from app.errors import DomainError, Forbidden, ValidationError
 from app.extensions import db
 from app.fair.codes import new_login_secret, new_pin
 from app.fair.guards import require_role
 from app.fair.models import Participant
 from app.fair.participants import get_participant
+from app.fair.pin_guard import pin_guard
 from app.fair.sectors import PASSWORD_ROLES, Role
 
 MIN_PASSWORD_LENGTH = 10
@@ -28,7 +26,7 @@ class LoginError(DomainError):
     status = 401
 
 
-def _invalid_link() -> LoginError:
+def invalid_link() -> LoginError:
     return LoginError(
         _l("This login link is not valid (any more). Ask the organisers for a new one."),
         code="invalid_login_link")
@@ -52,65 +50,26 @@ def login_secret_from_scan(scanned: str) -> str:
 def login_with_secret(fair_id: int, secret: str) -> Participant:
     person = db.session.scalar(select(Participant).where(Participant.login_secret == secret))
     if person is None or person.fair_id != fair_id or not person.is_active:
-        raise _invalid_link()
+        raise invalid_link()
     return person
 
 
-@dataclass
-class _PinOutcome:
-    person: Participant | None = None
-    error: DomainError | None = None
+def login_with_pin(fair_id: int, badge_code: str, pin: str, client: str) -> Participant:
+    """Badge code + 6-digit PIN, through the one rate-limited PIN check (see pin_guard)."""
+    return pin_guard().check(fair_id, badge_code, pin, client)
 
 
-def login_with_pin(fair_id: int, badge_code: str, pin: str) -> Participant:
-    """Badge code + 6-digit PIN. Failures are counted and kept even though the login fails;
-    after PIN_MAX_FAILURES the PIN is locked for PIN_LOCK_MINUTES."""
-    max_failures = current_app.config["PIN_MAX_FAILURES"]
-    lock = timedelta(minutes=current_app.config["PIN_LOCK_MINUTES"])
-    wrong = LoginError(_l("The badge code or PIN is wrong."), code="invalid_pin")
-    outcome = _PinOutcome()
-    with transaction():
-        person = db.session.scalar(
-            select(Participant).where(
-                Participant.badge_code == badge_code.strip().upper(),
-                Participant.fair_id == fair_id,
-            ).with_for_update()
-        )
-        now = utcnow()
-        if person is None or not person.is_active:
-            outcome.error = wrong
-        elif person.pin_locked_until and person.pin_locked_until > now:
-            minutes = max(1, int((person.pin_locked_until - now).total_seconds() // 60) + 1)
-            outcome.error = LoginError(
-                _l("Too many wrong PINs. Try again in %(minutes)d minutes or ask the desk.",
-                   minutes=minutes),
-                code="pin_locked", status=429)
-        elif hmac.compare_digest(person.pin, pin.strip()):
-            person.pin_failures = 0
-            person.pin_locked_until = None
-            outcome.person = person
-        else:
-            person.pin_failures += 1
-            if person.pin_failures >= max_failures:
-                person.pin_failures = 0
-                person.pin_locked_until = now + lock
-                outcome.error = LoginError(
-                    _l("Too many wrong PINs. Try again in %(minutes)d minutes or ask the desk.",
-                       minutes=int(lock.total_seconds() // 60)),
-                    code="pin_locked", status=429)
-            else:
-                outcome.error = wrong
-    if outcome.error is not None:
-        raise outcome.error
-    assert outcome.person is not None
-    return outcome.person
+def uses_password(person: Participant) -> bool:
+    """Staff log in with their password; links, slips and PINs are for participants only."""
+    return person.role in PASSWORD_ROLES
 
 
 def login_with_password(fair_id: int, email: str, password: str) -> Participant:
+    """Looks the address up (never re-validates it) and checks the password."""
     person = db.session.scalar(
         select(Participant).where(
             Participant.fair_id == fair_id,
-            Participant.email_key == email.strip().lower(),
+            Participant.email_key == email_key(email),
             Participant.removed_at.is_(None),
         )
     )
@@ -128,12 +87,14 @@ def reissue_login(actor: Participant, fair_id: int, participant_id: int) -> Part
     """New private link and PIN; the old ones and every session opened with them stop working."""
     require_role(actor, fair_id, Role.ORGANISER)
     person = get_participant(fair_id, participant_id)
+    if uses_password(person):
+        raise ValidationError(_l("Organisers, notaries and brokers log in with a password: set a new "
+                                 "password instead."), code="staff_uses_password")
     person.login_secret = new_login_secret()
     person.pin = new_pin()
     person.login_version += 1
     person.login_revoked = False
-    person.pin_failures = 0
-    person.pin_locked_until = None
+    pin_guard().clear_badge(fair_id, person.badge_code)
     return person
 
 
@@ -166,3 +127,17 @@ def set_password(actor: Participant | None, fair_id: int, participant_id: int, p
 def set_password_unchecked(person: Participant, password: str) -> None:
     """For the CLI and demo set-up, inside their own transaction."""
     person.password_hash = generate_password_hash(password)
+
+
+def require_slip_access(actor: Participant, person: Participant) -> None:
+    """Who may print whose login slip (it logs its holder in as that person): organisers, any
+    participant of their fair; the desk (notaries), the walk-ins it registered, to hand over at
+    once. Nobody prints a slip for staff, who log in with their password."""
+    require_role(actor, person.fair_id, Role.ORGANISER, Role.NOTARY)
+    if uses_password(person):
+        raise Forbidden(_l("Organisers, notaries and brokers log in with their password and get no login slip."),
+                        code="no_slip_for_staff")
+    if actor.role == Role.NOTARY and person.registered_via != "desk":
+        raise Forbidden(_l("The desk prints login slips for the walk-ins it registers; ask an organiser "
+                           "for anyone else's."), code="slip_not_yours")
+

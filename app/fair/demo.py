@@ -17,8 +17,8 @@ from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData, create_participant
 from app.fair.sectors import PostKind, Role, Sector
 
-ORGANISER_EMAIL = "organizator@demo.gielda.local"
-NOTARY_EMAIL = "notariusz@demo.gielda.local"
+ORGANISER_EMAIL = "organizator@tczew.example.org"
+NOTARY_EMAIL = "notariusz@tczew.example.org"
 DEMO_PASSWORD = "gielda-demo-2026"
 
 FIRST = ["Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Elżbieta", "Zofia",
@@ -76,6 +76,7 @@ class DemoLogins:
     fair: Fair
     organiser: Participant
     notary: Participant
+    participant: Participant  # one of the people who log in by their private link
     password: str
 
 
@@ -96,6 +97,7 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
                                 show_email=True, role=Role.ORGANISER),
             OrganisationData("Starostwo Powiatowe w Tczewie", Sector.PUBLIC, city="Tczew"))
         set_password_unchecked(organiser, DEMO_PASSWORD)
+        organiser.network_coordinator = True  # the demo network is this one fair
         notary = create_participant(
             fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
             OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
@@ -137,7 +139,8 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
             Participant.fair_id == fair.id, Participant.role == Role.PARTICIPANT)))
         posts = _seed_posts(fair.id, organiser, people, rng)
         _seed_agreements(fair.id, notary, posts, rng)
-    return DemoLogins(fair=fair, organiser=organiser, notary=notary, password=DEMO_PASSWORD)
+    return DemoLogins(fair=fair, organiser=organiser, notary=notary, participant=people[0],
+                      password=DEMO_PASSWORD)
 
 
 # What the Tczew fair exchanged most: rooms, promotion, volunteers, catering, equipment,

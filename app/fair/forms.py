@@ -17,8 +17,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
+from app.emails import EmailAddress
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
 from app.fair.posts import PostData
@@ -38,7 +39,7 @@ def role_choices() -> list[SelectChoice]:
 class PersonFields(Form):
     first_name = StringField(_l("First name"), [DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), [DataRequired(), Length(max=100)])
-    email = EmailField(_l("E-mail"), [Optional(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-mail"), [Optional(), EmailAddress()])
     phone = StringField(_l("Phone"), [Optional(), PHONE])
     show_email = BooleanField(_l("Show my e-mail on my card"))
     show_phone = BooleanField(_l("Show my phone number on my card"))
@@ -104,7 +105,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=sector_choices)
     city = StringField(_l("Town"), [Optional(), Length(max=100)])
-    email = EmailField(_l("E-mail"), [Optional(), Email(check_deliverability=False)])
+    email = EmailField(_l("E-mail"), [Optional(), EmailAddress()])
     phone = StringField(_l("Phone"), [Optional(), PHONE])
     website = StringField(_l("Website"), [Optional(), URL(require_tld=False), Length(max=300)])
     description = TextAreaField(_l("Description"), [Optional(), Length(max=2000)])
@@ -119,11 +120,12 @@ class OrganisationForm(FlaskForm):
 class PinLoginForm(FlaskForm):
     badge_code = StringField(_l("Badge code"), [DataRequired(), Length(min=8, max=8)],
                              description=_l("The 8 characters under the QR code on your badge."))
-    pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^\d{6}$", message=_l("The PIN has 6 digits."))])
+    pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
 
 class PasswordLoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), [DataRequired(), Email(check_deliverability=False)])
+    # Looked up, never re-validated: an address that was accepted once can always log in.
+    email = EmailField(_l("E-mail"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired()])
 
 

@@ -87,14 +87,16 @@ class Participant(Base):
     # Public: printed on the badge, opens /p/<badge_code>. Never grants anything.
     badge_code: Mapped[str] = mapped_column(String(16), unique=True)
     # Private: the login link and PIN on the owner's slip; reissuing changes both and bumps
-    # login_version, which signs out every session opened with the old ones.
+    # login_version, which signs out every session opened with the old ones. Only participants
+    # log in with them: staff (PASSWORD_ROLES) log in with their password. PIN attempts are
+    # counted by app/fair/pin_guard.py, not here.
     login_secret: Mapped[str] = mapped_column(String(64), unique=True)
     pin: Mapped[str] = mapped_column(String(6))
     login_version: Mapped[int] = mapped_column(default=1)
     login_revoked: Mapped[bool] = mapped_column(default=False)
-    pin_failures: Mapped[int] = mapped_column(default=0)
-    pin_locked_until: Mapped[datetime | None]
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The network's coordinator (sees every fair's ledger); set only from the command line.
+    network_coordinator: Mapped[bool] = mapped_column(default=False)
     registered_via: Mapped[str] = mapped_column(String(16), default="organiser")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]

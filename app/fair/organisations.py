@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import service, utcnow
+from app.emails import normalise_email
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.fair.guards import require_role
@@ -50,7 +51,7 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     org.name_key = name_key(data.name)
     org.sector = Sector(data.sector)
     org.city = tidy(data.city)
-    org.email = tidy(data.email).lower()
+    org.email = normalise_email(data.email).lower()
     org.phone = tidy(data.phone)
     org.website = tidy(data.website)
     org.description = (data.description or "").strip()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import service, utcnow
+from app.emails import email_key as email_lookup_key
+from app.emails import normalise_email
 from app.errors import Conflict, Forbidden, NotFound
 from app.events import record_event
 from app.extensions import db
@@ -43,9 +45,9 @@ def find_duplicate(
 ) -> tuple[str, Participant] | None:
     """Same e-mail at this fair, or the same name in the same organisation."""
     active = (Participant.fair_id == fair_id, Participant.removed_at.is_(None))
-    email_key = tidy(person.email).lower()
-    if email_key:
-        same = db.session.scalar(select(Participant).where(*active, Participant.email_key == email_key))
+    key = email_lookup_key(person.email)
+    if key:
+        same = db.session.scalar(select(Participant).where(*active, Participant.email_key == key))
         if same is not None and same.id != ignore_id:
             return "duplicate_email", same
     if organisation_id is not None:
@@ -72,8 +74,8 @@ def _apply_person(p: Participant, data: PersonData) -> None:
     p.first_name = tidy(data.first_name)
     p.last_name = tidy(data.last_name)
     p.name_key = name_key(f"{data.first_name} {data.last_name}")
-    p.email = tidy(data.email)
-    p.email_key = p.email.lower()
+    p.email = normalise_email(data.email)
+    p.email_key = email_lookup_key(p.email)
     p.phone = tidy(data.phone)
     p.show_email = data.show_email
     p.show_phone = data.show_phone
@@ -100,6 +102,7 @@ def create_participant(
     organisation_id: int | None = None, via: str = "organiser",
 ) -> Participant:
     """Insert a participant inside the caller's transaction (no role checks here)."""
+    person = replace(person, email=normalise_email(person.email))
     org = _resolve_organisation(fair_id, person, organisation, organisation_id)
     dup = find_duplicate(fair_id, person, org.id)
     if dup is not None:
@@ -154,6 +157,7 @@ def update_participant(
     organisation_id: int | None = None,
 ) -> Participant:
     require_role(actor, fair_id, Role.ORGANISER)
+    person = replace(person, email=normalise_email(person.email))
     p = get_participant(fair_id, participant_id)
     org_id = organisation_id if organisation_id is not None else p.organisation_id
     get_organisation(fair_id, org_id)

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -15,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from app.emails import EmailAddress
 from app.fair.forms import PersonFields, sector_choices
 from app.fair.sectors import ROLE_LABELS, Role
 
@@ -50,3 +53,18 @@ class InviteForm(FlaskForm, PersonFields):
 
 class WelcomeForm(FlaskForm):
     password = PasswordField(_l("Choose a password"), [DataRequired(), Length(min=10)])
+
+
+class FirstFairForm(FlaskForm, PersonFields):
+    """A new installation's first fair and its organiser."""
+
+    code = HiddenField()
+    fair_name = StringField(_l("Name of the fair"), [DataRequired(), Length(max=200)],
+                            description=_l("e.g. Giełda Zasobów Tczew 2027"))
+    slug = StringField(_l("Short name (in the address)"), [DataRequired(), SLUG])
+    venue = StringField(_l("Venue"), [Optional(), Length(max=300)])
+    organisation_name = StringField(_l("Your organisation"), [DataRequired(), Length(max=200)])
+    sector = SelectField(_l("Sector"), choices=sector_choices)
+    password = PasswordField(_l("Choose a password"), [DataRequired(), Length(min=10)])
+    # The organiser logs in with it: required here.
+    email = EmailField(_l("E-mail"), [DataRequired(), EmailAddress()])

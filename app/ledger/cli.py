@@ -73,3 +73,28 @@ def import_command(file: Path, slug: str) -> None:
         raise click.ClickException(f"{err} [{err.code}]") from err
     click.echo(f"Imported {result.posted} opening balance(s), {result.already_posted} already imported "
                f"before; {result.points} points in total.")
+
+
+@ledger_cli.command("coordinator")
+@click.argument("action", type=click.Choice(["add", "remove", "list"]))
+@click.option("--fair", "slug", help="The fair the organiser belongs to (add, remove).")
+@click.option("--email", help="The organiser's e-mail (add, remove).")
+def coordinator_command(action: str, slug: str | None, email: str | None) -> None:
+    """Grant or take away the network coordinator's view of every fair's ledger, or list who has it."""
+    from app.errors import DomainError
+    from app.ledger.coordinators import find_staff, network_coordinators, set_network_coordinator
+    from app.ledger.permissions import SystemActor
+
+    if action == "list":
+        for person in network_coordinators():
+            click.echo(f"{person.email}\t{person.fair.slug}\t{person.full_name}")
+        return
+    if not slug or not email:
+        raise click.UsageError("--fair and --email are required to add or remove a coordinator.")
+    try:
+        person = find_staff(slug, email)
+        set_network_coordinator(SystemActor("cli"), person.id, action == "add")
+    except DomainError as err:
+        raise click.ClickException(f"{err} [{err.code}]") from err
+    click.echo(f"{person.full_name} ({person.email}, {slug}) "
+               + ("now coordinates the network." if action == "add" else "no longer coordinates the network."))

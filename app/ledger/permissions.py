@@ -5,8 +5,10 @@
   member of an organisation may award its points to a volunteer.
 * Organisers of a fair manage the accounts of that fair's organisations and participants:
   statements, limits, awards, transfers, opening balances, reversals, imports.
-* The *network admin* (who sees network totals, system accounts and whole-ledger exports) is,
-  for now, any organiser of any fair; there is no separate network role yet.
+* The *network admin* (who sees network totals, system accounts and whole-ledger exports) is
+  an organiser marked as the network's coordinator (`flask ledger coordinator add`). Any other
+  organiser sees only their own fair: system accounts touch every fair, so they make nothing
+  visible by themselves.
 * Command-line operators (`flask ledger …`) act as a `SystemActor` and may do everything.
 """
 
@@ -19,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from app.errors import Forbidden
 from app.fair.models import Participant
 from app.fair.sectors import Role
-from app.ledger.models import Account, AccountKind
+from app.ledger.models import Account, AccountKind, Entry
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ def _active(actor: Actor) -> bool:
 
 
 def is_network_admin(actor: Actor) -> bool:
-    return isinstance(actor, SystemActor) or (actor.is_active and actor.role == Role.ORGANISER)
+    return isinstance(actor, SystemActor) or (
+        actor.is_active and actor.role == Role.ORGANISER and actor.network_coordinator)
 
 
 def manages(actor: Actor, account: Account) -> bool:
@@ -74,6 +77,13 @@ def holds(actor: Actor, account: Account) -> bool:
 
 def can_see(actor: Actor, account: Account) -> bool:
     return holds(actor, account) or manages(actor, account)
+
+
+def can_see_entry(actor: Actor, entry: Entry) -> bool:
+    """Through an account of the actor's own (a system account shows nothing by itself: it
+    touches every fair), or as the network admin."""
+    return is_network_admin(actor) or any(
+        p.account.kind != AccountKind.SYSTEM and can_see(actor, p.account) for p in entry.postings)
 
 
 def can_spend(actor: Actor, account: Account) -> bool:

@@ -27,7 +27,14 @@ from app.ledger.imports import import_opening_balances
 from app.ledger.limits import limits_for, near_floor
 from app.ledger.models import Account, AccountKind, Entry
 from app.ledger.pdf import render_pdf
-from app.ledger.permissions import can_see, can_spend, manages, require_can_see, require_network_admin
+from app.ledger.permissions import (
+    can_see_entry,
+    can_spend,
+    is_network_admin,
+    manages,
+    require_can_see,
+    require_network_admin,
+)
 from app.ledger.statements import account_statement
 from app.ledger.totals import network_totals
 
@@ -181,7 +188,7 @@ def statement_pdf_download(slug: str, account_id: int) -> Any:
 @login_required
 def entry(slug: str, entry_id: int) -> Any:
     found = db.session.get(Entry, entry_id)
-    if found is None or not any(can_see(current_user, p.account) for p in found.postings):
+    if found is None or not can_see_entry(current_user, found):
         abort(404)
     reversed_by = db.session.scalar(select(Entry).where(Entry.reverses_id == found.id))
     may_reverse = any(manages(current_user, p.account) for p in found.postings
@@ -246,9 +253,10 @@ def award(slug: str) -> Any:
 @organiser_required
 def accounts(slug: str) -> Any:
     fair = current_user.fair
-    rows = list(db.session.scalars(select(Account).where(
-        (Account.fair_id == fair.id) | (Account.kind == AccountKind.SYSTEM))
-        .order_by(Account.kind, Account.name)))
+    shown = Account.fair_id == fair.id
+    if is_network_admin(current_user):  # system accounts sum up every fair
+        shown = shown | (Account.kind == AccountKind.SYSTEM)
+    rows = list(db.session.scalars(select(Account).where(shown).order_by(Account.kind, Account.name)))
     with_account = {a.organisation_id for a in rows if a.organisation_id}
     missing = [o for o in _orgs(fair) if o.id not in with_account]
     return _render("ledger/accounts.html", rows=rows, missing=missing, form=LimitsForm())
@@ -313,7 +321,7 @@ def opening(slug: str) -> Any:
 @organiser_required
 def reverse(slug: str, entry_id: int) -> Any:
     original = db.session.get(Entry, entry_id)
-    if original is None:
+    if original is None or not can_see_entry(current_user, original):
         abort(404)
     form = ReverseForm()
     if form.validate_on_submit():

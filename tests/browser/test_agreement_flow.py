@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from app.db import transaction
 from app.extensions import db
 from app.fair.models import Fair
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 
 
 def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_participant, tmp_path):
@@ -24,13 +24,13 @@ def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_p
 
     phone_b_ctx = browser.new_context(**PHONE)
     phone_b = phone_b_ctx.new_page()
-    phone_b.goto(f"{base}/f/{slug}/login/{b.login_secret}")
+    log_in(phone_b, base, b)
     phone_b.goto(f"{base}/f/{slug}/agreements")
     phone_b.wait_for_function("() => !document.documentElement.classList.contains('offline')")
 
     phone_a_ctx = browser.new_context(**PHONE, accept_downloads=True)
     phone_a = phone_a_ctx.new_page()
-    phone_a.goto(f"{base}/f/{slug}/login/{a.login_secret}")
+    log_in(phone_a, base, a)
     phone_a.goto(f"{base}/p/{b.badge_code}")  # what scanning B's badge opens
     phone_a.click("#make-agreement")
     phone_a.click("#start-button")

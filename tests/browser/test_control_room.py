@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 
 
 def test_control_room_follows_the_fair_live(browser, live_server, trading_fair, organiser, category,
@@ -12,7 +12,7 @@ def test_control_room_follows_the_fair_live(browser, live_server, trading_fair, 
 
     laptop_ctx = browser.new_context(viewport={"width": 1366, "height": 900})
     room = laptop_ctx.new_page()
-    room.goto(f"{base}/f/{slug}/login/{organiser.login_secret}")
+    log_in(room, base, organiser)
     room.goto(f"{base}/f/{slug}/admin/control")
     expect(room.locator("#panel-without-posts")).to_contain_text("Bożena Cicha")
     expect(room.locator("#c-needs")).to_have_text("0")
@@ -20,7 +20,7 @@ def test_control_room_follows_the_fair_live(browser, live_server, trading_fair, 
 
     phone_ctx = browser.new_context(**PHONE)
     phone = phone_ctx.new_page()
-    phone.goto(f"{base}/f/{slug}/login/{person.login_secret}")
+    log_in(phone, base, person)
     phone.goto(f"{base}/f/{slug}/posts/new?kind=need")
     phone.select_option("select[name=category_id]", str(category("transport")))
     phone.fill("input[name=title]", "Transport stołów na festyn")

@@ -3,7 +3,7 @@ context, shows it without reload."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 
 
 def test_offer_from_phone_appears_on_big_screen_and_board(browser, live_server, trading_fair, category,
@@ -25,7 +25,7 @@ def test_offer_from_phone_appears_on_big_screen_and_board(browser, live_server, 
 
     phone_ctx = browser.new_context(**PHONE)
     phone = phone_ctx.new_page()
-    phone.goto(f"{base}/f/{trading_fair.slug}/login/{person.login_secret}")
+    log_in(phone, base, person)
     phone.goto(f"{base}/f/{trading_fair.slug}/posts/new?kind=offer")
     phone.select_option("select[name=category_id]", str(category("catering")))
     phone.fill("input[name=title]", "Catering na 50 osób — żurek i pierogi")
@@ -53,7 +53,7 @@ def test_gong_and_announcement_reach_the_screen(browser, live_server, fair, orga
 
     org_ctx = browser.new_context()
     control = org_ctx.new_page()
-    control.goto(f"{base}/f/{fair.slug}/login/{organiser.login_secret}")
+    log_in(control, base, organiser)
     control.goto(f"{base}/f/{fair.slug}/admin/control")
     control.fill("input[name=minutes]", "45")
     control.click("text=Rozpocznij wymianę (gong)")

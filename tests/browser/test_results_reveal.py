@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from app.fair.trading import close_trading
+from tests.browser.conftest import log_in
 from tests.contracts import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
@@ -27,7 +28,7 @@ def test_results_button_switches_the_big_screen(browser, live_server, trading_fa
 
     org_ctx = browser.new_context()
     page = org_ctx.new_page()
-    page.goto(f"{base}/f/{fair.slug}/login/{organiser.login_secret}")
+    log_in(page, base, organiser)
     page.goto(f"{base}/f/{fair.slug}/admin/results")
     # Organiser, notary and the two parties; nobody checked in, so everyone registered counts.
     expect(page.locator(".headline")).to_have_text("4 osoby z 4 organizacji zawarły 1 umowę.")

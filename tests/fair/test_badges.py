@@ -24,7 +24,7 @@ from app.fair.badges import PrintKind, PrintLayout, printable_people, write_for_
 from app.fair.credentials import revoke_login
 from app.fair.models import Fair, Participant
 from app.fair.pdf import RefusedURL, StaticFilesFetcher
-from app.fair.sectors import Sector
+from app.fair.sectors import Role, Sector
 
 BASE = "http://gielda.test"  # PUBLIC_URL in the test configuration
 
@@ -228,22 +228,46 @@ def test_participants_may_not_print_badges(
     assert client.get(f"/f/{fair.slug}/badges/{people[0].id}/slip.pdf").status_code == 403
 
 
-def test_a_notary_prints_one_badge_and_slip_at_the_desk_but_not_the_whole_fair(
+def test_a_notary_prints_a_walk_ins_badge_and_slip_at_the_desk_but_not_the_whole_fair(
         client: FlaskClient, fair: Fair, notary: Participant, people: list[Participant],
         login: Callable[[Participant], None], tmp_path: Path) -> None:
+    from app.fair.checkin import register_walk_in
+    from app.fair.organisations import OrganisationData
+    from app.fair.participants import PersonData
+
+    walk_in = register_walk_in(notary, fair.id, PersonData("Jan", "Przybysz"),
+                               OrganisationData("Klub Migawka", Sector.INFORMAL_GROUP)).participant
     login(notary)
     person = people[1]
     r = client.get(f"/f/{fair.slug}/badges/{person.id}/badge.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert qr_payloads(save(tmp_path, "badge.pdf", r.data), tmp_path) == [card(person)]
 
-    r = client.get(f"/f/{fair.slug}/badges/{person.id}/slip.pdf")
+    r = client.get(f"/f/{fair.slug}/badges/{walk_in.id}/slip.pdf")
     assert r.status_code == 200
     assert r.headers["Cache-Control"] == "no-store"
     assert qr_payloads(save(tmp_path, "slip.pdf", r.data), tmp_path) == [
-        f"{BASE}/f/{fair.slug}/login/{person.login_secret}"]
+        f"{BASE}/f/{fair.slug}/login/{walk_in.login_secret}"]
 
     assert client.post(f"/f/{fair.slug}/admin/badges", data={"kind": "badges"}).status_code == 403
+
+
+def test_a_notary_cannot_print_the_slip_of_someone_the_desk_did_not_register(
+        client: FlaskClient, fair: Fair, notary: Participant, people: list[Participant],
+        login: Callable[[Participant], None]) -> None:
+    login(notary)
+    r = client.get(f"/f/{fair.slug}/badges/{people[1].id}/slip.pdf")
+    assert r.status_code == 403 and b"slip_not_yours" in r.data
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.NOTARY, Role.BROKER])
+def test_nobody_prints_a_login_slip_for_staff(
+        client: FlaskClient, fair: Fair, organiser: Participant, make_participant: Callable[..., Participant],
+        login: Callable[[Participant], None], role: Role) -> None:
+    staff = organiser if role == Role.ORGANISER else make_participant("Ala", "Sztab", role=role)
+    login(organiser)
+    r = client.get(f"/f/{fair.slug}/badges/{staff.id}/slip.pdf")
+    assert r.status_code == 403 and b"no_slip_for_staff" in r.data
 
 
 def test_nobody_prints_for_another_fair(
@@ -419,8 +443,8 @@ def test_the_cli_writes_the_whole_fair_to_a_pdf(
     slips = tmp_path / "cli-slips.pdf"
     result = runner.invoke(args=["fair", "badges", fair.slug, "--output", str(slips), "--slips"])  # type: ignore[attr-defined]
     assert result.exit_code == 0, result.output
-    assert sorted(qr_payloads(slips, tmp_path)) == sorted(
-        f"{BASE}/f/{fair.slug}/login/{p.login_secret}" for p in [*people, organiser])
+    assert sorted(qr_payloads(slips, tmp_path)) == sorted(  # staff log in with a password: no slip
+        f"{BASE}/f/{fair.slug}/login/{p.login_secret}" for p in people)
 
 
 def test_the_cli_refuses_an_unknown_fair(runner: object, app: Flask, tmp_path: Path) -> None:

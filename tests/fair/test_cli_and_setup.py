@@ -1,5 +1,6 @@
 """CLI, demo fair, configuration, migrations."""
 
+import re
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -22,7 +23,11 @@ def test_demo_fair_is_shaped_like_tczew(runner):
     assert all(stats["organisations_by_sector"][s.value] > 0 for s in Sector)
     roles = {p.role for p in db.session.query(Participant).filter_by(fair_id=fair.id)}
     assert {Role.ORGANISER, Role.NOTARY} <= roles
-    assert "organizator@demo.gielda.local" in result.output and "/login/" in result.output
+    assert "organizator@tczew.example.org / gielda-demo-2026" in result.output
+    participant_link = re.search(r"http://\S+/f/demo/login/(\S+)", result.output)
+    assert participant_link is not None
+    person = db.session.query(Participant).filter_by(login_secret=participant_link.group(1)).one()
+    assert person.role == Role.PARTICIPANT  # staff log in with their password: no link is printed for them
     assert fair_stats(fair)["offers"] > 10 and fair_stats(fair)["needs"] > 10
     assert fair_stats(fair)["agreements_signed"] >= 10
     names = " ".join(p.full_name for p in fair.participants)

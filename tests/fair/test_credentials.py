@@ -1,15 +1,11 @@
-"""Login link, PIN fallback with lockout, staff passwords, reissue and revoke."""
-
-from datetime import timedelta
+"""Login link, staff passwords, reissue and revoke (PINs: test_pin_guard.py)."""
 
 import pytest
 
-from app.db import transaction, utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.fair.credentials import (
     login_with_password,
-    login_with_pin,
     login_with_secret,
     reissue_login,
     revoke_login,
@@ -57,57 +53,6 @@ def test_only_organiser_reissues(fair, notary, make_participant):
     with pytest.raises(DomainError) as err:
         reissue_login(notary, fair.id, p.id)
     assert err.value.code == "forbidden_role"
-
-
-def test_pin_login(fair, make_participant):
-    p = make_participant()
-    assert login_with_pin(fair.id, p.badge_code.lower(), p.pin).id == p.id
-
-
-def test_wrong_pin_refused_and_counted(fair, make_participant):
-    p = make_participant()
-    wrong = "000000" if p.pin != "000000" else "111111"
-    with pytest.raises(DomainError) as err:
-        login_with_pin(fair.id, p.badge_code, wrong)
-    assert err.value.code == "invalid_pin"
-    db.session.refresh(p)
-    assert p.pin_failures == 1
-
-
-def test_pin_locks_after_repeated_failures_even_for_right_pin(app, fair, make_participant):
-    p = make_participant()
-    wrong = "000000" if p.pin != "000000" else "111111"
-    codes = []
-    for _ in range(app.config["PIN_MAX_FAILURES"]):
-        with pytest.raises(DomainError) as err:
-            login_with_pin(fair.id, p.badge_code, wrong)
-        codes.append(err.value.code)
-    assert codes[-1] == "pin_locked"
-    with pytest.raises(DomainError) as err:
-        login_with_pin(fair.id, p.badge_code, p.pin)
-    assert err.value.code == "pin_locked"
-
-
-def test_pin_lock_expires(app, fair, make_participant):
-    p = make_participant()
-    with transaction():
-        db.session.get(type(p), p.id).pin_locked_until = utcnow() - timedelta(seconds=1)
-    assert login_with_pin(fair.id, p.badge_code, p.pin).id == p.id
-
-
-def test_reissue_unlocks_pin(fair, organiser, make_participant):
-    p = make_participant()
-    with transaction():
-        db.session.get(type(p), p.id).pin_locked_until = utcnow() + timedelta(minutes=10)
-    reissue_login(organiser, fair.id, p.id)
-    db.session.refresh(p)
-    assert login_with_pin(fair.id, p.badge_code, p.pin).id == p.id
-
-
-def test_unknown_badge_pin_is_generic_error(fair):
-    with pytest.raises(DomainError) as err:
-        login_with_pin(fair.id, "ABCDEFGH", "123456")
-    assert err.value.code == "invalid_pin"
 
 
 def test_staff_password_login(fair, organiser):

@@ -6,7 +6,7 @@ from app.audit import AuditEvent
 from app.errors import DomainError
 from app.extensions import db
 from app.fair.categories import add_category, fair_categories
-from app.fair.credentials import login_with_password
+from app.fair.credentials import login_with_password, set_password
 from app.fair.models import Fair, Participant
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData, register_participant
@@ -152,6 +152,7 @@ def test_setup_pages_forbidden_to_notary(client, fair, notary, login):
 def test_broker_page(client, fair, organiser, login):
     broker = invite_staff(organiser, fair.id, PersonData("Marek", "Makler", "m@example.org", role=Role.BROKER),
                           OrganisationData("Fundacja", Sector.NGO))
+    set_password(broker, fair.id, broker.id, PASSWORD)
     login(broker)
     assert client.get(f"/f/{fair.slug}/brokers").status_code == 200
     assert client.get(f"/f/{fair.slug}/desk").status_code == 403

@@ -262,12 +262,20 @@ def test_accounts_list_shows_fair_accounts_and_opens_missing_ones(client, login,
     assert "Ochotnicza Straż Pożarna" in page and find_organisation_account(org.id) is not None
 
 
-def test_network_totals_page(client, login, organiser, make_organisation, fair, operator):
+@pytest.fixture
+def coordinator(organiser, operator):
+    from app.ledger.coordinators import set_network_coordinator
+
+    set_network_coordinator(operator, organiser.id, True)
+    return organiser
+
+
+def test_network_totals_page(client, login, coordinator, make_organisation, fair, operator):
     from app.ledger.hooks import on_obligation_fulfilled
 
     giver, receiver = make_organisation(), make_organisation()
     on_obligation_fulfilled(1, giver.id, receiver.id, 70, fair.id, None)
-    login(organiser)
+    login(coordinator)
     page = client.get(f"/f/{fair.slug}/admin/points/network").get_data(as_text=True)
     assert 'id="in-circulation"' in page and ">70<" in page
     assert fair.name in page
@@ -293,10 +301,10 @@ def test_import_page_imports_a_good_file(client, login, organiser, make_organisa
     assert balance_of(find_organisation_account(org.id)) == 150
 
 
-def test_export_endpoints(client, login, organiser, make_account, operator, fair):
+def test_export_endpoints(client, login, coordinator, make_account, operator, fair):
     a, b = make_account("Świetlica Ósemka"), make_account()
     transfer_points(operator, a.id, b.id, 20, "Zajęcia plastyczne", "k")
-    login(organiser)
+    login(coordinator)
     entries = client.get(f"/f/{fair.slug}/admin/points/export/entries.csv")
     assert entries.status_code == 200 and "Świetlica Ósemka" in entries.get_data(as_text=True)
     balances = client.get(f"/f/{fair.slug}/admin/points/export/balances.csv")
@@ -309,3 +317,63 @@ def test_points_link_in_the_menu(client, login, member, fair):
     login(member)
     page = client.get(f"/f/{fair.slug}/me").get_data(as_text=True)
     assert f'href="/f/{fair.slug}/points"' in page
+
+
+# --- an organiser sees their own fair only ------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/admin/points/network", "/admin/points/export/entries.csv",
+                                  "/admin/points/export/balances.csv", "/admin/points/export/ledger.json"])
+def test_whole_network_pages_are_for_the_coordinator_only(client, login, organiser, fair, path):
+    login(organiser)
+    assert client.get(f"/f/{fair.slug}{path}").status_code == 403
+
+
+@pytest.fixture
+def other_fairs_entry(make_fair, make_account, operator):
+    """An opening balance (touching the system account) and a transfer at another fair."""
+    from app.ledger.operations import post_opening_balance
+
+    other = make_fair(slug="kociewie")
+    a, b = make_account("Fundacja Obca", fair_id=other.id), make_account("Klub Obcy", fair_id=other.id)
+    opening = post_opening_balance(operator, a.id, 100, "Bilans otwarcia", "open-a")
+    transfer = transfer_points(operator, a.id, b.id, 30, "Sekretna notatka", "t-a")
+    return opening, transfer
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("path", ["/points/entries/{id}", "/admin/points/entries/{id}/reverse"])
+def test_an_organiser_reads_no_entry_of_another_fair(client, login, organiser, fair, other_fairs_entry,
+                                                     which, path):
+    entry = other_fairs_entry[which]
+    login(organiser)
+    r = client.get(f"/f/{fair.slug}" + path.format(id=entry.id))
+    assert r.status_code == 404
+    assert "Sekretna" not in r.get_data(as_text=True) and "Fundacja Obca" not in r.get_data(as_text=True)
+
+
+def test_an_organiser_sees_no_system_account(client, login, organiser, fair, other_fairs_entry):
+    from app.ledger.accounts import OPENING, system_account
+
+    login(organiser)
+    page = client.get(f"/f/{fair.slug}/admin/points").get_data(as_text=True)
+    assert "Fundacja Obca" not in page
+    system = system_account(OPENING)
+    assert client.get(f"/f/{fair.slug}/points/accounts/{system.id}").status_code == 403
+
+
+def test_the_coordinator_reads_every_fair(client, login, coordinator, fair, other_fairs_entry):
+    login(coordinator)
+    r = client.get(f"/f/{fair.slug}/points/entries/{other_fairs_entry[1].id}")
+    assert r.status_code == 200 and "Sekretna notatka" in r.get_data(as_text=True)
+
+
+def test_coordinators_are_granted_from_the_command_line_only(runner, organiser, fair):
+    result = runner.invoke(args=["ledger", "coordinator", "add", "--fair", fair.slug, "--email", organiser.email])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(organiser)
+    assert organiser.network_coordinator
+    listed = runner.invoke(args=["ledger", "coordinator", "list"])
+    assert organiser.email in listed.output
+    runner.invoke(args=["ledger", "coordinator", "remove", "--fair", fair.slug, "--email", organiser.email])
+    db.session.refresh(organiser)
+    assert not organiser.network_coordinator

@@ -20,6 +20,7 @@ from app.fair.forms import ConfirmForm, OrganisationForm, ParticipantForm, Passw
 from app.fair.models import Organisation, Participant
 from app.fair.organisations import OrganisationData, get_organisation
 from app.fair.participants import get_participant
+from app.fair.pin_guard import pin_guard
 from app.fair.sectors import Role, Sector
 from app.fair.views import bp
 from app.textkeys import search_key
@@ -96,6 +97,8 @@ def admin_participant_new(slug: str) -> Any:
 def admin_participant(slug: str, pid: int) -> Any:
     person = get_participant(current_user.fair_id, pid)
     return render_template("fair/admin/participant.html", fair=current_user.fair, person=person,
+                           staff=credentials.uses_password(person),
+                           pin_attempts=pin_guard().attempts(person.fair_id, person.badge_code),
                            confirm=ConfirmForm(), password_form=PasswordForm())
 
 

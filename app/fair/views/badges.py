@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from app.auth import organiser_required, staff_required
 from app.fair import badge_jobs
 from app.fair.badges import PrintKind, PrintLayout, printable_people, write_for_people
+from app.fair.credentials import require_slip_access
 from app.fair.participants import get_participant
 from app.fair.urls import public_url
 from app.fair.views import bp
@@ -75,6 +76,7 @@ def badge_pdf(slug: str, pid: int) -> Any:
 @staff_required
 def slip_pdf(slug: str, pid: int) -> Any:
     person = get_participant(current_user.fair_id, pid)
+    require_slip_access(current_user, person)
     out = io.BytesIO()
     write_for_people(PrintKind.SLIPS, current_user.fair, [person], out, base=public_url(),
                      layout=_layout(request.args.get("layout")))
