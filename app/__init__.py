@@ -34,11 +34,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app, babel)
+    from app.fair.live_sessions import client_manager
+
     socketio.init_app(
         app,
         async_mode="threading",
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        channel=app.config["SOCKETIO_CHANNEL"],
+        # A fresh manager for every app (Flask-SocketIO would otherwise keep one made for an
+        # earlier app); it also closes a person's sockets when their login ends.
+        client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"], app.config["SOCKETIO_CHANNEL"]),
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
         manage_session=False,
     )

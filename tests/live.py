@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,18 @@ def login_session(base_url: str, slug: str, login_secret: str) -> requests.Sessi
     r = http.get(f"{base_url}/f/{slug}/login/{login_secret}", allow_redirects=False, timeout=10)
     assert r.status_code == 303, (r.status_code, r.text[:500])
     assert http.cookies.get("session"), "the login link set no session cookie"
+    return http
+
+
+def staff_session(base_url: str, slug: str, email: str, password: str) -> requests.Session:
+    """A `requests.Session` logged in with a staff member's e-mail and password (CSRF on)."""
+    http = requests.Session()
+    page = http.get(f"{base_url}/f/{slug}/login", timeout=10)
+    token = re.search(r'name="staff-csrf_token"[^>]*value="([^"]+)"', page.text)
+    assert token, "no staff-csrf_token input on the login page"
+    r = http.post(f"{base_url}/f/{slug}/login", allow_redirects=False, timeout=10,
+                  data={"staff-csrf_token": token.group(1), "staff-email": email, "staff-password": password})
+    assert r.status_code == 303, (r.status_code, r.text[:500])
     return http
 
 
@@ -176,6 +189,12 @@ class Listener:
                 out.append(self.events.get(timeout=quiet))
             except queue.Empty:
                 return out
+
+    def wait_disconnected(self, timeout: float = WAIT) -> bool:
+        """Whether the server closed this connection within `timeout` seconds."""
+        closed = threading.Event()
+        self.sio.on("disconnect", lambda *_: closed.set())
+        return closed.is_set() or not self.sio.connected or closed.wait(timeout)
 
     def close(self) -> None:
         if self.sio.connected:

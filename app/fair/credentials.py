@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.db import service
 from app.emails import email_key
 from app.errors import DomainError, Forbidden, ValidationError
+from app.events import end_sessions, record_event
 from app.extensions import db
 from app.fair.codes import new_login_secret, new_pin
 from app.fair.guards import require_role
@@ -54,6 +55,13 @@ def login_with_secret(fair_id: int, secret: str) -> Participant:
     return person
 
 
+def close_live_sessions(person: Participant, reason: str) -> None:
+    """Inside a service that ended the person's login: tell their phones, and close their live
+    connections once the transaction commits."""
+    record_event(person.fair_id, "session.ended", {"reason": reason}, participant_id=person.id)
+    end_sessions(person.id)
+
+
 def login_with_pin(fair_id: int, badge_code: str, pin: str, client: str) -> Participant:
     """Badge code + 6-digit PIN, through the one rate-limited PIN check (see pin_guard)."""
     return pin_guard().check(fair_id, badge_code, pin, client)
@@ -95,6 +103,7 @@ def reissue_login(actor: Participant, fair_id: int, participant_id: int) -> Part
     person.login_version += 1
     person.login_revoked = False
     pin_guard().clear_badge(fair_id, person.badge_code)
+    close_live_sessions(person, "reissued")
     return person
 
 
@@ -106,6 +115,7 @@ def revoke_login(actor: Participant, fair_id: int, participant_id: int) -> Parti
         raise ValidationError(_l("You cannot revoke your own login."), code="revoke_self")
     person.login_revoked = True
     person.login_version += 1
+    close_live_sessions(person, "revoked")
     return person
 
 

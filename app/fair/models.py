@@ -97,6 +97,7 @@ class Participant(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The network's coordinator (sees every fair's ledger); set only from the command line.
     network_coordinator: Mapped[bool] = mapped_column(default=False)
+    event_seq: Mapped[int] = mapped_column(default=0)  # this person's private event stream
     registered_via: Mapped[str] = mapped_column(String(16), default="organiser")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ from app.db import service, utcnow
 from app.emails import email_key as email_lookup_key
 from app.emails import normalise_email
 from app.errors import Conflict, Forbidden, NotFound
-from app.events import record_event
+from app.events import end_sessions, record_event
 from app.extensions import db
 from app.fair.codes import new_badge_code, new_login_secret, new_pin
 from app.fair.guards import require_role
@@ -181,3 +181,5 @@ def remove_participant(actor: Participant, fair_id: int, participant_id: int) ->
         raise Conflict(_l("You cannot remove yourself."), code="remove_self")
     p.removed_at = utcnow()
     p.login_version += 1
+    record_event(fair_id, "session.ended", {"reason": "removed"}, participant_id=p.id)
+    end_sessions(p.id)

@@ -160,7 +160,7 @@ def test_cancel_unsigned_draft(trading_fair, make_participant, make_draft):
 def test_counterpart_notified_in_personal_room(trading_fair, make_participant):
     a, b = make_participant(), make_participant()
     start_agreement(a, trading_fair.id, b.id)
-    mine = [e for e in events_since(trading_fair.id, 0, b.id) if e.participant_id == b.id]
+    mine = [e for e in events_since(trading_fair.id, 0, b.id, after_private=0) if e.participant_id == b.id]
     assert [e.type for e in mine] == ["agreement.drafted"]
     assert not [e for e in events_since(trading_fair.id, 0, None) if e.type == "agreement.drafted"]
 

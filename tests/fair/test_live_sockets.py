@@ -160,7 +160,7 @@ def test_posts_racing_a_reconnect_are_applied_once_each_in_order(live, trading_f
     for evt in phone.drain():
         tracker.apply(evt)
     assert len(tracker.applied) == 5
-    assert phone.resync(tracker.last) == {"ok": True, "events": [], "seq": last + 5}
+    assert phone.resync(tracker.last) == {"ok": True, "events": [], "seq": last + 5, "private_seq": 0}
 
 
 def test_handshake_from_another_origin_is_refused(live, trading_fair, listeners):

@@ -17,7 +17,8 @@ import redis
 from flask import Flask
 
 from app.fair.models import Fair, Participant
-from tests.live import Listener, LiveServer, cookie_header, login_session, post_offer
+from tests.conftest import PASSWORD
+from tests.live import Listener, LiveServer, cookie_header, csrf_token, login_session, post_offer, staff_session
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -85,3 +86,23 @@ def test_offer_posted_through_one_process_reaches_a_phone_on_another(
     assert [e for e in phone_b.drain() if e["type"] == "post.created"] == []
     assert [e for e in screen_a.drain() if e["type"] == "post.created"] == []
     assert phone_b.resync(on_b["seq"] - 1)["events"] == [on_b]
+
+
+def test_revoking_a_login_through_one_process_closes_the_phone_on_another_at_once(
+        two_servers: tuple[LiveServer, LiveServer], fair: Fair, organiser: Participant,
+        make_participant: Callable[..., Participant], listeners: Callable[[], Listener]) -> None:
+    a, b = two_servers
+    person = make_participant("Zofia", "Żak")
+    phone_b = listeners().connect(
+        b.url, headers={"Cookie": cookie_header(login_session(b.url, fair.slug, person.login_secret))})
+    assert phone_b.sio.connected
+
+    desk_a = staff_session(a.url, fair.slug, organiser.email, PASSWORD)
+    page = desk_a.get(f"{a.url}/f/{fair.slug}/admin/participants/{person.id}", timeout=10)
+    r = desk_a.post(f"{a.url}/f/{fair.slug}/admin/participants/{person.id}/revoke",
+                    data={"csrf_token": csrf_token(page.text)}, allow_redirects=False, timeout=10)
+    assert r.status_code == 303
+
+    ended = phone_b.next_event("session.ended")
+    assert ended["stream"] == "me" and ended["data"] == {"reason": "revoked"}
+    assert phone_b.wait_disconnected(), "the phone on the other process is still connected"
