@@ -56,7 +56,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # which every rate limit keys on. 0: none (the default; never trust what a client sends).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),
+        "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),  # per connection
+        # Per client address, over all its connections (a hall behind one NAT shares it).
+        "SOCKET_CLIENT_RATELIMIT": os.environ.get("SOCKET_CLIENT_RATELIMIT", "300/minute"),
         # Outgoing e-mail (follow-up reminders): SMTP when SMTP_HOST is set, else .eml files in
         # OUTBOX_DIR. SMTP_TLS: starttls (default), ssl or none.
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,

@@ -1,38 +1,101 @@
-/* Live updates over Socket.IO with catch-up. Every event carries the fair's sequence number.
-   After a (re)connect — and whenever a live event shows a gap — the client asks for everything
-   after the last number it applied, so a phone that dropped off the Wi-Fi loses nothing, and
-   events at or below that number are ignored, so nothing is applied twice. */
+/* Live updates over Socket.IO with catch-up.
+
+   Two streams, each numbered without gaps by the server: the fair's public stream ("fair":
+   posts, gongs, counters) and, for a logged-in person, their private stream ("me": drafts and
+   signatures for them). A client keeps the last number it applied of each. A live event that
+   is not the next one waits a moment for the ones before it (events sent at the same moment
+   can overtake each other); if they do not come, or after a (re)connect, the client asks for
+   everything after its last numbers ("resync"), so a phone that dropped off the Wi-Fi loses
+   nothing, and events at or below a last number are ignored, so nothing is applied twice.
+   A refused resync (rate_limited) is retried after a growing, jittered pause.
+
+   GieldaLive.stats counts resyncs asked, refused and events applied (shown to tests). */
 (function () {
   "use strict";
+  var GAP_GRACE_MS = 400;     // how long an early event waits for the ones before it
+  var RETRY_FIRST_MS = 500;   // first pause after a refused resync; doubles up to RETRY_MAX_MS
+  var RETRY_MAX_MS = 30000;
+  var stats = { resyncs: 0, refused: 0, applied: 0 };
+
+  function stored(key) { return Number(sessionStorage.getItem(key) || 0); }
+
   function connect(fairId, handlers, options) {
     options = options || {};
-    var key = "gielda-seq-" + fairId + (options.scope ? "-" + options.scope : "");
-    var el = document.querySelector("[data-seq]");
-    var pageSeq = Number((el && el.dataset.seq) || 0);
-    var lastSeq = Math.max(pageSeq, Number(sessionStorage.getItem(key) || 0));
-    var syncing = false;
-    var newest = 0;  // the highest number seen live, applied or not
+    var scope = options.scope ? "-" + options.scope : "";
+    var pageEl = document.querySelector("[data-seq]");
+    var meEl = document.querySelector("[data-private-seq]");
+    var streams = {
+      fair: { key: "gielda-seq-" + fairId + scope, last: 0, newest: 0, early: {} }
+    };
+    streams.fair.last = Math.max(Number((pageEl && pageEl.dataset.seq) || 0), stored(streams.fair.key));
+    if (meEl) {
+      var meKey = "gielda-pseq-" + fairId + "-" + meEl.dataset.participant + scope;
+      streams.me = { key: meKey, last: Math.max(Number(meEl.dataset.privateSeq || 0), stored(meKey)),
+                     newest: 0, early: {} };
+    }
+    var syncing = false, gapTimer = null, retryTimer = null, retries = 0;
     var socket = io({ transports: ["websocket", "polling"], auth: options.auth || {} });
 
+    function remember(s) { sessionStorage.setItem(s.key, String(s.last)); }
     function apply(evt) {
-      if (evt.seq <= lastSeq) { return; }
-      lastSeq = evt.seq;
-      sessionStorage.setItem(key, String(lastSeq));
+      var s = streams[evt.stream || "fair"];
+      if (!s || evt.seq <= s.last) { return; }
+      s.last = evt.seq;
+      delete s.early[evt.seq];
+      remember(s);
+      stats.applied += 1;
+      if (evt.type === "session.ended") {  // this login was revoked or reissued
+        socket.disconnect();
+        window.location.reload();
+        return;
+      }
       var handler = handlers[evt.type] || handlers["*"];
       if (handler) { handler(evt.data, evt); }
     }
+    function drain(s) {  // apply the early events that are now next in line
+      while (s.early[s.last + 1]) { apply(s.early[s.last + 1]); }
+      Object.keys(s.early).forEach(function (seq) { if (Number(seq) <= s.last) { delete s.early[seq]; } });
+    }
+    function behind() {
+      return Object.keys(streams).some(function (name) {
+        var s = streams[name];
+        return s.newest > s.last || Object.keys(s.early).length > 0;
+      });
+    }
     function resync() {
-      // A gap seen while a resync is on its way may be newer than what that reply holds: ask
-      // again once it is in.
-      if (syncing) { return; }
+      if (syncing || retryTimer) { return; }
       syncing = true;
-      socket.emit("resync", { after: lastSeq }, function (reply) {
+      stats.resyncs += 1;
+      var ask = { after: streams.fair.last };
+      if (streams.me) { ask.after_private = streams.me.last; }
+      socket.emit("resync", ask, function (reply) {
         syncing = false;
         if (reply && reply.ok) {
+          retries = 0;
+          if (reply.seq < streams.fair.last) {  // the database was reset: start over
+            streams.fair.last = reply.seq; remember(streams.fair);
+            if (options.onReset) { options.onReset(); return; }
+          }
+          if (streams.me && reply.private_seq !== undefined && reply.private_seq < streams.me.last) {
+            streams.me.last = reply.private_seq; remember(streams.me);
+          }
           reply.events.forEach(apply);
-          if (newest > lastSeq) { resync(); }
+          Object.keys(streams).forEach(function (name) { drain(streams[name]); });
+          if (options.onResync) { options.onResync(); }
+          if (behind()) { resync(); }
+        } else if (reply && reply.code === "rate_limited") {
+          stats.refused += 1;
+          var pause = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, retries));
+          retries += 1;
+          retryTimer = setTimeout(function () { retryTimer = null; resync(); }, pause * (0.5 + Math.random()));
+        } else if (reply && reply.code === "logged_out") {
+          window.location.reload();
         }
       });
+    }
+    function onGap() {
+      if (gapTimer) { return; }
+      gapTimer = setTimeout(function () { gapTimer = null; if (behind()) { resync(); } }, GAP_GRACE_MS);
     }
     socket.on("connect", function () {
       document.documentElement.classList.remove("offline");
@@ -42,10 +105,15 @@
     });
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
     socket.on("event", function (evt) {
-      newest = Math.max(newest, evt.seq);
-      if (evt.seq === lastSeq + 1) { apply(evt); } else if (evt.seq > lastSeq) { resync(); }
+      var s = streams[evt.stream || "fair"];
+      if (!s) { return; }
+      s.newest = Math.max(s.newest, evt.seq);
+      if (evt.seq <= s.last) { return; }
+      if (evt.seq === s.last + 1) { apply(evt); drain(s); return; }
+      s.early[evt.seq] = evt;
+      onGap();
     });
     return socket;
   }
-  window.GieldaLive = { connect: connect };
+  window.GieldaLive = { connect: connect, stats: stats };
 })();

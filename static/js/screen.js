@@ -3,7 +3,7 @@
    restart it reconnects, catches up on missed events and re-reads the counters. */
 (function () {
   "use strict";
-  var cfg, stats, lastSeq, socket, closesAt = null, state = null, overlayTimer = null;
+  var cfg, stats, socket, closesAt = null, state = null, overlayTimer = null;
   var SECTORS = ["ngo", "public", "business", "social_cooperative", "informal_group", "resident"];
 
   function $(id) { return document.getElementById(id); }
@@ -100,16 +100,13 @@
     return false;
   }
 
-  function apply(evt) {
-    if (evt.seq <= lastSeq) { return; }
-    lastSeq = evt.seq;
-    var d = evt.data;
+  function apply(data, evt) {
     if (tickerLine(evt)) { refreshStats(); return; }
     switch (evt.type) {
-      case "fair.trading_opened": setTrading(d); gong(); overlay(cfg.text.opened, "gong", 8); break;
-      case "fair.trading_closed": setTrading(d); gong(); overlay(cfg.text.closing, "gong", 12); break;
-      case "fair.timer_changed": setTrading(d); break;
-      case "fair.announcement": overlay(d.text, "announce", 30); break;
+      case "fair.trading_opened": setTrading(data); gong(); overlay(cfg.text.opened, "gong", 8); break;
+      case "fair.trading_closed": setTrading(data); gong(); overlay(cfg.text.closing, "gong", 12); break;
+      case "fair.timer_changed": setTrading(data); break;
+      case "fair.announcement": overlay(data.text, "announce", 30); break;
       case "fair.results_revealed": showResults(); return;
     }
     refreshStats();
@@ -119,23 +116,18 @@
   function showResults() {
     window.location.href = window.location.pathname.replace(/\/+$/, "") + "/results";
   }
-  function resync() {
-    socket.emit("resync", { after: lastSeq }, function (reply) {
-      if (!reply || !reply.ok) { return; }
-      if (reply.seq < lastSeq) { window.location.reload(); return; }  // the database was reset
-      reply.events.forEach(apply);
-      refreshStats();
-    });
-  }
-
   function start(c) {
-    cfg = c; stats = c.stats; lastSeq = Number(document.body.dataset.seq || 0);
+    cfg = c; stats = c.stats;
     render(); setInterval(tick, 1000);
     (cfg.recent || []).forEach(tickerLine);
-    socket = io({ transports: ["websocket", "polling"], auth: { fair: cfg.slug, screen: cfg.token } });
-    socket.on("connect", function () { $("offline").hidden = true; document.body.dataset.connected = "1"; resync(); });
+    // Catch-up, gaps and retries: GieldaLive (live.js), on the fair's public stream.
+    socket = GieldaLive.connect(cfg.fairId, { "*": apply }, {
+      scope: "screen", auth: { fair: cfg.slug, screen: cfg.token },
+      onResync: refreshStats,
+      onReset: function () { window.location.reload(); }  // the database was reset
+    });
+    socket.on("connect", function () { $("offline").hidden = true; document.body.dataset.connected = "1"; });
     socket.on("disconnect", function () { $("offline").hidden = false; document.body.dataset.connected = "0"; });
-    socket.on("event", function (evt) { if (evt.seq === lastSeq + 1) { apply(evt); } else if (evt.seq > lastSeq) { resync(); } });
   }
   window.GieldaScreen = { start: start };
 })();
