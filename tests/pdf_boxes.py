@@ -114,10 +114,13 @@ def all_text(pages: Iterable[Page]) -> str:
     return " ".join(page.text for page in pages)
 
 
+HYPHENATION = "\u2010"  # what WeasyPrint prints where `hyphens: auto` breaks a word (typed: "-")
+
+
 def squeezed(text: str) -> str:
-    """The text without whitespace: a word broken across lines (an e-mail, an address) reads back
-    as one; a character lost off the page is still missing."""
-    return "".join(text.split())
+    """The text without whitespace or hyphenation: a word broken across lines (an e-mail, an
+    address, a hyphenated name) reads back as one; a character lost off the page is still missing."""
+    return "".join(text.split()).replace(HYPHENATION, "")
 
 
 def count(pages: Iterable[Page], phrase: str) -> int:
@@ -133,6 +136,28 @@ def words_outside(pages: Iterable[Page], areas_of: Areas, tolerance: float = TOL
         problems += [f"page {w.page}: {w.text!r} at {w.box}" for w in page.words
                      if not any(area.holds(w.box, tolerance) for area in areas)]
     return problems
+
+
+def overlapping(pages: Iterable[Page], share: float = 0.2) -> list[str]:
+    """Words printed over one another: pairs whose boxes share more than `share` of the smaller
+    one (consecutive lines' boxes touch by a few per cent where the line height is tight)."""
+    problems = []
+    for page in pages:
+        words = sorted(page.words, key=lambda w: w.box.top)
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b.box.top >= a.box.bottom:
+                    break
+                width = min(a.box.right, b.box.right) - max(a.box.left, b.box.left)
+                height = min(a.box.bottom, b.box.bottom) - max(a.box.top, b.box.top)
+                smaller = min(_area(a.box), _area(b.box))
+                if width > 0 and height > 0 and width * height > share * smaller:
+                    problems.append(f"page {page.number}: {a.text!r} at {a.box} and {b.text!r} at {b.box}")
+    return problems
+
+
+def _area(box: Box) -> float:
+    return (box.right - box.left) * (box.bottom - box.top)
 
 
 def ink_outside(pdf: bytes, pages: Sequence[Page], areas_of: Areas) -> list[str]:
@@ -158,8 +183,9 @@ def ink_outside(pdf: bytes, pages: Sequence[Page], areas_of: Areas) -> list[str]
 
 
 def assert_on_paper(pdf: bytes, pages: Sequence[Page], areas_of: Areas, *, ink: bool = True) -> None:
-    """Every word, and (with `ink`) every drawn pixel, lies inside one of its page's areas."""
-    problems = words_outside(pages, areas_of)
+    """Every word, and (with `ink`) every drawn pixel, lies inside one of its page's areas, and no
+    word is printed over another."""
+    problems = words_outside(pages, areas_of) + overlapping(pages)
     if ink:
         problems += ink_outside(pdf, pages, areas_of)
     assert not problems, "printed outside the printable area:\n" + "\n".join(problems[:40])
