@@ -128,6 +128,24 @@ def count(pages: Iterable[Page], phrase: str) -> int:
     return squeezed(all_text(pages)).count(squeezed(phrase))
 
 
+def on_one_line(pages: Iterable[Page], phrase: str) -> int:
+    """How many times `phrase` is printed whole on one line (an amount, a time: never broken)."""
+    target = squeezed(phrase)
+    found = 0
+    for page in pages:
+        words = page.words
+        for start in range(len(words)):
+            text = ""
+            for word in words[start:]:
+                if abs(word.box.top - words[start].box.top) > 1 or not target.startswith(text + word.text):
+                    break
+                text += word.text
+                if text == target:
+                    found += 1
+                    break
+    return found
+
+
 def words_outside(pages: Iterable[Page], areas_of: Areas, tolerance: float = TOLERANCE) -> list[str]:
     """The words that no one of their page's areas holds whole, described for an assertion."""
     problems = []
