@@ -23,7 +23,7 @@ from tests.long_texts import (
     LONG_SLUG,
     OTHER_LONG_ORGANISATION,
 )
-from tests.pdf_boxes import Box, Page, assert_on_paper, count, mm, pdf_pages
+from tests.pdf_boxes import Box, Page, assert_on_paper, count, mm, on_one_line, pdf_pages
 from tests.printing import printing_app
 
 # templates/ledger/statement_pdf.html: @page { margin: 16mm 14mm 18mm } (top, sides, bottom).
@@ -78,8 +78,9 @@ def test_names_descriptions_and_amounts_print_whole(printed):
     assert count(pages, "14.10.2027, 20:13") == 5
     for i in range(5):
         assert count(pages, f"{1_234_560 + i}") >= 1
-    assert count(pages, "+7 654 321") == 3 and count(pages, "−1 234 567") == 2 + 1  # and the opening
-    assert count(pages, "−9 876 543") == 5 and count(pages, "−7 654 321") == 1  # balances, the closing
+    # Amounts whole, each on one line: the lines', the opening, the balances and the closing.
+    assert on_one_line(pages, "+7 654 321") == 3 and on_one_line(pages, "−1 234 567") == 2 + 1
+    assert on_one_line(pages, "−9 876 543") == 5 and on_one_line(pages, "−7 654 321") == 1
     assert count(pages, "Saldo otwarcia −1 234 567") == 1
     assert count(pages, "Saldo zamknięcia +20 493 829 −7 654 321") == 1  # 3 × 7 654 321 − 2 × 1 234 567
     assert count(pages, "Data Nr Rodzaj Opis Druga strona Punkty Saldo") == len(pages)  # header on each page
