@@ -2,10 +2,12 @@
 on paper: inside the page's printable area, inside its own badge or slip cell.
 
 pdftotext drops the characters that fall off the page (a time clipped at the right edge reads
-"20:1"), so a layout test checks both that every word it sees lies inside its area and that the
-texts it expects are printed whole (`count`). It also ignores clipping, so text hidden by
-`overflow: hidden` still shows up where it would have been printed, outside its box. Borders,
-colour bands and chart bars are no words: `ink_outside` looks at the rendered pixels for them.
+"20:1"), so a layout test checks both that every word it sees lies inside its area
+(`assert_on_paper`) and that the texts it expects are printed whole (`count`; amounts and times
+also on one line: `on_one_line`). pdftotext ignores clipping, so text hidden by `overflow:
+hidden` still shows up where it would have been printed, outside its box or over other words
+(`overlapping`). Borders, colour bands and chart bars are no words: `ink_outside` looks at the
+rendered pixels for them.
 
 All lengths are in PostScript points (1/72 inch), as poppler reports them, with (0, 0) at the
 page's top-left corner; `mm()` converts the millimetres the stylesheets use.
