@@ -144,6 +144,16 @@ def _background(grid: Grid, layout: PrintLayout) -> str:
 
 # --- what goes on a badge and a slip ---------------------------------------------------------
 
+def text_size(length: int, large: int, medium: int) -> str:
+    """The size class of a text of `length` characters: "l" up to `large`, "m" up to `medium`, else "s"."""
+    return "l" if length <= large else "m" if length <= medium else "s"
+
+
+def fair_name_size(fair_name: str) -> str:
+    """The size class of the fair's name, printed small on every badge and slip (up to 200 characters)."""
+    return text_size(len(fair_name), 50, 100)
+
+
 @dataclass(frozen=True)
 class BadgeFace:
     first_name: str
@@ -165,6 +175,12 @@ class BadgeFace:
         if longest <= 18:
             return "m"
         return "s"
+
+    @property
+    def organisation_size(self) -> str:
+        """A font size class that fits the organisation's name, up to its 200 characters, between
+        the person's name and the badge's foot."""
+        return text_size(len(self.organisation), 60, 110)
 
 
 @dataclass(frozen=True)
@@ -267,15 +283,17 @@ def _run(template: str, faces: Sequence[BadgeFace | SlipFace], payloads: Sequenc
 def write_badges(faces: Sequence[BadgeFace], target: str | Path | IO[bytes], *, fair_name: str,
                  layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None) -> int:
     return _run("badges/badges.html", faces, [f.card_url for f in faces], BADGE_GRID, layout, target,
-                progress, fair_name=fair_name, title=_("Badges · %(fair)s", fair=fair_name))
+                progress, fair_name=fair_name, fair_size=fair_name_size(fair_name),
+                title=_("Badges · %(fair)s", fair=fair_name))
 
 
 def write_slips(faces: Sequence[SlipFace], target: str | Path | IO[bytes], *, fair_name: str,
                 login_page: str, layout: PrintLayout = PrintLayout.SHEET,
                 progress: Progress | None = None) -> int:
     return _run("badges/slips.html", faces, [f.login_url for f in faces], SLIP_GRID, layout, target,
-                progress, fair_name=fair_name, title=_("Login slips · %(fair)s", fair=fair_name),
-                texts=slip_texts(login_page))
+                progress, fair_name=fair_name, fair_size=fair_name_size(fair_name),
+                fallback_size=text_size(len(login_page), 60, 60),  # the address is in it twice
+                title=_("Login slips · %(fair)s", fair=fair_name), texts=slip_texts(login_page))
 
 
 def slip_texts(login_page: str) -> list[dict[str, str]]:

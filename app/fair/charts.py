@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 FONT = "DejaVu Sans, Verdana, sans-serif"
 CHAR_WIDTH = 0.62  # average advance of DejaVu Sans, in ems: enough to keep labels apart
+BOLD_WIDTH = 1.15  # bold glyphs are wider: room for a bold label (a line's last value at its end)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?")
 
 
@@ -344,7 +345,7 @@ def line_chart(points: Sequence[Point], *, title: str, theme: Theme = LIGHT, wid
     if not points:
         return _empty(width, size * 4, title, empty, theme, "line-chart")
     axis_w = max(_width_of(y_format(y_max * k / 4), size * 0.85) for k in range(5)) + size * 0.8
-    last_w = _width_of(y_format(points[-1].y), size) + size
+    last_w = _width_of(y_format(points[-1].y), size * BOLD_WIDTH) + size  # bold, after half an em
     plot_top, plot_h = size * 1.2, height - size * (4.4 if x_caption else 3.2)
     plot_w = width - axis_w - last_w
     x_max = max(p.x for p in points) or 1
