@@ -61,10 +61,39 @@ def missing(lang: str) -> list[str]:
     return sorted(result)
 
 
+def stale(lang: str) -> list[str]:
+    """Translations of messages the source no longer has (left behind by a change of wording)."""
+    used = {m if isinstance(m, str) else m[0] for m in source_messages()}
+    keys = [m.id if isinstance(m.id, str) else m.id[0] for m in merged(lang) if m.id]
+    return sorted(key for key in keys if key not in used)
+
+
+def drop_stale(lang: str) -> int:
+    """Remove stale translations from the part files; returns how many."""
+    from babel.messages.pofile import write_po
+
+    gone = set(stale(lang))
+    for part in sorted((TRANSLATIONS / lang / "parts").glob("*.po")):
+        with part.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        keys = [m.id for m in catalog if m.id and (m.id if isinstance(m.id, str) else m.id[0]) in gone]
+        for key in keys:
+            del catalog[key]
+        if keys:
+            with part.open("wb") as fh:
+                write_po(fh, catalog, width=120)
+    return len(gone)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["check"]:
-        gaps = missing("pl")
+        gaps, left = missing("pl"), stale("pl")
         for gap in gaps:
-            print(gap)
-        sys.exit(1 if gaps else 0)
+            print(f"missing: {gap}")
+        for key in left:
+            print(f"stale: {key}")
+        sys.exit(1 if gaps or left else 0)
+    if sys.argv[1:] == ["drop-stale"]:
+        print(f"{drop_stale('pl')} stale translations removed.")
+        sys.exit(0)
     compile_all()

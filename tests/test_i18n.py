@@ -1,10 +1,14 @@
 """Polish first, English second."""
 
-from scripts.translations import missing
+from scripts.translations import missing, stale
 
 
 def test_every_source_string_has_a_polish_translation():
     assert missing("pl") == []
+
+
+def test_no_translation_is_left_behind_by_a_change_of_wording():
+    assert stale("pl") == []  # `python scripts/translations.py drop-stale` removes them
 
 
 def test_pages_are_polish_by_default(client, fair):
