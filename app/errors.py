@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -63,11 +63,12 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError) -> Any:
+        # A form whose refusal should lead back to a page catches the error in its view and
+        # redirects there itself: browsers send no Referer to go back to (Referrer-Policy:
+        # no-referrer). What reaches this handler (an unknown or foreign id, a missing role) is
+        # answered with the error page and its status.
         if _wants_json():
             return jsonify(err.as_problem()), err.status
-        if request.method == "POST" and request.referrer:
-            flash(str(err.message), "error")
-            return redirect(request.referrer), 303
         return render_template("error.html", message=err.message, code=err.code), err.status
 
     @app.errorhandler(HTTPException)

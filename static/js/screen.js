@@ -138,4 +138,6 @@
     socket.on("event", function (evt) { if (evt.seq === lastSeq + 1) { apply(evt); } else if (evt.seq > lastSeq) { resync(); } });
   }
   window.GieldaScreen = { start: start };
+  var config = document.getElementById("screen-config");
+  if (config) { start(JSON.parse(config.textContent)); }
 })();
