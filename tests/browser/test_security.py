@@ -44,3 +44,28 @@ def test_forms_post_without_referer_and_pass_the_same_origin_check(browser, live
     assert headers["sec-fetch-site"] == "same-origin"
     expect(page.locator(".flash-success")).to_be_visible()
     ctx.close()
+
+
+def test_a_confirm_question_guards_its_form_without_inline_handlers(browser, live_server, trading_fair, organiser):
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/f/{trading_fair.slug}/login/{organiser.login_secret}")
+    page.goto(f"{live_server.url}/f/{trading_fair.slug}/admin/control")
+    questions = []
+
+    def answer(accept: bool):
+        def handle(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    page.click("text=Zakończ wymianę (gong)")
+    assert questions == ["Zakończyć wymianę teraz?"]
+    expect(page.locator("text=Zakończ wymianę (gong)")).to_be_visible()  # not sent: still trading
+    page.once("dialog", answer(True))
+    with page.expect_navigation():
+        page.click("text=Zakończ wymianę (gong)")
+    assert questions == ["Zakończyć wymianę teraz?"] * 2
+    expect(page.locator("text=Rozpocznij wymianę (gong)")).to_be_visible()  # closed: the gong can open it again
+    ctx.close()
