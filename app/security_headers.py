@@ -4,22 +4,25 @@ no framing, no MIME sniffing, no Referer, and HSTS when the app is published ove
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
 # Browsers older than CSP 3 do not count ws:/wss: of the page's own host as 'self': the
 # Socket.IO origin is listed explicitly. A Host header that is not a plain host[:port] gets no
 # entry (it must not be able to add directives to the policy).
-_PLAIN_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+_PLAIN_HOST = re.compile(r"([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?")
 
 # One year; no includeSubDomains: the fair may run on a subdomain of an organisation whose other
 # sites are not ours to force onto https.
 HSTS = "max-age=31536000"
 
 
-def content_security_policy(host: str) -> str:
-    """The policy of an HTML page served at `host` (the request's Host: host[:port])."""
-    sockets = f" ws://{host} wss://{host}" if _PLAIN_HOST.match(host) else ""
+def content_security_policy(*hosts: str) -> str:
+    """The policy of an HTML page served at `hosts` (host[:port]: the request's Host and, behind
+    a proxy that rewrites it, PUBLIC_URL's)."""
+    plain = dict.fromkeys(h for h in hosts if _PLAIN_HOST.fullmatch(h))
+    sockets = "".join(f" ws://{h} wss://{h}" for h in plain)
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
@@ -49,7 +52,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     if response.mimetype == "text/html":
-        headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
+        public_host = urlsplit(str(current_app.config.get("PUBLIC_URL") or "")).netloc
+        headers.setdefault("Content-Security-Policy", content_security_policy(request.host, public_host))
         headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers without CSP 2
     elif response.mimetype != "application/pdf":
         headers.setdefault("Content-Security-Policy", OTHER_POLICY)

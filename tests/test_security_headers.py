@@ -84,6 +84,13 @@ def test_a_view_may_set_its_own_headers(app):
     assert r.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_behind_a_proxy_the_published_host_may_open_sockets_too(app, client, fair):
+    app.config["PUBLIC_URL"] = "https://gielda.example.org"
+    csp = policy(client.get(f"/f/{fair.slug}/board").headers["Content-Security-Policy"])
+    assert csp["connect-src"] == ["'self'", "ws://gielda.test", "wss://gielda.test",
+                                  "ws://gielda.example.org", "wss://gielda.example.org"]
+
+
 def test_a_strange_host_cannot_add_to_the_policy():
     csp = content_security_policy("evil.example; script-src *")
     assert "evil" not in csp and "script-src 'self';" in csp
