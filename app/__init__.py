@@ -76,6 +76,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_auth(app, login_manager)
     register_error_handlers(app)
+    from app.security_headers import init_security_headers
+
+    init_security_headers(app)
     _register_blueprints(app)
     _register_template_globals(app)
     _register_cli(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BABEL_DEFAULT_LOCALE": "pl",
         "LANGUAGES": ("pl", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Cookies: never readable by scripts, not sent along with other sites' requests (Lax).
+        "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # "Remember me" (every login uses it) lasts the fair day and the two weeks in which the
+        # parties follow their agreements up, not Flask-Login's year: a phone lost or lent after
+        # that is logged out; its owner logs in again with the slip's link or badge code + PIN.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         # PIN checks (login page, signing on a shared phone): attempts per client address and
         # per badge (see app/fair/pin_guard.py). Password logins: attempts per client address.
         "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "10 per minute; 60 per hour"),
@@ -71,4 +80,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMINDER_INTERVAL_DAYS": float(os.environ.get("REMINDER_INTERVAL_DAYS") or 3),
     }
     cfg.update(overrides)
+    # Over https (PUBLIC_URL says so) cookies travel over https only; `make run` serves plain
+    # http on a LAN, where a Secure cookie would never come back.
+    secure = str(cfg.get("PUBLIC_URL") or "").lower().startswith("https://")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        cfg.setdefault(key, secure)
     return cfg

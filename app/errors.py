@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -63,11 +64,12 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError) -> Any:
+        # A form whose refusal should lead back to a page catches the error in its view and
+        # redirects there itself: browsers send no Referer to go back to (Referrer-Policy:
+        # no-referrer). What reaches this handler (an unknown or foreign id, a missing role) is
+        # answered with the error page and its status.
         if _wants_json():
             return jsonify(err.as_problem()), err.status
-        if request.method == "POST" and request.referrer:
-            flash(str(err.message), "error")
-            return redirect(request.referrer), 303
         return render_template("error.html", message=err.message, code=err.code), err.status
 
     @app.errorhandler(HTTPException)
@@ -81,9 +83,14 @@ def register_error_handlers(app: Flask) -> None:
             429: _l("Too many attempts. Please wait a moment and try again."),
         }
         message = messages.get(err.code or 500, err.description or "")
+        code = f"http_{err.code}"
+        if isinstance(err, CSRFError):  # an expired token, or a form sent from another site
+            message = _l("This form could not be accepted: it has expired or it was sent from another site. "
+                         "Reload the page and try again.")
+            code = "csrf_refused"
         if _wants_json():
-            return jsonify({"ok": False, "code": f"http_{err.code}", "message": str(message)}), err.code
-        return render_template("error.html", message=message, code=f"http_{err.code}"), err.code
+            return jsonify({"ok": False, "code": code, "message": str(message)}), err.code
+        return render_template("error.html", message=message, code=code), err.code
 
     @app.errorhandler(500)
     def _server_error(err: Exception) -> Any:

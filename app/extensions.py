@@ -6,13 +6,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 
+from app.csrf import SameOriginCSRFProtect
 from app.db import Base
 
 db = SQLAlchemy(model_class=Base)
 socketio = SocketIO()
 babel = Babel()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = SameOriginCSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

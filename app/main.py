@@ -65,7 +65,7 @@ def set_language(code: str) -> Any:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    return redirect(safe_next(request.args.get("next") or request.referrer))
+    return redirect(safe_next(request.args.get("next")))  # every switch link carries next=
 
 
 def safe_next(target: str | None) -> str:

@@ -64,4 +64,6 @@
     }, { auth: { fair: cfg.slug } });
   }
   window.GieldaBoard = { start: start };
+  var config = document.getElementById("board-config");
+  if (config) { start(JSON.parse(config.textContent)); }
 })();

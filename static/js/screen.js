@@ -130,4 +130,6 @@
     socket.on("disconnect", function () { $("offline").hidden = false; document.body.dataset.connected = "0"; });
   }
   window.GieldaScreen = { start: start };
+  var config = document.getElementById("screen-config");
+  if (config) { start(JSON.parse(config.textContent)); }
 })();

@@ -103,3 +103,21 @@ def test_timer_page_sets_minutes_left(client, trading_fair, organiser, login):
     db.session.expire_all()
     left = (trading_fair.trading_closes_at - trading_fair.trading_started_at).total_seconds()
     assert left < 10 * 60
+
+
+def test_restoring_a_missing_post_says_so_on_its_page_not_via_the_referer(client, trading_fair, organiser, login):
+    login(organiser)
+    r = client.post(f"/f/{trading_fair.slug}/posts/9999/restore", headers={"Referer": "https://evil.example/"})
+    assert r.status_code == 303
+    assert r.headers["Location"].endswith(f"/f/{trading_fair.slug}/posts/9999")
+    with client.session_transaction() as session:
+        assert ("error", "Takie ogłoszenie nie istnieje.") in session["_flashes"]
+
+
+def test_an_unhandled_refusal_of_a_post_gets_the_error_page_not_the_referer(client, trading_fair, make_participant,
+                                                                            login):
+    login(make_participant())
+    r = client.post(f"/f/{trading_fair.slug}/posts/9999/edit", data={"title": "x"},
+                    headers={"Referer": f"http://gielda.test/f/{trading_fair.slug}/board"})
+    assert r.status_code == 404
+    assert "post_not_found" in text(r)

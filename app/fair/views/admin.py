@@ -248,6 +248,10 @@ def admin_organisation_remove(slug: str, oid: int) -> Any:
 def admin_registration(slug: str) -> Any:
     if ConfirmForm().validate_on_submit():
         is_open = request.form.get("open") == "1"
-        set_registration_open(current_user, current_user.fair_id, is_open)
-        flash(_("Registration is open.") if is_open else _("Registration is closed."), "success")
+        try:
+            set_registration_open(current_user, current_user.fair_id, is_open)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("Registration is open.") if is_open else _("Registration is closed."), "success")
     return redirect(url_for("fair.admin_participants", slug=slug), 303)

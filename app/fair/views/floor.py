@@ -158,8 +158,12 @@ def post_hide(slug: str, post_id: int) -> Any:
 @organiser_required
 def post_restore(slug: str, post_id: int) -> Any:
     if ConfirmForm().validate_on_submit():
-        post_services.restore_post(current_user, current_user.fair_id, post_id)
-        flash(_("The post is back on the board."), "success")
+        try:
+            post_services.restore_post(current_user, current_user.fair_id, post_id)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("The post is back on the board."), "success")
     return redirect(url_for("fair.post_detail", slug=slug, post_id=post_id), 303)
 
 
