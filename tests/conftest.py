@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -270,8 +271,11 @@ def login(client: FlaskClient) -> Callable[[Participant], None]:
         if person.role == Role.PARTICIPANT:
             r = client.get(f"/f/{person.fair.slug}/login/{person.login_secret}")
         else:
-            r = client.post(f"/f/{person.fair.slug}/login",
-                            data={"staff-email": person.email, "staff-password": PASSWORD})
+            page = client.get(f"/f/{person.fair.slug}/login").get_data(as_text=True)
+            token = re.search(r'name="staff-csrf_token"[^>]*value="([^"]+)"', page)
+            r = client.post(f"/f/{person.fair.slug}/login", headers={"Sec-Fetch-Site": "same-origin"},
+                            data={"staff-email": person.email, "staff-password": PASSWORD,
+                                  "staff-csrf_token": token.group(1) if token else ""})
         assert r.status_code == 303, r.data
 
     return do

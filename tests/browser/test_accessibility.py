@@ -14,7 +14,7 @@ from app.extensions import db
 from app.fair.checkin import check_in
 from app.fair.sectors import PostKind, Sector, Unit
 from app.fair.trading import close_trading
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 from tests.contracts import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
@@ -79,7 +79,7 @@ def test_participant_pages_on_a_phone(browser, live_server, trading_fair, make_p
     audit.check(f"/f/{slug}/login")
     audit.check(f"/f/{slug}/board", ready="#board .post")
     audit.check(f"/p/{b.badge_code}")
-    page.goto(f"{live_server.url}/f/{slug}/login/{a.login_secret}")
+    log_in(page, live_server.url, a)
     audit.check(f"/f/{slug}/me")
     audit.check(f"/f/{slug}/board", ready="#board .post")
     audit.check(f"/f/{slug}/posts/new?kind=offer")
@@ -103,7 +103,7 @@ def test_desk_and_organiser_pages_on_a_phone(browser, live_server, trading_fair,
     ctx = axe_context(browser, **PHONE)
     page = ctx.new_page()
     audit = Audit(page, live_server.url)
-    page.goto(f"{live_server.url}/f/{slug}/login/{organiser.login_secret}")
+    log_in(page, live_server.url, organiser)
     audit.check(f"/f/{slug}/desk")
     page.fill("input[name=scanned]", person.badge_code)
     page.keyboard.press("Enter")

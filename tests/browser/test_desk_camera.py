@@ -13,7 +13,7 @@ import qrcode
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CspWatchedBrowser
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CspWatchedBrowser, log_in
 
 
 def fake_camera_file(text: str, path: Path, frames: int = 10) -> Path:
@@ -54,7 +54,7 @@ def test_the_camera_reads_a_badge_and_checks_the_person_in(camera_browser, live_
     ctx = browser.new_context(viewport={"width": 1024, "height": 768})
     ctx.grant_permissions(["camera"], origin=live_server.url)
     desk = ctx.new_page()
-    desk.goto(f"{live_server.url}/f/{fair.slug}/login/{notary.login_secret}")
+    log_in(desk, live_server.url, notary)
     desk.goto(f"{live_server.url}/f/{fair.slug}/desk")
     expect(desk.locator("#checked-in-count")).to_have_text("0")
     desk.click("#camera-toggle")

@@ -3,7 +3,7 @@ and forms still work though the browser sends no Referer."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in
 
 
 def test_an_inline_script_is_refused_and_reported(browser, live_server, fair):
@@ -34,7 +34,7 @@ def test_an_inline_script_is_refused_and_reported(browser, live_server, fair):
 def test_forms_post_without_referer_and_pass_the_same_origin_check(browser, live_server, fair, organiser):
     ctx = browser.new_context(**PHONE)
     page = ctx.new_page()
-    page.goto(f"{live_server.url}/f/{fair.slug}/login/{organiser.login_secret}")
+    log_in(page, live_server.url, organiser)
     page.goto(f"{live_server.url}/f/{fair.slug}/admin/control")
     with page.expect_request(lambda r: r.method == "POST") as posted:
         page.fill("textarea[name=text]", "Kawa w holu!")
@@ -49,7 +49,7 @@ def test_forms_post_without_referer_and_pass_the_same_origin_check(browser, live
 def test_a_confirm_question_guards_its_form_without_inline_handlers(browser, live_server, trading_fair, organiser):
     ctx = browser.new_context(**PHONE)
     page = ctx.new_page()
-    page.goto(f"{live_server.url}/f/{trading_fair.slug}/login/{organiser.login_secret}")
+    log_in(page, live_server.url, organiser)
     page.goto(f"{live_server.url}/f/{trading_fair.slug}/admin/control")
     questions = []
 
