@@ -22,6 +22,7 @@ from app.fair.models import Fair, Participant
 from app.fair.participants import get_participant
 from app.fair.posts import get_post, require_trading
 from app.fair.sectors import STAFF_ROLES, PostKind, Role, Unit
+from app.formkeys import add_once, scoped_key
 from app.textkeys import tidy
 
 MAX_PARTIES = 6
@@ -71,25 +72,42 @@ def _contact(person: Participant, own: bool) -> str:
     return ", ".join(parts)
 
 
+def agreement_for_form_key(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
+    """The agreement the actor already started with this one-time form key, if any."""
+    key = scoped_key(actor.id, form_key)
+    if key is None:
+        return None
+    return db.session.scalar(select(Agreement).where(Agreement.fair_id == fair_id, Agreement.form_key == key))
+
+
 @service
 def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
-                    post_id: int | None = None) -> Agreement:
-    """A draft between the actor's organisation and the counterpart's, from a card or a post."""
+                    post_id: int | None = None, form_key: str | None = None) -> Agreement:
+    """A draft between the actor's organisation and the counterpart's, from a card or a post.
+
+    `form_key`: the one-time key of the form sent (app/formkeys.py). A second call by the same
+    person with the same key — even at the same moment — starts nothing and returns the draft
+    the first call started."""
     require_role(actor, fair_id)
+    earlier = agreement_for_form_key(actor, fair_id, form_key)
+    if earlier is not None:
+        return earlier
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
     other = get_participant(fair_id, counterpart_id)
     if other.organisation_id == actor.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
-    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12))
+    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
+                          form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=actor.organisation_id, representative_id=actor.id, position=0,
                        contact_name=actor.full_name, contact_details=_contact(actor, own=True)),
         AgreementParty(organisation_id=other.organisation_id, representative_id=other.id, position=1,
                        contact_name=other.full_name, contact_details=_contact(other, own=False)),
     ]
-    db.session.add(agreement)
-    db.session.flush()
+    agreement, created = add_once(agreement, lambda: agreement_for_form_key(actor, fair_id, form_key))
+    if not created:  # an identical request committed it a moment ago
+        return agreement
     if post_id is not None:
         post = get_post(fair_id, post_id)
         if post.organisation_id not in (actor.organisation_id, other.organisation_id):
@@ -106,21 +124,25 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
 
 
 @service
-def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int) -> Agreement:
+def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                      form_key: str | None = None) -> Agreement:
     """A notary types in an agreement signed on paper: a draft between two participants'
-    organisations that the notary fills in and then records as signed."""
+    organisations that the notary fills in and then records as signed. `form_key` as for
+    `start_agreement`: the same form sent twice starts one draft."""
     require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
+    earlier = agreement_for_form_key(actor, fair_id, form_key)
+    if earlier is not None:
+        return earlier
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
     if a.organisation_id == b.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
     agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
-                          on_paper=True)
+                          on_paper=True, form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=p.organisation_id, representative_id=p.id, position=i,
                        contact_name=p.full_name, contact_details=_contact(p, own=True))
         for i, p in enumerate((a, b))]
-    db.session.add(agreement)
-    db.session.flush()
+    agreement, _created = add_once(agreement, lambda: agreement_for_form_key(actor, fair_id, form_key))
     return agreement
 
 

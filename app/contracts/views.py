@@ -19,6 +19,7 @@ from app.contracts.forms import (
     PaperDraftForm,
     ReasonForm,
     SharedSignForm,
+    StartForm,
     VersionForm,
 )
 from app.contracts.models import Agreement, AgreementState
@@ -83,16 +84,27 @@ def start(slug: str) -> Any:
     if other is None:
         abort(404)
     post_id = request.values.get("post", type=int)
-    form = VersionForm()
+    form = StartForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            draft = drafting.start_agreement(current_user, current_user.fair_id, other.id, post_id)
+            sent_before = drafting.agreement_for_form_key(current_user, current_user.fair_id, form.key.data)
+            draft = drafting.start_agreement(current_user, current_user.fair_id, other.id, post_id,
+                                             form_key=form.key.data)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
+            _flash_started_before(sent_before)
             return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
+    elif form.errors:
+        flash(_("The form has expired. Please try again."), "error")
     return render_template("contracts/start.html", fair=current_user.fair, other=other, post_id=post_id,
                            form=form)
+
+
+def _flash_started_before(sent_before: Agreement | None) -> None:
+    if sent_before is not None:
+        flash(_("This form had already been sent: here is the agreement it started. Nothing was "
+                "started twice."), "info")
 
 
 # --- the draft editor ---------------------------------------------------------------------
@@ -320,10 +332,13 @@ def notary_desk(slug: str) -> Any:
             flash(_("No participant of this fair has that badge."), "error")
         else:
             try:
-                draft = drafting.start_paper_draft(current_user, fair.id, first.id, second.id)
+                sent_before = drafting.agreement_for_form_key(current_user, fair.id, paper.key.data)
+                draft = drafting.start_paper_draft(current_user, fair.id, first.id, second.id,
+                                                   form_key=paper.key.data)
             except DomainError as err:
                 flash(str(err.message), "error")
             else:
+                _flash_started_before(sent_before)
                 return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
     queue = notary_queue(fair.id)
     return render_template("contracts/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,

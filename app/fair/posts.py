@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.db import service, utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -15,6 +16,7 @@ from app.fair.categories import get_category
 from app.fair.guards import require_role
 from app.fair.models import Fair, Participant, Post
 from app.fair.sectors import FairState, PostKind, PostState, Role, Unit
+from app.formkeys import add_once, scoped_key
 from app.textkeys import search_key, tidy
 
 MAX_TITLE = 120
@@ -111,17 +113,34 @@ def _event(type_: str, post: Post) -> None:
     record_event(post.fair_id, type_, post_payload(post))
 
 
+def post_for_form_key(actor: Participant, fair_id: int, form_key: str | None) -> Post | None:
+    """The post the actor already created with this one-time form key, if any."""
+    key = scoped_key(actor.id, form_key)
+    if key is None:
+        return None
+    return db.session.scalar(select(Post).where(Post.fair_id == fair_id, Post.form_key == key))
+
+
 @service
-def create_post(actor: Participant, fair_id: int, data: PostData) -> Post:
-    """Post an offer or a need for the actor's organisation (only while trading)."""
+def create_post(actor: Participant, fair_id: int, data: PostData, form_key: str | None = None) -> Post:
+    """Post an offer or a need for the actor's organisation (only while trading).
+
+    `form_key`: the one-time key of the form sent (app/formkeys.py). A second call by the same
+    person with the same key — even at the same moment — creates nothing and returns the post
+    the first call created."""
     require_role(actor, fair_id)
+    earlier = post_for_form_key(actor, fair_id, form_key)
+    if earlier is not None:
+        return earlier
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
     _validate(fair_id, data)
-    post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id)
+    post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id,
+                form_key=scoped_key(actor.id, form_key))
     _apply(post, data)
-    db.session.add(post)
-    db.session.flush()
+    post, created = add_once(post, lambda: post_for_form_key(actor, fair_id, form_key))
+    if not created:  # an identical request committed it a moment ago
+        return post
     db.session.refresh(post, ["organisation", "author", "category"])
     _index(post)
     record_event(fair_id, "post.created", post_payload(post))  # relations just loaded: no _event reload
