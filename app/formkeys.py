@@ -7,18 +7,27 @@ else's row), under a unique constraint (fair, key). A second call with the same 
 click, a retried request, the back button and "send" again, or two identical requests at the
 same moment — creates nothing and returns the row the first call created. As the ledger's
 entries do with their idempotency keys, and check-in with its badge.
+
+Two requests with one key at the same moment: the service takes `lock_form_key` before it looks
+for an earlier row, so the second waits until the first has committed and then finds its row.
+On SQLite every service transaction is a writer that starts with BEGIN IMMEDIATE, which
+serialises them already; on PostgreSQL it is a transaction-level advisory lock on the key. (No
+savepoint and no caught IntegrityError: the unique constraint is the backstop, never the path.)
+
+A request without a key (a client that does not send the field) gets a fresh one from the form,
+so it is never mistaken for another; a malformed key is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from wtforms import HiddenField
 from wtforms.validators import Regexp
 
@@ -26,8 +35,6 @@ from app.errors import ValidationError
 from app.extensions import db
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
-MAX_SCOPED_KEY = 64  # the column: "<participant id>:<32 hex digits>"
-T = TypeVar("T")
 
 
 def new_key() -> str:
@@ -58,17 +65,12 @@ def scoped_key(actor_id: int, key: str | None) -> str | None:
     return f"{actor_id}:{key}"
 
 
-def add_once(row: T, first: Callable[[], T | None]) -> tuple[T, bool]:
-    """Insert `row` (which carries its form key) in a savepoint: (row, True). When a concurrent
-    request with the same key committed first, the unique constraint refuses ours and the result
-    is (the row that request created, False). Other integrity errors are raised."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        earlier = first()
-        if earlier is None:
-            raise
-        return earlier, False
-    return row, True
+def lock_form_key(fair_id: int, key: str | None) -> None:
+    """Until this transaction ends, no other request carrying `key` (a scoped key) at this fair
+    gets past this point. PostgreSQL: an advisory lock on a 64-bit hash of the key (a collision
+    only makes two unrelated requests wait for each other). SQLite: the write transaction the
+    service runs in is exclusive already."""
+    if key is None or db.session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"form-key:{fair_id}:{key}".encode(), digest_size=8).digest()
+    db.session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))

@@ -67,33 +67,32 @@ def wait_for_lock_waiter(app: Flask) -> None:
 
 
 @contextmanager
-def first_insert_held_open(monkeypatch: pytest.MonkeyPatch, module: Any) -> Iterator[
+def first_held_open_after(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> Iterator[
         tuple[threading.Event, threading.Event]]:
-    """Patch `module.add_once` so that the thread named "first" stops right after its insert,
-    its transaction still open: yields (inserted, release) events."""
-    from app import formkeys
+    """Patch `module.<name>` (a step a service takes after its insert) so that in the thread
+    named "first" it stops there, its transaction still open: yields (reached, release)."""
+    original = getattr(module, name)
+    reached, release = threading.Event(), threading.Event()
 
-    inserted, release = threading.Event(), threading.Event()
-
-    def held(row: Any, first: Callable[[], Any]) -> tuple[Any, bool]:
-        result = formkeys.add_once(row, first)
+    def held(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
         if threading.current_thread().name == "first":
-            inserted.set()
+            reached.set()
             assert release.wait(WAIT), "never released"
         return result
 
-    monkeypatch.setattr(module, "add_once", held)
+    monkeypatch.setattr(module, name, held)
     try:
-        yield inserted, release
+        yield reached, release
     finally:
         release.set()
 
 
-def race_on_one_key(app: Flask, monkeypatch: pytest.MonkeyPatch, module: Any,
+def race_on_one_key(app: Flask, monkeypatch: pytest.MonkeyPatch, module: Any, after_insert: str,
                     call: Callable[[], Any]) -> list[tuple[str, Any]]:
     """PostgreSQL: the same call twice, the second made while the first has inserted its row but
-    not committed — so the second finds no row, inserts, waits for the first's lock on the
-    unique key and, once the first commits, meets the constraint. Returns both outcomes."""
+    not committed (held open at `module.<after_insert>`): the second must wait for the first and
+    then find its row. Returns both outcomes, the first's first."""
     outcomes: dict[str, tuple[str, Any]] = {}
 
     def run(name: str) -> None:
@@ -107,13 +106,13 @@ def race_on_one_key(app: Flask, monkeypatch: pytest.MonkeyPatch, module: Any,
             finally:
                 db.session.remove()
 
-    with first_insert_held_open(monkeypatch, module) as (inserted, release):
+    with first_held_open_after(monkeypatch, module, after_insert) as (reached, release):
         first = threading.Thread(target=run, args=("first",), name="first")
         first.start()
-        assert inserted.wait(WAIT), f"the first call did not insert: {outcomes}"
+        assert reached.wait(WAIT), f"the first call did not insert: {outcomes}"
         second = threading.Thread(target=run, args=("second",), name="second")
         second.start()
-        wait_for_lock_waiter(app)
+        wait_for_lock_waiter(app)  # the second is waiting for the first
         release.set()
         first.join(timeout=60)
         second.join(timeout=60)

@@ -22,7 +22,7 @@ from app.fair.models import Fair, Participant
 from app.fair.participants import get_participant
 from app.fair.posts import get_post, require_trading
 from app.fair.sectors import STAFF_ROLES, PostKind, Role, Unit
-from app.formkeys import add_once, scoped_key
+from app.formkeys import lock_form_key, scoped_key
 from app.textkeys import tidy
 
 MAX_PARTIES = 6
@@ -80,6 +80,12 @@ def agreement_for_form_key(actor: Participant, fair_id: int, form_key: str | Non
     return db.session.scalar(select(Agreement).where(Agreement.fair_id == fair_id, Agreement.form_key == key))
 
 
+def _earlier_agreement(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
+    """Inside a start: wait for any request with the same key, then what it started."""
+    lock_form_key(fair_id, scoped_key(actor.id, form_key))
+    return agreement_for_form_key(actor, fair_id, form_key)
+
+
 @service
 def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
                     post_id: int | None = None, form_key: str | None = None) -> Agreement:
@@ -89,7 +95,7 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
     person with the same key — even at the same moment — starts nothing and returns the draft
     the first call started."""
     require_role(actor, fair_id)
-    earlier = agreement_for_form_key(actor, fair_id, form_key)
+    earlier = _earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
         return earlier
     fair = db.session.get_one(Fair, fair_id)
@@ -105,9 +111,8 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
         AgreementParty(organisation_id=other.organisation_id, representative_id=other.id, position=1,
                        contact_name=other.full_name, contact_details=_contact(other, own=False)),
     ]
-    agreement, created = add_once(agreement, lambda: agreement_for_form_key(actor, fair_id, form_key))
-    if not created:  # an identical request committed it a moment ago
-        return agreement
+    db.session.add(agreement)
+    db.session.flush()
     if post_id is not None:
         post = get_post(fair_id, post_id)
         if post.organisation_id not in (actor.organisation_id, other.organisation_id):
@@ -130,7 +135,7 @@ def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id
     organisations that the notary fills in and then records as signed. `form_key` as for
     `start_agreement`: the same form sent twice starts one draft."""
     require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
-    earlier = agreement_for_form_key(actor, fair_id, form_key)
+    earlier = _earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
         return earlier
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
@@ -142,7 +147,8 @@ def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id
         AgreementParty(organisation_id=p.organisation_id, representative_id=p.id, position=i,
                        contact_name=p.full_name, contact_details=_contact(p, own=True))
         for i, p in enumerate((a, b))]
-    agreement, _created = add_once(agreement, lambda: agreement_for_form_key(actor, fair_id, form_key))
+    db.session.add(agreement)
+    db.session.flush()
     return agreement
 
 

@@ -16,7 +16,7 @@ from app.fair.categories import get_category
 from app.fair.guards import require_role
 from app.fair.models import Fair, Participant, Post
 from app.fair.sectors import FairState, PostKind, PostState, Role, Unit
-from app.formkeys import add_once, scoped_key
+from app.formkeys import lock_form_key, scoped_key
 from app.textkeys import search_key, tidy
 
 MAX_TITLE = 120
@@ -121,6 +121,12 @@ def post_for_form_key(actor: Participant, fair_id: int, form_key: str | None) ->
     return db.session.scalar(select(Post).where(Post.fair_id == fair_id, Post.form_key == key))
 
 
+def _earlier_post(actor: Participant, fair_id: int, form_key: str | None) -> Post | None:
+    """Inside create_post: wait for any request with the same key, then what it created."""
+    lock_form_key(fair_id, scoped_key(actor.id, form_key))
+    return post_for_form_key(actor, fair_id, form_key)
+
+
 @service
 def create_post(actor: Participant, fair_id: int, data: PostData, form_key: str | None = None) -> Post:
     """Post an offer or a need for the actor's organisation (only while trading).
@@ -129,7 +135,7 @@ def create_post(actor: Participant, fair_id: int, data: PostData, form_key: str 
     person with the same key — even at the same moment — creates nothing and returns the post
     the first call created."""
     require_role(actor, fair_id)
-    earlier = post_for_form_key(actor, fair_id, form_key)
+    earlier = _earlier_post(actor, fair_id, form_key)
     if earlier is not None:
         return earlier
     fair = db.session.get_one(Fair, fair_id)
@@ -138,9 +144,8 @@ def create_post(actor: Participant, fair_id: int, data: PostData, form_key: str 
     post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id,
                 form_key=scoped_key(actor.id, form_key))
     _apply(post, data)
-    post, created = add_once(post, lambda: post_for_form_key(actor, fair_id, form_key))
-    if not created:  # an identical request committed it a moment ago
-        return post
+    db.session.add(post)
+    db.session.flush()
     db.session.refresh(post, ["organisation", "author", "category"])
     _index(post)
     record_event(fair_id, "post.created", post_payload(post))  # relations just loaded: no _event reload

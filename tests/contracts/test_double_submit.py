@@ -115,14 +115,15 @@ def test_the_same_paper_draft_from_many_threads_at_once_starts_one(
 
 
 @pytest.mark.postgresql_only
-def test_the_second_of_two_simultaneous_starts_meets_the_unique_key_and_returns_the_first(
+def test_a_start_sent_while_the_first_is_still_uncommitted_waits_and_returns_the_first(
         app: Flask, monkeypatch: pytest.MonkeyPatch, pair: tuple[Participant, Participant]) -> None:
+    """As for posts: the second waits for the first's lock on the key, then finds its draft."""
     a_id, b_id, fair_id, key = pair[0].id, pair[1].id, pair[0].fair_id, new_key()
 
     def send() -> Agreement:
         return start_agreement(db.session.get_one(Participant, a_id), fair_id, b_id, form_key=key)
 
-    first, second = race_on_one_key(app, monkeypatch, drafting, send)
+    first, second = race_on_one_key(app, monkeypatch, drafting, "notify_parties", send)
     assert first[0] == "ok" and second == first, (first, second)
     assert agreements_count() == 1 and drafted_events() == 1
 

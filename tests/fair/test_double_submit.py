@@ -1,7 +1,8 @@
 """A double submit of a new post does one thing: the form carries a one-time key, the service
-stores it (bound to the author) under a unique constraint, and a second call with the same key —
-one after the other, or at the same moment in threads (SQLite and PostgreSQL), or through a real
-server — returns the first post instead of creating another."""
+stores it (bound to the author) under a unique constraint and serialises the requests carrying
+it, and a second call with the same key — one after the other, or at the same moment in threads
+(SQLite and PostgreSQL), or through a real server — returns the first post instead of creating
+another."""
 
 from __future__ import annotations
 
@@ -113,16 +114,17 @@ def test_the_same_key_from_many_threads_at_once_creates_one_post(app: Flask, aut
 
 
 @pytest.mark.postgresql_only
-def test_the_second_of_two_simultaneous_posts_meets_the_unique_key_and_returns_the_first(
+def test_a_post_sent_while_the_first_is_still_uncommitted_waits_and_returns_the_first(
         app: Flask, monkeypatch: pytest.MonkeyPatch, author: Participant, room: PostData) -> None:
-    """The path no pre-check can take: the second request looks before the first commits, finds
-    nothing, inserts, waits for the first's lock on (fair, key), and then meets the constraint."""
+    """The first request has inserted its post and not committed yet (it is held open): the
+    second, which would find nothing and insert a duplicate, waits for the first's lock on the
+    key and then finds the first's post."""
     author_id, fair_id, key = author.id, author.fair_id, new_key()
 
     def send() -> Post:
         return create_post(db.session.get_one(Participant, author_id), fair_id, room, form_key=key)
 
-    first, second = race_on_one_key(app, monkeypatch, post_services, send)
+    first, second = race_on_one_key(app, monkeypatch, post_services, "record_event", send)
     assert first[0] == "ok" and second == first, (first, second)
     assert posts_count() == 1 and created_events() == 1
 
