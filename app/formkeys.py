@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -35,6 +36,21 @@ from app.errors import ValidationError
 from app.extensions import db
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Sent(Generic[T]):
+    """What a form sent with a one-time key produced: `row`, and `created` — False when the same
+    form had been sent before and `row` is what that earlier request created."""
+
+    row: T
+    created: bool
+
+    @property
+    def audit_target(self) -> T:
+        """The audit log names the row, not this wrapper."""
+        return self.row
 
 
 def new_key() -> str:

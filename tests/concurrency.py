@@ -20,9 +20,17 @@ from app.extensions import db
 WAIT = 30.0  # seconds: the most a thread may take to reach a barrier, or a lock to be awaited
 
 
+def _describe(result: Any) -> Any:
+    """A result as the tests compare it: its id, or for app.formkeys.Sent (row id, created)."""
+    if hasattr(result, "created"):
+        return (result.row.id, result.created)
+    return result.id
+
+
 def in_threads(app: Flask, calls: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
     """Run each call in its own thread, app context and session, all released at once; the
-    outcome of each: ("ok", result id), ("error", domain error code) or ("crash", repr)."""
+    outcome of each: ("ok", result id — or (row id, created) for a Sent), ("error", domain
+    error code) or ("crash", repr)."""
     barrier = threading.Barrier(len(calls))
     results: list[tuple[str, Any]] = []
     lock = threading.Lock()
@@ -31,7 +39,7 @@ def in_threads(app: Flask, calls: list[Callable[[], Any]]) -> list[tuple[str, An
         with app.app_context():
             try:
                 barrier.wait(timeout=WAIT)
-                outcome: tuple[str, Any] = ("ok", call().id)
+                outcome: tuple[str, Any] = ("ok", _describe(call()))
             except DomainError as err:
                 outcome = ("error", err.code)
             except Exception as exc:
@@ -98,7 +106,7 @@ def race_on_one_key(app: Flask, monkeypatch: pytest.MonkeyPatch, module: Any, af
     def run(name: str) -> None:
         with app.app_context():
             try:
-                outcomes[name] = ("ok", call().id)
+                outcomes[name] = ("ok", _describe(call()))
             except DomainError as err:
                 outcomes[name] = ("error", err.code)
             except Exception as exc:

@@ -22,7 +22,7 @@ from app.fair.models import Fair, Participant
 from app.fair.participants import get_participant
 from app.fair.posts import get_post, require_trading
 from app.fair.sectors import STAFF_ROLES, PostKind, Role, Unit
-from app.formkeys import lock_form_key, scoped_key
+from app.formkeys import Sent, lock_form_key, scoped_key
 from app.textkeys import tidy
 
 MAX_PARTIES = 6
@@ -94,10 +94,23 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
     `form_key`: the one-time key of the form sent (app/formkeys.py). A second call by the same
     person with the same key — even at the same moment — starts nothing and returns the draft
     the first call started."""
+    return _start_agreement(actor, fair_id, counterpart_id, post_id, form_key).row
+
+
+@service
+def submit_start(actor: Participant, fair_id: int, counterpart_id: int, post_id: int | None,
+                 form_key: str) -> Sent[Agreement]:
+    """The start form: `start_agreement` with the form's one-time key, saying whether this
+    request started the draft or the same form had been sent before (`created` False)."""
+    return _start_agreement(actor, fair_id, counterpart_id, post_id, form_key)
+
+
+def _start_agreement(actor: Participant, fair_id: int, counterpart_id: int, post_id: int | None,
+                     form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id)
     earlier = _earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
-        return earlier
+        return Sent(earlier, created=False)
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
     other = get_participant(fair_id, counterpart_id)
@@ -125,7 +138,7 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
             category_id=post.category_id, description=post.title, quantity=post.quantity, unit=post.unit,
             when=post.available_when), position=0)
     notify_parties(agreement, "agreement.drafted", exclude=actor.id)
-    return agreement
+    return Sent(agreement, created=True)
 
 
 @service
@@ -134,10 +147,23 @@ def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id
     """A notary types in an agreement signed on paper: a draft between two participants'
     organisations that the notary fills in and then records as signed. `form_key` as for
     `start_agreement`: the same form sent twice starts one draft."""
+    return _start_paper_draft(actor, fair_id, first_id, second_id, form_key).row
+
+
+@service
+def submit_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                       form_key: str) -> Sent[Agreement]:
+    """The notary's paper form: `start_paper_draft` with the form's one-time key, saying whether
+    this request started the draft (`created` False: the same form had been sent before)."""
+    return _start_paper_draft(actor, fair_id, first_id, second_id, form_key)
+
+
+def _start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                       form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
     earlier = _earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
-        return earlier
+        return Sent(earlier, created=False)
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
     if a.organisation_id == b.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
@@ -149,7 +175,7 @@ def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id
         for i, p in enumerate((a, b))]
     db.session.add(agreement)
     db.session.flush()
-    return agreement
+    return Sent(agreement, created=True)
 
 
 def _may_edit(actor: Participant, agreement: Agreement) -> None:

@@ -13,14 +13,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.contracts import drafting
-from app.contracts.drafting import agreement_for_form_key, start_agreement, start_paper_draft
+from app.contracts.drafting import (
+    agreement_for_form_key,
+    start_agreement,
+    start_paper_draft,
+    submit_paper_draft,
+    submit_start,
+)
 from app.contracts.models import Agreement
 from app.errors import ValidationError
 from app.events import DomainEvent
 from app.extensions import db
 from app.fair.models import Fair, Participant, Post
 from app.fair.sectors import PostKind
-from app.formkeys import new_key
+from app.formkeys import Sent, new_key
 from tests.concurrency import in_threads, race_on_one_key
 
 THREADS = 8
@@ -112,6 +118,31 @@ def test_the_same_paper_draft_from_many_threads_at_once_starts_one(
     results = in_threads(app, [send] * THREADS)
     assert {kind for kind, _ in results} == {"ok"}, results
     assert len({agreement_id for _, agreement_id in results}) == 1 and agreements_count() == 1
+
+
+def test_the_form_services_say_whether_this_request_started_the_draft(
+        pair: tuple[Participant, Participant], notary: Participant) -> None:
+    a, b = pair
+    key = new_key()
+    first, second = (submit_start(a, a.fair_id, b.id, None, key) for _ in range(2))
+    assert (first.created, second.created) == (True, False) and first.row.id == second.row.id
+    paper_key = new_key()
+    first, second = (submit_paper_draft(notary, a.fair_id, a.id, b.id, paper_key) for _ in range(2))
+    assert (first.created, second.created) == (True, False) and first.row.id == second.row.id
+    assert agreements_count() == 2
+
+
+def test_of_many_identical_start_forms_at_once_exactly_one_is_told_it_started(
+        app: Flask, pair: tuple[Participant, Participant]) -> None:
+    a_id, b_id, fair_id, key = pair[0].id, pair[1].id, pair[0].fair_id, new_key()
+
+    def send() -> Sent[Agreement]:
+        return submit_start(db.session.get_one(Participant, a_id), fair_id, b_id, None, key)
+
+    results = in_threads(app, [send] * THREADS)
+    assert {kind for kind, _ in results} == {"ok"}, results
+    assert sorted(created for _, (_id, created) in results) == [False] * (THREADS - 1) + [True]
+    assert len({agreement_id for _, (agreement_id, _created) in results}) == 1 and agreements_count() == 1
 
 
 @pytest.mark.postgresql_only

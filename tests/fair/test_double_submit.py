@@ -17,14 +17,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.audit import AuditEvent
 from app.errors import ValidationError
 from app.events import DomainEvent
 from app.extensions import db
 from app.fair import posts as post_services
 from app.fair.models import Fair, Participant, Post
-from app.fair.posts import PostData, create_post, post_for_form_key
+from app.fair.posts import PostData, create_post, post_for_form_key, submit_post
 from app.fair.sectors import PostKind
-from app.formkeys import new_key
+from app.formkeys import Sent, new_key
 from tests.concurrency import in_threads, race_on_one_key
 from tests.live import LiveServer, login_session, post_form
 
@@ -111,6 +112,30 @@ def test_the_same_key_from_many_threads_at_once_creates_one_post(app: Flask, aut
     assert {kind for kind, _ in results} == {"ok"}, results
     assert len({post_id for _, post_id in results}) == 1
     assert posts_count() == 1 and created_events() == 1
+
+
+def test_the_form_service_says_whether_this_request_created_the_post(author: Participant, room: PostData) -> None:
+    key = new_key()
+    first = submit_post(author, author.fair_id, room, key)
+    second = submit_post(author, author.fair_id, room, key)
+    assert (first.created, second.created) == (True, False) and first.row.id == second.row.id
+    actions = db.session.execute(select(AuditEvent.action, AuditEvent.target)
+                                 .where(AuditEvent.action == "posts.submit_post")).tuples().all()
+    assert actions == [("posts.submit_post", f"Post#{first.row.id}")] * 2  # both calls, one post
+
+
+def test_of_many_identical_forms_at_once_exactly_one_is_told_it_posted(app: Flask, author: Participant,
+                                                                        room: PostData) -> None:
+    author_id, fair_id, key = author.id, author.fair_id, new_key()
+
+    def send() -> Sent[Post]:
+        return submit_post(db.session.get_one(Participant, author_id), fair_id, room, key)
+
+    results = in_threads(app, [send] * THREADS)
+    assert {kind for kind, _ in results} == {"ok"}, results
+    assert len({post_id for _, (post_id, _created) in results}) == 1
+    assert sorted(created for _, (_post_id, created) in results) == [False] * (THREADS - 1) + [True]
+    assert posts_count() == 1
 
 
 @pytest.mark.postgresql_only
@@ -209,5 +234,11 @@ def test_two_identical_requests_at_once_to_a_real_server_post_once(
         assert [r.status_code for r in answers] == [303, 303], [r.text[:300] for r in answers]
         assert answers[0].headers["Location"] == answers[1].headers["Location"]
         assert posts_count() == 1
+        # Each answer's session carries its note: one says posted, the other that nothing was posted twice.
+        notes = sorted(
+            "twice" if "Nic nie opublikowano dwa razy" in page else "posted" if "Opublikowano" in page else page
+            for page in (requests.get(server.url + r.headers["Location"], cookies=r.cookies, timeout=10).text
+                         for r in answers))
+        assert notes == ["posted", "twice"]
     finally:
         server.stop()

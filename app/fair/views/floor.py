@@ -61,17 +61,16 @@ def post_new(slug: str) -> Any:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            sent_before = post_services.post_for_form_key(current_user, fair.id, form.key.data)
-            post = post_services.create_post(current_user, fair.id, form.post_data(), form_key=form.key.data)
+            sent = post_services.submit_post(current_user, fair.id, form.post_data(), form.key.data)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
-            if sent_before is not None:
+            if sent.created:
+                flash(_("Posted. Everyone at the fair can see it now."), "success")
+            else:
                 flash(_("This form had already been sent: here is the post it made. Nothing was posted twice."),
                       "info")
-            else:
-                flash(_("Posted. Everyone at the fair can see it now."), "success")
-            return redirect(url_for("fair.post_detail", slug=slug, post_id=post.id), 303)
+            return redirect(url_for("fair.post_detail", slug=slug, post_id=sent.row.id), 303)
     return _render_form(fair, form)
 
 
