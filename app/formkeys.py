@@ -58,9 +58,9 @@ def new_key() -> str:
 
 
 class KeyedForm(FlaskForm):
-    """A form with a one-time key (a hidden field filled when the page is rendered). A key that
-    is missing or malformed (a page from before the key existed) is an error, and the form shown
-    again carries a fresh key, so that sending it once more works."""
+    """A form with a one-time key (a hidden field filled when the page is rendered). A request
+    without the field gets a fresh key (nothing to mistake it for); a malformed key is an error,
+    and the form shown again carries a fresh key, so that sending it once more works."""
 
     key = HiddenField(default=new_key, validators=[Regexp(KEY_RE, message=_l(
         "The form has expired. Please try again."))])
