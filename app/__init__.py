@@ -26,6 +26,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(instance, config))
 
+    from app.redaction import install_log_redaction
+
+    install_log_redaction([app.logger])  # no login link in a request or error log
+
     # Socket.IO handlers must be declared before the first init_app: Flask-SocketIO keeps only
     # handlers declared before a server exists for the apps created after it.
     from app.fair import sockets as _sockets  # noqa: F401

@@ -63,6 +63,7 @@ def _plain(value: Any) -> Any:
 
 
 def _target(result: Any) -> str:
+    result = getattr(result, "audit_target", result)  # e.g. app.formkeys.Sent: the row it holds
     ident = getattr(result, "id", None)
     if ident is None or isinstance(result, type):
         return ""

@@ -1,10 +1,16 @@
 """Files for people to open in a spreadsheet program: CSV the way Excel in Poland reads it, and
 XLSX. Both are safe from formula injection (OWASP "CSV Injection").
 
-CSV: UTF-8 with a byte order mark (without it Excel reads the file as Windows-1250 and mangles
-Polish letters), `;` between cells (Polish Excel uses the comma as the decimal separator, so it
-expects semicolons), CRLF line ends. A text cell that starts with `=`, `+`, `-`, `@`, a tab or a
-carriage return gets a leading apostrophe, so no spreadsheet program runs it as a formula.
+Every CSV the app produces is written here, by `csv_row` (a test fails on any other CSV writer
+in app/): the fair's tables, the ledger's interchange files (entries.csv, balances.csv), the
+points statement and the import template. A text cell that starts with `=`, `+`, `-`, `@`, a
+tab or a carriage return gets a leading apostrophe, so no spreadsheet program runs it as a
+formula. Numbers (int, float) are written as they are — a negative balance stays `-30`: only
+text can be a formula.
+
+CSV for people (`csv_bytes`): UTF-8 with a byte order mark (without it Excel reads the file as
+Windows-1250 and mangles Polish letters), `;` between cells (Polish Excel uses the comma as the
+decimal separator, so it expects semicolons), CRLF line ends.
 
 XLSX: cells are typed (numbers are numbers, dates are dates), so only text that starts with `=`
 needs the apostrophe: openpyxl would store it as a formula. The header row is bold and frozen.
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -76,15 +82,21 @@ def csv_cell(value: Cell, yes: str = "yes", no: str = "no", zone: ZoneInfo = LOC
     return neutralise(str(value))
 
 
+def csv_row(values: Iterable[Cell], delimiter: str = ";", yes: str = "yes", no: str = "no",
+            zone: ZoneInfo = LOCAL_ZONE) -> str:
+    """One CSV line (RFC 4180 quoting, CRLF end), every cell through `csv_cell`: the only
+    CSV writer of the app."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(
+        [csv_cell(v, yes, no, zone) for v in values])
+    return buffer.getvalue()
+
+
 def csv_bytes(sheet: Sheet, yes: str = "yes", no: str = "no", zone: ZoneInfo = LOCAL_ZONE) -> bytes:
     """The sheet as a CSV file for Excel in Poland: UTF-8 with BOM, `;`-separated."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in sheet.headers])
-    for row in sheet.rows:
-        writer.writerow([csv_cell(v, yes, no, zone) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    lines = [csv_row(sheet.headers, ";", yes, no, zone)]
+    lines.extend(csv_row(row, ";", yes, no, zone) for row in sheet.rows)
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
 
 
 # --- XLSX -------------------------------------------------------------------------------------

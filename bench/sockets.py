@@ -144,7 +144,7 @@ async def _load(spec: dict[str, Any]) -> dict[str, Any]:
             tag = f"bench-{run_id}-{n}-{round_no}"
             arrivals[tag] = []
             complete[tag] = asyncio.Event()
-            form = {**trigger["data"], "title": tag}
+            form = {**trigger["data"], "title": tag, "key": uuid.uuid4().hex}  # a new form each round
             sent = time.time()
             async with poster.post(trigger["url"], data=form, headers=trigger["headers"],
                                    allow_redirects=False) as resp:

@@ -34,6 +34,8 @@ from app.fair.posts import PostData, create_post
 from app.fair.sectors import PostKind, Role, Sector
 from app.fair.trading import open_trading
 
+pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
 

@@ -26,6 +26,7 @@ from app import ROOT
 WAIT = 10.0  # seconds: the most any single event may take to arrive
 QUIET = 0.5  # seconds: how long "nothing more arrives" is watched for
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+FORM_KEY_INPUT = re.compile(r'name="key"[^>]*value="([0-9a-f]{32})"|value="([0-9a-f]{32})"[^>]*name="key"')
 
 
 def free_port() -> int:
@@ -114,14 +115,22 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def form_key(html: str) -> str:
+    """The one-time key (app/formkeys.py) of the form on the page."""
+    match = FORM_KEY_INPUT.search(html)
+    assert match, "no one-time key input on the page"
+    return match.group(1) or match.group(2)
+
+
 def post_form(http: requests.Session, base_url: str, slug: str, category_id: int, title: str,
               kind: str = "offer") -> dict[str, str]:
-    """The fields of the new-post form, with a CSRF token scraped from the live page."""
+    """The fields of the new-post form, with the CSRF token and the one-time key scraped from the
+    live page (sending the same fields twice posts once: give each post its own `key`)."""
     page = http.get(f"{base_url}/f/{slug}/posts/new", timeout=10)
     assert page.status_code == 200, (page.status_code, page.text[:500])
-    return {"csrf_token": csrf_token(page.text), "kind": kind, "category_id": str(category_id),
-            "title": title, "details": "", "quantity": "", "unit": "", "available_when": "",
-            "version": ""}
+    return {"csrf_token": csrf_token(page.text), "key": form_key(page.text), "kind": kind,
+            "category_id": str(category_id), "title": title, "details": "", "quantity": "", "unit": "",
+            "available_when": "", "version": ""}
 
 
 def post_offer(http: requests.Session, base_url: str, slug: str, category_id: int, title: str,

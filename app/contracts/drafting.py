@@ -22,6 +22,7 @@ from app.fair.models import Fair, Participant
 from app.fair.participants import get_participant
 from app.fair.posts import get_post, require_trading
 from app.fair.sectors import STAFF_ROLES, PostKind, Role, Unit
+from app.formkeys import Sent, lock_form_key, scoped_key
 from app.textkeys import tidy
 
 MAX_PARTIES = 6
@@ -71,17 +72,52 @@ def _contact(person: Participant, own: bool) -> str:
     return ", ".join(parts)
 
 
+def agreement_for_form_key(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
+    """The agreement the actor already started with this one-time form key, if any."""
+    key = scoped_key(actor.id, form_key)
+    if key is None:
+        return None
+    return db.session.scalar(select(Agreement).where(Agreement.fair_id == fair_id, Agreement.form_key == key))
+
+
+def _earlier_agreement(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
+    """Inside a start: wait for any request with the same key, then what it started."""
+    lock_form_key(fair_id, scoped_key(actor.id, form_key))
+    return agreement_for_form_key(actor, fair_id, form_key)
+
+
 @service
 def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
-                    post_id: int | None = None) -> Agreement:
-    """A draft between the actor's organisation and the counterpart's, from a card or a post."""
+                    post_id: int | None = None, form_key: str | None = None) -> Agreement:
+    """A draft between the actor's organisation and the counterpart's, from a card or a post.
+
+    `form_key`: the one-time key of the form sent (app/formkeys.py). A second call by the same
+    person with the same key — even at the same moment — starts nothing and returns the draft
+    the first call started."""
+    return _start_agreement(actor, fair_id, counterpart_id, post_id, form_key).row
+
+
+@service
+def submit_start(actor: Participant, fair_id: int, counterpart_id: int, post_id: int | None,
+                 form_key: str) -> Sent[Agreement]:
+    """The start form: `start_agreement` with the form's one-time key, saying whether this
+    request started the draft or the same form had been sent before (`created` False)."""
+    return _start_agreement(actor, fair_id, counterpart_id, post_id, form_key)
+
+
+def _start_agreement(actor: Participant, fair_id: int, counterpart_id: int, post_id: int | None,
+                     form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id)
+    earlier = _earlier_agreement(actor, fair_id, form_key)
+    if earlier is not None:
+        return Sent(earlier, created=False)
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
     other = get_participant(fair_id, counterpart_id)
     if other.organisation_id == actor.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
-    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12))
+    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
+                          form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=actor.organisation_id, representative_id=actor.id, position=0,
                        contact_name=actor.full_name, contact_details=_contact(actor, own=True)),
@@ -102,26 +138,44 @@ def start_agreement(actor: Participant, fair_id: int, counterpart_id: int,
             category_id=post.category_id, description=post.title, quantity=post.quantity, unit=post.unit,
             when=post.available_when), position=0)
     notify_parties(agreement, "agreement.drafted", exclude=actor.id)
-    return agreement
+    return Sent(agreement, created=True)
 
 
 @service
-def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int) -> Agreement:
+def start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                      form_key: str | None = None) -> Agreement:
     """A notary types in an agreement signed on paper: a draft between two participants'
-    organisations that the notary fills in and then records as signed."""
+    organisations that the notary fills in and then records as signed. `form_key` as for
+    `start_agreement`: the same form sent twice starts one draft."""
+    return _start_paper_draft(actor, fair_id, first_id, second_id, form_key).row
+
+
+@service
+def submit_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                       form_key: str) -> Sent[Agreement]:
+    """The notary's paper form: `start_paper_draft` with the form's one-time key, saying whether
+    this request started the draft (`created` False: the same form had been sent before)."""
+    return _start_paper_draft(actor, fair_id, first_id, second_id, form_key)
+
+
+def _start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
+                       form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
+    earlier = _earlier_agreement(actor, fair_id, form_key)
+    if earlier is not None:
+        return Sent(earlier, created=False)
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
     if a.organisation_id == b.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
     agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
-                          on_paper=True)
+                          on_paper=True, form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=p.organisation_id, representative_id=p.id, position=i,
                        contact_name=p.full_name, contact_details=_contact(p, own=True))
         for i, p in enumerate((a, b))]
     db.session.add(agreement)
     db.session.flush()
-    return agreement
+    return Sent(agreement, created=True)
 
 
 def _may_edit(actor: Participant, agreement: Agreement) -> None:

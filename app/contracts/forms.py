@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.contracts.drafting import AgreementData, ObligationData, PartyData
 from app.fair.forms import unit_choices
 from app.fair.sectors import Unit
+from app.formkeys import KeyedForm
 
 
 class PartyForm(Form):
@@ -93,6 +94,10 @@ class DisputeForm(FlaskForm):
     comment = TextAreaField(_l("What is wrong?"), [DataRequired(), Length(max=1000)])
 
 
-class PaperDraftForm(FlaskForm):
+class StartForm(KeyedForm):
+    """Starting an agreement from a card or a post: a one-time key (a double submit starts one)."""
+
+
+class PaperDraftForm(KeyedForm):
     first = StringField(_l("First party: badge code"), [DataRequired(), Length(max=300)])
     second = StringField(_l("Second party: badge code"), [DataRequired(), Length(max=300)])

@@ -50,6 +50,7 @@ class Agreement(Base):
     __tablename__ = "agreements"
     __table_args__ = (
         UniqueConstraint("fair_id", "seq_no"),
+        UniqueConstraint("fair_id", "form_key"),
         Index("ix_agreements_fair_state", "fair_id", "state"),
     )
 
@@ -76,6 +77,7 @@ class Agreement(Base):
     annulled_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     annul_reason: Mapped[str] = mapped_column(String(500), default="")
     fulfilled_at: Mapped[datetime | None]
+    form_key: Mapped[str | None] = mapped_column(String(64))  # app/formkeys.py: one draft per form sent
 
     parties: Mapped[list[AgreementParty]] = relationship(
         back_populates="agreement", order_by="AgreementParty.position", cascade="all, delete-orphan")

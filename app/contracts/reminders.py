@@ -260,10 +260,10 @@ def deliver_reminders(report: ReminderReport, reply_to: str | None = None) -> Re
             report.transport = transport.name
             for rid, name, email, subject, body, message_id, fair_name in todo:
                 try:
-                    message = build_message(config=config, to=parse_address(email, name), subject=subject,
-                                            body=body, message_id=message_id, from_name=fair_name,
-                                            reply_to=reply_to)
-                    transport.send(message)
+                    to = parse_address(email, name)
+                    message = build_message(config=config, to=to, subject=subject, body=body,
+                                            message_id=message_id, from_name=fair_name, reply_to=reply_to)
+                    transport.send(message, [to])
                 except MailConnectionError:
                     raise
                 except MailError as err:

@@ -19,6 +19,7 @@ from app.contracts.forms import (
     PaperDraftForm,
     ReasonForm,
     SharedSignForm,
+    StartForm,
     VersionForm,
 )
 from app.contracts.models import Agreement, AgreementState
@@ -29,6 +30,7 @@ from app.extensions import db
 from app.fair.checkin import parse_scan
 from app.fair.models import Participant
 from app.fair.sectors import STAFF_ROLES
+from app.formkeys import Sent
 
 bp = Blueprint("contracts", __name__, url_prefix="/f/<slug>")
 
@@ -83,16 +85,26 @@ def start(slug: str) -> Any:
     if other is None:
         abort(404)
     post_id = request.values.get("post", type=int)
-    form = VersionForm()
+    form = StartForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            draft = drafting.start_agreement(current_user, current_user.fair_id, other.id, post_id)
+            sent = drafting.submit_start(current_user, current_user.fair_id, other.id, post_id, form.key.data)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
-            return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
+            return _to_started(sent)
+    elif form.errors:
+        flash(_("The form has expired. Please try again."), "error")
     return render_template("contracts/start.html", fair=current_user.fair, other=other, post_id=post_id,
                            form=form)
+
+
+def _to_started(sent: Sent[Agreement]) -> Any:
+    """To the draft a start form made; saying so when the same form had been sent before."""
+    if not sent.created:
+        flash(_("This form had already been sent: here is the agreement it started. Nothing was "
+                "started twice."), "info")
+    return redirect(url_for("contracts.edit", slug=current_user.fair.slug, agreement_id=sent.row.id), 303)
 
 
 # --- the draft editor ---------------------------------------------------------------------
@@ -321,11 +333,11 @@ def notary_desk(slug: str) -> Any:
             flash(_("No participant of this fair has that badge."), "error")
         else:
             try:
-                draft = drafting.start_paper_draft(current_user, fair.id, first.id, second.id)
+                sent = drafting.submit_paper_draft(current_user, fair.id, first.id, second.id, paper.key.data)
             except DomainError as err:
                 flash(str(err.message), "error")
             else:
-                return redirect(url_for("contracts.edit", slug=slug, agreement_id=draft.id), 303)
+                return _to_started(sent)
     queue = notary_queue(fair.id)
     return render_template("contracts/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
                            signed=queue.signed, paper=paper, form=VersionForm())

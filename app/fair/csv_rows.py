@@ -26,6 +26,7 @@ from app.fair.forms import NewOrganisationFields, PersonFields
 from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
 from app.fair.sectors import Role, Sector, parse_role, parse_sector
+from app.spreadsheets import csv_row
 from app.textkeys import search_key, tidy
 
 # A fair has a few hundred people: 2 MB is thousands of rows, and its base64 copy (kept in the
@@ -408,6 +409,4 @@ def read_file(data: bytes, max_bytes: int = MAX_BYTES) -> ParsedFile:
 
 def template_csv() -> bytes:
     """An empty file to fill in: UTF-8 with BOM (so Excel reads the Polish letters), ';'."""
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow([c.polish for c in COLUMNS])
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return codecs.BOM_UTF8 + csv_row([c.polish for c in COLUMNS]).encode("utf-8")

@@ -24,6 +24,7 @@ from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
 from app.fair.posts import PostData
 from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, UNIT_LABELS, PostKind, Role, Sector, Unit
+from app.formkeys import KeyedForm
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 
@@ -172,6 +173,10 @@ class PostForm(FlaskForm):
                         title=self.title.data or "", details=self.details.data or "",
                         quantity=self.quantity.data, unit=Unit(self.unit.data) if self.unit.data else None,
                         available_when=self.available_when.data or "")
+
+
+class NewPostForm(PostForm, KeyedForm):
+    """A new post: the post's fields and a one-time key (a double submit posts once)."""
 
 
 class HidePostForm(FlaskForm):

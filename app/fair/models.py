@@ -168,7 +168,8 @@ class Post(Base):
     """An offer ("oferuję") or a need ("potrzebuję") an organisation posts at a fair."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_fair_state", "fair_id", "state"),)
+    __table_args__ = (Index("ix_posts_fair_state", "fair_id", "state"),
+                      UniqueConstraint("fair_id", "form_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
@@ -187,6 +188,7 @@ class Post(Base):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    form_key: Mapped[str | None] = mapped_column(String(64))  # app/formkeys.py: one post per form sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

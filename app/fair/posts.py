@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.db import service, utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -15,6 +16,7 @@ from app.fair.categories import get_category
 from app.fair.guards import require_role
 from app.fair.models import Fair, Participant, Post
 from app.fair.sectors import FairState, PostKind, PostState, Role, Unit
+from app.formkeys import Sent, lock_form_key, scoped_key
 from app.textkeys import search_key, tidy
 
 MAX_TITLE = 120
@@ -111,21 +113,54 @@ def _event(type_: str, post: Post) -> None:
     record_event(post.fair_id, type_, post_payload(post))
 
 
+def post_for_form_key(actor: Participant, fair_id: int, form_key: str | None) -> Post | None:
+    """The post the actor already created with this one-time form key, if any."""
+    key = scoped_key(actor.id, form_key)
+    if key is None:
+        return None
+    return db.session.scalar(select(Post).where(Post.fair_id == fair_id, Post.form_key == key))
+
+
+def _earlier_post(actor: Participant, fair_id: int, form_key: str | None) -> Post | None:
+    """Inside a create: wait for any request with the same key, then what it created."""
+    lock_form_key(fair_id, scoped_key(actor.id, form_key))
+    return post_for_form_key(actor, fair_id, form_key)
+
+
 @service
-def create_post(actor: Participant, fair_id: int, data: PostData) -> Post:
-    """Post an offer or a need for the actor's organisation (only while trading)."""
+def create_post(actor: Participant, fair_id: int, data: PostData, form_key: str | None = None) -> Post:
+    """Post an offer or a need for the actor's organisation (only while trading).
+
+    `form_key`: the one-time key of the form sent (app/formkeys.py). A second call by the same
+    person with the same key — even at the same moment — creates nothing and returns the post
+    the first call created."""
+    return _create_post(actor, fair_id, data, form_key).row
+
+
+@service
+def submit_post(actor: Participant, fair_id: int, data: PostData, form_key: str) -> Sent[Post]:
+    """The new-post form: `create_post` with the form's one-time key, saying whether this request
+    created the post or the same form had been sent before (`created` False: nothing new)."""
+    return _create_post(actor, fair_id, data, form_key)
+
+
+def _create_post(actor: Participant, fair_id: int, data: PostData, form_key: str | None) -> Sent[Post]:
     require_role(actor, fair_id)
+    earlier = _earlier_post(actor, fair_id, form_key)
+    if earlier is not None:
+        return Sent(earlier, created=False)
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
     _validate(fair_id, data)
-    post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id)
+    post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id,
+                form_key=scoped_key(actor.id, form_key))
     _apply(post, data)
     db.session.add(post)
     db.session.flush()
     db.session.refresh(post, ["organisation", "author", "category"])
     _index(post)
     record_event(fair_id, "post.created", post_payload(post))  # relations just loaded: no _event reload
-    return post
+    return Sent(post, created=True)
 
 
 def _locked(fair_id: int, post_id: int) -> Post:

@@ -1,10 +1,10 @@
 """Exports in the interchange format of docs/ledger-format.md (entries, balances; CSV and
-JSON), and the human-readable statement CSV."""
+JSON), and the human-readable statement CSV. Every CSV line is written by
+`app.spreadsheets.csv_row`: text a spreadsheet could run as a formula is neutralised, numbers
+stay numbers."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from app.fair.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, Entry, EntryKind, Posting
 from app.ledger.statements import LOCAL_ZONE, Statement
-from app.spreadsheets import neutralise
+from app.spreadsheets import Cell, csv_row
 
 FORMAT_NAME = "gielda-ledger"
 FORMAT_VERSION = 1
@@ -35,10 +35,8 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _csv_line(values: list[Any], delimiter: str = ",") -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
+def _csv_line(values: list[Cell], delimiter: str = ",") -> str:
+    return csv_row(values, delimiter)
 
 
 def _accounts() -> dict[int, Account]:
@@ -142,13 +140,14 @@ def ledger_json() -> str:
 
 def statement_csv(statement: Statement) -> str:
     """A statement for people: UTF-8 with BOM and `;` separators, as Excel in Poland expects; text
-    people typed (memos, names) neutralised so that a spreadsheet never runs it as a formula."""
+    people typed (memos, names) neutralised (by `csv_row`) so that a spreadsheet never runs it as
+    a formula."""
     lines = ["\ufeff" + _csv_line([_("Date"), _("Entry no."), _("Type"), _("Description"),
                                    _("Other party"), _("Points"), _("Balance")], ";")]
     lines.append(_csv_line(["", "", "", _("Opening balance"), "", "", statement.opening], ";"))
     for line in statement.lines:
         lines.append(_csv_line([
             line.at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M"), line.entry_id, str(line.kind.label),
-            neutralise(line.memo), neutralise(", ".join(line.counterparties)), line.points, line.balance], ";"))
+            line.memo, ", ".join(line.counterparties), line.points, line.balance], ";"))
     lines.append(_csv_line(["", "", "", _("Closing balance"), "", "", statement.closing], ";"))
     return "".join(lines)

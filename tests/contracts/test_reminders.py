@@ -4,10 +4,9 @@ retried on the next run without resending what went out."""
 
 from __future__ import annotations
 
-import socket
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -35,60 +33,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.fair.models import Fair, Participant
 from app.fair.sectors import Role, Sector, Unit
-
-# --- a real SMTP server -------------------------------------------------------------------------
-
-
-@dataclass
-class Collector:
-    """aiosmtpd handler: keeps every message; refuses the recipients listed in `refuse`."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802 (aiosmtpd)
-                          rcpt_options: list[str]) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd)
-        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(app: Flask) -> Iterator[Collector]:
-    """An SMTP server on 127.0.0.1 in a thread, and the app configured to send through it."""
-    collector = Collector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none",
-                      SMTP_FROM="gielda@tczew.example.org")
-    try:
-        yield collector
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def outbox(app: Flask, tmp_path: Path) -> Path:
-    folder = tmp_path / "outbox"
-    app.config.update(SMTP_HOST=None, OUTBOX_DIR=str(folder))
-    return folder
-
+from tests.mail_server import Collector, free_port
 
 # --- agreements to follow up ---------------------------------------------------------------------
 
@@ -337,6 +282,48 @@ def test_a_pending_reminder_is_never_sent_again(smtp: Collector, organiser: Part
     assert deliver_reminders(queued).sent == 2
     deliver_reminders(queued)  # delivering the same run twice sends once
     assert len(smtp.messages) == 2
+
+
+HOSTILE_FIRST, HOSTILE_LAST = '"Eve, <eve@evil.example>"', "<x>, a@b.c, evil@x.y"
+
+
+@pytest.fixture
+def hostile_deal(make_signed_agreement: Callable[..., Agreement],
+                 make_participant: Callable[..., Participant]) -> Deal:
+    """An agreement whose first party's contact name (the person's name) is built to add recipients."""
+    a = make_participant(HOSTILE_FIRST, HOSTILE_LAST, organisation="Fundacja Ewa", email="ewa@example.org")
+    b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Spółdzielnia Łąka",
+                         email="grzegorz@example.org")
+    agreement = make_signed_agreement(a, b, obligations=[(a, b, "Sala na 30 osób", 30)])
+    return Deal(agreement, a, b)
+
+
+def _recipients_in(message: EmailMessage) -> list[str]:
+    return [a.addr_spec for header in ("To", "Cc", "Bcc") for value in message.get_all(header) or ()
+            for a in value.addresses]
+
+
+def test_a_contact_name_with_quotes_and_commas_adds_no_recipient_over_smtp(
+        smtp: Collector, organiser: Participant, hostile_deal: Deal) -> None:
+    party = hostile_deal.agreement.parties[0]
+    assert party.contact_name == f"{HOSTILE_FIRST} {HOSTILE_LAST}"  # what the reminder is addressed to
+    report = send_reminders(organiser, organiser.fair_id)
+    assert (report.sent, report.failed) == (2, 0)
+    assert sorted(rcpt for _from, rcpts in smtp.envelopes for rcpt in rcpts) == [
+        "ewa@example.org", "grzegorz@example.org"]
+    assert all(len(rcpts) == 1 for _from, rcpts in smtp.envelopes)
+    by_to = {_recipients_in(m)[0]: m for m in smtp.messages}
+    assert [len(_recipients_in(m)) for m in smtp.messages] == [1, 1]
+    assert by_to["ewa@example.org"]["To"].addresses[0].display_name == party.contact_name
+
+
+def test_a_contact_name_with_quotes_and_commas_adds_no_recipient_in_the_outbox(
+        organiser: Participant, outbox: Path, hostile_deal: Deal) -> None:
+    report = send_reminders(organiser, organiser.fair_id)
+    assert (report.sent, report.failed) == (2, 0)
+    messages = [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in sorted(outbox.iterdir())]
+    assert sorted(r for m in messages if isinstance(m, EmailMessage) for r in _recipients_in(m)) == [
+        "ewa@example.org", "grzegorz@example.org"]
 
 
 def test_party_without_an_address_is_reported(smtp: Collector, organiser: Participant,

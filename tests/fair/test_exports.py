@@ -146,6 +146,33 @@ def test_follow_up_and_check_ins_csv(client: FlaskClient, as_organiser: Scripted
     assert "Spółdzielnia Socjalna Łąka" in {row[1] for row in orgs[1:]}
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_neutralises_typed_text_that_starts_like_a_formula(
+        table: str, client: FlaskClient, as_organiser: Scripted, make_participant: Callable[..., Participant],
+        make_signed_agreement: Callable[..., Agreement]) -> None:  # noqa: F811
+    """A person and an organisation named like formulas, checked in and party to an agreement:
+    each table that shows them shows them neutralised, and no cell of any table starts like a
+    formula unless it is a number."""
+    eve = make_participant("=Ewa", "+Kowalska", organisation="@Fundacja Minus", sector=Sector.NGO,
+                           phone="-600 100 200", email="ewa@example.org")
+    check_in(as_organiser.organiser, as_organiser.fair.id, eve.badge_code)
+    make_signed_agreement(eve, as_organiser.people[3], obligations=[
+        (eve, as_organiser.people[3], "\tsala", 10), (as_organiser.people[3], eve, "-1 szkolenie", 10)])
+    rows = read_csv(get(client, f"/f/tczew/admin/exports/{table}.csv"))
+    cells = {cell for row in rows[1:] for cell in row}
+    expected = {
+        "participants": {"'=Ewa", "'+Kowalska", "'@Fundacja Minus", "'-600 100 200"},
+        "organisations": {"'@Fundacja Minus"},
+        "posts": {"'" + FORMULA_TITLE},
+        "agreements": {"'-1 szkolenie"},
+        "check_ins": {"'=Ewa", "'+Kowalska", "'@Fundacja Minus"},
+        "follow_up": {"'-1 szkolenie"},
+    }[table]
+    assert expected <= cells, sorted(cells)
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or cell.lstrip("-").isdigit(), cell
+
+
 def test_every_table_downloads_as_csv_and_xlsx_in_english_too(client: FlaskClient, as_organiser: Scripted) -> None:
     client.get("/lang/en")
     rows = read_csv(get(client, "/f/tczew/admin/exports/participants.csv"))

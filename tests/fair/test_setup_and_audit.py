@@ -21,6 +21,7 @@ from app.fair.setup import (
     update_fair_settings,
 )
 from tests.conftest import PASSWORD
+from tests.mail_server import read_eml
 
 
 def test_update_settings(fair, organiser):
@@ -141,6 +142,27 @@ def test_settings_page_and_staff_invitation_by_outbox(client, fair, organiser, l
     assert "Zapraszamy" in body and f"/f/{fair.slug}/welcome/" in body
     person = db.session.query(Participant).filter_by(email_key="ewa@example.org").one()
     assert person.login_secret not in body
+
+
+@pytest.mark.parametrize("transport", ["smtp", "outbox"])
+def test_an_invitation_goes_to_the_invited_address_only_whatever_the_name(
+        request, client, fair, organiser, login, transport):
+    """A name with quotes, commas and addresses in it stays a name: one recipient, the e-mail given."""
+    collector = request.getfixturevalue(transport)
+    login(organiser)
+    r = client.post(f"/f/{fair.slug}/admin/staff", data={
+        "first_name": '"Eve, <eve@evil.example>"', "last_name": "<x>, a@b.c, evil@x.y",
+        "email": "ewa@example.org", "role": "notary", "organisation_name": "Kancelaria", "sector": "business"})
+    assert r.status_code == 303
+    if transport == "smtp":
+        assert [rcpts for _from, rcpts in collector.envelopes] == [["ewa@example.org"]]
+        (message,) = collector.messages
+    else:
+        (eml,) = collector.glob("*.eml")
+        message = read_eml(eml)
+    named = [a.addr_spec for h in ("To", "Cc", "Bcc") for v in message.get_all(h) or () for a in v.addresses]
+    assert named == ["ewa@example.org"]
+    assert message["To"].addresses[0].display_name == '"Eve, <eve@evil.example>" <x>, a@b.c, evil@x.y'
 
 
 def test_setup_pages_forbidden_to_notary(client, fair, notary, login):

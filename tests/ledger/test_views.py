@@ -313,6 +313,35 @@ def test_export_endpoints(client, login, coordinator, make_account, operator, fa
     assert document["format"] == "gielda-ledger" and len(document["entries"]) == 1
 
 
+def test_every_ledger_csv_download_neutralises_typed_text(client, login, organiser, make_account, operator,
+                                                        fair):
+    """entries.csv, balances.csv and a statement: a memo or a name that starts like a formula comes
+    out with a leading apostrophe; points and balances stay numbers."""
+    hostile = make_account('=HYPERLINK("http://evil.example")', floor=-100)
+    target = make_account("@Fundacja Ćma")
+    transfer_points(operator, hostile.id, target.id, 25, "-2+3 za salę", "k-hostile")
+    login(organiser)
+
+    def rows(path, delimiter):
+        r = client.get(f"/f/{fair.slug}/{path}")
+        assert r.status_code == 200 and r.mimetype == "text/csv", path
+        return list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=delimiter))
+
+    entries = rows("admin/points/export/entries.csv", ",")
+    assert {(row[4], row[10], row[11]) for row in entries[1:]} == {
+        ("'-2+3 za salę", '\'=HYPERLINK("http://evil.example")', "-25"), ("'-2+3 za salę", "'@Fundacja Ćma", "25")}
+    balances = rows("admin/points/export/balances.csv", ",")
+    assert {(row[2], row[4]) for row in balances[1:]} == {
+        ('\'=HYPERLINK("http://evil.example")', "-25"), ("'@Fundacja Ćma", "25")}
+    statement = rows(f"points/accounts/{hostile.id}/statement.csv", ";")
+    line = next(row for row in statement if row[1].isdigit())
+    assert (line[3], line[4], line[5], line[6]) == ("'-2+3 za salę", "'@Fundacja Ćma", "-25", "-25")
+    for table in (entries, balances, statement):
+        for row in table:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or re.fullmatch(r"-\d+", cell), cell
+
+
 def test_points_link_in_the_menu(client, login, member, fair):
     login(member)
     page = client.get(f"/f/{fair.slug}/me").get_data(as_text=True)

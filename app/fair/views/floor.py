@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.fair import posts as post_services
 from app.fair.board import BoardFilter, board, matches_for, organisation_posts
 from app.fair.categories import category_label, fair_categories
-from app.fair.forms import ConfirmForm, HidePostForm, PostForm
+from app.fair.forms import ConfirmForm, HidePostForm, NewPostForm, PostForm
 from app.fair.posts import get_post
 from app.fair.sectors import FairState, PostKind, Sector, unit_plural_labels
 from app.fair.views import bp
@@ -55,18 +55,22 @@ def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
 @login_required
 def post_new(slug: str) -> Any:
     fair = current_user.fair
-    form = PostForm()
+    form = NewPostForm()
     form.category_id.choices = _category_choices(fair.id)
     if request.method == "GET" and request.args.get("kind") in {k.value for k in PostKind}:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
-            post = post_services.create_post(current_user, fair.id, form.post_data())
+            sent = post_services.submit_post(current_user, fair.id, form.post_data(), form.key.data)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
-            flash(_("Posted. Everyone at the fair can see it now."), "success")
-            return redirect(url_for("fair.post_detail", slug=slug, post_id=post.id), 303)
+            if sent.created:
+                flash(_("Posted. Everyone at the fair can see it now."), "success")
+            else:
+                flash(_("This form had already been sent: here is the post it made. Nothing was posted twice."),
+                      "info")
+            return redirect(url_for("fair.post_detail", slug=slug, post_id=sent.row.id), 303)
     return _render_form(fair, form)
 
 

@@ -141,11 +141,12 @@ def _send_invitation(person: Participant) -> None:
     body = render_template("fair/admin/invitation.txt", person=person, fair=person.fair, link=link)
     outbox = Path(config.get("OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
     try:
-        message = build_message(config=config, to=parse_address(person.email, person.full_name),
+        to = parse_address(person.email, person.full_name)
+        message = build_message(config=config, to=to,
                                 subject=_("Invitation to %(fair)s", fair=person.fair.name), body=body,
                                 message_id=new_message_id(config))
         with open_transport(config, outbox) as transport:
-            transport.send(message)
+            transport.send(message, [to])
     except MailError:
         flash(_("%(name)s is added, but the e-mail could not be sent. Hand them the invitation link below.",
                 name=person.full_name), "error")
