@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import JSON, ForeignKey, Index, String, event, select, text, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from app.db import Base, utcnow
 from app.extensions import db, socketio
@@ -84,6 +84,10 @@ def record_event(
     )
     db.session.add(evt)
     db.session.info.setdefault(PENDING_KEY, []).append(evt)
+    # Flushed now (and so serialised for sending, see _snapshot), in the service's own
+    # transaction: a savepoint that a later step opens and rolls back (a lost race on a unique
+    # key, say) must not take the event's row with it, while its number is already taken.
+    db.session.flush()
     return evt
 
 
@@ -141,8 +145,12 @@ def init_events(app: Flask) -> None:
                 ready.append((room_for(evt), evt.as_message()))
             pending.clear()
 
+    # SQLAlchemy also calls after_commit and after_rollback when a savepoint (begin_nested) is
+    # released or rolled back: only the outermost transaction's end counts here.
     @event.listens_for(session_cls, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         ready = session.info.pop(PENDING_KEY + "_ready", None)
         session.info.pop(PENDING_KEY, None)
         if ready:
@@ -153,8 +161,10 @@ def init_events(app: Flask) -> None:
             if socketio.server is not None:
                 socketio.server.close_room(f"participant:{participant_id}", namespace="/")
 
-    @event.listens_for(session_cls, "after_rollback")
-    def _after_rollback(session: Session) -> None:
-        session.info.pop(PENDING_KEY, None)
-        session.info.pop(PENDING_KEY + "_ready", None)
-        session.info.pop(END_SESSIONS_KEY, None)
+    @event.listens_for(session_cls, "after_transaction_end")
+    def _forget(session: Session, transaction: SessionTransaction) -> None:
+        # The outermost transaction ended: committed (emitted above) or rolled back (never).
+        if transaction.parent is None:
+            session.info.pop(PENDING_KEY, None)
+            session.info.pop(PENDING_KEY + "_ready", None)
+            session.info.pop(END_SESSIONS_KEY, None)

@@ -28,7 +28,7 @@ from flask import Flask, current_app, has_app_context, render_template
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from app.contracts.models import Agreement, AgreementState, SignatureMethod
 from app.db import service
@@ -327,13 +327,16 @@ def _frozen(target: Agreement, value: str | None, _old: Any, _initiator: Any) ->
         session.info.setdefault(_RENDER_KEY, set()).add(target.id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_RENDER_KEY, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended (a savepoint's end does not count)
+        session.info.pop(_RENDER_KEY, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _render_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the data is not committed yet
+        return
     ids = session.info.pop(_RENDER_KEY, None)
     if not ids or not has_app_context():
         return

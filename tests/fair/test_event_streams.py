@@ -132,3 +132,54 @@ def test_events_since_lists_public_before_private(trading_fair: Fair, make_parti
     found = events_since(trading_fair.id, 0, b.id, after_private=0)
     streams = [e.stream for e in found]
     assert streams == sorted(streams, key=lambda s: s != "fair") and "me" in streams
+
+
+# --- events leave after the outermost commit, never after a savepoint -----------------------
+
+def test_a_released_savepoint_emits_nothing_before_the_commit(app: Flask, client: FlaskClient, fair: Fair) -> None:
+    from app.events import record_event
+
+    viewer = sio(app, client, {"fair": fair.slug})
+    with transaction():
+        record_event(fair.id, "fair.announcement", {"text": "Kawa w holu"})
+        with db.session.begin_nested():  # e.g. a check-in's or a ledger entry's race guard
+            db.session.flush()
+        assert received(viewer) == []  # the savepoint's end is not the commit
+    assert [e["data"]["text"] for e in received(viewer)] == ["Kawa w holu"]
+
+
+def test_a_savepoint_rolled_back_keeps_the_events_before_it(app: Flask, client: FlaskClient, fair: Fair,
+                                                            make_participant: Callable[..., Participant]) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from app.events import record_event
+    from app.fair.models import CheckIn
+
+    person = make_participant()
+    viewer = sio(app, client, {"fair": fair.slug})
+    with transaction():
+        kept = record_event(fair.id, "fair.announcement", {"text": "Przed wyścigiem"})
+        db.session.add(CheckIn(fair_id=fair.id, participant_id=person.id))
+        db.session.flush()
+        try:
+            with db.session.begin_nested():  # a second check-in of the same person: refused
+                db.session.add(CheckIn(fair_id=fair.id, participant_id=person.id))
+                db.session.flush()
+        except IntegrityError:
+            pass
+    assert db.session.get(DomainEvent, kept.id) is not None
+    assert [e["seq"] for e in received(viewer)] == [kept.seq]
+
+
+def test_a_rolled_back_transaction_emits_nothing_then_or_later(app: Flask, client: FlaskClient, fair: Fair) -> None:
+    from app.events import record_event
+
+    viewer = sio(app, client, {"fair": fair.slug})
+    with pytest.raises(RuntimeError), transaction():
+        record_event(fair.id, "fair.announcement", {"text": "Nigdy"})
+        with db.session.begin_nested():
+            db.session.flush()
+        raise RuntimeError("refused half-way")
+    with transaction():
+        record_event(fair.id, "fair.announcement", {"text": "Potem"})
+    assert [e["data"]["text"] for e in received(viewer)] == ["Potem"]
