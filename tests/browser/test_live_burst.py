@@ -58,6 +58,8 @@ def test_a_burst_of_posts_and_private_drafts_reaches_every_board_and_screen(
     phone.wait_for_function("() => !document.documentElement.classList.contains('offline')")
 
     sessions = [login_session(base, slug, a.login_secret) for a in authors]
+    for http in sessions:  # each session's CSRF secret is made once, before the threads share it
+        assert http.get(f"{base}/f/{slug}/posts/new", timeout=10).status_code == 200
     rooms = category("rooms")
 
     def work(n: int) -> None:

@@ -313,14 +313,14 @@ def test_export_endpoints(client, login, coordinator, make_account, operator, fa
     assert document["format"] == "gielda-ledger" and len(document["entries"]) == 1
 
 
-def test_every_ledger_csv_download_neutralises_typed_text(client, login, organiser, make_account, operator,
+def test_every_ledger_csv_download_neutralises_typed_text(client, login, coordinator, make_account, operator,
                                                         fair):
     """entries.csv, balances.csv and a statement: a memo or a name that starts like a formula comes
     out with a leading apostrophe; points and balances stay numbers."""
     hostile = make_account('=HYPERLINK("http://evil.example")', floor=-100)
     target = make_account("@Fundacja Ćma")
     transfer_points(operator, hostile.id, target.id, 25, "-2+3 za salę", "k-hostile")
-    login(organiser)
+    login(coordinator)
 
     def rows(path, delimiter):
         r = client.get(f"/f/{fair.slug}/{path}")
