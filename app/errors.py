@@ -74,13 +74,23 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(err: HTTPException) -> Any:
         messages = {
             400: _l("The request could not be understood."),
+            401: _l("Please log in to see this page."),
             403: _l("You do not have access to this page."),
             404: _l("This page does not exist."),
             405: _l("This action is not allowed here."),
             413: _l("The file is too large."),
+            414: _l("The address is too long."),
             429: _l("Too many attempts. Please wait a moment and try again."),
+            431: _l("The request is too large."),
         }
-        message = messages.get(err.code or 500, err.description or "")
+        # Our own HTTP errors carry a translated description; Werkzeug's are English.
+        code = err.code or 500
+        if isinstance(err.description, LazyString):
+            message = err.description
+        elif code in messages or code < 500:
+            message = messages.get(code, messages[400])
+        else:
+            message = err.description or ""
         if _wants_json():
             return jsonify({"ok": False, "code": f"http_{err.code}", "message": str(message)}), err.code
         return render_template("error.html", message=message, code=f"http_{err.code}"), err.code

@@ -10,7 +10,6 @@ Handshakes from other origins are refused by the server (cors_allowed_origins is
 from __future__ import annotations
 
 import functools
-import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from app.events import events_since
 from app.extensions import db, socketio
 from app.fair.models import Fair
+from app.inputs import DB_INT_MAX, forbidden_character, same_secret
 
 MAX_RESYNC = 1000
 _limiter = MovingWindowRateLimiter(MemoryStorage())
@@ -33,7 +33,7 @@ _clients: dict[str, dict[str, Any]] = {}
 
 
 def _fair_by_slug(slug: Any) -> Fair | None:
-    if not isinstance(slug, str) or len(slug) > 64:
+    if not isinstance(slug, str) or len(slug) > 64 or forbidden_character([slug]):
         return None
     return db.session.scalar(select(Fair).where(Fair.slug == slug))
 
@@ -52,7 +52,7 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
         return False
     token = auth.get("screen")
     if token is not None:
-        if not isinstance(token, str) or not hmac.compare_digest(token, fair.display_token):
+        if not same_secret(token, fair.display_token):
             return False
         _clients[request.sid] = {"fair_id": fair.id, "participant_id": None, "screen": True}
         join_room(f"screen:{fair.id}")
@@ -87,10 +87,9 @@ def on_resync(data: Any = None) -> dict[str, Any]:
     client = _clients.get(request.sid)
     if client is None:
         return {"ok": False, "code": "not_connected"}
-    try:
-        after = int((data or {}).get("after", 0))
-    except (TypeError, ValueError, AttributeError):
-        return {"ok": False, "code": "bad_request"}
+    after = data.get("after", 0) if isinstance(data, dict) else 0 if data is None else None
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= DB_INT_MAX:
+        return {"ok": False, "code": "bad_request"}  # a sequence number: 1e30, -1, "5", true are not
     events = events_since(client["fair_id"], after, client["participant_id"], limit=MAX_RESYNC)
     fair = db.session.get_one(Fair, client["fair_id"])
     return {"ok": True, "events": [e.as_message() for e in events], "seq": fair.event_seq}
