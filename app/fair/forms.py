@@ -9,7 +9,6 @@ from wtforms import (
     EmailField,
     Form,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -23,6 +22,7 @@ from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
 from app.fair.posts import PostData
 from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, UNIT_LABELS, PostKind, Role, Sector, Unit
+from app.formfields import IdField, IntegerField
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 
@@ -80,7 +80,7 @@ class WalkInForm(FlaskForm, PersonFields, NewOrganisationFields):
 class ParticipantForm(FlaskForm, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
 
-    organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=True)
     organisation_name = StringField(_l("…or a new organisation"), [Length(max=200)])
     sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices,
                          default=Sector.NGO.value, validate_choice=False)
@@ -119,7 +119,7 @@ class OrganisationForm(FlaskForm):
 class PinLoginForm(FlaskForm):
     badge_code = StringField(_l("Badge code"), [DataRequired(), Length(min=8, max=8)],
                              description=_l("The 8 characters under the QR code on your badge."))
-    pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^\d{6}$", message=_l("The PIN has 6 digits."))])
+    pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
 
 class PasswordLoginForm(FlaskForm):
@@ -157,7 +157,7 @@ class PostForm(FlaskForm):
     unit = SelectField(_l("Unit"), choices=unit_choices, default="")
     available_when = StringField(_l("When"), [Optional(), Length(max=200)],
                                  description=_l("e.g. weekdays after 4 pm, in May"))
-    version = HiddenField()
+    version = IdField()
 
     def validate_unit(self, field: SelectField) -> None:
         from wtforms.validators import ValidationError

@@ -18,6 +18,7 @@ from app.fair.forms import ConfirmForm, HidePostForm, PostForm
 from app.fair.posts import get_post
 from app.fair.sectors import FairState, PostKind, Sector, unit_plural_labels
 from app.fair.views import bp
+from app.inputs import db_int
 
 
 def _viewer(fair_id: int) -> Any:
@@ -35,7 +36,7 @@ def board_page(slug: str) -> Any:
     args = request.args
     kind = args.get("kind") if args.get("kind") in {k.value for k in PostKind} else None
     sector = args.get("sector") if args.get("sector") in {s.value for s in Sector} else None
-    category_id = args.get("category", type=int)
+    category_id = args.get("category", type=db_int)
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     categories = fair_categories(fair.id, include_archived=True)
@@ -99,11 +100,11 @@ def post_edit(slug: str, post_id: int) -> Any:
     if request.method == "GET":
         form.kind.data = post.kind.value
         form.unit.data = post.unit.value if post.unit else ""
-        form.version.data = str(post.version)
+        form.version.data = post.version
     if form.validate_on_submit():
         try:
             post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
-                                    version=int(form.version.data or 0) or None)
+                                    version=form.version.data or None)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
@@ -118,7 +119,7 @@ def _post_action(slug: str, post_id: int, action: Any, done: str) -> Any:
     else:
         try:
             action(current_user, current_user.fair_id, post_id,
-                   version=request.form.get("version", type=int))
+                   version=request.form.get("version", type=db_int))
         except DomainError as err:
             flash(str(err.message), "error")
         else:
