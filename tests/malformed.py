@@ -41,19 +41,28 @@ INT_PATH_VALUES = [
     "١٢٣",  # Arabic-Indic digits: Unicode digits int() reads
 ]
 
-# Every other value: path segments that take text, query arguments, form fields, socket data.
+REFUSED_INT_PATH_VALUES = ["9223372036854775808", "2147483648", "0", "abc"]
+
+# Every other value: query arguments, form fields, socket data.
 TEXT_VALUES = [
-    "9223372036854775808",
-    "-9223372036854775809",
-    "2147483648",
-    "-1",
-    "1e30",
+    "9223372036854775808",  # past the 64-bit range
+    "-9223372036854775809",  # past it, negative
+    "2147483648",  # past the 32-bit range of a PostgreSQL integer
+    "1e30",  # a number that is no integer
     "Żółć ☃ ١٢٣٤٥٦",  # non-ASCII letters and Unicode digits
     "a\x00b",  # PostgreSQL refuses NUL in text
     "\x01\x1b[31m\u202e",  # other control and bidi characters
     "x" * 5000,
     "",
 ]
+
+# For a field people type words in (a textarea, an <input type=text> that is not numeric): the
+# values of every class but the integer ranges' other ends (what matters there is text).
+FREE_TEXT_VALUES = [v for v in TEXT_VALUES if v not in ("-9223372036854775809", "2147483648")]
+FREE_TEXT_INPUTS = ("text", "email", "password", "search", "tel", "url")
+
+# Path segments where the route takes text (the fair's slug everywhere, tokens, codes).
+STRING_PATH_VALUES = ["9223372036854775808", "Żółć ☃ ١٢٣٤٥٦", "a\x00b", "x" * 3000, "%2F"]
 
 # Hidden ids of a form sent with its other buttons: too big, no integer, not ASCII.
 ID_VALUES = ["9223372036854775808", "1e30", "Żółć ☃ ١٢٣٤٥٦"]
@@ -157,6 +166,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)  # in document order
     buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons
     files: list[str] = field(default_factory=list)
+    free_text: set[str] = field(default_factory=set)  # fields people type words in (not numbers, ids)
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(n for n, _v in self.fields))
@@ -194,6 +204,8 @@ class PageParser(HTMLParser):
                     self._form.fields.append((name, a.get("value", "on")))
             elif kind != "reset":
                 self._form.fields.append((name, a.get("value", "")))
+                if kind in FREE_TEXT_INPUTS and a.get("inputmode") != "numeric":
+                    self._form.free_text.add(name)
         elif tag == "button" and name and a.get("type", "submit") == "submit":
             self._form.buttons.append((name, a.get("value", "")))
         elif tag == "select" and name:
@@ -225,6 +237,7 @@ class PageParser(HTMLParser):
             self._option = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
             self._form.fields.append((self._textarea[0], "".join(self._textarea[1])))
+            self._form.free_text.add(self._textarea[0])
             self._textarea = None
 
 
@@ -299,9 +312,12 @@ def replaced(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[
     return [*out, (name, value)]
 
 
-def path_values(rule: Rule, name: str) -> list[str]:
-    return INT_PATH_VALUES if isinstance(rule._converters[name], IntegerConverter) else [
-        *TEXT_VALUES[:6], "a\x00b", "x" * 3000, "..", "%2F"]
+def path_values(rule: Rule, name: str, refused: bool = False) -> list[str]:
+    """Malformed values for a path parameter; fewer integers for a role the route refuses (the
+    refusal comes before any use of the id but to look the object up)."""
+    if isinstance(rule._converters[name], IntegerConverter):
+        return REFUSED_INT_PATH_VALUES if refused else INT_PATH_VALUES
+    return STRING_PATH_VALUES
 
 
 def encode_segment(value: str) -> str:
