@@ -18,6 +18,7 @@ from app.fair.forms import ConfirmForm, HidePostForm, PostForm
 from app.fair.posts import get_post
 from app.fair.sectors import FairState, PostKind, Sector, unit_plural_labels
 from app.fair.views import bp
+from app.formfields import stale_form_message
 from app.inputs import db_int
 
 
@@ -48,6 +49,8 @@ def board_page(slug: str) -> Any:
 
 
 def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
+    if form.version.errors:  # a hidden field: the page cannot show it to fix
+        flash(str(stale_form_message()), "error")
     return render_template("floor/post_form.html", fair=fair, form=form, post=post,
                            trading=fair.state == FairState.TRADING), 422 if form.errors else 200
 
