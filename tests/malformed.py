@@ -182,6 +182,15 @@ class PageParser(HTMLParser):
         self._select: tuple[str, list[str], list[str]] | None = None  # name, all, selected
         self._option: str | None = None
         self._textarea: tuple[str, list[str]] | None = None
+        self._elsewhere: dict[str, list[tuple[str, str]]] = {}  # formaction -> its buttons
+
+    def _button(self, name: str | None, a: dict[str, str]) -> None:
+        assert self._form is not None
+        button = [(name, a.get("value", ""))] if name else []
+        if a.get("formaction"):  # this button posts the form somewhere else
+            self._elsewhere.setdefault(a["formaction"], []).extend(button)
+        else:
+            self._form.buttons.extend(button)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
@@ -196,7 +205,7 @@ class PageParser(HTMLParser):
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             if kind in ("submit", "image"):
-                self._form.buttons.append((name, a.get("value", "")))
+                self._button(name, a)
             elif kind == "file":
                 self._form.files.append(name)
             elif kind in ("checkbox", "radio"):
@@ -206,8 +215,8 @@ class PageParser(HTMLParser):
                 self._form.fields.append((name, a.get("value", "")))
                 if kind in FREE_TEXT_INPUTS and a.get("inputmode") != "numeric":
                     self._form.free_text.add(name)
-        elif tag == "button" and name and a.get("type", "submit") == "submit":
-            self._form.buttons.append((name, a.get("value", "")))
+        elif tag == "button" and a.get("type", "submit") == "submit":
+            self._button(name, a)
         elif tag == "select" and name:
             self._select = (name, [], [])
         elif tag == "option" and self._select is not None:
@@ -226,8 +235,11 @@ class PageParser(HTMLParser):
             pass
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
+        if tag == "form" and self._form is not None:
+            f = self._form
+            for action, buttons in self._elsewhere.items():
+                self.forms.append(Form(f.page, action, f.method, list(f.fields), buttons, f.files, f.free_text))
+            self._form, self._elsewhere = None, {}
         elif tag == "select" and self._select is not None and self._form is not None:
             name, options, selected = self._select
             chosen = selected[:1] or options[:1]

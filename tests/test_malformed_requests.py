@@ -94,7 +94,7 @@ def group_of(rule: Rule) -> str:
 
 
 def fuzzed_rules(app: Flask) -> list[Rule]:
-    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    return list(app.url_map.iter_rules())
 
 
 def _order(rule: Rule) -> tuple[int, str]:
@@ -112,6 +112,7 @@ class World:
     hidden_post_id: int
     draft_id: int
     signed_id: int
+    awaiting_id: int  # signed by both parties, waiting for the notary
     obligation_id: int
     account_id: int
     entry_id: int
@@ -138,13 +139,16 @@ class World:
         return {name: str(values[name]) for name in rule.arguments}
 
     def crawl_variants(self, rule: Rule, role: str) -> list[dict[str, str]]:
-        """The pages to look for forms on: both agreements and both posts where a route takes one."""
+        """The pages to look for forms on: each agreement, post and kind of person where a route
+        takes one (a form shows only in some states: countersigning, restoring, a password)."""
         base = self.path_values(rule, role)
+        others = {"agreement_id": [self.draft_id, self.awaiting_id, self.signed_id],
+                  "post_id": [self.post_id, self.hidden_post_id],
+                  "pid": [self.victim.id, self.people["notary"].id]}  # type: ignore[union-attr]
         variants = [base]
-        if "agreement_id" in base:
-            variants.append({**base, "agreement_id": str(self.draft_id)})
-        if "post_id" in base:
-            variants.append({**base, "post_id": str(self.hidden_post_id)})
+        for name, values in others.items():
+            if name in base:
+                variants += [{**base, name: str(v)} for v in values if str(v) != base[name]]
         return variants
 
     def agreement_code(self) -> str:
@@ -175,7 +179,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.db import transaction
     from app.fair.categories import fair_categories
     from app.fair.checkin import check_in
-    from app.fair.organisations import OrganisationData
+    from app.fair.organisations import OrganisationData, ensure_organisation
     from app.fair.participants import PersonData, create_participant
     from app.fair.posts import PostData, create_post, hide_post
     from app.fair.sectors import PostKind, Role, Sector
@@ -215,10 +219,13 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     hide_post(organiser, fair.id, hidden.id, "Spam")
     # The draft has one obligation: the editor shows it and an empty row (a second one would be
     # the same fields again, which the fuzzer leaves out, on a page a third more to render).
-    unsigned, signed = draft(a, b, both_ways=False), draft(a, b, both_ways=True)
-    for person in (a, b):
-        sign_agreement(person, fair.id, signed.id, signed.version)
+    unsigned, signed, awaiting = draft(a, b, both_ways=False), draft(a, b, both_ways=True), draft(a, b, both_ways=True)
+    for agreement in (signed, awaiting):
+        for person in (a, b):
+            sign_agreement(person, fair.id, agreement.id, agreement.version)
     notarise(notary, fair.id, signed.id, signed.version)
+    with transaction():  # an organisation nobody belongs to any more: the list offers to remove it
+        ensure_organisation(fair.id, OrganisationData("Stowarzyszenie Puste", Sector.NGO))
     for person in (a, b):
         check_in(notary, fair.id, person.badge_code)
     open_organisation_accounts(organiser, fair.id)
@@ -232,6 +239,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
         fair=db.session.get_one(Fair, fair.id),
         people={"anonymous": None, "participant": a, "notary": notary, "organiser": organiser},
         victim=victim, post_id=post.id, hidden_post_id=hidden.id, draft_id=unsigned.id, signed_id=signed.id,
+        awaiting_id=awaiting.id,
         obligation_id=db.session.get_one(Agreement, signed.id).obligations[0].id, account_id=account.id,
         entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited))
 
@@ -386,19 +394,25 @@ class Fuzzer:
                 {old_secrets[k]: new_secrets[k] for k in old_secrets if k in new_secrets})
             return
         self.login()
+        shown: set[str] = set()
         for rule in rules:
             if "GET" not in rule.methods or rule.endpoint in NOT_CRAWLED or re.search(r"\.\w+$", rule.rule):
                 continue
             for values in self.world.crawl_variants(rule, self.role):
-                self._read_page(build_path(rule, values))
+                if self._read_page(build_path(rule, values)):
+                    shown.add(rule.endpoint)
+        for endpoint, pairs in list(self.crawl.links.items()):  # pages that need their query (?with=…)
+            if endpoint not in shown and endpoint not in NOT_CRAWLED:
+                rule = next(r for r in rules if r.endpoint == endpoint and "GET" in r.methods)
+                self._read_page(with_query(build_path(rule, self.world.path_values(rule, self.role)), pairs))
         _CRAWLS[self.role] = (self.crawl, self.world.secrets())
 
-    def _read_page(self, url: str) -> None:
+    def _read_page(self, url: str) -> bool:
         response = self.client.get(url)
         self.setup_requests += 1
         self.crawl.pages += 1
         if response.status_code != 200 or response.mimetype != "text/html":
-            return
+            return False
         page = parse_page(url, response.get_data(as_text=True))
         for href in page.links:
             endpoint = self.endpoint_of(href, "GET")
@@ -414,8 +428,9 @@ class Fuzzer:
                 self.crawl.link_args.setdefault(endpoint, set()).update(form.names())
                 continue
             found = self.crawl.forms.setdefault(endpoint, [])
-            if all(other.names() != form.names() for other in found):  # the same form on another row
+            if all(_shape(other) != _shape(form) for other in found):  # the same form on another row
                 found.append(form)
+        return True
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -500,6 +515,11 @@ class Fuzzer:
             for content in FILES:
                 self.send(rule, "POST", path, f"file:{file_field}", repr(content[:24]),
                           data=[*base, (file_field, (io.BytesIO(content), "lista.csv"))])
+
+
+def _shape(form: Form) -> set[str]:
+    """A form's fields, FieldList rows counted once (an agreement with more obligations)."""
+    return {re.sub(r"-\d+-", "-N-", name) for name in form.names()}
 
 
 def _body(form: Form | None) -> list[tuple[str, str]]:
