@@ -1,11 +1,12 @@
 """No request ends in a 500: malformed values sent to every route and every parameter.
 
 Generated from the app's url_map. For each group of routes and each role (anonymous,
-participant, notary, organiser) of a populated fair (posts, a draft and a signed agreement,
-ledger entries, check-ins, an invitation), the test sends, for every method of every route:
+participant, notary, organiser) of a populated fair (posts, a hidden one, a draft, an agreement
+awaiting the notary and a signed one, ledger entries, check-ins, an invitation), the test sends,
+for every method of every route:
 
 - every path parameter with each malformed value (integers past the 32- and 64-bit ranges,
-  zero, negative, non-numeric, non-ASCII, NUL, very long), once more asking for JSON;
+  zero, negative, non-numeric, non-ASCII, NUL, very long), an id once more asking for JSON;
 - every query argument the view reads, each with each malformed value of tests/malformed.py;
   the arguments come from the links and GET forms of the role's pages and from the view's
   source (see test_every_request_read_is_found), plus the generic `lang` and `next`;
@@ -120,14 +121,17 @@ class World:
     invitation: str
 
     def path_values(self, rule: Rule, role: str) -> dict[str, str]:
-        """Valid values for the rule's path: the draft for the editor's routes, else the signed
-        agreement; the victim for per-person pages; the role's own login link."""
+        """Valid values for the rule's path: the draft for the editor's routes, the agreement
+        awaiting the notary for countersigning, else the signed one; the victim for per-person
+        pages; the role's own login link."""
         draft_routes = {"contracts.edit", "contracts.sign", "contracts.sign_shared", "contracts.cancel"}
+        agreement = self.draft_id if rule.endpoint in draft_routes else \
+            self.awaiting_id if rule.endpoint == "contracts.notarise" else self.signed_id
         me = self.people[role]
         values: dict[str, Any] = {
             "slug": self.fair.slug, "pid": self.victim.id, "oid": self.victim.organisation_id,
             "category_id": self.category_id, "account_id": self.account_id, "entry_id": self.entry_id,
-            "agreement_id": self.draft_id if rule.endpoint in draft_routes else self.signed_id,
+            "agreement_id": agreement,
             "obligation_id": self.obligation_id,
             "post_id": self.hidden_post_id if rule.endpoint == "fair.post_restore" else self.post_id,
             "job_id": "0" * 32, "badge_code": self.victim.badge_code,
@@ -155,6 +159,10 @@ class World:
         from app.contracts.models import Agreement
 
         return db.session.get_one(Agreement, self.signed_id).public_code
+
+    def ids(self) -> tuple[int, ...]:
+        return (self.fair.id, self.victim.id, self.post_id, self.hidden_post_id, self.draft_id, self.signed_id,
+                self.awaiting_id, self.obligation_id, self.account_id, self.entry_id, self.category_id)
 
     def secrets(self) -> dict[str, str]:
         """Random values the pages may show: a crawl of another test's fair names them."""
@@ -224,7 +232,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
         for person in (a, b):
             sign_agreement(person, fair.id, agreement.id, agreement.version)
     notarise(notary, fair.id, signed.id, signed.version)
-    with transaction():  # an organisation nobody belongs to any more: the list offers to remove it
+    with transaction():  # an organisation with nobody in it: the list offers to remove it
         ensure_organisation(fair.id, OrganisationData("Stowarzyszenie Puste", Sector.NGO))
     for person in (a, b):
         check_in(notary, fair.id, person.badge_code)
@@ -315,10 +323,10 @@ class Crawl:
         return Crawl(forms, links, self.link_args, 0)
 
 
-# (role) -> the crawl and the secrets of the fair it was made on. The populated fair is built the
-# same way in every test (same ids), so one crawl per role and process serves every group; the
-# random values it saw (badge codes in links, …) are swapped for the current fair's.
-_CRAWLS: dict[str, tuple[Crawl, dict[str, str]]] = {}
+# (role, ids of the fair) -> the crawl and the secrets of the fair it was made on. The populated
+# fair is built the same way in every test (same ids), so one crawl per role and process serves
+# every group; the random values it saw (badge codes in links, …) are swapped for the current fair's.
+_CRAWLS: dict[tuple[str, tuple[int, ...]], tuple[Crawl, dict[str, str]]] = {}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
@@ -387,7 +395,8 @@ class Fuzzer:
         return endpoint
 
     def discover(self, rules: list[Rule]) -> None:
-        cached = _CRAWLS.get(self.role)
+        key = (self.role, self.world.ids())
+        cached = _CRAWLS.get(key)
         if cached is not None:
             old_secrets, new_secrets = cached[1], self.world.secrets()
             self.crawl = cached[0].translated(
@@ -405,7 +414,7 @@ class Fuzzer:
             if endpoint not in shown and endpoint not in NOT_CRAWLED:
                 rule = next(r for r in rules if r.endpoint == endpoint and "GET" in r.methods)
                 self._read_page(with_query(build_path(rule, self.world.path_values(rule, self.role)), pairs))
-        _CRAWLS[self.role] = (self.crawl, self.world.secrets())
+        _CRAWLS[key] = (self.crawl, self.world.secrets())
 
     def _read_page(self, url: str) -> bool:
         response = self.client.get(url)
