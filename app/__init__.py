@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.events import init_events
     from app.extensions import babel, csrf, db, limiter, login_manager, socketio
     from app.i18n import init_i18n
+    from app.inputs import init_inputs
 
     instance = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.security_headers import init_security_headers
 
     init_security_headers(app)
+    init_inputs(app)  # before the blueprints: their `<int:…>` routes use its converter
     _register_blueprints(app)
     _register_template_globals(app)
     _register_cli(app)

@@ -76,14 +76,24 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(err: HTTPException) -> Any:
         messages = {
             400: _l("The request could not be understood."),
+            401: _l("Please log in to see this page."),
             403: _l("You do not have access to this page."),
             404: _l("This page does not exist."),
             405: _l("This action is not allowed here."),
             413: _l("The file is too large."),
+            414: _l("The address is too long."),
             429: _l("Too many attempts. Please wait a moment and try again."),
+            431: _l("The request is too large."),
         }
-        message = messages.get(err.code or 500, err.description or "")
-        code = f"http_{err.code}"
+        # Our own HTTP errors carry a translated description; Werkzeug's are English.
+        status = err.code or 500
+        if isinstance(err.description, LazyString):
+            message = err.description
+        elif status in messages or status < 500:
+            message = messages.get(status, messages[400])
+        else:
+            message = err.description or ""
+        code = f"http_{status}"
         if isinstance(err, CSRFError):  # an expired token, or a form sent from another site
             message = _l("This form could not be accepted: it has expired or it was sent from another site. "
                          "Reload the page and try again.")

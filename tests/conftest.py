@@ -48,6 +48,34 @@ def compiled_translations() -> None:
     compile_all()
 
 
+def _malformed_log() -> Path:
+    """Where tests/test_malformed_requests.py notes, test by test, the requests it sent."""
+    dialect = "postgresql" if PG_URL else "sqlite"
+    return Path(__file__).resolve().parent.parent / "test-artifacts" / f"malformed-requests-{dialect}.jsonl"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller (or the only process)
+        _malformed_log().unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The totals of the malformed-request tests: requests sent, and how many got a 5xx (must be 0)."""
+    import json
+
+    log = _malformed_log()
+    if hasattr(config, "workerinput") or not log.exists():
+        return
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    summary = {"dialect": "postgresql" if PG_URL else "sqlite", "tests": len(lines),
+               "requests_sent": sum(x["sent"] for x in lines),
+               "server_errors": sum(x["server_errors"] for x in lines)}
+    log.with_name(log.stem + "-summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    terminalreporter.write_line(
+        f"malformed requests ({summary['dialect']}): {summary['requests_sent']} sent by {summary['tests']} tests, "
+        f"{summary['server_errors']} got a 5xx")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark database tests; run dialect-specific tests only in the pass of their dialect (they
     are deselected, not skipped, in the other: `make test` runs both passes)."""

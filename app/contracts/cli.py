@@ -25,9 +25,11 @@ def pdf_command(number: str, output: Path, copies: bool) -> None:
     from app.contracts.pdf import agreement_sheet, ensure_pdf, render_copies
     from app.errors import DomainError
     from app.fair.urls import public_url
+    from app.inputs import db_int_or_none
 
-    if number.isdigit():
-        agreement = db.session.get(Agreement, int(number))
+    ident = db_int_or_none(number)
+    if ident is not None:
+        agreement = db.session.get(Agreement, ident)
     else:
         agreement = db.session.scalar(select(Agreement).where(Agreement.number == number))
     if agreement is None:

@@ -24,6 +24,7 @@ from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.fair.models import Fair
 from app.fair.sectors import Sector
+from app.inputs import db_int_or_none
 
 bp = Blueprint("documents", __name__)
 
@@ -71,10 +72,11 @@ def _batch_ids(raw: str) -> list[int]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.isdigit():
+        number = db_int_or_none(part)
+        if number is None or number < 1:
             abort(400)
-        if int(part) not in ids:
-            ids.append(int(part))
+        if number not in ids:
+            ids.append(number)
     return ids
 
 

@@ -7,32 +7,39 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.contracts.drafting import AgreementData, ObligationData, PartyData
 from app.fair.forms import unit_choices
 from app.fair.sectors import Unit
+from app.formfields import IdField, IntegerField, SubForm, stale_form_message
 from app.formkeys import KeyedForm
+from app.inputs import db_int_or_none
 
 
-class PartyForm(Form):
-    organisation_id = HiddenField()
-    representative_id = HiddenField()
+class PartyForm(SubForm):
+    organisation_id = IdField(required=True)
+    representative_id = IdField(required=True)
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=200)])
     contact_details = StringField(_l("Contact details"), [Optional(), Length(max=300)])
 
 
-class ObligationForm(Form):
-    giver = SelectField(_l("Who gives"), validate_choice=False)
-    receiver = SelectField(_l("To whom"), validate_choice=False)
+def _party_choice(form: ObligationForm, field: SelectField) -> None:
+    """Giver and receiver name a party's organisation id (the editor's choices)."""
+    from wtforms.validators import ValidationError
+
+    if db_int_or_none(field.data) is None:
+        raise ValidationError(stale_form_message())
+
+
+class ObligationForm(SubForm):
+    giver = SelectField(_l("Who gives"), [_party_choice], validate_choice=False)
+    receiver = SelectField(_l("To whom"), [_party_choice], validate_choice=False)
     description = TextAreaField(_l("What"), [Optional(), Length(max=2000)])
     quantity = IntegerField(_l("How much"), [Optional(), NumberRange(min=1, max=100_000)])
     unit = SelectField(_l("Unit"), choices=unit_choices, default="")
@@ -45,17 +52,18 @@ class ObligationForm(Form):
     cost_contribution = StringField(_l("Contribution to costs (if any)"), [Optional(), Length(max=300)],
                                     description=_l("e.g. reimbursement of fuel costs"))
     due_date = DateField(_l("To be done by"), [Optional()])
-    post_id = HiddenField()
-    category_id = HiddenField()
+    post_id = IdField()
+    category_id = IdField()
 
 
 class DraftForm(FlaskForm):
-    version = HiddenField()
+    version = IdField()
     parties = FieldList(FormField(PartyForm), min_entries=0)
     obligations = FieldList(FormField(ObligationForm), min_entries=0)
 
     def agreement_data(self) -> AgreementData:
-        parties = [PartyData(int(p.organisation_id.data), int(p.representative_id.data),
+        """The agreement as the (validated) form has it."""
+        parties = [PartyData(p.organisation_id.data, p.representative_id.data,
                              p.contact_name.data or "", p.contact_details.data or "")
                    for p in (entry.form for entry in self.parties)]
         obligations = []
@@ -68,22 +76,21 @@ class DraftForm(FlaskForm):
                 unit=Unit(o.unit.data) if o.unit.data else None, when=o.when.data or "",
                 where=o.where.data or "", duration=o.duration.data or "", hours=o.hours.data,
                 points=o.points.data, cost_contribution=o.cost_contribution.data or "",
-                due_date=o.due_date.data, post_id=int(o.post_id.data) if o.post_id.data else None,
-                category_id=int(o.category_id.data) if o.category_id.data else None))
+                due_date=o.due_date.data, post_id=o.post_id.data, category_id=o.category_id.data))
         return AgreementData(parties=parties, obligations=obligations)
 
 
 class VersionForm(FlaskForm):
     """A POST button acting on the version of the agreement the user is looking at."""
 
-    version = HiddenField()
+    version = IdField()
 
 
 class SharedSignForm(FlaskForm):
-    version = HiddenField()
+    version = IdField()
     scanned = StringField(_l("Private QR code (scan or paste the link)"), [Optional(), Length(max=300)])
     badge_code = StringField(_l("Badge code"), [Optional(), Length(max=8)])
-    pin = StringField(_l("PIN"), [Optional(), Length(max=6)])
+    pin = StringField(_l("PIN"), [Optional(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
 
 class ReasonForm(FlaskForm):

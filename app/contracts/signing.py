@@ -3,8 +3,6 @@ private QR or PIN), the notary's countersignature, numbering and freezing the co
 
 from __future__ import annotations
 
-import hmac
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -18,6 +16,7 @@ from app.extensions import db
 from app.fair.guards import require_role
 from app.fair.models import Fair, Participant
 from app.fair.sectors import Role
+from app.inputs import same_secret
 
 
 def _require_signable(agreement: Agreement) -> None:
@@ -192,4 +191,4 @@ def verify(agreement: Agreement) -> bool:
     """Does the stored content still hash to the stored hash?"""
     if not agreement.frozen_content or not agreement.content_hash:
         return False
-    return hmac.compare_digest(content_hash(agreement.frozen_content), agreement.content_hash)
+    return same_secret(content_hash(agreement.frozen_content), agreement.content_hash)

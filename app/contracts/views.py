@@ -25,12 +25,14 @@ from app.contracts.forms import (
 from app.contracts.models import Agreement, AgreementState
 from app.contracts.queues import notary_queue
 from app.contracts.signing import all_parties_signed
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.fair.checkin import parse_scan
 from app.fair.models import Participant
 from app.fair.sectors import STAFF_ROLES
+from app.formfields import stale_form_message
 from app.formkeys import Sent
+from app.inputs import db_int
 
 bp = Blueprint("contracts", __name__, url_prefix="/f/<slug>")
 
@@ -84,7 +86,7 @@ def start(slug: str) -> Any:
     other = _participant_by_badge(request.values.get("with", ""))
     if other is None:
         abort(404)
-    post_id = request.values.get("post", type=int)
+    post_id = request.values.get("post", type=db_int)
     form = StartForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -109,8 +111,14 @@ def _to_started(sent: Sent[Agreement]) -> Any:
 
 # --- the draft editor ---------------------------------------------------------------------
 
+def _party_organisations(form: DraftForm) -> list[int]:
+    """The organisation ids of the form's parties, without the ones a damaged page garbled."""
+    ids = [p.form.organisation_id.data for p in form.parties]
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
 def _fill_choices(form: DraftForm) -> None:
-    ids = [int(p.form.organisation_id.data) for p in form.parties]
+    ids = _party_organisations(form)
     orgs = _organisation_names(ids)
     choices = [SelectChoice(str(oid), orgs.get(oid, "?")) for oid in ids]
     for ob in form.obligations:
@@ -127,7 +135,7 @@ def _organisation_names(ids: list[int]) -> dict[int, str]:
 
 def _form_from(agreement: Agreement) -> DraftForm:
     form = DraftForm(formdata=None)
-    form.version.data = str(agreement.version)
+    form.version.data = agreement.version
     for party in agreement.parties:
         form.parties.append_entry({"organisation_id": party.organisation_id,
                                    "representative_id": party.representative_id,
@@ -140,17 +148,27 @@ def _form_from(agreement: Agreement) -> DraftForm:
             "unit": ob.unit.value if ob.unit else "", "when": ob.when, "where": ob.where,
             "duration": ob.duration, "hours": ob.hours, "points": ob.points,
             "cost_contribution": ob.cost_contribution, "due_date": ob.due_date,
-            "post_id": ob.post_id or "", "category_id": ob.category_id or ""})
+            "post_id": ob.post_id, "category_id": ob.category_id})
     _add_empty_obligation(form)
     return form
 
 
-def _add_empty_obligation(form: DraftForm) -> None:
-    parties = [p.form.organisation_id.data for p in form.parties]
-    mine = str(current_user.organisation_id)
-    giver = mine if mine in [str(p) for p in parties] else str(parties[0])
-    receiver = next(str(p) for p in parties if str(p) != giver)
-    form.obligations.append_entry({"giver": giver, "receiver": receiver})
+def _add_empty_obligation(form: DraftForm) -> bool:
+    """A blank obligation row, from the user's organisation to another party (if there are two)."""
+    parties = _party_organisations(form)
+    if len(parties) < 2:
+        return False
+    giver = current_user.organisation_id if current_user.organisation_id in parties else parties[0]
+    receiver = next(p for p in parties if p != giver)
+    form.obligations.append_entry({"giver": str(giver), "receiver": str(receiver)})
+    return True
+
+
+def _garbled(form: DraftForm) -> bool:
+    """Whether a hidden value of the editor came back damaged: the page cannot show it to fix."""
+    hidden = [form.version, *(f for e in form.parties for f in (e.form.organisation_id, e.form.representative_id)),
+              *(f for e in form.obligations for f in (e.form.post_id, e.form.category_id))]
+    return any(f.errors for f in hidden)
 
 
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -165,12 +183,13 @@ def edit(slug: str, agreement_id: int) -> Any:
         form = DraftForm()
         action = request.form.get("action", "save")
         if action == "add_obligation":
-            _add_empty_obligation(form)
+            if not _add_empty_obligation(form):
+                flash(_("An agreement needs two parties before an obligation can be added."), "error")
         elif action == "add_party":
             person = _participant_by_badge(request.form.get("new_party", ""))
             if person is None:
                 flash(_("No participant of this fair has that badge."), "error")
-            elif any(str(p.form.organisation_id.data) == str(person.organisation_id) for p in form.parties):
+            elif person.organisation_id in _party_organisations(form):
                 flash(_("This organisation is already a party."), "error")
             else:
                 form.parties.append_entry({"organisation_id": person.organisation_id,
@@ -179,14 +198,16 @@ def edit(slug: str, agreement_id: int) -> Any:
         elif form.validate_on_submit():
             try:
                 drafting.save_draft(current_user, agreement.fair_id, agreement.id, form.agreement_data(),
-                                    version=int(form.version.data or 0) or None)
+                                    version=form.version.data or None)
             except DomainError as err:
                 flash(str(err.message), "error")
             else:
                 flash(_("Saved. Signatures given before this change must be given again."), "success")
                 return _to_detail(agreement.id)
+    if _garbled(form):
+        flash(str(stale_form_message()), "error")
     _fill_choices(form)
-    org_names = _organisation_names([int(p.form.organisation_id.data) for p in form.parties])
+    org_names = _organisation_names(_party_organisations(form))
     return render_template("contracts/edit.html", fair=current_user.fair, agreement=agreement, form=form,
                            org_names=org_names), 422 if form.errors else 200
 
@@ -210,8 +231,8 @@ def detail(slug: str, agreement_id: int) -> Any:
 def _version() -> int:
     form = VersionForm()
     if not form.validate_on_submit():
-        abort(400)
-    return int(form.version.data or 0)
+        raise ValidationError(stale_form_message(), code="form_expired")
+    return form.version.data or 0
 
 
 @bp.post("/agreements/<int:agreement_id>/sign")
@@ -228,9 +249,12 @@ def sign(slug: str, agreement_id: int) -> Any:
 def sign_shared(slug: str, agreement_id: int) -> Any:
     form = SharedSignForm()
     if not form.validate_on_submit():
-        abort(400)
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return _to_detail(agreement_id)
     _attempt(lambda: signing.sign_on_shared_device(
-        current_user, current_user.fair_id, agreement_id, int(form.version.data or 0),
+        current_user, current_user.fair_id, agreement_id, form.version.data or 0,
         badge_code=form.badge_code.data or None, pin=form.pin.data or None, scanned=form.scanned.data,
         client=request.remote_addr or ""),
         _("The other party has signed on this device."))
@@ -267,8 +291,7 @@ def cancel(slug: str, agreement_id: int) -> Any:
 @bp.post("/agreements/<int:agreement_id>/annulment")
 @login_required
 def request_annulment(slug: str, agreement_id: int) -> Any:
-    if not VersionForm().validate_on_submit():
-        abort(400)
+    _version()
     reason = request.form.get("reason", "")
     _attempt(lambda: annulment.request_annulment(current_user, current_user.fair_id, agreement_id, reason),
              _("Your request to annul is recorded. The agreement is annulled when every party asks."))
@@ -288,8 +311,7 @@ def annul(slug: str, agreement_id: int) -> Any:
 
 
 def _obligation_action(agreement_id: int, action: Any, done: str) -> Any:
-    if not VersionForm().validate_on_submit():
-        abort(400)
+    _version()
     _attempt(action, done)
     return _to_detail(agreement_id)
 

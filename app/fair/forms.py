@@ -9,7 +9,6 @@ from wtforms import (
     EmailField,
     Form,
     HiddenField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -24,6 +23,7 @@ from app.fair.organisations import OrganisationData
 from app.fair.participants import PersonData
 from app.fair.posts import PostData
 from app.fair.sectors import ROLE_LABELS, SECTOR_LABELS, UNIT_LABELS, PostKind, Role, Sector, Unit
+from app.formfields import IdField, IntegerField
 from app.formkeys import KeyedForm
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
@@ -82,7 +82,7 @@ class WalkInForm(FlaskForm, PersonFields, NewOrganisationFields):
 class ParticipantForm(FlaskForm, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
 
-    organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=True)
     organisation_name = StringField(_l("…or a new organisation"), [Length(max=200)])
     sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices,
                          default=Sector.NGO.value, validate_choice=False)
@@ -160,7 +160,7 @@ class PostForm(FlaskForm):
     unit = SelectField(_l("Unit"), choices=unit_choices, default="")
     available_when = StringField(_l("When"), [Optional(), Length(max=200)],
                                  description=_l("e.g. weekdays after 4 pm, in May"))
-    version = HiddenField()
+    version = IdField()
 
     def validate_unit(self, field: SelectField) -> None:
         from wtforms.validators import ValidationError

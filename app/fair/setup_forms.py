@@ -9,7 +9,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from app.emails import EmailAddress
 from app.fair.forms import PersonFields, sector_choices
 from app.fair.sectors import ROLE_LABELS, Role
+from app.formfields import IntegerField
 
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$",
               message=_l("Use lower-case letters, digits and hyphens, e.g. tczew-2027."))

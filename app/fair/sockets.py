@@ -14,7 +14,6 @@ a refused request is answered `rate_limited`, and the client retries later (stat
 from __future__ import annotations
 
 import functools
-import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -29,9 +28,10 @@ from sqlalchemy import select
 from app.events import events_since
 from app.extensions import db, socketio
 from app.fair.models import Fair, Participant
+from app.inputs import DB_INT_MAX, forbidden_character, same_secret
 
 MAX_RESYNC = 1000
-MAX_SEQ = 2**53  # what a browser's number holds exactly; far beyond any fair's events
+MAX_SEQ = DB_INT_MAX  # the sequence columns' range
 _limiter = MovingWindowRateLimiter(MemoryStorage())
 # Who each connection is: {"fair_id", "participant_id" (None when anonymous), "login_version",
 # "screen": bool}
@@ -39,7 +39,7 @@ _clients: dict[str, dict[str, Any]] = {}
 
 
 def _fair_by_slug(slug: Any) -> Fair | None:
-    if not isinstance(slug, str) or len(slug) > 64 or "\x00" in slug:
+    if not isinstance(slug, str) or len(slug) > 64 or forbidden_character([slug]):
         return None
     return db.session.scalar(select(Fair).where(Fair.slug == slug))
 
@@ -58,7 +58,7 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
         return False
     token = auth.get("screen")
     if token is not None:
-        if not isinstance(token, str) or not hmac.compare_digest(token.encode(), fair.display_token.encode()):
+        if not same_secret(token, fair.display_token):
             return False
         _clients[request.sid] = {"fair_id": fair.id, "participant_id": None, "screen": True}
         join_room(f"screen:{fair.id}")

@@ -17,6 +17,7 @@ from app.db import service
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.fair.models import Organisation, Participant
+from app.inputs import db_int
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages
 
@@ -169,7 +170,7 @@ def account_for_holder(fair_id: int, holder: str) -> Account:
     if it has none yet — opening an empty account changes no balance), or `account:<id>`."""
     kind, _sep, raw = holder.partition(":")
     try:
-        ident = int(raw)
+        ident = db_int(raw)
     except ValueError:
         raise NotFound(_l("This account does not exist."), code="account_not_found") from None
     if kind == "account":

@@ -9,9 +9,10 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.formfields import IntegerField
 from app.ledger.operations import MAX_POINTS
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")

@@ -31,6 +31,7 @@ from app.extensions import db
 from app.fair.models import Participant
 from app.fair.organisations import find_organisation
 from app.fair.sectors import Role
+from app.inputs import forbidden_character
 from app.ledger.accounts import OPENING, organisation_account, person_account, system_account
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry
@@ -78,14 +79,17 @@ def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1250")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_l("The file is neither UTF-8 nor Windows-1250 text."),
-                              code="import_encoding") from exc
+        try:
+            text = data.decode("cp1250")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_l("The file is neither UTF-8 nor Windows-1250 text."),
+                                  code="import_encoding") from exc
+    if forbidden_character([text]):  # NUL and the like: a binary or UTF-16 file, not CSV text
+        raise ValidationError(_l("The file holds control characters (such as NUL bytes): it is not a CSV text "
+                                 "file."), code="import_control_characters")
+    return text
 
 
 def read_rows(text: str) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:

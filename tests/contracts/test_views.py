@@ -1,5 +1,7 @@
 """Agreement pages through the test client: from a card to a signed agreement."""
 
+import pytest
+
 from app.contracts.models import Agreement, AgreementState
 from app.extensions import db
 
@@ -147,3 +149,93 @@ def test_shared_device_signing_with_the_scanned_login_link(client, trading_fair,
     assert r.status_code == 303
     db.session.expire_all()
     assert [s.participant_id for s in db.session.get(Agreement, d.id).current_signatures()] == [b.id]
+
+
+def _editor_form(d, a, b, **changes):
+    form = {
+        "version": d.version,
+        "parties-0-organisation_id": a.organisation_id, "parties-0-representative_id": a.id,
+        "parties-1-organisation_id": b.organisation_id, "parties-1-representative_id": b.id,
+        "obligations-0-giver": a.organisation_id, "obligations-0-receiver": b.organisation_id,
+        "obligations-0-description": "Sala na 30 osób", "obligations-0-unit": "", "action": "save",
+    }
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_add_obligation_with_fewer_than_two_parties_is_explained(client, trading_fair, make_participant,
+                                                                   make_draft, login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    edit = f"/f/{trading_fair.slug}/agreements/{d.id}/edit"
+    one_party = _editor_form(d, a, b, action="add_obligation", **{
+        "parties-1-organisation_id": None, "parties-1-representative_id": None})
+    r = client.post(edit, data=one_party)
+    assert r.status_code == 200
+    assert "Aby dodać zobowiązanie, umowa musi mieć dwie strony." in text(r)
+    for garbled in ("abc", "9223372036854775808", ""):  # a damaged page: the party's id is no id
+        r = client.post(edit, data=_editor_form(d, a, b, action="add_obligation",
+                                                **{"parties-1-organisation_id": garbled}))
+        assert r.status_code == 200 and "umowa musi mieć dwie strony" in text(r), garbled
+    r = client.post(edit, data={"action": "add_obligation"})
+    assert r.status_code == 200 and "umowa musi mieć dwie strony" in text(r)
+    two = client.post(edit, data=_editor_form(d, a, b, action="add_obligation"))
+    assert text(two).count('class="card obligation"') == 2  # the posted row and the new one
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("parties-1-organisation_id", "9223372036854775808"), ("parties-1-organisation_id", "١٢"),
+    ("parties-0-representative_id", "1e30"), ("obligations-0-giver", "Żółć"),
+    ("obligations-0-post_id", "2147483648"), ("obligations-0-category_id", "-"), ("version", "x"),
+])
+def test_garbled_ids_in_the_editor_are_a_form_error_and_save_nothing(name, value, client, trading_fair,
+                                                                      make_participant, make_draft, login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit", data=_editor_form(d, a, b, **{name: value}))
+    assert r.status_code == 422
+    if name != "obligations-0-giver":  # hidden fields: the page cannot point at them
+        assert "Formularz wygasł. Spróbuj ponownie." in text(r)
+    db.session.expire_all()
+    assert db.session.get(Agreement, d.id).version == d.version
+
+
+def test_bogus_party_organisation_is_refused_by_the_service(client, trading_fair, make_participant, make_draft,
+                                                             login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit",
+                    data=_editor_form(d, a, b, **{"parties-1-organisation_id": "2147483647"}))
+    assert r.status_code == 200
+    assert "Osoba kontaktowa strony musi należeć do tej organizacji." in text(r)
+    db.session.expire_all()
+    assert db.session.get(Agreement, d.id).version == d.version
+
+
+@pytest.mark.parametrize("version", ["abc", "9223372036854775808", "1e30"])
+def test_garbled_version_on_an_agreement_button_is_explained(version, client, trading_fair, make_participant,
+                                                             make_draft, login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/sign", data={"version": version})
+    assert r.status_code == 422 and "Formularz wygasł. Spróbuj ponownie." in text(r)
+    db.session.expire_all()
+    assert db.session.get(Agreement, d.id).current_signatures() == []
+
+
+@pytest.mark.parametrize("pin", ["١٢٣٤٥٦", "Żółć12", "12345"])
+def test_shared_signing_with_a_pin_that_is_not_six_ascii_digits(pin, client, trading_fair, make_participant,
+                                                                make_draft, login):
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    login(a)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/sign-shared",
+                    data={"version": d.version, "badge_code": b.badge_code, "pin": pin})
+    assert r.status_code == 303
+    assert "PIN ma 6 cyfr." in text(client.get(r.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(Agreement, d.id).current_signatures() == []

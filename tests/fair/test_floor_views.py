@@ -1,5 +1,7 @@
 """Pages of the trading floor: board, posting from a phone, matches, control, big screen."""
 
+import pytest
+
 from app.extensions import db
 from app.fair.models import Post
 from app.fair.sectors import FairState, PostKind
@@ -139,3 +141,17 @@ def test_quantities_take_the_polish_plural(client, trading_fair, make_participan
     assert "1 osoba" in page and "3 osoby" in page and "22 osoby" in page and "5 godzin" in page
     client.get("/lang/en")
     assert "3 people" in text(client.get(f"/f/{trading_fair.slug}/board"))
+
+
+@pytest.mark.parametrize("version", ["abc", "9223372036854775808", "1e30"])
+def test_edit_with_a_garbled_version_is_explained_and_saves_nothing(version, client, trading_fair, category,
+                                                                     make_participant, make_post, login):
+    author = make_participant()
+    post = make_post(author)
+    login(author)
+    r = client.post(f"/f/{trading_fair.slug}/posts/{post.id}/edit", data={
+        "kind": "offer", "category_id": category(), "title": "Inna sala", "unit": "", "version": version})
+    assert r.status_code == 422
+    assert "Formularz wygasł. Spróbuj ponownie." in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).title == post.title

@@ -23,6 +23,7 @@ from app.fair.participants import get_participant
 from app.fair.pin_guard import pin_guard
 from app.fair.sectors import Role, Sector
 from app.fair.views import bp
+from app.inputs import db_int
 from app.textkeys import search_key
 
 PAGE_SIZE = 50
@@ -53,7 +54,7 @@ def admin_participants(slug: str) -> Any:
                     key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
     if q:  # diacritic-insensitive search over name, organisation, e-mail, badge code
         people = [p for p in people if _matches(q, p.full_name, p.organisation.name, p.email, p.badge_code)]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     total = len(people)
     shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     return render_template("fair/admin/participants.html", fair=fair, people=shown, total=total,

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.fair.models import Participant
 from app.fair.views import bp
 from app.i18n import LOCAL_ZONE
+from app.inputs import db_int
 
 PAGE = 100
 
@@ -40,7 +41,7 @@ def audit(slug: str) -> Any:
     if chosen:
         start = datetime.combine(chosen, datetime.min.time(), LOCAL_ZONE)
         query = query.where(AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     events = list(db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                       .offset((page - 1) * PAGE).limit(PAGE + 1)))
     return render_template("fair/admin/audit.html", fair=fair, events=events[:PAGE], more=len(events) > PAGE,

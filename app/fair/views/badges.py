@@ -23,6 +23,7 @@ from app.fair.credentials import require_slip_access
 from app.fair.participants import get_participant
 from app.fair.urls import public_url
 from app.fair.views import bp
+from app.inputs import db_int
 
 SYNC_LIMIT = 50  # a list page's worth: rendered in the request; more goes to a background job
 
@@ -96,7 +97,7 @@ def badges_all(slug: str) -> Any:
 def badges_selection(slug: str) -> Any:
     kind = _kind(request.form.get("kind"))
     layout = _layout(request.form.get("layout"))
-    ids = sorted(set(request.form.getlist("pid", type=int)))
+    ids = sorted(set(request.form.getlist("pid", type=db_int)))
     if len(ids) > SYNC_LIMIT:
         return _start(kind, layout, ids)
     people = printable_people(current_user.fair_id, ids) if ids else []

@@ -18,6 +18,8 @@ from app.fair.forms import ConfirmForm, HidePostForm, NewPostForm, PostForm
 from app.fair.posts import get_post
 from app.fair.sectors import FairState, PostKind, Sector, unit_plural_labels
 from app.fair.views import bp
+from app.formfields import stale_form_message
+from app.inputs import db_int
 
 
 def _viewer(fair_id: int) -> Any:
@@ -35,7 +37,7 @@ def board_page(slug: str) -> Any:
     args = request.args
     kind = args.get("kind") if args.get("kind") in {k.value for k in PostKind} else None
     sector = args.get("sector") if args.get("sector") in {s.value for s in Sector} else None
-    category_id = args.get("category", type=int)
+    category_id = args.get("category", type=db_int)
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     categories = fair_categories(fair.id, include_archived=True)
@@ -47,6 +49,8 @@ def board_page(slug: str) -> Any:
 
 
 def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
+    if form.version.errors:  # a hidden field: the page cannot show it to fix
+        flash(str(stale_form_message()), "error")
     return render_template("floor/post_form.html", fair=fair, form=form, post=post,
                            trading=fair.state == FairState.TRADING), 422 if form.errors else 200
 
@@ -103,11 +107,11 @@ def post_edit(slug: str, post_id: int) -> Any:
     if request.method == "GET":
         form.kind.data = post.kind.value
         form.unit.data = post.unit.value if post.unit else ""
-        form.version.data = str(post.version)
+        form.version.data = post.version
     if form.validate_on_submit():
         try:
             post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
-                                    version=int(form.version.data or 0) or None)
+                                    version=form.version.data or None)
         except DomainError as err:
             flash(str(err.message), "error")
         else:
@@ -122,7 +126,7 @@ def _post_action(slug: str, post_id: int, action: Any, done: str) -> Any:
     else:
         try:
             action(current_user, current_user.fair_id, post_id,
-                   version=request.form.get("version", type=int))
+                   version=request.form.get("version", type=db_int))
         except DomainError as err:
             flash(str(err.message), "error")
         else:

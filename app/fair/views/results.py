@@ -3,7 +3,6 @@ screen (the display link, no login)."""
 
 from __future__ import annotations
 
-import hmac
 import io
 from typing import Any
 
@@ -18,6 +17,7 @@ from app.fair.forms import ConfirmForm
 from app.fair.results import fair_results, reveal_results
 from app.fair.results_report import render_report, result_charts, template_context
 from app.fair.views import bp
+from app.inputs import same_secret
 
 
 @bp.get("/admin/results")
@@ -60,7 +60,7 @@ def results_reveal(slug: str) -> Any:
 @bp.get("/screen/<token>/results")
 def results_reveal_screen(slug: str, token: str) -> Any:
     fair = fair_or_404(slug)
-    if not hmac.compare_digest(token, fair.display_token):
+    if not same_secret(token, fair.display_token):
         abort(404)
     figures = fair_results(fair)
     return render_template(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,6 +21,7 @@ from app.fair.qr import qr_svg
 from app.fair.sectors import Sector
 from app.fair.stats import fair_stats
 from app.fair.views import bp
+from app.inputs import same_secret
 
 TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
 
@@ -29,7 +29,7 @@ TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
 @bp.get("/screen/<token>")
 def screen(slug: str, token: str) -> Any:
     fair = fair_or_404(slug)
-    if not hmac.compare_digest(token, fair.display_token):
+    if not same_secret(token, fair.display_token):
         abort(404)
     board_url = url_for("fair.board_page", slug=fair.slug, _external=True)
     recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
