@@ -91,10 +91,11 @@ def rate_limited(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[s
 
 
 def _sequence(data: dict[str, Any], key: str) -> int | None:
-    """A client's last sequence number: a whole number from 0 to MAX_SEQ (None when absent)."""
-    value = data.get(key)
-    if value is None:
+    """A client's last sequence number: a whole number from 0 to MAX_SEQ (None when absent;
+    an explicit null is as malformed as -1 or "5")."""
+    if key not in data:
         return None
+    value = data[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         raise ValueError(key)
     if not 0 <= value <= MAX_SEQ or value != int(value):
