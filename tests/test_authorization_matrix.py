@@ -99,12 +99,13 @@ class Rule:
     effect: bool | None = None  # an allowed call changes the database (default: POST does)
     choice: str | None = None  # the form field whose choices keep others' objects out
     form_page: bool = False  # send the hidden fields of the form on the GET page (one-time keys)
+    prepare: Callable[[World], None] | None = None  # changes the world for this case first
 
 
 def rule(allowed: frozenset[str], *, query: Data | None = None, data: Data | None = None,
          effect: bool | None = None, choice: str | None = None, form_page: bool = False,
-         **params: str | Lit) -> Rule:
-    return Rule(frozenset(allowed), params, query, data, effect, choice, form_page)
+         prepare: Callable[[World], None] | None = None, **params: str | Lit) -> Rule:
+    return Rule(frozenset(allowed), params, query, data, effect, choice, form_page, prepare)
 
 
 def cases(**named: Rule) -> dict[str, Rule]:
@@ -130,6 +131,14 @@ def draft_form(version: str) -> Data:
                 "obligations-0-giver": w.p_org, "obligations-0-receiver": w.q_org,
                 "obligations-0-description": "Sala na 3 godziny, we wtorek", "obligations-0-points": 30}
     return data
+
+
+def trading_closed(w: World) -> None:
+    from app.fair.models import Participant
+    from app.fair.trading import close_trading
+
+    close_trading(db.session.get_one(Participant, w.organiser), w.a_id)
+    db.session.remove()
 
 
 PERSON_FIELDS = {"first_name": "Ola", "last_name": "Przechodnia", "email": "ola@example.org"}
@@ -258,7 +267,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fair.export_json", "GET"): rule(ORGANISERS_A),
     ("fair.control", "GET"): rule(ORGANISERS_A),
     ("fair.control_panels_fragment", "GET"): rule(ORGANISERS_A),
-    ("fair.control_open", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {"minutes": 30}),  # open
+    ("fair.control_open", "POST"): rule(ORGANISERS_A, prepare=trading_closed, data=lambda w: {"minutes": 30}),
     ("fair.control_close", "POST"): rule(ORGANISERS_A),
     ("fair.control_timer", "POST"): rule(ORGANISERS_A, data=lambda w: {"minutes": 30}),
     ("fair.control_announce", "POST"): rule(ORGANISERS_A, data=lambda w: {"text": "Kawa w holu"}),
@@ -268,7 +277,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fair.category_archive", "POST"): rule(ORGANISERS_A, category_id="rooms"),
     ("fair.results", "GET"): rule(ORGANISERS_A),
     ("fair.results_report", "GET"): rule(ORGANISERS_A),
-    ("fair.results_reveal", "POST"): rule(ORGANISERS_A, effect=False),  # trading is still open
+    ("fair.results_reveal", "POST"): rule(ORGANISERS_A, prepare=trading_closed),
     ("fair.settings", "GET"): rule(ORGANISERS_A),
     ("fair.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
         "name": "Giełda w hali", "point_rate": 10, "registration_open": "y", "notary_required": "y"}),
@@ -536,65 +545,75 @@ def _wait_for_badge_jobs(location: str) -> None:
         badge_jobs.wait_for(match.group(1), 120)
 
 
-def check_route(app: Flask, monkeypatch: pytest.MonkeyPatch, world: Any, endpoint: str, method: str) -> int:
-    """Every case of one (endpoint, method), every caller; returns the number of requests."""
-    w, pristine, clients = world
+def check_route(app: Flask, monkeypatch: pytest.MonkeyPatch, world: Any, endpoint: str, method: str) -> None:
+    """Every case of one (endpoint, method), every caller."""
+    w, world_rows, clients = world
     recorder = _Recorder(monkeypatch)
     failures: list[str] = []
-    sent = 0
     for case, r in rules_of(MATRIX[(endpoint, method)]).items():
-        label = f"{endpoint} {method}{f' [{case}]' if case else ''}"
-        rule_vars = url_variables(app, endpoint, r)
-        callers = callers_of(r, rule_vars, r.query is not None)
-        assert set(r.allowed) <= set(callers), (label, set(r.allowed) - set(callers))
-        denied = [c for c in callers if c not in r.allowed]
-        allowed = [c for c in callers if c in r.allowed]
-        base_fields: dict[str, str] = {}
-        for caller in denied + allowed:  # denied first: an allowed POST may change the world
-            client = clients[caller]
-            url = build_url(endpoint, r, rule_vars, w, caller)
-            data: dict[str, Any] = {}
-            if method == "POST":
-                if r.form_page and (caller in allowed or not base_fields):
-                    page_client = client if caller in allowed else clients[sorted(r.allowed)[0]]
-                    page = build_url(endpoint, r, rule_vars, w, sorted(r.allowed)[0])
-                    base_fields = hidden_fields(page_client, page)
-                    db.session.remove()
-                data = {**base_fields, **(r.data(w) if r.data else {})}
-            recorder.reset()
-            response = client.open(url, method=method, data=data or None)
-            sent += 1
-            call = Call(response.status_code, response.headers.get("Location", ""), list(recorder.raised),
-                        dict(recorder.form_errors))
-            _wait_for_badge_jobs(call.location)
-            db.session.remove()
-            after = authz_world.snapshot()
-            changed = after != pristine
-            why = refusal(call, r)
-            if call.status >= 500:
-                failures.append(f"{label} by {caller}: server error {call.status}")
-            elif caller in denied:
-                if why is None:
-                    failures.append(f"{label} by {caller}: NOT refused (HTTP {call.status} {call.location}; "
-                                    f"errors {[e.code for e in call.raised]})")
-                if changed:
-                    failures.append(f"{label} by {caller}: refused ({why}) but changed "
-                                    f"{authz_world.differences(pristine, after)}")
-            else:
-                if why is not None:
-                    failures.append(f"{label} by {caller}: refused ({why}), should be allowed")
-                effect = r.effect if r.effect is not None else method == "POST"
-                if effect and not changed and why is None:
-                    failures.append(f"{label} by {caller}: allowed but changed nothing (HTTP {call.status}; "
-                                    f"errors {[e.code for e in call.raised]}; form {call.form_errors})")
-            if changed:
-                authz_world.restore(pristine, after)
-            if PERSON[caller]:  # whatever the request did to the session (logged out, switched)
-                authz_world.set_cookies(client, _prepared[db.engine.dialect.name].cookies[PERSON[caller]])
-            else:
-                authz_world.set_cookies(client, {})
+        baseline = world_rows
+        if r.prepare:
+            r.prepare(w)
+            baseline = authz_world.snapshot()
+        failures += check_case(app, recorder, w, baseline, clients, endpoint, method, case, r)
+        if r.prepare:
+            authz_world.restore(world_rows, baseline)
     assert not failures, "\n".join(failures)
-    return sent
+
+
+def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.Rows,
+               clients: dict[str, FlaskClient], endpoint: str, method: str, case: str, r: Rule) -> list[str]:
+    """One case, every caller, each from `baseline` (restored after any change)."""
+    label = f"{endpoint} {method}{f' [{case}]' if case else ''}"
+    rule_vars = url_variables(app, endpoint, r)
+    callers = callers_of(r, rule_vars, r.query is not None)
+    assert set(r.allowed) <= set(callers), (label, set(r.allowed) - set(callers))
+    denied = [c for c in callers if c not in r.allowed]
+    allowed = [c for c in callers if c in r.allowed]
+    failures = []
+    base_fields: dict[str, str] = {}
+    for caller in denied + allowed:  # denied first: an allowed POST may change the world
+        client = clients[caller]
+        data: dict[str, Any] = {}
+        if method == "POST":
+            if r.form_page and (caller in allowed or not base_fields):
+                # The form's hidden fields (one-time keys) as the page gives them: to an allowed
+                # caller their own; a refused one sends an allowed caller's.
+                page_caller = caller if caller in allowed else sorted(r.allowed)[0]
+                base_fields = hidden_fields(clients[page_caller], build_url(endpoint, r, rule_vars, w, page_caller))
+                db.session.remove()
+            data = {**base_fields, **(r.data(w) if r.data else {})}
+        recorder.reset()
+        response = client.open(build_url(endpoint, r, rule_vars, w, caller), method=method, data=data or None)
+        response.get_data()  # a streamed download runs to its end here
+        response.close()
+        call = Call(response.status_code, response.headers.get("Location", ""), list(recorder.raised),
+                    dict(recorder.form_errors))
+        _wait_for_badge_jobs(call.location)
+        after = authz_world.snapshot()
+        changed = after != baseline
+        why = refusal(call, r)
+        errors = [e.code for e in call.raised]
+        if call.status >= 500:
+            failures.append(f"{label} by {caller}: server error {call.status}")
+        elif caller in denied:
+            if why is None:
+                failures.append(f"{label} by {caller}: NOT refused (HTTP {call.status} {call.location}; "
+                                f"errors {errors})")
+            if changed:
+                failures.append(f"{label} by {caller}: refused ({why}) but changed "
+                                f"{authz_world.differences(baseline, after)}")
+        elif why is not None:
+            failures.append(f"{label} by {caller}: refused ({why}), should be allowed")
+        elif (r.effect if r.effect is not None else method == "POST") and not changed:
+            failures.append(f"{label} by {caller}: allowed but changed nothing (HTTP {call.status}; "
+                            f"errors {errors}; form {call.form_errors})")
+        if changed:
+            authz_world.restore(baseline, after)
+        # Whatever the request did to the session (logged out, switched), the caller is back.
+        person = PERSON[caller]
+        authz_world.set_cookies(client, _prepared[db.engine.dialect.name].cookies[person] if person else {})
+    return failures
 
 
 # --- the tests -----------------------------------------------------------------------------------
@@ -649,3 +668,128 @@ def test_matrix_size(app: Flask) -> None:
           f"{total} requests")
     assert total >= cases_count * len(ROLES)
 
+
+
+# --- Socket.IO --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SocketCase:
+    """A connection: whose cookies, what it says in the handshake, which rooms it may join
+    (None: refused). Rooms name their fair or person by World attribute: "fair:a_id"."""
+
+    caller: str
+    auth: Callable[[World], dict[str, Any] | None]
+    rooms: frozenset[str] | None
+
+
+def _own_rooms(caller: str) -> frozenset[str]:
+    fair = "b_id" if caller in (PARTICIPANT_B, ORGANISER_B) else "a_id"
+    return frozenset({f"fair:{fair}", f"participant:{PERSON[caller]}"})
+
+
+SOCKET_CASES: dict[str, SocketCase] = {
+    "board viewer of A": SocketCase(ANONYMOUS, lambda w: {"fair": w.a_slug}, frozenset({"fair:a_id"})),
+    "board viewer of B": SocketCase(ANONYMOUS, lambda w: {"fair": w.b_slug}, frozenset({"fair:b_id"})),
+    "big screen of A": SocketCase(ANONYMOUS, lambda w: {"fair": w.a_slug, "screen": w.display_token},
+                                  frozenset({"screen:a_id"})),
+    "no fair named": SocketCase(ANONYMOUS, lambda w: None, None),
+    "an unknown fair": SocketCase(ANONYMOUS, lambda w: {"fair": "nie-ma-takiej"}, None),
+    "a wrong display token": SocketCase(ANONYMOUS, lambda w: {"fair": w.a_slug, "screen": "x" * 43}, None),
+    "A's display token for B": SocketCase(ANONYMOUS, lambda w: {"fair": w.b_slug, "screen": w.display_token},
+                                          None),
+    # Logged in: the person's own fair and room, whatever fair the handshake names.
+    **{f"{caller}, naming the other fair": SocketCase(
+        caller, (lambda w: {"fair": w.a_slug}) if caller in (PARTICIPANT_B, ORGANISER_B) else
+        (lambda w: {"fair": w.b_slug, "screen": w.display_token}), _own_rooms(caller))
+       for caller in ROLES if caller != ANONYMOUS},
+}
+
+
+def _room(name: str, w: World) -> str:
+    kind, attribute = name.split(":")
+    return f"{kind}:{getattr(w, attribute)}"
+
+
+def _connect(app: Flask, client: FlaskClient, auth: dict[str, Any] | None) -> Any:
+    from flask import g
+
+    for cached in ("_login_user", "_flask_babel"):  # a fresh user for every handshake, as in production
+        g.pop(cached, None)
+    try:
+        return socketio.test_client(app, flask_test_client=client, auth=auth)
+    finally:
+        for cached in ("_login_user", "_flask_babel"):
+            g.pop(cached, None)
+        db.session.remove()
+
+
+def _rooms_of(sc: Any) -> set[str]:
+    sid = socketio.server.manager.sid_from_eio_sid(sc.eio_sid, "/")
+    return set(socketio.server.rooms(sid, namespace="/")) - {sid}
+
+
+def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
+    """Who joins which rooms; who receives which live events; what resync returns to whom; a
+    disconnect forgets the connection. Nobody gets another person's private events, and no
+    client of fair B anything of fair A (nor the other way round)."""
+    from sqlalchemy import select
+
+    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft
+    from app.events import DomainEvent
+    from app.fair import sockets
+    from app.fair.models import Fair, Participant
+    from app.fair.trading import announce
+
+    w, _pristine, clients = world
+    assert set(MATRIX[("socketio", "connect")].allowed) == {case.caller for case in SOCKET_CASES.values()
+                                                            if case.rooms is not None}
+    connected: dict[str, tuple[SocketCase, Any]] = {}
+    for name, case in SOCKET_CASES.items():
+        sc = _connect(app, clients[case.caller], case.auth(w))
+        if case.rooms is None:
+            assert not sc.is_connected(), f"{name}: connected, should be refused"
+            continue
+        assert sc.is_connected(), f"{name}: refused"
+        assert _rooms_of(sc) == {_room(r, w) for r in case.rooms}, name
+        connected[name] = (case, sc)
+        sc.get_received()
+
+    # One public event in each fair, and a private one for P (Q saves their draft).
+    announce(db.session.get_one(Participant, w.organiser), w.a_id, "Kawa w holu")
+    announce(db.session.get_one(Participant, w.organiser_b), w.b_id, "Obiad o 13")
+    q = db.session.get_one(Participant, w.q)
+    save_draft(q, w.a_id, w.draft, AgreementData(
+        parties=[PartyData(w.p_org, w.p, "Łucja", ""), PartyData(w.q_org, w.q, "Kuba", "")],
+        obligations=[ObligationData(w.q_org, w.p_org, "Szkolenie dla zarządu", points=40)]),
+        version=w.draft_version)
+    db.session.remove()
+
+    for name, (case, sc) in connected.items():
+        fair_id = w.b_id if "fair:b_id" in case.rooms else w.a_id
+        got = {(m["args"][0]["fair_id"], m["args"][0]["stream"], m["args"][0]["type"])
+               for m in sc.get_received() if m["name"] == "event"}
+        expected = {(fair_id, "fair", "fair.announcement")}
+        if case.caller == PARTICIPANT:
+            expected.add((w.a_id, "me", "agreement.updated"))
+        assert got == expected, name
+
+    for name, (case, sc) in connected.items():
+        ack = sc.emit("resync", {"after": 0, "after_private": 0}, callback=True)
+        assert ack["ok"], (name, ack)
+        fair_id = w.b_id if "fair:b_id" in case.rooms else w.a_id
+        person = getattr(w, PERSON[case.caller]) if PERSON[case.caller] else None
+        assert {e["fair_id"] for e in ack["events"]} == {fair_id}, name
+        assert ack["seq"] == db.session.get_one(Fair, fair_id).event_seq, name
+        mine = [(e.seq, e.type) for e in db.session.scalars(
+            select(DomainEvent).where(DomainEvent.participant_id == person).order_by(DomainEvent.seq))
+                ] if person else []
+        assert [(e["seq"], e["type"]) for e in ack["events"] if e["stream"] == "me"] == mine, name
+        if case.caller == PARTICIPANT:
+            assert mine, "P has private events in this world"
+        db.session.remove()
+
+    for name, (_case, sc) in connected.items():
+        sid = socketio.server.manager.sid_from_eio_sid(sc.eio_sid, "/")
+        assert sid in sockets._clients, name
+        sc.disconnect()
+        assert sid not in sockets._clients, name
