@@ -9,12 +9,13 @@ notary who has not chosen a password yet, check-ins, a hidden post and a finishe
 fair B ("obok"): a participant with an account and an entry, and an organiser.
 
 Building it through the services takes a while, so it is built once per test process and kept
-as the rows of every table (`snapshot`); each test copies the rows into its own database
+as the rows of every table (`state`); each test copies the rows into its own database
 (`restore`), as well as the badge job's files and each caller's logged-in cookies.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,26 +97,59 @@ class World:
 
 # --- the rows of every table ------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class State:
+    """The database at one moment: its rows as the app reads them (to restore them) and as the
+    driver returns them (a quick fingerprint to compare)."""
+
+    rows: Rows
+    fingerprint: Rows
+
+
 def tables() -> list[Any]:
     return list(Base.metadata.sorted_tables)
 
 
-def snapshot() -> Rows:
-    """Every row of every table, in primary-key order: the world's fingerprint and its copy."""
+def fingerprint() -> Rows:
+    """Every row of every table: as the driver returns them (SQLite), or one digest of them per
+    table, all in one query (PostgreSQL, where each query is a round trip)."""
     db.session.remove()
-    rows: Rows = {}
     with db.engine.connect() as conn:
-        for table in tables():
-            query = select(table).order_by(*table.primary_key.columns)
-            rows[table.name] = [tuple(r) for r in conn.execute(query)]
-    return rows
+        if conn.dialect.name == "postgresql":
+            digests = conn.exec_driver_sql(_digest_query()).one()
+            return {t.name: [(digest,)] for t, digest in zip(tables(), digests, strict=True)}
+        return {table.name: conn.exec_driver_sql(sql).fetchall() for table, sql in _selects()}
 
 
-def restore(rows: Rows, now: Rows | None = None) -> None:
-    """Make the database hold exactly `rows` again (`now`: what it holds, if known: then only
-    the tables that differ are rewritten)."""
+def _order(table: Any, alias: str = "") -> str:
+    return ", ".join(f'{alias}"{c.name}"' for c in table.primary_key)
+
+
+@functools.cache
+def _selects() -> list[tuple[Any, str]]:
+    return [(t, f'SELECT * FROM "{t.name}" ORDER BY {_order(t)}') for t in tables()]
+
+
+@functools.cache
+def _digest_query() -> str:
+    return "SELECT " + ", ".join(
+        f"(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY {_order(t, 'x.')}), '')) FROM \"{t.name}\" x)"
+        for t in tables())
+
+
+def state() -> State:
     db.session.remove()
-    changed = [t for t in tables() if now is None or now[t.name] != rows[t.name]]
+    with db.engine.connect() as conn:
+        rows = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                for t in tables()}
+    return State(rows, fingerprint())
+
+
+def restore(to: State, now: Rows | None = None) -> None:
+    """Make the database hold exactly the rows of `to` again (`now`: its fingerprint, if known:
+    then only the tables that differ are rewritten where the database allows it)."""
+    db.session.remove()
+    changed = [t for t in tables() if now is None or now[t.name] != to.fingerprint[t.name]]
     if not changed:
         return
     with db.engine.begin() as conn:
@@ -135,9 +169,9 @@ def restore(rows: Rows, now: Rows | None = None) -> None:
         for table in reversed(changed):
             conn.execute(delete(table))
         for table in changed:
-            if rows[table.name]:
+            if to.rows[table.name]:
                 columns = [c.name for c in table.columns]
-                conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows[table.name]])
+                conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in to.rows[table.name]])
         for _name, sql in triggers:
             conn.execute(text(sql))
         if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
@@ -149,7 +183,7 @@ def restore(rows: Rows, now: Rows | None = None) -> None:
 
 
 def differences(before: Rows, after: Rows) -> list[str]:
-    """What changed, table by table (for failure messages)."""
+    """What changed, table by table (for failure messages: pass `State.rows`)."""
     changed = []
     for name in before:
         old, now = set(map(repr, before[name])), set(map(repr, after[name]))

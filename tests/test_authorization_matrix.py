@@ -37,6 +37,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
+from jinja2.bccache import Bucket, BytecodeCache
 
 from app.errors import DomainError
 from app.extensions import db, socketio
@@ -398,11 +399,28 @@ def app_config() -> dict[str, Any]:
 @dataclass
 class Prepared:
     world: World
-    rows: authz_world.Rows
+    state: authz_world.State
     cookies: dict[str, authz_world.Cookies]
 
 
 _prepared: dict[str, Prepared] = {}
+
+
+class _SharedBytecode(BytecodeCache):
+    """Every test here has an app of its own: compile each template once per process."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode = _SharedBytecode()
 
 
 def _new_client(app: Flask) -> FlaskClient:
@@ -413,8 +431,9 @@ def _new_client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def world(app: Flask) -> Iterator[tuple[World, authz_world.Rows, dict[str, FlaskClient]]]:
+def world(app: Flask) -> Iterator[tuple[World, authz_world.State, dict[str, FlaskClient]]]:
     """The world in this test's database, and a logged-in client for each caller."""
+    app.jinja_env.bytecode_cache = _bytecode
     dialect = db.engine.dialect.name
     if dialect not in _prepared:
         w = authz_world.build(app)
@@ -423,16 +442,16 @@ def world(app: Flask) -> Iterator[tuple[World, authz_world.Rows, dict[str, Flask
             client = _new_client(app)
             authz_world.log_in(client, w, person)
             cookies[person] = authz_world.cookies_of(client)
-        _prepared[dialect] = Prepared(w, authz_world.snapshot(), cookies)
+        _prepared[dialect] = Prepared(w, authz_world.state(), cookies)
     prepared = _prepared[dialect]
-    authz_world.restore(prepared.rows)
+    authz_world.restore(prepared.state)
     authz_world.restore_files(app, prepared.world)
     clients = {}
     for caller in PERSON:
         clients[caller] = _new_client(app)
         if PERSON[caller]:
             authz_world.set_cookies(clients[caller], prepared.cookies[PERSON[caller]])
-    yield prepared.world, prepared.rows, clients
+    yield prepared.world, prepared.state, clients
     db.session.remove()
 
 
@@ -547,21 +566,21 @@ def _wait_for_badge_jobs(location: str) -> None:
 
 def check_route(app: Flask, monkeypatch: pytest.MonkeyPatch, world: Any, endpoint: str, method: str) -> None:
     """Every case of one (endpoint, method), every caller."""
-    w, world_rows, clients = world
+    w, world_state, clients = world
     recorder = _Recorder(monkeypatch)
     failures: list[str] = []
     for case, r in rules_of(MATRIX[(endpoint, method)]).items():
-        baseline = world_rows
+        baseline = world_state
         if r.prepare:
             r.prepare(w)
-            baseline = authz_world.snapshot()
+            baseline = authz_world.state()
         failures += check_case(app, recorder, w, baseline, clients, endpoint, method, case, r)
         if r.prepare:
-            authz_world.restore(world_rows, baseline)
+            authz_world.restore(world_state, baseline.fingerprint)
     assert not failures, "\n".join(failures)
 
 
-def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.Rows,
+def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.State,
                clients: dict[str, FlaskClient], endpoint: str, method: str, case: str, r: Rule) -> list[str]:
     """One case, every caller, each from `baseline` (restored after any change)."""
     label = f"{endpoint} {method}{f' [{case}]' if case else ''}"
@@ -590,8 +609,8 @@ def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.
         call = Call(response.status_code, response.headers.get("Location", ""), list(recorder.raised),
                     dict(recorder.form_errors))
         _wait_for_badge_jobs(call.location)
-        after = authz_world.snapshot()
-        changed = after != baseline
+        after = authz_world.fingerprint()
+        changed = after != baseline.fingerprint
         why = refusal(call, r)
         errors = [e.code for e in call.raised]
         if call.status >= 500:
@@ -602,7 +621,7 @@ def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.
                                 f"errors {errors})")
             if changed:
                 failures.append(f"{label} by {caller}: refused ({why}) but changed "
-                                f"{authz_world.differences(baseline, after)}")
+                                f"{authz_world.differences(baseline.rows, authz_world.state().rows)}")
         elif why is not None:
             failures.append(f"{label} by {caller}: refused ({why}), should be allowed")
         elif (r.effect if r.effect is not None else method == "POST") and not changed:
@@ -618,10 +637,12 @@ def check_case(app: Flask, recorder: _Recorder, w: World, baseline: authz_world.
 
 # --- the tests -----------------------------------------------------------------------------------
 
-def _groups(size: int = 4) -> list[list[tuple[str, str]]]:
-    """Routes in small groups: a test each, spread over the xdist workers."""
+def _groups(size: int = 8) -> list[list[tuple[str, str]]]:
+    """Routes in small groups, a test each, for the xdist workers to share. Neighbours in MATRIX
+    go to different groups, so that the PDF routes (slow to render) spread out."""
     http = [k for k in MATRIX if k[0] != "socketio"]
-    return [http[i:i + size] for i in range(0, len(http), size)]
+    count = -(-len(http) // size)
+    return [http[i::count] for i in range(count)]
 
 
 @pytest.mark.parametrize("routes", _groups(), ids=lambda g: f"{g[0][0]}-{g[0][1]}+{len(g) - 1}")
@@ -720,7 +741,7 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
     from app.fair.models import Fair, Participant
     from app.fair.trading import announce
 
-    w, _pristine, clients = world
+    w, _state, clients = world
     connected: dict[str, tuple[SocketCase, Any]] = {}
     for name, case in SOCKET_CASES.items():
         sc = _connect(app, clients[case.caller], case.auth(w))
