@@ -268,8 +268,8 @@ def build(app: Flask) -> World:
     organiser_b = _person(w.b_id, "Olga", "Obocka", "olga@example.org", "Gmina Obok", role=Role.ORGANISER,
                           sector=Sector.PUBLIC, password=True)
     pb = _person(w.b_id, "Borys", "Bocian", "borys@example.org", "Fundacja Obok")
-    for name in ("organiser", "coordinator", "notary", "broker", "p", "q", "neighbour", "organiser_b", "pb"):
-        setattr(w, name, locals()[name].id)
+    w.organiser, w.coordinator, w.notary, w.broker = organiser.id, coordinator.id, notary.id, broker.id
+    w.p, w.q, w.neighbour, w.organiser_b, w.pb = p.id, q.id, neighbour.id, organiser_b.id, pb.id
 
     open_trading(organiser, w.a_id, 90)
     w.rooms = next(c.id for c in fair_categories(w.a_id) if c.key == "rooms")
@@ -344,16 +344,12 @@ def build(app: Flask) -> World:
     w.job_files = {path.name: path.read_bytes() for path in folder.iterdir() if path.name.startswith(job.id)}
 
     db.session.remove()
-    for person_id, prefix in ((w.p, "p"), (w.q, "q"), (w.neighbour, "neighbour"), (w.pb, "pb")):
-        person = db.session.get_one(Participant, person_id)
-        setattr(w, f"{prefix}_badge", person.badge_code)
-        if prefix in ("p", "q"):
-            setattr(w, f"{prefix}_secret", person.login_secret)
-        if prefix == "p":
-            w.p_pin, w.p_org = person.pin, person.organisation_id
-        if prefix == "q":
-            w.q_org = person.organisation_id
-    w.broker_secret = db.session.get_one(Participant, w.broker).login_secret
+    person = {pid: db.session.get_one(Participant, pid) for pid in (w.p, w.q, w.neighbour, w.pb, w.broker)}
+    w.p_badge, w.p_secret, w.p_pin, w.p_org = (person[w.p].badge_code, person[w.p].login_secret, person[w.p].pin,
+                                               person[w.p].organisation_id)
+    w.q_badge, w.q_secret, w.q_org = person[w.q].badge_code, person[w.q].login_secret, person[w.q].organisation_id
+    w.neighbour_badge, w.pb_badge = person[w.neighbour].badge_code, person[w.pb].badge_code
+    w.broker_secret = person[w.broker].login_secret
     w.display_token = db.session.get_one(Fair, w.a_id).display_token
     db.session.remove()
     return w
