@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import LargeBinary, delete, insert, select, text
 
 from app.db import Base, transaction
 from app.extensions import db
@@ -132,8 +132,12 @@ def _selects() -> list[tuple[Any, str]]:
 
 @functools.cache
 def _digest_query() -> str:
+    def value(column: Any) -> str:  # a stored PDF by its digest: no need to spell it out in hex
+        return f'md5(x."{column.name}")' if isinstance(column.type, LargeBinary) else f'x."{column.name}"'
+
     return "SELECT " + ", ".join(
-        f"(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY {_order(t, 'x.')}), '')) FROM \"{t.name}\" x)"
+        f"(SELECT md5(coalesce(string_agg(ROW({', '.join(value(c) for c in t.columns)})::text, '|' "
+        f"ORDER BY {_order(t, 'x.')}), '')) FROM \"{t.name}\" x)"
         for t in tables())
 
 
