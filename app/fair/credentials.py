@@ -121,10 +121,14 @@ def revoke_login(actor: Participant, fair_id: int, participant_id: int) -> Parti
 
 @service
 def set_password(actor: Participant | None, fair_id: int, participant_id: int, password: str) -> None:
-    """An organiser sets a staff member's password (or staff their own)."""
+    """An organiser sets a staff member's password (or staff their own). Nobody but the network's
+    coordinator sets theirs: it opens every fair's ledger."""
     person = get_participant(fair_id, participant_id)
     if actor is None or actor.id != person.id:
         require_role(actor, fair_id, Role.ORGANISER)
+        if person.network_coordinator:  # whoever set it could log in as them: the whole network
+            raise Forbidden(_l("Only the network's coordinator sets their own password."),
+                            code="coordinator_password")
     if person.role not in PASSWORD_ROLES:
         raise ValidationError(_l("Only organisers, notaries and brokers have passwords."), code="not_staff")
     if len(password) < MIN_PASSWORD_LENGTH:

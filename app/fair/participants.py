@@ -167,6 +167,12 @@ def update_participant(
     if p.id == actor.id and person.role != Role.ORGANISER:
         raise Conflict(_l("You cannot take away your own organiser role."), code="own_role")
     _apply_person(p, person)
+    if p.role != person.role:
+        # A new role starts with a new login: a participant made staff logs in with a password
+        # instead of carrying on with the phone their link opened; staff made a participant get a slip.
+        p.login_version += 1
+        record_event(fair_id, "session.ended", {"reason": "role_changed"}, participant_id=p.id)
+        end_sessions(p.id)
     p.role = person.role
     p.organisation_id = org_id
     return p

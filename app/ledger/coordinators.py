@@ -29,6 +29,10 @@ def set_network_coordinator(actor: SystemActor, participant_id: int, coordinator
     person = db.session.get_one(Participant, participant_id)
     if coordinator and person.role != Role.ORGANISER:
         raise ValidationError(_l("Only an organiser can coordinate the network."), code="not_organiser")
+    if coordinator and not person.password_hash:
+        # Until they choose it, their invitation link (on the organisers' staff page) would.
+        raise ValidationError(_l("This organiser has not chosen a password yet: they coordinate the network "
+                                 "once they have."), code="coordinator_without_password")
     person.network_coordinator = coordinator
     return person
 

@@ -78,7 +78,7 @@ def award_points(actor: Actor, organisation_id: int, participant_id: int, points
     source = organisation_account(organisation_id)
     require_can_spend(actor, source)
     volunteer = db.session.get(Participant, participant_id)
-    if volunteer is None or volunteer.removed_at is not None:
+    if volunteer is None or volunteer.removed_at is not None or volunteer.fair_id != source.fair_id:
         raise NotFound(_l("This participant does not exist."), code="participant_not_found")
     if not isinstance(actor, SystemActor) and actor.id == volunteer.id and not manages(actor, source):
         raise Forbidden(_l("You cannot award points to yourself."), code="self_award")

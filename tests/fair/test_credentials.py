@@ -1,8 +1,11 @@
 """Login link, staff passwords, reissue and revoke (PINs: test_pin_guard.py)."""
 
 import pytest
+from sqlalchemy import select
 
+from app.db import transaction
 from app.errors import DomainError
+from app.events import DomainEvent
 from app.extensions import db
 from app.fair.credentials import (
     login_with_password,
@@ -11,6 +14,9 @@ from app.fair.credentials import (
     revoke_login,
     set_password,
 )
+from app.fair.models import Participant
+from app.fair.participants import PersonData, update_participant
+from app.fair.sectors import Role
 from tests.conftest import PASSWORD
 
 
@@ -85,3 +91,37 @@ def test_short_password_refused(fair, organiser, notary):
 def test_notary_sets_own_password(fair, notary):
     set_password(notary, fair.id, notary.id, "a new long password")
     assert login_with_password(fair.id, notary.email, "a new long password").id == notary.id
+
+
+def test_only_the_coordinator_sets_their_password(fair, organiser, make_participant):
+    """The coordinator's password opens every fair's ledger: another organiser may not set it
+    (and then log in as them)."""
+    coordinator = make_participant("Cezary", role=Role.ORGANISER)
+    with transaction():
+        db.session.get_one(Participant, coordinator.id).network_coordinator = True
+    with pytest.raises(DomainError) as err:
+        set_password(organiser, fair.id, coordinator.id, "a password chosen by someone else")
+    assert err.value.code == "coordinator_password"
+    assert login_with_password(fair.id, coordinator.email, PASSWORD).id == coordinator.id
+    set_password(coordinator, fair.id, coordinator.id, "my own new password")
+    assert login_with_password(fair.id, coordinator.email, "my own new password").id == coordinator.id
+
+
+def _as_data(person, role):
+    return PersonData(person.first_name, person.last_name, person.email, role=role)
+
+
+def test_a_new_role_ends_the_sessions(fair, organiser, make_participant, client, login):
+    """A participant made a notary logs in again, with a password: the phone their link opened
+    is logged out and told so."""
+    p = make_participant()
+    login(p)
+    assert client.get(f"/f/{fair.slug}/me").status_code == 200
+    update_participant(organiser, fair.id, p.id, _as_data(p, Role.PARTICIPANT))
+    assert client.get(f"/f/{fair.slug}/me").status_code == 200  # the same role: nothing ends
+    update_participant(organiser, fair.id, p.id, _as_data(p, Role.NOTARY))
+    r = client.get(f"/f/{fair.slug}/me")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    ended = db.session.scalars(select(DomainEvent).where(DomainEvent.participant_id == p.id,
+                                                         DomainEvent.type == "session.ended")).all()
+    assert [e.payload for e in ended] == [{"reason": "role_changed"}]

@@ -167,6 +167,16 @@ def test_award_to_unknown_volunteer_is_refused(make_participant):
     assert err.value.code == "participant_not_found"
 
 
+def test_award_to_a_volunteer_of_another_fair_is_refused(make_participant, make_fair):
+    """The award form lists the fair's own people; the service holds to that too."""
+    member = make_participant()
+    elsewhere = make_participant("Obca", fair_id=make_fair().id)
+    with pytest.raises(NotFound) as err:
+        award_points(member, member.organisation_id, elsewhere.id, 5, "x", "k")
+    assert err.value.code == "participant_not_found"
+    assert find_person_account(elsewhere.id) is None
+
+
 def test_organiser_awards_on_behalf_of_an_organisation(organiser, make_organisation, make_participant,
                                                        balance_of):
     org, volunteer = make_organisation(), make_participant()
