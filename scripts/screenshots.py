@@ -1,5 +1,6 @@
 """Screenshots of the main pages for the README, taken in Debian's Chromium from a running
-server with the demo fair: `python scripts/screenshots.py http://127.0.0.1:5000 ORGANISER_LINK`."""
+server with the demo fair, logged in as `make run` prints:
+`python scripts/screenshots.py http://127.0.0.1:5000 organizator@tczew.example.org gielda-demo-2026`."""
 
 from __future__ import annotations
 
@@ -15,15 +16,20 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "device_scale_factor": 1}
 
 
-def main(base: str, organiser_link: str) -> None:
+def main(base: str, email: str, password: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         laptop = browser.new_context(viewport={"width": 1280, "height": 800})
         page = laptop.new_page()
-        page.goto(organiser_link)
-        page.goto(f"{base}/f/demo/admin/participants")
+        page.goto(f"{base}/f/demo/login")
+        page.locator("details summary").click()
+        page.fill("input[name='staff-email']", email)
+        page.fill("input[name='staff-password']", password)
+        page.click("details button")
+        page.wait_for_url(f"{base}/f/demo/admin/participants")
         page.screenshot(path=OUT / "organiser-participants.png")
+        page.goto(f"{base}/f/demo/admin/participants?role=participant")  # people with a login slip
         first_row = page.locator("#participants tbody tr").first.locator("a").first
         first_row.click()
         secret_url = page.locator("code.secret").inner_text()
@@ -64,4 +70,4 @@ def main(base: str, organiser_link: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1].rstrip("/"), sys.argv[2])
+    main(sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3])
