@@ -1,4 +1,7 @@
-"""Giełda: a live resource exchange fair and the points ledger it feeds."""
+"""Giełda: a live resource exchange fair and the points ledger it feeds.
+
+This is the top of the app, the only module that knows every area: it builds the Flask app,
+registers each area's blueprints, Socket.IO handlers, template globals and commands."""
 
 from __future__ import annotations
 
@@ -6,41 +9,61 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-ROOT = Path(__file__).resolve().parent.parent
+from app import cli as _top_cli  # noqa: F401  (its commands join `flask fair`)
+from app import main
+from app.agreements import documents
+from app.agreements import views as agreements_views
+from app.agreements.cli import agreements_cli
+from app.agreements.stats import points_pledged
+from app.core.cli import fair_cli
+from app.core.config import load_config
+from app.core.db import configure_sqlite
+from app.core.errors import register_error_handlers
+from app.core.events import init_events
+from app.core.extensions import babel, csrf, db, limiter, login_manager, socketio
+from app.core.i18n import init_i18n
+from app.core.inputs import init_inputs
+from app.core.live_sessions import client_manager
+from app.core.migrate import db_cli, upgrade
+from app.core.paths import ROOT, STATIC, TEMPLATES
+from app.core.redaction import install_log_redaction
+from app.core.security_headers import init_security_headers
+from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
+from app.door import views as door_views
+from app.fairs import views as fairs_views
+from app.fairs.roles import Role
+from app.floor import sockets as _sockets  # noqa: F401  (Socket.IO handlers, declared before init_app)
+from app.floor import views as floor_views
+from app.floor.kinds import quantity_text
+from app.ledger import views as ledger_views
+from app.ledger.cli import ledger_cli
+from app.ledger.hooks import set_pledge_source
+from app.people import cli as _people_cli  # noqa: F401  (its commands join `flask fair`)
+from app.people import views as people_views
+from app.people.auth import init_auth
+from app.people.pin_guard import init_pin_guard
+from app.people.sectors import Sector
+from app.reports import api
+from app.reports import cli as _reports_cli  # noqa: F401  (its commands join `flask fair`)
+from app.reports import views as reports_views
+
+__all__ = ["ROOT", "create_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from app.config import load_config
-    from app.errors import register_error_handlers
-    from app.events import init_events
-    from app.extensions import babel, csrf, db, limiter, login_manager, socketio
-    from app.i18n import init_i18n
-    from app.inputs import init_inputs
-
     instance = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
-    app = Flask(
-        __name__,
-        instance_path=str(instance),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
+    app = Flask(__name__, instance_path=str(instance), template_folder=str(TEMPLATES),
+                static_folder=str(STATIC))
     app.config.update(load_config(instance, config))
-
-    from app.redaction import install_log_redaction
-
     install_log_redaction([app.logger])  # no login link in a request or error log
-
-    # Socket.IO handlers must be declared before the first init_app: Flask-SocketIO keeps only
-    # handlers declared before a server exists for the apps created after it.
-    from app.fair import sockets as _sockets  # noqa: F401
 
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app, babel)
-    from app.fair.live_sessions import client_manager
-
     socketio.init_app(
         app,
         async_mode="threading",
@@ -50,39 +73,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
         manage_session=False,
     )
-
     if app.config.get("TRUSTED_PROXIES"):
         # Outermost, so that Socket.IO's environ (and every rate limit) sees the real client.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
-    from app.fair.pin_guard import init_pin_guard
-
     init_pin_guard(app)
 
     with app.app_context():
-        from app.db import configure_sqlite
-
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
         init_events(app)
         if app.config["AUTO_MIGRATE"]:
-            from app.migrate import upgrade
-
             upgrade(db.engine)
 
-    from app.contracts.stats import points_pledged
-    from app.ledger.hooks import set_pledge_source
-
+    # The ledger's "pledged" figure comes from the agreements, which sit above it.
     set_pledge_source(points_pledged)
-
-    from app.auth import init_auth
-
     init_auth(app, login_manager)
     register_error_handlers(app)
-    from app.security_headers import init_security_headers
-
     init_security_headers(app)
     init_inputs(app)  # before the blueprints: their `<int:…>` routes use its converter
     _register_blueprints(app)
@@ -92,27 +99,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.api import bp as api_bp
-    from app.fair.views import register as register_fair_views
-    from app.ledger.views import bp as ledger_bp
-    from app.main import bp as main_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(ledger_bp)
-    register_fair_views(app)
-    from app.contracts.documents import bp as documents_bp
-    from app.contracts.views import bp as contracts_bp
-
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(contracts_bp)
+    for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
+               floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp):
+        app.register_blueprint(bp)
 
 
 def _register_template_globals(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    from app.fair.sectors import Role, Sector, quantity_text
-
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["quantity"] = lambda item: quantity_text(item.quantity, item.unit)
 
@@ -122,12 +114,5 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.fair.cli import fair_cli
-    from app.ledger.cli import ledger_cli
-    from app.migrate import db_cli
-
-    app.cli.add_command(fair_cli)
-    app.cli.add_command(ledger_cli)
-    app.cli.add_command(db_cli)
-    from app.contracts.cli import agreements_cli
-    app.cli.add_command(agreements_cli)
+    for group in (fair_cli, ledger_cli, db_cli, agreements_cli):
+        app.cli.add_command(group)

@@ -1,24 +1,22 @@
-"""Site-wide pages: the list of fairs and the language switch."""
+"""The installation's front door: the list of fairs, the first fair's setup page, the language switch."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from app.extensions import db
-from app.fair.models import Fair
+from app.core.extensions import db
+from app.core.urls import safe_next
+from app.fairs.models import Fair
 
 bp = Blueprint("main", __name__)
-
 
 @bp.get("/")
 def index() -> Any:
     fairs = db.session.scalars(select(Fair).order_by(Fair.starts_at.desc(), Fair.id.desc())).all()
     return render_template("index.html", fairs=fairs)
-
 
 @bp.route("/setup", methods=["GET", "POST"])
 def first_fair() -> Any:
@@ -28,12 +26,12 @@ def first_fair() -> Any:
     from flask_babel import gettext as _
     from flask_login import login_user
 
-    from app.errors import DomainError
-    from app.fair.fairs import FairData
-    from app.fair.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
-    from app.fair.organisations import OrganisationData
-    from app.fair.sectors import Sector
-    from app.fair.setup_forms import FirstFairForm
+    from app.core.errors import DomainError
+    from app.fairs.fairs import FairData
+    from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
+    from app.people.organisations import OrganisationData
+    from app.people.sectors import Sector
+    from app.people.staff_forms import FirstFairForm
 
     if has_fairs():
         return redirect(url_for("main.index"), 303)
@@ -56,9 +54,8 @@ def first_fair() -> Any:
             forget_setup_code(current_app.instance_path)
             login_user(person, remember=True)
             flash(_("The fair %(name)s is ready. You are its organiser.", name=person.fair.name), "success")
-            return redirect(url_for("fair.settings", slug=person.fair.slug), 303)
+            return redirect(url_for("fairs.settings", slug=person.fair.slug), 303)
     return render_template("setup.html", form=form, code_ok=True, wrong_code=False), 422 if form.errors else 200
-
 
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Any:
@@ -66,14 +63,3 @@ def set_language(code: str) -> Any:
         abort(404)
     session["lang"] = code
     return redirect(safe_next(request.args.get("next")))  # every switch link carries next=
-
-
-def safe_next(target: str | None) -> str:
-    """A same-site path to go back to; anything pointing elsewhere goes home."""
-    parts = urlsplit(target or "")
-    if parts.netloc and parts.netloc != request.host:
-        return url_for("main.index")
-    path = parts.path or url_for("main.index")
-    if not path.startswith("/") or path.startswith("//"):
-        return url_for("main.index")
-    return path + (f"?{parts.query}" if parts.query else "")

@@ -156,14 +156,15 @@ def _app(workdir: str, name: str, **extra: Any) -> Any:
 
 def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
     """A fair in trading with an organiser and a notary; returns (fair, organiser, notary)."""
-    from app.db import transaction
-    from app.extensions import db
-    from app.fair.fairs import FairData, create_fair
-    from app.fair.models import Fair
-    from app.fair.organisations import OrganisationData
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.sectors import Role, Sector
-    from app.fair.trading import open_trading
+    from app.core.db import transaction
+    from app.core.extensions import db
+    from app.fairs.fairs import FairData, create_fair
+    from app.fairs.models import Fair
+    from app.fairs.roles import Role
+    from app.fairs.trading import open_trading
+    from app.people.organisations import OrganisationData
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
 
     fair = create_fair(FairData(slug="tczew", name="Giełda Zasobów Tczew"))
     with transaction():
@@ -179,11 +180,12 @@ def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
 
 def _draft(fair_id: int, i: int) -> tuple[Any, Any, Any]:
     """A draft between two new organisations with an obligation each way: (draft, a, b)."""
-    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
-    from app.db import transaction
-    from app.fair.organisations import OrganisationData
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.sectors import Sector, Unit
+    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+    from app.core.db import transaction
+    from app.floor.kinds import Unit
+    from app.people.organisations import OrganisationData
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
 
     with transaction():
         a = create_participant(fair_id, PersonData("Łucja", f"Żółkiewska-{i}", f"a{i}@example.org",
@@ -240,12 +242,12 @@ def _child_pdf(workdir: str) -> None:
     import qrcode
     from weasyprint import HTML
 
-    from app import ROOT
-    from app.contracts import pdf as agreement_pdf
-    from app.contracts.models import Agreement
-    from app.contracts.signing import notarise, sign_agreement
-    from app.extensions import db
-    from app.fair.pdf import STATIC_ROOT
+    from app.core.paths import ROOT
+    from app.agreements import pdf as agreement_pdf
+    from app.agreements.models import Agreement
+    from app.agreements.signing import notarise, sign_agreement
+    from app.core.extensions import db
+    from app.core.pdf import STATIC_ROOT
 
     app = _app(workdir, "pdf")
     with app.app_context():
@@ -351,9 +353,9 @@ def _ours_endpoint(app: Any) -> None:
     """A JSON endpoint of the real app that signs through the service, as the pages and the API do."""
     from flask import jsonify, request
 
-    from app.contracts.signing import sign_agreement
-    from app.extensions import csrf, db
-    from app.fair.models import Participant
+    from app.agreements.signing import sign_agreement
+    from app.core.extensions import csrf, db
+    from app.people.models import Participant
 
     def sign() -> Any:
         body = request.get_json()
@@ -367,9 +369,9 @@ def _ours_endpoint(app: Any) -> None:
 def _child_sign(workdir: str, mode: str) -> dict[str, Any]:
     from sqlalchemy import func, select
 
-    from app.contracts.models import Agreement
-    from app.contracts.pdf import wait_for_background_renders
-    from app.extensions import db
+    from app.agreements.models import Agreement
+    from app.agreements.pdf import wait_for_background_renders
+    from app.core.extensions import db
 
     app = _app(workdir, f"sign-{mode}", AGREEMENT_PDF_AFTER_SIGNING=mode)
     _ours_endpoint(app)

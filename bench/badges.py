@@ -89,7 +89,7 @@ def _section(rounds: list[dict[str, dict[str, Any]]], qr: dict[str, Any]) -> str
              for label, what in rows]
     table.append(f"| making the floor's {N:,} images with `qrcode.make()` (not in the floor) | {made:.2f} | "
                  f"{made_cpu:.2f} | {each('floor', 'making_seconds')} | |")
-    table.append(f"| our {N:,} QR images alone (`app.fair.badge_qr`; part of ours) | {qr['seconds']:.2f} | "
+    table.append(f"| our {N:,} QR images alone (`app.door.badge_qr`; part of ours) | {qr['seconds']:.2f} | "
                  f"{qr['cpu_seconds']:.2f} | | |")
     writing = min(r["ours"]["writing_seconds"] for r in rounds)
     table_text = "\n".join(table)
@@ -129,11 +129,11 @@ def _app(workdir: str) -> Any:
 
 
 def _setup(workdir: str, n: int) -> None:
-    from app.db import transaction
-    from app.fair.fairs import FairData, create_fair
-    from app.fair.organisations import OrganisationData
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.sectors import Sector
+    from app.core.db import transaction
+    from app.fairs.fairs import FairData, create_fair
+    from app.people.organisations import OrganisationData
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
 
     rng = random.Random(2010)  # the year of the Tczew fair
     sectors = [s for s in Sector if s != Sector.RESIDENT]
@@ -154,9 +154,9 @@ def _setup(workdir: str, n: int) -> None:
 def _card_urls(workdir: str) -> list[str]:
     from sqlalchemy import select
 
-    from app.extensions import db
-    from app.fair.models import Participant
-    from app.fair.urls import card_url
+    from app.core.extensions import db
+    from app.core.urls import card_url
+    from app.people.models import Participant
 
     with _app(workdir).app_context():
         return [card_url(code, PUBLIC_URL) for code in db.session.scalars(select(Participant.badge_code))]
@@ -173,9 +173,9 @@ def _bare_render(sources: list[str], target: Path) -> None:
 def _ours(workdir: str) -> None:
     from sqlalchemy import select
 
-    from app.extensions import db
-    from app.fair.badges import PrintKind, printable_people, write_for_people
-    from app.fair.models import Fair
+    from app.core.extensions import db
+    from app.door.badges import PrintKind, printable_people, write_for_people
+    from app.fairs.models import Fair
 
     app = _app(workdir)
     with app.app_context():
@@ -218,7 +218,7 @@ def _floor(workdir: str) -> None:
 
 
 def _reference(workdir: str) -> None:
-    from app.fair.badge_qr import fit_version, qr_data_uri
+    from app.door.badge_qr import fit_version, qr_data_uri
 
     urls = _card_urls(workdir)
     version = fit_version(urls)
@@ -227,7 +227,7 @@ def _reference(workdir: str) -> None:
 
 
 def _qr(workdir: str) -> None:
-    from app.fair.badge_qr import fit_version, qr_data_uri
+    from app.door.badge_qr import fit_version, qr_data_uri
 
     urls = _card_urls(workdir)
 

@@ -76,11 +76,11 @@ def _app(url: str) -> Any:
 
 def _accounts(n: int) -> list[int]:
     """A fair with `n` organisations and their (empty) accounts."""
-    from app.db import transaction
-    from app.fair.fairs import FairData, create_fair
-    from app.fair.organisations import OrganisationData, ensure_organisation
-    from app.fair.sectors import Sector
+    from app.core.db import transaction
+    from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
+    from app.people.organisations import OrganisationData, ensure_organisation
+    from app.people.sectors import Sector
 
     fair = create_fair(FairData(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Giełda pomiarowa"))
     with transaction():
@@ -101,8 +101,8 @@ def _ours(pairs: list[tuple[int, int]], tag: str) -> None:
 
 
 def _floor(pairs: list[tuple[int, int]], tag: str) -> None:
-    from app.db import transaction
-    from app.extensions import db
+    from app.core.db import transaction
+    from app.core.extensions import db
 
     now = datetime.now(UTC)
     for i, (a, b) in enumerate(pairs):
@@ -121,7 +121,7 @@ def _floor(pairs: list[tuple[int, int]], tag: str) -> None:
 def _rate(app: Any, work: Callable[[list[tuple[int, int]], str], None], groups: list[list[int]],
           tag: str) -> float:
     """Entries per second: POSTS transfers split over len(groups) threads, each on its own accounts."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     per_thread = POSTS // len(groups)
     plans = []
@@ -171,7 +171,7 @@ def measure_posting(url: str) -> dict[str, float]:
                 result[f"{name}_{writers}"] = max(rate, result.get(f"{name}_{writers}", 0.0))
                 print(f"round {r + 1}: {name}, {writers} writer(s): {rate:,.0f} entries/s", flush=True)
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
 
         db.engine.dispose()
     return result
@@ -224,7 +224,7 @@ def _bulk_entries(accounts: list[int], n: int,
 def measure_verify(url: str) -> dict[str, float]:
     from sqlalchemy import insert, update
 
-    from app.extensions import db
+    from app.core.extensions import db
     from app.ledger.models import Account, Entry, Posting
     from app.ledger.verify import verify_ledger
 

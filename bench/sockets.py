@@ -195,17 +195,19 @@ def _prepare(tmp: Path) -> Fixture:
     from sqlalchemy import select
 
     from app import create_app
-    from app.db import transaction
-    from app.events import DomainEvent
-    from app.extensions import db
-    from app.fair.categories import fair_categories
-    from app.fair.fairs import FairData, create_fair
-    from app.fair.models import Fair
-    from app.fair.organisations import OrganisationData
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.posts import PostData, create_post
-    from app.fair.sectors import PostKind, Role, Sector
-    from app.fair.trading import open_trading
+    from app.core.db import transaction
+    from app.core.events import DomainEvent
+    from app.core.extensions import db
+    from app.fairs.categories import fair_categories
+    from app.fairs.fairs import FairData, create_fair
+    from app.fairs.models import Fair
+    from app.fairs.roles import Role
+    from app.fairs.trading import open_trading
+    from app.floor.kinds import PostKind
+    from app.floor.posts import PostData, create_post
+    from app.people.organisations import OrganisationData
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance")})

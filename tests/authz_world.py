@@ -24,8 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import LargeBinary, delete, insert, select, text
 
-from app.db import Base, transaction
-from app.extensions import db
+from app.core.db import Base, transaction
+from app.core.extensions import db
 
 PASSWORD = "correct horse battery"
 BASE = "http://gielda.test"
@@ -201,10 +201,11 @@ def differences(before: Rows, after: Rows) -> list[str]:
 
 def _person(fair_id: int, first: str, last: str, email: str, org: str, *, role: Any = None,
             sector: Any = None, password: bool = False) -> Any:
-    from app.fair.credentials import set_password_unchecked
-    from app.fair.organisations import OrganisationData
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.sectors import Role, Sector
+    from app.fairs.roles import Role
+    from app.people.credentials import set_password_unchecked
+    from app.people.organisations import OrganisationData
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
 
     with transaction():
         person = create_participant(fair_id, PersonData(first, last, email, role=role or Role.PARTICIPANT),
@@ -216,7 +217,7 @@ def _person(fair_id: int, first: str, last: str, email: str, org: str, *, role: 
 
 def build(app: Flask) -> World:
     """Fill the (empty) database of `app` with the world; return its ids."""
-    from app.contracts.drafting import (
+    from app.agreements.drafting import (
         AgreementData,
         ObligationData,
         PartyData,
@@ -224,20 +225,18 @@ def build(app: Flask) -> World:
         start_agreement,
         start_paper_draft,
     )
-    from app.contracts.models import Agreement
-    from app.contracts.signing import notarise, sign_agreement
-    from app.fair import badge_jobs
-    from app.fair.badges import PrintKind, PrintLayout
-    from app.fair.categories import fair_categories
-    from app.fair.checkin import check_in, register_walk_in
-    from app.fair.fairs import FairData, create_fair
-    from app.fair.models import Fair, Participant
-    from app.fair.organisations import OrganisationData, ensure_organisation
-    from app.fair.participants import PersonData
-    from app.fair.posts import PostData, create_post, hide_post
-    from app.fair.sectors import PostKind, Role, Sector
-    from app.fair.setup import invitation_token, invite_staff
-    from app.fair.trading import open_trading
+    from app.agreements.models import Agreement
+    from app.agreements.signing import notarise, sign_agreement
+    from app.door import badge_jobs
+    from app.door.badges import PrintKind, PrintLayout
+    from app.door.checkin import check_in, register_walk_in
+    from app.fairs.categories import fair_categories
+    from app.fairs.fairs import FairData, create_fair
+    from app.fairs.models import Fair
+    from app.fairs.roles import Role
+    from app.fairs.trading import open_trading
+    from app.floor.kinds import PostKind
+    from app.floor.posts import PostData, create_post, hide_post
     from app.ledger.accounts import (
         OPENING,
         open_organisation_accounts,
@@ -246,6 +245,11 @@ def build(app: Flask) -> World:
         system_account,
     )
     from app.ledger.operations import post_opening_balance
+    from app.people.models import Participant
+    from app.people.organisations import OrganisationData, ensure_organisation
+    from app.people.participants import PersonData
+    from app.people.sectors import Sector
+    from app.people.staff import invitation_token, invite_staff
 
     w = World()
     fair_a = create_fair(FairData(slug=w.a_slug, name="Giełda Zasobów w hali"))
@@ -373,8 +377,8 @@ Cookies = dict[Any, Any]
 
 def log_in(client: FlaskClient, w: World, who: str) -> None:
     """As people do: participants by their private link, staff with e-mail and password."""
-    from app.fair.models import Participant
-    from app.fair.sectors import Role
+    from app.fairs.roles import Role
+    from app.people.models import Participant
 
     person = db.session.get_one(Participant, getattr(w, who))
     slug = w.a_slug if person.fair_id == w.a_id else w.b_slug

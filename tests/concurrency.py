@@ -14,14 +14,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from app.errors import DomainError
-from app.extensions import db
+from app.core.errors import DomainError
+from app.core.extensions import db
 
 WAIT = 30.0  # seconds: the most a thread may take to reach a barrier, or a lock to be awaited
 
 
 def _describe(result: Any) -> Any:
-    """A result as the tests compare it: its id, or for app.formkeys.Sent (row id, created)."""
+    """A result as the tests compare it: its id, or for app.core.formkeys.Sent (row id, created)."""
     if hasattr(result, "created"):
         return (result.row.id, result.created)
     return result.id

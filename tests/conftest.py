@@ -23,16 +23,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.extensions import db
-from app.fair.categories import fair_categories
-from app.fair.credentials import set_password_unchecked
-from app.fair.fairs import FairData, create_fair
-from app.fair.models import Fair, Organisation, Participant, Post
-from app.fair.organisations import OrganisationData, ensure_organisation
-from app.fair.participants import PersonData, create_participant
-from app.fair.posts import PostData, create_post
-from app.fair.sectors import PostKind, Role, Sector
-from app.fair.trading import open_trading
+from app.core.extensions import db
+from app.fairs.categories import fair_categories
+from app.fairs.fairs import FairData, create_fair
+from app.fairs.models import Fair
+from app.fairs.roles import Role
+from app.fairs.trading import open_trading
+from app.floor.kinds import PostKind
+from app.floor.models import Post
+from app.floor.posts import PostData, create_post
+from app.people.credentials import set_password_unchecked
+from app.people.models import Organisation, Participant
+from app.people.organisations import OrganisationData, ensure_organisation
+from app.people.participants import PersonData, create_participant
+from app.people.sectors import Sector
 
 pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
 
@@ -91,12 +95,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _migrate(url: str) -> None:
-    from app.migrate import upgrade
+    from app.core.migrate import upgrade
 
     engine = create_engine(url)
     try:
         if engine.dialect.name == "sqlite":
-            from app.db import configure_sqlite
+            from app.core.db import configure_sqlite
 
             configure_sqlite(engine)
         upgrade(engine)
@@ -143,7 +147,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def _truncate_all() -> None:
-    from app.db import Base
+    from app.core.db import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
@@ -231,7 +235,7 @@ def make_fair(app: Flask) -> Callable[..., Fair]:
         data = FairData(slug=kw.pop("slug", f"fair-{n}"), name=kw.pop("name", f"Giełda {n}"), **kw)
         fair = create_fair(data)
         if registration_open:
-            from app.db import transaction
+            from app.core.db import transaction
 
             with transaction():
                 db.session.get_one(Fair, fair.id).registration_open = True
@@ -249,7 +253,7 @@ def fair(make_fair: Callable[..., Fair]) -> Fair:
 def make_organisation(app: Flask, fair: Fair) -> Callable[..., Organisation]:
     def make(name: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              **kw: Any) -> Organisation:
-        from app.db import transaction
+        from app.core.db import transaction
 
         with transaction():
             org = ensure_organisation(fair_id or fair.id, OrganisationData(
@@ -264,7 +268,7 @@ def make_participant(app: Flask, fair: Fair) -> Callable[..., Participant]:
     def make(first_name: str = "Łucja", last_name: str | None = None, *, role: Role = Role.PARTICIPANT,
              organisation: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              email: str | None = None, password: str | None = None, **kw: Any) -> Participant:
-        from app.db import transaction
+        from app.core.db import transaction
 
         n = next(_seq)
         fid = fair_id or fair.id
@@ -342,7 +346,7 @@ def make_post(trading_fair: Fair, category: Callable[[str], int]) -> Callable[..
 def make_draft(trading_fair: Fair) -> Callable[..., Any]:
     """A draft agreement between `a`'s and `b`'s organisations with one obligation each way
     (pass `obligations` as (giver, receiver, description, points) tuples to change that)."""
-    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
 
     def make(a: Participant, b: Participant, obligations: list[tuple[Participant, Participant, str, int]]
              | None = None) -> Any:

@@ -21,7 +21,7 @@ import requests
 import socketio
 import websocket
 
-from app import ROOT
+from app.core.paths import ROOT
 
 WAIT = 10.0  # seconds: the most any single event may take to arrive
 QUIET = 0.5  # seconds: how long "nothing more arrives" is watched for

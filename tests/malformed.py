@@ -299,7 +299,7 @@ class Runner:
         except Exception as exc:  # TESTING re-raises: an unhandled exception is a 500
             self.failures.append(Failure(self.role, endpoint, method, url, where, value, 500,
                                          f"{type(exc).__name__}: {str(exc)[:200]}"))
-            from app.extensions import db
+            from app.core.extensions import db
 
             db.session.rollback()
             return TestResponse(b"", "500 INTERNAL SERVER ERROR", {}, request=None)  # type: ignore[arg-type]

@@ -39,8 +39,8 @@ from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
 from jinja2.bccache import Bucket, BytecodeCache
 
-from app.errors import DomainError
-from app.extensions import db, socketio
+from app.core.errors import DomainError
+from app.core.extensions import db, socketio
 from tests import authz_world
 from tests.authz_world import World
 
@@ -135,8 +135,8 @@ def draft_form(version: str) -> Data:
 
 
 def trading_closed(w: World) -> None:
-    from app.fair.models import Participant
-    from app.fair.trading import close_trading
+    from app.fairs.trading import close_trading
+    from app.people.models import Participant
 
     close_trading(db.session.get_one(Participant, w.organiser), w.a_id)
     db.session.remove()
@@ -157,175 +157,175 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("documents.verify_page", "GET"): rule(EVERYONE, code="signed_code"),
 
     # --- a fair's public pages, logging in and out ------------------------------------------
-    ("fair.home", "GET"): rule(EVERYONE),
-    ("fair.board_page", "GET"): rule(EVERYONE),
-    ("fair.register", "GET"): rule(EVERYONE),
-    ("fair.register", "POST"): rule(EVERYONE, data=lambda w: {
+    ("fairs.home", "GET"): rule(EVERYONE),
+    ("floor.board_page", "GET"): rule(EVERYONE),
+    ("people.register", "GET"): rule(EVERYONE),
+    ("people.register", "POST"): rule(EVERYONE, data=lambda w: {
         **PERSON_FIELDS, "organisation_name": "Fundacja Nowa", "sector": "ngo", "consent": "y"}),
-    ("fair.login", "GET"): rule(EVERYONE),
-    ("fair.login", "POST"): rule(EVERYONE, effect=False, data=lambda w: {
+    ("people.login", "GET"): rule(EVERYONE),
+    ("people.login", "POST"): rule(EVERYONE, effect=False, data=lambda w: {
         "pin-badge_code": w.p_badge, "pin-pin": w.p_pin}),
-    ("fair.login_link", "GET"): cases(
+    ("people.login_link", "GET"): cases(
         participant=rule(EVERYONE, secret="p_secret"),
         staff=rule(EVERYONE, secret="broker_secret"),  # opens the password form
     ),
-    ("fair.login_link", "POST"): rule(EVERYONE, effect=False, secret="p_secret"),
-    ("fair.logout", "POST"): rule(EVERYONE, effect=False),
+    ("people.login_link", "POST"): rule(EVERYONE, effect=False, secret="p_secret"),
+    ("people.logout", "POST"): rule(EVERYONE, effect=False),
     # The invitation link is the credential: whoever holds it chooses the password. The page
     # itself is only the form; the token is checked when it is sent.
-    ("fair.welcome", "GET"): rule(EVERYONE | set(AT_B), token="invitation"),
-    ("fair.welcome", "POST"): rule(EVERYONE, token="invitation", data=lambda w: {
+    ("people.welcome", "GET"): rule(EVERYONE | set(AT_B), token="invitation"),
+    ("people.welcome", "POST"): rule(EVERYONE, token="invitation", data=lambda w: {
         "password": "a brand new password"}),
-    ("fair.screen", "GET"): rule(EVERYONE, token="display_token"),
-    ("fair.results_reveal_screen", "GET"): rule(EVERYONE, token="display_token"),
+    ("reports.screen", "GET"): rule(EVERYONE, token="display_token"),
+    ("reports.results_reveal_screen", "GET"): rule(EVERYONE, token="display_token"),
 
     # --- the floor ---------------------------------------------------------------------------
-    ("fair.post_detail", "GET"): cases(
+    ("floor.post_detail", "GET"): cases(
         visible=rule(EVERYONE, post_id="post"),
         hidden=rule(ORGANISERS_A, post_id="hidden_post"),
     ),
-    ("fair.post_new", "GET"): rule(LOGGED_IN_A),
-    ("fair.post_new", "POST"): rule(LOGGED_IN_A, form_page=True, data=lambda w: {
+    ("floor.post_new", "GET"): rule(LOGGED_IN_A),
+    ("floor.post_new", "POST"): rule(LOGGED_IN_A, form_page=True, data=lambda w: {
         "kind": "offer", "category_id": w.rooms, "title": "Rower cargo na weekend", "unit": ""}),
-    ("fair.post_edit", "GET"): rule(P_ONLY, post_id="post"),
-    ("fair.post_edit", "POST"): rule(P_ONLY, post_id="post", form_page=True, data=lambda w: {
+    ("floor.post_edit", "GET"): rule(P_ONLY, post_id="post"),
+    ("floor.post_edit", "POST"): rule(P_ONLY, post_id="post", form_page=True, data=lambda w: {
         "kind": "offer", "category_id": w.rooms, "title": "Sala na 40 osób", "unit": ""}),
-    ("fair.post_withdraw", "POST"): rule(P_ONLY, post_id="post"),
-    ("fair.post_taken", "POST"): rule(P_ONLY, post_id="post"),
-    ("fair.post_hide", "POST"): rule(ORGANISERS_A, post_id="post", data=lambda w: {"reason": "Nie na temat"}),
-    ("fair.post_restore", "POST"): rule(ORGANISERS_A, post_id="hidden_post"),
-    ("fair.my_posts", "GET"): rule(LOGGED_IN_A),
-    ("fair.matches", "GET"): rule(LOGGED_IN_A),
-    ("fair.me", "GET"): rule(LOGGED_IN_A),
-    ("fair.brokers", "GET"): rule(HELPERS_A),
+    ("floor.post_withdraw", "POST"): rule(P_ONLY, post_id="post"),
+    ("floor.post_taken", "POST"): rule(P_ONLY, post_id="post"),
+    ("floor.post_hide", "POST"): rule(ORGANISERS_A, post_id="post", data=lambda w: {"reason": "Nie na temat"}),
+    ("floor.post_restore", "POST"): rule(ORGANISERS_A, post_id="hidden_post"),
+    ("floor.my_posts", "GET"): rule(LOGGED_IN_A),
+    ("floor.matches", "GET"): rule(LOGGED_IN_A),
+    ("people.me", "GET"): rule(LOGGED_IN_A),
+    ("reports.brokers", "GET"): rule(HELPERS_A),
 
     # --- the desk, badges and login slips -----------------------------------------------------
-    ("fair.desk", "GET"): rule(STAFF_A),
-    ("fair.desk", "POST"): rule(STAFF_A, data=lambda w: {"scanned": w.neighbour_badge}),
-    ("fair.walk_in", "GET"): rule(STAFF_A),
-    ("fair.walk_in", "POST"): rule(STAFF_A, data=lambda w: {
+    ("door.desk", "GET"): rule(STAFF_A),
+    ("door.desk", "POST"): rule(STAFF_A, data=lambda w: {"scanned": w.neighbour_badge}),
+    ("door.walk_in", "GET"): rule(STAFF_A),
+    ("door.walk_in", "POST"): rule(STAFF_A, data=lambda w: {
         **PERSON_FIELDS, "organisation_name": "Koło Gospodyń", "sector": "informal_group"}),
-    ("fair.walk_in_done", "GET"): rule(STAFF_A, pid="walk_in"),
+    ("door.walk_in_done", "GET"): rule(STAFF_A, pid="walk_in"),
     # Badges are public (they carry only the card's link): staff print anyone's.
-    ("fair.badge_pdf", "GET"): cases(
+    ("door.badge_pdf", "GET"): cases(
         participant=rule(STAFF_A, pid="p"),
         staff=rule(STAFF_A, pid="broker"),
     ),
     # A slip logs its holder in: organisers print any participant's, the desk (notaries) only
     # the walk-ins it registered, and nobody a slip for staff (they log in with a password).
-    ("fair.slip_pdf", "GET"): cases(
+    ("door.slip_pdf", "GET"): cases(
         walk_in=rule(STAFF_A, pid="walk_in"),
         participant=rule(ORGANISERS_A, pid="p"),
         staff=rule(NOBODY, pid="broker"),
     ),
-    ("fair.badges_all", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {
+    ("door.badges_all", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {
         "kind": "slips", "layout": "sheet"}),
-    ("fair.badges_selection", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {
+    ("door.badges_selection", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {
         "kind": "slips", "layout": "sheet", "pid": [w.p, w.walk_in]}),
-    ("fair.badge_job", "GET"): rule(ORGANISERS_A, job_id="job"),
-    ("fair.badge_job_download", "GET"): rule(ORGANISERS_A, job_id="job"),
+    ("door.badge_job", "GET"): rule(ORGANISERS_A, job_id="job"),
+    ("door.badge_job_download", "GET"): rule(ORGANISERS_A, job_id="job"),
 
     # --- the organisers' console -------------------------------------------------------------
-    ("fair.admin_participants", "GET"): rule(ORGANISERS_A),
-    ("fair.admin_participant_new", "GET"): rule(ORGANISERS_A),
-    ("fair.admin_participant_new", "POST"): rule(ORGANISERS_A, data=lambda w: {
+    ("people.admin_participants", "GET"): rule(ORGANISERS_A),
+    ("people.admin_participant_new", "GET"): rule(ORGANISERS_A),
+    ("people.admin_participant_new", "POST"): rule(ORGANISERS_A, data=lambda w: {
         **PERSON_FIELDS, "organisation_id": w.p_org, "role": "participant", "sector": "ngo"}),
-    ("fair.admin_participant", "GET"): rule(ORGANISERS_A, pid="p"),
-    ("fair.admin_participant_edit", "GET"): rule(ORGANISERS_A, pid="p"),
-    ("fair.admin_participant_edit", "POST"): rule(ORGANISERS_A, pid="p", data=lambda w: {
+    ("people.admin_participant", "GET"): rule(ORGANISERS_A, pid="p"),
+    ("people.admin_participant_edit", "GET"): rule(ORGANISERS_A, pid="p"),
+    ("people.admin_participant_edit", "POST"): rule(ORGANISERS_A, pid="p", data=lambda w: {
         "first_name": "Łucja", "last_name": "Pawłowska", "email": "lucja@example.org", "phone": "+48 600 100 200",
         "organisation_id": w.p_org, "role": "participant", "sector": "ngo"}),
     # Staff passwords: an organiser sets them, except the network coordinator's (whoever set it
     # could log in as them and read every fair's ledger): only they set their own.
-    ("fair.admin_participant_password", "POST"): cases(
+    ("people.admin_participant_password", "POST"): cases(
         staff=rule(ORGANISERS_A, pid="broker", data=lambda w: {"password": "another long password"}),
         coordinator=rule(COORDINATOR_ONLY, pid="coordinator", data=lambda w: {"password": "another long password"}),
     ),
-    ("fair.admin_participant_reissue", "POST"): rule(ORGANISERS_A, pid="p"),
-    ("fair.admin_participant_revoke", "POST"): rule(ORGANISERS_A, pid="p"),
-    ("fair.admin_participant_remove", "POST"): rule(ORGANISERS_A, pid="neighbour"),
-    ("fair.admin_organisations", "GET"): rule(ORGANISERS_A),
-    ("fair.admin_organisation_form", "GET"): cases(
+    ("people.admin_participant_reissue", "POST"): rule(ORGANISERS_A, pid="p"),
+    ("people.admin_participant_revoke", "POST"): rule(ORGANISERS_A, pid="p"),
+    ("people.admin_participant_remove", "POST"): rule(ORGANISERS_A, pid="neighbour"),
+    ("people.admin_organisations", "GET"): rule(ORGANISERS_A),
+    ("people.admin_organisation_form", "GET"): cases(
         new=rule(ORGANISERS_A),
         edit=rule(ORGANISERS_A, oid="p_org"),
     ),
-    ("fair.admin_organisation_form", "POST"): cases(
+    ("people.admin_organisation_form", "POST"): cases(
         new=rule(ORGANISERS_A, data=lambda w: {"name": "Fundacja Nowa", "sector": "ngo"}),
         edit=rule(ORGANISERS_A, oid="p_org", data=lambda w: {
             "name": "Fundacja Pszczoła", "sector": "ngo", "city": "Tczew"}),
     ),
-    ("fair.admin_organisation_remove", "POST"): rule(ORGANISERS_A, oid="empty_org"),
-    ("fair.admin_registration", "POST"): rule(ORGANISERS_A, data=lambda w: {"open": "0"}),
-    ("fair.admin_import", "GET"): rule(ORGANISERS_A),
-    ("fair.admin_import", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {  # the preview
+    ("people.admin_organisation_remove", "POST"): rule(ORGANISERS_A, oid="empty_org"),
+    ("people.admin_registration", "POST"): rule(ORGANISERS_A, data=lambda w: {"open": "0"}),
+    ("people.admin_import", "GET"): rule(ORGANISERS_A),
+    ("people.admin_import", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {  # the preview
         "file": _csv("imię;nazwisko;organizacja;sektor\nAnna;Nowak;Fundacja Nowa;ngo\n", "lista.csv")}),
-    ("fair.admin_import_template", "GET"): rule(ORGANISERS_A),
-    ("fair.audit", "GET"): rule(ORGANISERS_A),
-    ("fair.exports", "GET"): rule(ORGANISERS_A),
-    ("fair.export_table_csv", "GET"): rule(ORGANISERS_A, table=Lit("participants")),
-    ("fair.export_table_xlsx", "GET"): rule(ORGANISERS_A, table=Lit("agreements")),
-    ("fair.export_workbook", "GET"): rule(ORGANISERS_A),
-    ("fair.export_json", "GET"): rule(ORGANISERS_A),
-    ("fair.control", "GET"): rule(ORGANISERS_A),
-    ("fair.control_panels_fragment", "GET"): rule(ORGANISERS_A),
-    ("fair.control_open", "POST"): rule(ORGANISERS_A, prepare=trading_closed, data=lambda w: {"minutes": 30}),
-    ("fair.control_close", "POST"): rule(ORGANISERS_A),
-    ("fair.control_timer", "POST"): rule(ORGANISERS_A, data=lambda w: {"minutes": 30}),
-    ("fair.control_announce", "POST"): rule(ORGANISERS_A, data=lambda w: {"text": "Kawa w holu"}),
-    ("fair.category_add", "POST"): rule(ORGANISERS_A, data=lambda w: {"name": "Rowery"}),
-    ("fair.category_rename", "POST"): rule(ORGANISERS_A, category_id="rooms", data=lambda w: {
+    ("people.admin_import_template", "GET"): rule(ORGANISERS_A),
+    ("reports.audit", "GET"): rule(ORGANISERS_A),
+    ("reports.exports", "GET"): rule(ORGANISERS_A),
+    ("reports.export_table_csv", "GET"): rule(ORGANISERS_A, table=Lit("participants")),
+    ("reports.export_table_xlsx", "GET"): rule(ORGANISERS_A, table=Lit("agreements")),
+    ("reports.export_workbook", "GET"): rule(ORGANISERS_A),
+    ("reports.export_json", "GET"): rule(ORGANISERS_A),
+    ("reports.control", "GET"): rule(ORGANISERS_A),
+    ("reports.control_panels_fragment", "GET"): rule(ORGANISERS_A),
+    ("fairs.control_open", "POST"): rule(ORGANISERS_A, prepare=trading_closed, data=lambda w: {"minutes": 30}),
+    ("fairs.control_close", "POST"): rule(ORGANISERS_A),
+    ("fairs.control_timer", "POST"): rule(ORGANISERS_A, data=lambda w: {"minutes": 30}),
+    ("fairs.control_announce", "POST"): rule(ORGANISERS_A, data=lambda w: {"text": "Kawa w holu"}),
+    ("fairs.category_add", "POST"): rule(ORGANISERS_A, data=lambda w: {"name": "Rowery"}),
+    ("fairs.category_rename", "POST"): rule(ORGANISERS_A, category_id="rooms", data=lambda w: {
         "name": "Sale i pokoje"}),
-    ("fair.category_archive", "POST"): rule(ORGANISERS_A, category_id="rooms"),
-    ("fair.results", "GET"): rule(ORGANISERS_A),
-    ("fair.results_report", "GET"): rule(ORGANISERS_A),
-    ("fair.results_reveal", "POST"): rule(ORGANISERS_A, prepare=trading_closed),
-    ("fair.settings", "GET"): rule(ORGANISERS_A),
-    ("fair.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
+    ("fairs.category_archive", "POST"): rule(ORGANISERS_A, category_id="rooms"),
+    ("reports.results", "GET"): rule(ORGANISERS_A),
+    ("reports.results_report", "GET"): rule(ORGANISERS_A),
+    ("reports.results_reveal", "POST"): rule(ORGANISERS_A, prepare=trading_closed),
+    ("fairs.settings", "GET"): rule(ORGANISERS_A),
+    ("fairs.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
         "name": "Giełda w hali", "point_rate": 10, "registration_open": "y", "notary_required": "y"}),
-    ("fair.rotate_display", "POST"): rule(ORGANISERS_A),
-    ("fair.clone", "GET"): rule(ORGANISERS_A),
-    ("fair.clone", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "klon", "name": "Klon", "copy_staff": "y"}),
-    ("fair.new_fair", "GET"): rule(ORGANISERS_A),
-    ("fair.new_fair", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "nowa", "name": "Nowa giełda"}),
-    ("fair.staff", "GET"): rule(ORGANISERS_A),
-    ("fair.staff", "POST"): rule(ORGANISERS_A, data=lambda w: {
+    ("fairs.rotate_display", "POST"): rule(ORGANISERS_A),
+    ("people.clone", "GET"): rule(ORGANISERS_A),
+    ("people.clone", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "klon", "name": "Klon", "copy_staff": "y"}),
+    ("people.new_fair", "GET"): rule(ORGANISERS_A),
+    ("people.new_fair", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "nowa", "name": "Nowa giełda"}),
+    ("people.staff", "GET"): rule(ORGANISERS_A),
+    ("people.staff", "POST"): rule(ORGANISERS_A, data=lambda w: {
         "first_name": "Marek", "last_name": "Nowy", "email": "marek@example.org", "role": "broker",
         "organisation_name": "Biuro", "sector": "business"}),
 
     # --- agreements: the parties, the notary, the organisers -------------------------------
-    ("contracts.mine", "GET"): rule(LOGGED_IN_A),
-    ("contracts.start", "GET"): rule(LOGGED_IN_A, query=lambda w: {"with": w.q_badge}),
-    ("contracts.start", "POST"): rule(LOGGED_IN_A, form_page=True, query=lambda w: {"with": w.q_badge}),
-    ("contracts.detail", "GET"): cases(
+    ("agreements.mine", "GET"): rule(LOGGED_IN_A),
+    ("agreements.start", "GET"): rule(LOGGED_IN_A, query=lambda w: {"with": w.q_badge}),
+    ("agreements.start", "POST"): rule(LOGGED_IN_A, form_page=True, query=lambda w: {"with": w.q_badge}),
+    ("agreements.detail", "GET"): cases(
         draft=rule(P_ONLY | STAFF_A, agreement_id="draft"),
         signed=rule(P_ONLY | STAFF_A, agreement_id="signed"),
     ),
-    ("contracts.edit", "GET"): rule(P_ONLY | STAFF_A, agreement_id="draft"),  # staff read it
-    ("contracts.edit", "POST"): cases(
+    ("agreements.edit", "GET"): rule(P_ONLY | STAFF_A, agreement_id="draft"),  # staff read it
+    ("agreements.edit", "POST"): cases(
         draft=rule(P_ONLY, agreement_id="draft", data=draft_form("draft_version")),
         paper=rule(P_ONLY | STAFF_A, agreement_id="paper", data=draft_form("paper_version")),
     ),
-    ("contracts.sign", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {"version": w.draft_version}),
-    ("contracts.sign_shared", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {
+    ("agreements.sign", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {"version": w.draft_version}),
+    ("agreements.sign_shared", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {
         "version": w.draft_version, "scanned": f"http://gielda.test/f/{w.a_slug}/login/{w.q_secret}"}),
-    ("contracts.cancel", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {"version": w.draft_version}),
-    ("contracts.notarise", "POST"): rule(STAFF_A, agreement_id="awaiting_notary", data=lambda w: {
+    ("agreements.cancel", "POST"): rule(P_ONLY, agreement_id="draft", data=lambda w: {"version": w.draft_version}),
+    ("agreements.notarise", "POST"): rule(STAFF_A, agreement_id="awaiting_notary", data=lambda w: {
         "version": w.awaiting_notary_version}),
-    ("contracts.record_paper", "POST"): rule(STAFF_A, agreement_id="paper", data=lambda w: {
+    ("agreements.record_paper", "POST"): rule(STAFF_A, agreement_id="paper", data=lambda w: {
         "version": w.paper_version}),
-    ("contracts.request_annulment", "POST"): rule(P_ONLY, agreement_id="signed", data=lambda w: {
+    ("agreements.request_annulment", "POST"): rule(P_ONLY, agreement_id="signed", data=lambda w: {
         "reason": "Pomyłka"}),
-    ("contracts.annul", "POST"): rule(ORGANISERS_A, agreement_id="signed", data=lambda w: {
+    ("agreements.annul", "POST"): rule(ORGANISERS_A, agreement_id="signed", data=lambda w: {
         "reason": "Na prośbę stron"}),
-    ("contracts.delivered", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_from_p"),
-    ("contracts.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p"),
-    ("contracts.dispute", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
+    ("agreements.delivered", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_from_p"),
+    ("agreements.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p"),
+    ("agreements.dispute", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
         "comment": "Szkolenie się nie odbyło"}),
-    ("contracts.notary_desk", "GET"): rule(STAFF_A),
-    ("contracts.notary_desk", "POST"): rule(STAFF_A, form_page=True, data=lambda w: {
+    ("agreements.notary_desk", "GET"): rule(STAFF_A),
+    ("agreements.notary_desk", "POST"): rule(STAFF_A, form_page=True, data=lambda w: {
         "first": w.p_badge, "second": w.q_badge}),
-    ("contracts.follow_up", "GET"): rule(ORGANISERS_A),
-    ("contracts.send_reminders", "POST"): rule(ORGANISERS_A, data=lambda w: {"overdue_only": "0"}),
+    ("agreements.follow_up", "GET"): rule(ORGANISERS_A),
+    ("agreements.send_reminders", "POST"): rule(ORGANISERS_A, data=lambda w: {"overdue_only": "0"}),
     ("documents.agreement_pdf", "GET"): rule(P_ONLY | STAFF_A, agreement_id="signed"),
     ("documents.agreement_copies", "GET"): rule(P_ONLY | STAFF_A, agreement_id="signed"),
     ("documents.notary_print", "GET"): rule(STAFF_A, query=lambda w: {"ids": str(w.signed)}),
@@ -392,7 +392,7 @@ def rules_of(entry: Rule | dict[str, Rule]) -> dict[str, Rule]:
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     # Many callers log in with P's PIN from one address: raise the PIN guard's limits here (they
-    # are tested in tests/fair/test_pin_guard.py).
+    # are tested in tests/people/test_pin_guard.py).
     return {"PIN_RATELIMIT": "100000 per minute", "PIN_BADGE_RATELIMIT": "100000 per hour"}
 
 
@@ -559,7 +559,7 @@ def build_url(endpoint: str, r: Rule, variables: set[str], w: World, caller: str
 def _wait_for_badge_jobs(location: str) -> None:
     match = re.search(r"/admin/badges/jobs/([0-9a-f]{32})", location)
     if match:
-        from app.fair import badge_jobs
+        from app.door import badge_jobs
 
         badge_jobs.wait_for(match.group(1), 120)
 
@@ -735,11 +735,12 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
     client of fair B anything of fair A (nor the other way round)."""
     from sqlalchemy import select
 
-    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft
-    from app.events import DomainEvent
-    from app.fair import sockets
-    from app.fair.models import Fair, Participant
-    from app.fair.trading import announce
+    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft
+    from app.core.events import DomainEvent
+    from app.fairs.models import Fair
+    from app.fairs.trading import announce
+    from app.floor import sockets
+    from app.people.models import Participant
 
     w, _state, clients = world
     connected: dict[str, tuple[SocketCase, Any]] = {}

@@ -46,8 +46,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from app.extensions import db
-from app.fair.models import Fair, Participant
+from app.core.extensions import db
+from app.fairs.models import Fair
+from app.people.models import Participant
 from tests.malformed import (
     BAD_UTF8,
     FREE_TEXT_VALUES,
@@ -81,10 +82,10 @@ GROUPS: dict[str, str] = {
 }
 
 # Actions that change what later requests of the same test can reach: fuzzed last, in this order.
-LAST = ("fair.control_close", "fair.rotate_display", "contracts.annul", "contracts.cancel",
-        "fair.admin_participant_reissue", "fair.admin_participant_revoke", "fair.admin_participant_remove",
-        "fair.admin_organisation_remove", "fair.logout")
-NOT_CRAWLED = ("fair.login_link", "main.set_language", "fair.logout")
+LAST = ("fairs.control_close", "fairs.rotate_display", "agreements.annul", "agreements.cancel",
+        "people.admin_participant_reissue", "people.admin_participant_revoke", "people.admin_participant_remove",
+        "people.admin_organisation_remove", "people.logout")
+NOT_CRAWLED = ("people.login_link", "main.set_language", "people.logout")
 FILES = (b"", b"\xff\xfe\x00\x01 not a CSV", "nazwa;punkty;e-mail\nŻółć;9223372036854775808;a\x00b\n".encode())
 
 
@@ -124,19 +125,19 @@ class World:
         """Valid values for the rule's path: the draft for the editor's routes, the agreement
         awaiting the notary for countersigning, else the signed one; the victim for per-person
         pages; the role's own login link."""
-        draft_routes = {"contracts.edit", "contracts.sign", "contracts.sign_shared", "contracts.cancel"}
+        draft_routes = {"agreements.edit", "agreements.sign", "agreements.sign_shared", "agreements.cancel"}
         agreement = self.draft_id if rule.endpoint in draft_routes else \
-            self.awaiting_id if rule.endpoint == "contracts.notarise" else self.signed_id
+            self.awaiting_id if rule.endpoint == "agreements.notarise" else self.signed_id
         me = self.people[role]
         values: dict[str, Any] = {
             "slug": self.fair.slug, "pid": self.victim.id, "oid": self.victim.organisation_id,
             "category_id": self.category_id, "account_id": self.account_id, "entry_id": self.entry_id,
             "agreement_id": agreement,
             "obligation_id": self.obligation_id,
-            "post_id": self.hidden_post_id if rule.endpoint == "fair.post_restore" else self.post_id,
+            "post_id": self.hidden_post_id if rule.endpoint == "floor.post_restore" else self.post_id,
             "job_id": "0" * 32, "badge_code": self.victim.badge_code,
             "secret": me.login_secret if me else "not-a-login-secret",
-            "token": self.invitation if rule.endpoint == "fair.welcome" else self.fair.display_token,
+            "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
             "table": "participants", "filename": "css/app.css",
             "code": "en" if rule.endpoint == "main.set_language" else self.agreement_code(),
         }
@@ -156,7 +157,7 @@ class World:
         return variants
 
     def agreement_code(self) -> str:
-        from app.contracts.models import Agreement
+        from app.agreements.models import Agreement
 
         return db.session.get_one(Agreement, self.signed_id).public_code
 
@@ -166,7 +167,7 @@ class World:
 
     def secrets(self) -> dict[str, str]:
         """Random values the pages may show: a crawl of another test's fair names them."""
-        from app.contracts.models import Agreement
+        from app.agreements.models import Agreement
 
         found = {"display": self.fair.display_token, "invitation": self.invitation}
         for p in db.session.scalars(select(Participant).where(Participant.fair_id == self.fair.id)):
@@ -181,20 +182,22 @@ class World:
 def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     """The fair in full swing. Staff are made without a password (hashing one costs more than a
     hundred requests; they log in through their link like everyone here)."""
-    from app.contracts.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
-    from app.contracts.models import Agreement
-    from app.contracts.signing import notarise, sign_agreement
-    from app.db import transaction
-    from app.fair.categories import fair_categories
-    from app.fair.checkin import check_in
-    from app.fair.organisations import OrganisationData, ensure_organisation
-    from app.fair.participants import PersonData, create_participant
-    from app.fair.posts import PostData, create_post, hide_post
-    from app.fair.sectors import PostKind, Role, Sector
-    from app.fair.setup import invitation_token, invite_staff
-    from app.fair.trading import open_trading
+    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+    from app.agreements.models import Agreement
+    from app.agreements.signing import notarise, sign_agreement
+    from app.core.db import transaction
+    from app.door.checkin import check_in
+    from app.fairs.categories import fair_categories
+    from app.fairs.roles import Role
+    from app.fairs.trading import open_trading
+    from app.floor.kinds import PostKind
+    from app.floor.posts import PostData, create_post, hide_post
     from app.ledger import operations
     from app.ledger.accounts import open_organisation_accounts, organisation_account
+    from app.people.organisations import OrganisationData, ensure_organisation
+    from app.people.participants import PersonData, create_participant
+    from app.people.sectors import Sector
+    from app.people.staff import invitation_token, invite_staff
 
     def staff(first: str, last: str, role: Role) -> Participant:
         with transaction():
@@ -287,15 +290,15 @@ class _StubHTML:
 
 @pytest.fixture
 def quick_pdfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import app.contracts.pdf
-    import app.fair.badges
-    import app.fair.results_report
+    import app.agreements.pdf
+    import app.door.badges
     import app.ledger.pdf
-    from app.fair import badge_jobs
+    import app.reports.results_report
+    from app.door import badge_jobs
 
-    for module in (app.contracts.pdf, app.fair.badges, app.fair.results_report):
+    for module in (app.agreements.pdf, app.door.badges, app.reports.results_report):
         monkeypatch.setattr(module, "PdfBuilder", _StubBuilder)
-    monkeypatch.setattr(app.contracts.pdf, "_printer", app.contracts.pdf._Printer())
+    monkeypatch.setattr(app.agreements.pdf, "_printer", app.agreements.pdf._Printer())
     monkeypatch.setattr(app.ledger.pdf, "HTML", _StubHTML)
     yield
     for thread in list(badge_jobs._threads.values()):  # print runs the organiser started
@@ -600,7 +603,7 @@ def test_no_malformed_socket_message_gets_an_error(app: Flask, client: FlaskClie
                                                    request: pytest.FixtureRequest) -> None:
     """The connection's auth and the resync handler, as each role: a refused connection or a
     bad_request ack, never an exception."""
-    from app.extensions import socketio
+    from app.core.extensions import socketio
 
     app.config["SOCKET_RATELIMIT"] = "10000/minute"
     slug = world.fair.slug
@@ -652,17 +655,20 @@ def test_every_request_read_is_found(app: Flask) -> None:
 
 
 def test_every_integer_field_is_bounded() -> None:
-    """Each form's whole numbers go through app.formfields.IntegerField (the database's range)."""
+    """Each form's whole numbers go through app.core.formfields.IntegerField (the database's range)."""
     import wtforms
 
-    import app.contracts.forms
-    import app.fair.forms
-    import app.fair.setup_forms
+    import app.agreements.forms
+    import app.door.forms
+    import app.fairs.forms
+    import app.floor.forms
+    import app.people.forms
+    import app.people.staff_forms
     import app.ledger.forms
-    from app.formfields import IntegerField
+    from app.core.formfields import IntegerField
 
     checked = 0
-    for form in [*form_classes().values(), app.contracts.forms.ObligationForm, app.contracts.forms.PartyForm]:
+    for form in [*form_classes().values(), app.agreements.forms.ObligationForm, app.agreements.forms.PartyForm]:
         for name in dir(form):
             unbound = getattr(form, name)
             if isinstance(unbound, wtforms.fields.core.UnboundField) and \

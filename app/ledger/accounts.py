@@ -13,13 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.db import service
-from app.errors import NotFound, ValidationError
-from app.extensions import db
-from app.fair.models import Organisation, Participant
-from app.inputs import db_int
+from app.core.db import service
+from app.core.errors import NotFound, ValidationError
+from app.core.extensions import db
+from app.core.inputs import db_int
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages
+from app.people.models import Organisation, Participant
 
 # System accounts have no limits; their balance is minus what they put out. `opening` is the
 # counterpart of opening balances brought in from before or from another points system.

@@ -59,8 +59,8 @@ def export_command(fmt: str, what: str, output: Path | None) -> None:
 @click.option("--fair", "slug", required=True, help="The fair whose organisations and participants are named.")
 def import_command(file: Path, slug: str) -> None:
     """Import opening balances from a CSV file (all rows or none)."""
-    from app.errors import DomainError
-    from app.fair.fairs import get_fair
+    from app.core.errors import DomainError
+    from app.fairs.fairs import get_fair
     from app.ledger.imports import import_opening_balances
     from app.ledger.permissions import SystemActor
 
@@ -81,7 +81,7 @@ def import_command(file: Path, slug: str) -> None:
 @click.option("--email", help="The organiser's e-mail (add, remove).")
 def coordinator_command(action: str, slug: str | None, email: str | None) -> None:
     """Grant or take away the network coordinator's view of every fair's ledger, or list who has it."""
-    from app.errors import DomainError
+    from app.core.errors import DomainError
     from app.ledger.coordinators import find_staff, network_coordinators, set_network_coordinator
     from app.ledger.permissions import SystemActor
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.db import service
-from app.emails import email_key
-from app.errors import NotFound, ValidationError
-from app.extensions import db
-from app.fair.models import Fair, Participant
-from app.fair.sectors import Role
+from app.core.db import service
+from app.core.emails import email_key
+from app.core.errors import NotFound, ValidationError
+from app.core.extensions import db
+from app.fairs.models import Fair
+from app.fairs.roles import Role
 from app.ledger.permissions import SystemActor
+from app.people.models import Participant
 
 
 def find_staff(slug: str, email: str) -> Participant:

@@ -1,6 +1,6 @@
 """Exports in the interchange format of docs/ledger-format.md (entries, balances; CSV and
 JSON), and the human-readable statement CSV. Every CSV line is written by
-`app.spreadsheets.csv_row`: text a spreadsheet could run as a formula is neutralised, numbers
+`app.core.spreadsheets.csv_row`: text a spreadsheet could run as a formula is neutralised, numbers
 stay numbers."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
-from app.fair.models import Fair
+from app.core.extensions import db
+from app.core.spreadsheets import Cell, csv_row
+from app.fairs.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, Entry, EntryKind, Posting
 from app.ledger.statements import LOCAL_ZONE, Statement
-from app.spreadsheets import Cell, csv_row
 
 FORMAT_NAME = "gielda-ledger"
 FORMAT_VERSION = 1

@@ -10,7 +10,7 @@
 
 * `pledged_points(fair_id)`: the points pledged in the fair's agreements, shown on the network
   totals page beside the points fulfilled. It asks the Agreements code
-  (`app.contracts.stats.points_pledged`), unless another source was registered with
+  (`app.agreements.stats.points_pledged`), unless another source was registered with
   `set_pledge_source(fn)` (e.g. by a test, or a deployment without the Agreements module).
 """
 
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.db import service
-from app.fair.models import Participant
+from app.core.db import service
 from app.ledger.accounts import organisation_account
 from app.ledger.models import Entry
 from app.ledger.operations import post_fulfilment
 from app.ledger.permissions import SystemActor
+from app.people.models import Participant
 
 PledgeSource = Callable[[int], int]
 _pledge_source: PledgeSource | None = None
@@ -60,7 +60,7 @@ def set_pledge_source(source: PledgeSource | None) -> None:
 
 
 def _agreements_pledges(fair_id: int) -> int:
-    from app.contracts.stats import points_pledged
+    from app.agreements.stats import points_pledged
 
     return points_pledged(fair_id)
 

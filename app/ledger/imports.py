@@ -25,20 +25,20 @@ from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.db import service
-from app.errors import DomainError, Forbidden, ValidationError
-from app.extensions import db
-from app.fair.models import Participant
-from app.fair.organisations import find_organisation
-from app.fair.sectors import Role
-from app.inputs import forbidden_character
+from app.core.db import service
+from app.core.errors import DomainError, Forbidden, ValidationError
+from app.core.extensions import db
+from app.core.inputs import forbidden_character
+from app.core.textkeys import tidy
+from app.fairs.roles import Role
 from app.ledger.accounts import OPENING, organisation_account, person_account, system_account
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry
 from app.ledger.operations import MAX_POINTS, post_opening_balance
 from app.ledger.permissions import Actor, SystemActor
 from app.ledger.posting import lock_accounts, lock_fair
-from app.textkeys import tidy
+from app.people.models import Participant
+from app.people.organisations import find_organisation
 
 COLUMNS = {
     "organisation": {"organisation", "organization", "organizacja", "podmiot"},

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.errors import DomainError
+from app.core.errors import DomainError
 from app.ledger.models import Account, AccountKind
 
 NETWORK_FLOOR = -500

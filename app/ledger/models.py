@@ -21,8 +21,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
-from app.fair.models import Fair, Organisation, Participant
+from app.core.db import Base, str_enum, utcnow
+from app.fairs.models import Fair
+from app.people.models import Organisation, Participant
 
 
 class AccountKind(enum.StrEnum):

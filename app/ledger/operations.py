@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.db import service
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.extensions import db
-from app.fair.models import Participant
+from app.core.db import service
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.extensions import db
+from app.core.textkeys import tidy
 from app.ledger.accounts import OPENING, get_account, organisation_account, person_account, system_account
 from app.ledger.models import Account, AccountKind, Entry, EntryKind
 from app.ledger.permissions import (
@@ -20,7 +20,7 @@ from app.ledger.permissions import (
     require_manages,
 )
 from app.ledger.posting import EntryDraft, Leg, lock_accounts, post_entry
-from app.textkeys import tidy
+from app.people.models import Participant
 
 # No single posting may move more than this (keeps every sum far inside a 32-bit integer).
 MAX_POINTS = 1_000_000

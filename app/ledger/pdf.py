@@ -16,7 +16,7 @@ from flask import render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from app import ROOT
+from app.core.paths import ROOT
 
 STATIC = (ROOT / "static").resolve()
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Forbidden
-from app.fair.models import Participant
-from app.fair.sectors import Role
+from app.core.errors import Forbidden
+from app.fairs.roles import Role
 from app.ledger.models import Account, AccountKind, Entry
+from app.people.models import Participant
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.db import service
-from app.errors import Conflict, NotFound, ValidationError
-from app.events import record_event
-from app.extensions import db
-from app.fair.models import Fair
+from app.core.db import service
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.events import record_event
+from app.core.extensions import db
+from app.core.textkeys import tidy
+from app.fairs.models import Fair
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry, EntryKind, Posting
 from app.ledger.permissions import Actor, actor_id, actor_label
-from app.textkeys import tidy
 
 MAX_KEY_LENGTH = 200
 MAX_MEMO_LENGTH = 500

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.i18n import LOCAL_ZONE  # statements count calendar days where the network lives
+from app.core.extensions import db
+from app.core.i18n import LOCAL_ZONE
 from app.ledger.models import Account, Entry, EntryKind, Posting
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
 
-from app.extensions import db
-from app.fair.models import Fair
+from app.core.extensions import db
+from app.fairs.models import Fair
 from app.ledger.hooks import pledged_points
 from app.ledger.models import Account, AccountKind, Entry, EntryKind, Posting
 from app.ledger.statements import LOCAL_ZONE

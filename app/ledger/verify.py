@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, select, text
 from sqlalchemy.orm import aliased
 
-from app.extensions import db
+from app.core.extensions import db
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, Entry, EntryKind, Posting
 from app.ledger.posting import fingerprint

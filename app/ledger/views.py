@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import login_required, organiser_required
-from app.errors import DomainError
-from app.extensions import db
-from app.fair.models import Fair, Organisation, Participant
-from app.fair.sectors import Role
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.fairs.access import login_required, organiser_required
+from app.fairs.models import Fair
+from app.fairs.roles import Role
 from app.ledger import accounts as ledger_accounts
 from app.ledger import operations
 from app.ledger.accounts import account_for_holder, accounts_of, get_account
@@ -37,6 +37,7 @@ from app.ledger.permissions import (
 )
 from app.ledger.statements import account_statement
 from app.ledger.totals import network_totals
+from app.people.models import Organisation, Participant
 
 bp = Blueprint("ledger", __name__, url_prefix="/f/<slug>")
 RECENT_LINES = 20

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.fair.sectors import Role
+from app.fairs.roles import Role
 from tests.conftest import PASSWORD
 from tests.live import LiveServer, free_port
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from app.contracts.models import Agreement
-from app.extensions import db
-from app.fair.checkin import check_in
-from app.fair.sectors import PostKind, Sector, Unit
-from app.fair.trading import close_trading
+from app.agreements.models import Agreement
+from app.core.extensions import db
+from app.door.checkin import check_in
+from app.fairs.trading import close_trading
+from app.floor.kinds import PostKind, Unit
+from app.people.sectors import Sector
 from tests.browser.conftest import PHONE, log_in
-from tests.contracts import conftest as contract_fixtures
+from tests.agreements import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
 

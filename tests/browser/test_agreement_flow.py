@@ -3,9 +3,9 @@ screen's agreement counter goes up without reload; the PDF downloads."""
 
 from playwright.sync_api import expect
 
-from app.db import transaction
-from app.extensions import db
-from app.fair.models import Fair
+from app.core.db import transaction
+from app.core.extensions import db
+from app.fairs.models import Fair
 from tests.browser.conftest import PHONE, log_in
 
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from app import ROOT
+from app.core.paths import ROOT
 from tests.browser.conftest import PHONE, free_port
 
 READY_TIMEOUT = 180  # seconds: `make run` migrates, builds the demo fair (157 people) and starts

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from playwright.sync_api import expect
 
-from app.fair.models import Fair, Participant
+from app.fairs.models import Fair
+from app.people.models import Participant
 from tests.browser.conftest import PHONE, LiveServer, log_in
 from tests.live import csrf_token, login_session, post_offer
 

@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from app.fair.trading import close_trading
+from app.fairs.trading import close_trading
 from tests.browser.conftest import log_in
-from tests.contracts import conftest as contract_fixtures
+from tests.agreements import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
 
@@ -51,7 +51,7 @@ def test_results_button_switches_the_big_screen(browser, live_server, trading_fa
 
 
 def test_a_screen_that_missed_the_reveal_follows_it_on_reconnect(browser, live_server, trading_fair, organiser):
-    from app.fair.results import reveal_results
+    from app.reports.results import reveal_results
 
     close_trading(organiser, trading_fair.id)
     fair = trading_fair

@@ -1,13 +1,16 @@
 """Organiser and participant pages that the feature tests do not otherwise request."""
 
-from app.extensions import db
-from app.fair.credentials import login_with_password
-from app.fair.models import Fair, Participant, Post
-from app.fair.organisations import OrganisationData
-from app.fair.participants import PersonData
-from app.fair.posts import hide_post
-from app.fair.sectors import Role, Sector
-from app.fair.setup import invitation_token, invite_staff
+from app.core.extensions import db
+from app.fairs.models import Fair
+from app.fairs.roles import Role
+from app.floor.models import Post
+from app.floor.posts import hide_post
+from app.people.credentials import login_with_password
+from app.people.models import Participant
+from app.people.organisations import OrganisationData
+from app.people.participants import PersonData
+from app.people.sectors import Sector
+from app.people.staff import invitation_token, invite_staff
 from tests.conftest import PASSWORD
 
 
@@ -83,7 +86,7 @@ def test_restore_hidden_post_page(client, trading_fair, organiser, make_particip
 
 
 def test_our_posts_lists_every_state(client, trading_fair, make_participant, make_post, login):
-    from app.fair.posts import withdraw_post
+    from app.floor.posts import withdraw_post
 
     me = make_participant(organisation="Fundacja Wspólna")
     colleague = make_participant(organisation="Fundacja Wspólna")

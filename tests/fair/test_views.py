@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.extensions import db
-from app.fair.fairs import set_registration_open
-from app.fair.models import CheckIn, Participant
+from app.core.extensions import db
+from app.fairs.fairs import set_registration_open
+from app.people.models import CheckIn, Participant
 from tests.conftest import PASSWORD
 
 
@@ -63,7 +63,7 @@ def test_bad_login_link_shows_error(client, fair):
 
 
 def test_reissue_signs_out_existing_session(client, fair, organiser, make_participant, login):
-    from app.fair.credentials import reissue_login
+    from app.people.credentials import reissue_login
 
     p = make_participant()
     login(p)
@@ -114,7 +114,7 @@ def test_anonymous_is_sent_to_login(client, fair):
 
 
 def test_organiser_of_other_fair_forbidden(client, fair, make_fair, make_participant, login):
-    from app.fair.sectors import Role
+    from app.fairs.roles import Role
 
     other = make_fair()
     login(make_participant(role=Role.ORGANISER, fair_id=other.id))
@@ -170,7 +170,7 @@ def test_card_shows_only_shared_contacts(client, fair, make_participant):
 
 
 def test_card_of_removed_participant_is_404(client, fair, organiser, make_participant):
-    from app.fair.participants import remove_participant
+    from app.people.participants import remove_participant
 
     p = make_participant()
     remove_participant(organiser, fair.id, p.id)

@@ -9,8 +9,8 @@ from typing import Any
 
 def serve(url: str, instance: str, barrier: Any, inbox: Any, outbox: Any) -> None:
     from app import create_app
-    from app.errors import DomainError
-    from app.extensions import db
+    from app.core.errors import DomainError
+    from app.core.extensions import db
     from app.ledger.operations import transfer_points
     from app.ledger.permissions import SystemActor
 

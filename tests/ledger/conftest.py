@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app.db import transaction
-from app.extensions import db
-from app.fair.models import Participant
+from app.core.db import transaction
+from app.core.extensions import db
 from app.ledger.accounts import organisation_account, person_account
 from app.ledger.models import Account
 from app.ledger.operations import post_opening_balance
 from app.ledger.permissions import SystemActor
+from app.people.models import Participant
 
 _keys = itertools.count(1)
 

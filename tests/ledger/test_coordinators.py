@@ -1,10 +1,11 @@
 """Who may become the network's coordinator (from the command line only)."""
 
-from app.extensions import db
-from app.fair.organisations import OrganisationData
-from app.fair.participants import PersonData
-from app.fair.sectors import Role, Sector
-from app.fair.setup import accept_invitation, invitation_token, invite_staff
+from app.core.extensions import db
+from app.fairs.roles import Role
+from app.people.organisations import OrganisationData
+from app.people.participants import PersonData
+from app.people.sectors import Sector
+from app.people.staff import accept_invitation, invitation_token, invite_staff
 
 
 def test_an_organiser_without_a_password_is_not_made_coordinator(runner, organiser, fair):

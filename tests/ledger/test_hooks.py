@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.db import transaction
-from app.errors import Conflict, ValidationError
-from app.extensions import db
+from app.core.db import transaction
+from app.core.errors import Conflict, ValidationError
+from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account
 from app.ledger.hooks import on_obligation_fulfilled, pledged_points, set_pledge_source
 from app.ledger.limits import LimitError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import Forbidden, ValidationError
-from app.extensions import db
+from app.core.errors import Forbidden, ValidationError
+from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account, find_person_account
 from app.ledger.imports import import_opening_balances
 from app.ledger.models import Entry, EntryKind

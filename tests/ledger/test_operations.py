@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.fair.sectors import Role
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.fairs.roles import Role
 from app.ledger.accounts import (
     OPENING,
     account_for_holder,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import ROOT
+from app.core.paths import ROOT
 from app.ledger.pdf import LocalOnlyFetcher
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import Conflict, NotFound, ValidationError
-from app.events import DomainEvent
-from app.extensions import db
+from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.events import DomainEvent
+from app.core.extensions import db
 from app.ledger.models import Entry, EntryKind, Posting
 from app.ledger.posting import EntryDraft, Leg, entry_fingerprint, post_entry
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.fair.models import Fair
+from app.fairs.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, EntryKind
 from app.ledger.pdf import render_pdf

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.ledger.models import Entry, Posting
 from app.ledger.operations import reverse_entry, transfer_points
 from app.ledger.verify import verify_ledger

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account, find_person_account
 from app.ledger.models import Entry
 from app.ledger.operations import award_points, transfer_points

@@ -1,0 +1,112 @@
+"""Follow-up after the fair: the giver marks an obligation delivered, the receiver confirms it
+(which posts its points to the ledger, exactly once) or disputes it with a comment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.agreements.events import notify_parties
+from app.agreements.models import Agreement, AgreementState, Obligation, ObligationState
+from app.core.db import service, utcnow
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.extensions import db
+from app.core.textkeys import tidy
+from app.fairs.roles import require_role
+from app.people.models import Participant
+
+
+def _obligation(fair_id: int, obligation_id: int) -> Obligation:
+    ob = db.session.get(Obligation, obligation_id, with_for_update=True)
+    if ob is None or ob.agreement.fair_id != fair_id:
+        raise NotFound(_l("This obligation does not exist."), code="obligation_not_found")
+    if ob.agreement.state not in (AgreementState.SIGNED, AgreementState.FULFILLED):
+        raise Conflict(_l("Only obligations of signed agreements are followed up."), code="not_signed")
+    return ob
+
+
+def _member_of(actor: Participant, organisation_id: int) -> None:
+    if actor.organisation_id != organisation_id:
+        raise Forbidden(_l("Only the party concerned can do this."), code="wrong_party")
+
+
+@service
+def mark_delivered(actor: Participant, fair_id: int, obligation_id: int) -> Obligation:
+    require_role(actor, fair_id)
+    ob = _obligation(fair_id, obligation_id)
+    _member_of(actor, ob.giver.organisation_id)
+    if ob.state == ObligationState.CONFIRMED:
+        raise Conflict(_l("This obligation is already confirmed."), code="already_confirmed")
+    if ob.state != ObligationState.DELIVERED:
+        ob.state = ObligationState.DELIVERED
+        ob.delivered_at = utcnow()
+        notify_parties(ob.agreement, "obligation.delivered", exclude=actor.id)
+    return ob
+
+
+@service
+def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int) -> Obligation:
+    """The receiver confirms: the obligation is fulfilled and its value moves to the giver."""
+    require_role(actor, fair_id)
+    ob = _obligation(fair_id, obligation_id)
+    _member_of(actor, ob.receiver.organisation_id)
+    if ob.state == ObligationState.CONFIRMED:
+        return ob  # a double tap confirms (and posts) once
+    ob.state = ObligationState.CONFIRMED
+    ob.confirmed_at = utcnow()
+    ob.confirmed_by_id = actor.id
+    on_obligation_fulfilled(ob, actor)
+    agreement = ob.agreement
+    if all(o.state == ObligationState.CONFIRMED for o in agreement.obligations):
+        agreement.state = AgreementState.FULFILLED
+        agreement.fulfilled_at = utcnow()
+    notify_parties(agreement, "obligation.confirmed", exclude=actor.id)
+    return ob
+
+
+@service
+def dispute_delivery(actor: Participant, fair_id: int, obligation_id: int, comment: str) -> Obligation:
+    require_role(actor, fair_id)
+    ob = _obligation(fair_id, obligation_id)
+    _member_of(actor, ob.receiver.organisation_id)
+    if ob.state == ObligationState.CONFIRMED:
+        raise Conflict(_l("This obligation is already confirmed."), code="already_confirmed")
+    if not tidy(comment):
+        raise ValidationError(_l("Say what is wrong, so that the other party can answer."),
+                              code="comment_missing")
+    ob.state = ObligationState.DISPUTED
+    ob.disputed_at = utcnow()
+    ob.dispute_comment = tidy(comment)[:1000]
+    notify_parties(ob.agreement, "obligation.disputed", exclude=actor.id)
+    return ob
+
+
+def on_obligation_fulfilled(ob: Obligation, actor: Participant) -> None:
+    """The seam to the points ledger: the obligation's value moves from the receiver's account to
+    the giver's, exactly once per obligation, inside the confirming transaction."""
+    from app.ledger.hooks import on_obligation_fulfilled as post_to_ledger
+
+    post_to_ledger(ob.id, ob.giver.organisation_id, ob.receiver.organisation_id, ob.points,
+                   ob.agreement.fair_id, actor, memo=f"{ob.agreement.number}: {ob.description[:80]}")
+
+
+def follow_up(fair_id: int) -> list[Obligation]:
+    """Every obligation of the fair's signed agreements: overdue first, then by due date."""
+    obligations = list(db.session.scalars(
+        select(Obligation).join(Agreement).where(
+            Agreement.fair_id == fair_id,
+            Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))))
+    today = date.today()
+
+    def key(o: Obligation) -> tuple[int, int, date, int]:
+        done = o.state == ObligationState.CONFIRMED
+        overdue = not done and o.due_date is not None and o.due_date < today
+        return (0 if overdue else 1, 1 if done else 0, o.due_date or date.max, o.id)
+
+    return sorted(obligations, key=key)
+
+
+def is_overdue(ob: Obligation) -> bool:
+    return ob.state != ObligationState.CONFIRMED and ob.due_date is not None and ob.due_date < date.today()

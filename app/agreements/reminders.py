@@ -1,0 +1,316 @@
+"""Follow-up reminders: an e-mail to the contact person of each party of a signed agreement whose
+obligations are not yet confirmed, with a link to the agreement page where they confirm.
+
+Two steps, so that a failing mail server never loses information and never sends twice:
+
+1. `queue_reminders()` — one transaction. Decides who is due a reminder (overdue obligations
+   first; nobody reminded, or being reminded, about the same agreement within
+   REMINDER_INTERVAL_DAYS), renders each message and records it as a `Reminder` in state
+   "pending". Runs for one fair are serialised, so a double click queues nothing the second time.
+2. `deliver_reminders()` — after the commit. Sends each pending reminder of this run (SMTP, or
+   the outbox folder) and records the outcome: "sent", or "failed" with the error. A failed
+   reminder does not count as a reminder: the next run queues a new one for that party (the
+   failed record stays, for the organiser to see). A sent or pending one is never sent again.
+
+The message never holds the private login link: people log in as usual.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.agreements.fulfilment import follow_up, is_overdue
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
+from app.core.db import Base, service, str_enum, transaction, utcnow
+from app.core.errors import NotFound
+from app.core.extensions import db
+from app.core.mail import (
+    MailConnectionError,
+    MailError,
+    build_message,
+    new_message_id,
+    open_transport,
+    parse_address,
+    smtp_settings,
+)
+from app.core.urls import public_url
+from app.fairs.models import Fair
+from app.fairs.roles import Role, require_role
+from app.people.models import Participant
+
+DEFAULT_INTERVAL_DAYS = 3
+_EMAIL = re.compile(r"[^\s,;:<>()\[\]\"']+@[^\s,;:<>()\[\]\"']+\.[^\s,;:<>()\[\]\"'.]+")
+
+
+class ReminderState(enum.StrEnum):
+    PENDING = "pending"  # recorded; being sent once `transport` is set (if the sender died: never resent)
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Reminder(Base):
+    """One reminder e-mail to one party of one agreement, as it was (or was to be) sent."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_agreement_party", "agreement_id", "party_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id", ondelete="CASCADE"))
+    obligation_ids: Mapped[list[int]] = mapped_column(JSON)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    state: Mapped[ReminderState] = mapped_column(
+        str_enum(ReminderState, length=16),
+        default=ReminderState.PENDING)
+    transport: Mapped[str] = mapped_column(String(16), default="")  # smtp | outbox
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))  # None: the CLI
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+
+    agreement: Mapped[Agreement] = relationship()
+    party: Mapped[AgreementParty] = relationship()
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One obligation as the reminded party sees it."""
+
+    giver: str
+    receiver: str
+    description: str
+    due_date: date | None
+    overdue: bool
+    role: str  # "giver" | "receiver": the reminded party's side
+    state: str  # ObligationState value
+    comment: str
+
+
+@dataclass
+class ReminderReport:
+    transport: str = ""  # smtp | outbox
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped_recent: int = 0  # reminded (or being reminded) within the interval
+    without_address: list[str] = field(default_factory=list)  # "GZ/x/001: Organisation"
+    errors: list[str] = field(default_factory=list)  # distinct error messages of this run
+    reminder_ids: list[int] = field(default_factory=list)
+
+
+def interval() -> timedelta:
+    return timedelta(days=float(current_app.config.get("REMINDER_INTERVAL_DAYS", DEFAULT_INTERVAL_DAYS)))
+
+
+def outbox_dir() -> Path:
+    return Path(current_app.config.get("OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+
+
+def agreement_url(fair: Fair, agreement_id: int) -> str:
+    return f"{public_url()}/f/{fair.slug}/agreements/{agreement_id}"
+
+
+def contact_of(party: AgreementParty) -> tuple[str, str]:
+    """(name, e-mail) of a party's contact person: the e-mail written in the agreement's contact
+    details, else the representative's. The e-mail is '' when there is no usable one."""
+    name = party.contact_name.strip() or party.representative.full_name
+    candidates = [*_EMAIL.findall(party.contact_details or ""), party.representative.email]
+    for candidate in candidates:
+        try:
+            return name, parse_address(candidate).addr_spec
+        except MailError:
+            continue
+    return name, ""
+
+
+def _parties_to_remind(ob: Obligation) -> list[AgreementParty]:
+    """Who has something to do: a delivered obligation waits for the receiver only."""
+    if ob.state == ObligationState.DELIVERED:
+        return [ob.receiver]
+    return [ob.giver, ob.receiver]
+
+
+def _item(ob: Obligation, party: AgreementParty) -> ReminderItem:
+    return ReminderItem(giver=ob.giver.organisation.name, receiver=ob.receiver.organisation.name,
+                        description=ob.description, due_date=ob.due_date, overdue=is_overdue(ob),
+                        role="giver" if ob.giver_party_id == party.id else "receiver",
+                        state=ob.state.value, comment=ob.dispute_comment)
+
+
+def _render(fair: Fair, agreement: Agreement, party: AgreementParty, name: str,
+            items: Sequence[ReminderItem]) -> tuple[str, str]:
+    context: dict[str, Any] = {
+        "fair": fair, "agreement": agreement, "party": party, "name": name, "items": items,
+        "url": agreement_url(fair, agreement.id), "login_page": f"{public_url()}/f/{fair.slug}/login",
+        "date_pl": lambda d: format_date(d, "long", locale="pl"),
+        "date_en": lambda d: format_date(d, "long", locale="en"),
+    }
+    subject = " ".join(render_template("agreements/reminder_subject.txt", **context).split())
+    body = render_template("agreements/reminder_body.txt", **context).strip() + "\n"
+    return subject[:300], body
+
+
+@service
+def queue_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False,
+                    now: datetime | None = None) -> ReminderReport:
+    """Record the reminders due now (state pending); send them with `deliver_reminders` after
+    this commits. `actor` None is the command line."""
+    if actor is not None:
+        require_role(actor, fair_id, Role.ORGANISER)
+    # Serialise runs for one fair (SQLite: the write transaction already does).
+    fair = db.session.get(Fair, fair_id, with_for_update=True)
+    if fair is None:
+        raise NotFound(_l("This fair does not exist."), code="fair_not_found")
+    now = now or utcnow()
+    recent = set(db.session.execute(
+        select(Reminder.agreement_id, Reminder.party_id).where(
+            Reminder.fair_id == fair_id, Reminder.created_at >= now - interval(),
+            Reminder.state.in_([ReminderState.PENDING, ReminderState.SENT]))).tuples())
+
+    due: dict[tuple[int, int], list[Obligation]] = {}  # follow_up(): overdue first
+    for ob in follow_up(fair_id):
+        if ob.state == ObligationState.CONFIRMED or ob.agreement.state != AgreementState.SIGNED:
+            continue
+        if overdue_only and not is_overdue(ob):
+            continue
+        for party in _parties_to_remind(ob):
+            due.setdefault((ob.agreement_id, party.id), []).append(ob)
+
+    report = ReminderReport(transport="smtp" if smtp_settings(current_app.config) else "outbox")
+    reminders = []
+    for (agreement_id, party_id), obligations in due.items():
+        if (agreement_id, party_id) in recent:
+            report.skipped_recent += 1
+            continue
+        agreement = obligations[0].agreement
+        party = next(p for p in agreement.parties if p.id == party_id)
+        name, email = contact_of(party)
+        if not email:
+            report.without_address.append(f"{agreement.number}: {party.organisation.name}")
+            continue
+        subject, body = _render(fair, agreement, party, name, [_item(ob, party) for ob in obligations])
+        reminders.append(Reminder(
+            fair_id=fair_id, agreement_id=agreement_id, party_id=party_id,
+            obligation_ids=[ob.id for ob in obligations], recipient_name=name, recipient_email=email,
+            subject=subject, body=body, message_id=new_message_id(current_app.config),
+            state=ReminderState.PENDING, created_by_id=actor.id if actor else None, created_at=now))
+    db.session.add_all(reminders)
+    db.session.flush()
+    report.reminder_ids = [r.id for r in reminders]
+    report.queued = len(reminders)
+    return report
+
+
+def _finish(reminder_id: int, transport: str, error: str | None) -> None:
+    with transaction():
+        reminder = db.session.get_one(Reminder, reminder_id)
+        reminder.transport = transport
+        if error is None:
+            reminder.state, reminder.sent_at, reminder.error = ReminderState.SENT, utcnow(), ""
+        else:
+            reminder.state, reminder.failed_at, reminder.error = ReminderState.FAILED, utcnow(), error[:500]
+
+
+def deliver_reminders(report: ReminderReport, reply_to: str | None = None) -> ReminderReport:
+    """Send the reminders `queue_reminders` recorded (after its commit) and record each outcome."""
+    config = current_app.config
+    report.transport = "smtp" if smtp_settings(config) else "outbox"
+    if not report.reminder_ids:
+        return report
+    with transaction():  # claim them: whoever claims a pending reminder is the only one to send it
+        claimed = set(db.session.scalars(
+            update(Reminder).where(Reminder.id.in_(report.reminder_ids), Reminder.state == ReminderState.PENDING,
+                                   Reminder.transport == "")
+            .values(transport=report.transport).returning(Reminder.id)))
+    rows = db.session.execute(
+        select(Reminder.id, Reminder.recipient_name, Reminder.recipient_email, Reminder.subject, Reminder.body,
+               Reminder.message_id, Fair.name).join(Fair, Fair.id == Reminder.fair_id)
+        .where(Reminder.id.in_(claimed)).order_by(Reminder.id)).tuples().all()
+    todo = list(rows)
+    db.session.rollback()  # end the read transaction: each outcome is its own write
+
+    def fail(reminder_id: int, transport: str, error: str) -> None:
+        _finish(reminder_id, transport, error)
+        report.failed += 1
+        if error not in report.errors:
+            report.errors.append(error)
+
+    done: set[int] = set()
+    try:
+        with open_transport(config, outbox_dir()) as transport:
+            report.transport = transport.name
+            for rid, name, email, subject, body, message_id, fair_name in todo:
+                try:
+                    to = parse_address(email, name)
+                    message = build_message(config=config, to=to, subject=subject, body=body,
+                                            message_id=message_id, from_name=fair_name, reply_to=reply_to)
+                    transport.send(message, [to])
+                except MailConnectionError:
+                    raise
+                except MailError as err:
+                    fail(rid, transport.name, str(err))
+                else:
+                    _finish(rid, transport.name, None)
+                    report.sent += 1
+                done.add(rid)
+    except MailConnectionError as err:
+        for rid, *_rest in todo:
+            if rid not in done:
+                fail(rid, report.transport, str(err))
+    return report
+
+
+def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False) -> ReminderReport:
+    """Queue the reminders due now and send them: what the follow-up button and the CLI run."""
+    reply_to = None  # answers go to the organiser who sent them, when they have a usable address
+    if actor is not None and actor.email:
+        with suppress(MailError):
+            reply_to = parse_address(actor.email).addr_spec
+    report = queue_reminders(actor, fair_id, overdue_only=overdue_only)
+    return deliver_reminders(report, reply_to=reply_to)
+
+
+# --- for the follow-up page and the exports --------------------------------------------------
+
+def latest_reminders(fair_id: int) -> dict[int, list[Reminder]]:
+    """Per agreement: the newest reminder of each party, newest first."""
+    rows = db.session.scalars(select(Reminder).where(Reminder.fair_id == fair_id)
+                              .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
+    latest: dict[int, list[Reminder]] = {}
+    seen: set[tuple[int, int]] = set()
+    for r in rows:
+        if (r.agreement_id, r.party_id) not in seen:
+            seen.add((r.agreement_id, r.party_id))
+            latest.setdefault(r.agreement_id, []).append(r)
+    return latest
+
+
+def last_reminded(fair_id: int) -> dict[int, datetime]:
+    """Per obligation: when a reminder about it was last sent."""
+    result: dict[int, datetime] = {}
+    for obligation_ids, sent_at in db.session.execute(
+            select(Reminder.obligation_ids, Reminder.sent_at).where(
+                Reminder.fair_id == fair_id, Reminder.state == ReminderState.SENT)):
+        for oid in obligation_ids or ():
+            if sent_at is not None and (oid not in result or sent_at > result[oid]):
+                result[oid] = sent_at
+    return result

@@ -1,0 +1,194 @@
+"""Signing: each party on its own phone (or both on one device, the second confirming with their
+private QR or PIN), the notary's countersignature, numbering and freezing the content."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.agreements.access import actor_party, get_agreement, require_version
+from app.agreements.content import agreement_content, canonical_json, content_hash
+from app.agreements.events import announce_public, notify_parties
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Signature, SignatureMethod
+from app.core.db import service, utcnow
+from app.core.errors import Conflict, Forbidden, ValidationError
+from app.core.extensions import db
+from app.core.inputs import same_secret
+from app.fairs.models import Fair
+from app.fairs.roles import Role, require_role
+from app.people.models import Participant
+
+
+def _require_signable(agreement: Agreement) -> None:
+    if agreement.state not in (AgreementState.DRAFT, AgreementState.AWAITING_SIGNATURES):
+        raise Conflict(_l("This agreement can no longer be signed."), code="not_signable")
+    if not agreement.obligations:
+        raise ValidationError(_l("An agreement must say what at least one party gives."),
+                              code="no_obligations")
+
+
+def _signed_parties(agreement: Agreement) -> set[int]:
+    return {s.party_id for s in agreement.current_signatures()}
+
+
+def _already_signed(agreement: Agreement, party: AgreementParty, version: int) -> bool:
+    return version == agreement.version and party.id in _signed_parties(agreement)
+
+
+def all_parties_signed(agreement: Agreement) -> bool:
+    return {p.id for p in agreement.parties} <= _signed_parties(agreement)
+
+
+def _add_signature(agreement: Agreement, party: AgreementParty, person: Participant,
+                   method: SignatureMethod) -> None:
+    if party.id in _signed_parties(agreement):
+        return  # a double tap signs once
+    agreement.signatures.append(Signature(party_id=party.id, participant_id=person.id,
+                                          version=agreement.version, method=method))
+    agreement.state = AgreementState.AWAITING_SIGNATURES
+    db.session.flush()
+
+
+def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
+    fair = db.session.get_one(Fair, agreement.fair_id, with_for_update=True)
+    if not all_parties_signed(agreement):
+        notify_parties(agreement, "agreement.signature_added", exclude=actor.id)
+        return
+    if fair.notary_required and agreement.notary_id is None:
+        notify_parties(agreement, "agreement.awaiting_notary", exclude=actor.id)
+        return
+    # Numbering is serialised by the lock on the fair row taken above.
+    last = db.session.scalar(select(func.max(Agreement.seq_no)).where(Agreement.fair_id == fair.id))
+    agreement.seq_no = (last or 0) + 1
+    agreement.number = f"GZ/{fair.slug}/{agreement.seq_no:03d}"
+    agreement.state = AgreementState.SIGNED
+    agreement.signed_at = utcnow()
+    db.session.flush()
+    db.session.refresh(agreement)
+    agreement.frozen_content = canonical_json(agreement_content(agreement))
+    agreement.content_hash = content_hash(agreement.frozen_content)
+    notify_parties(agreement, "agreement.signed_for_you")
+    announce_public(agreement, "agreement.signed")
+
+
+@service
+def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version: int) -> Agreement:
+    """The actor signs for their organisation the version they read."""
+    agreement = get_agreement(fair_id, agreement_id, lock=True)
+    party = actor_party(actor, agreement)
+    if _already_signed(agreement, party, version):
+        return agreement  # a double tap, even one arriving after the last signature, signs once
+    _require_signable(agreement)
+    require_version(agreement, version)
+    _add_signature(agreement, party, actor, SignatureMethod.OWN_DEVICE)
+    _complete_if_ready(agreement, actor)
+    return agreement
+
+
+def _require_party_badge(actor: Participant, fair_id: int, agreement_id: int, badge_code: str) -> None:
+    """Before any PIN is checked: the badge must be another party's. Badge codes and parties are
+    public, so this answer tells nothing about the PIN (and a right PIN of a non-party gets it
+    exactly as a wrong one does)."""
+    agreement = get_agreement(fair_id, agreement_id)
+    actor_party(actor, agreement)
+    code = badge_code.strip().upper()[:16]
+    person = db.session.scalar(select(Participant).where(Participant.fair_id == fair_id,
+                                                         Participant.badge_code == code))
+    if person is not None and person.id == actor.id:
+        raise ValidationError(_l("Sign with your own button; this is for the other party."),
+                              code="same_person")
+    if person is None or agreement.party_for(person.organisation_id) is None:
+        raise Forbidden(_l("This badge is not a party's to this agreement."), code="not_a_party")
+
+
+def _credential_owner(actor: Participant, fair_id: int, agreement_id: int, badge_code: str | None,
+                      pin: str | None, scanned: str | None, client: str) -> tuple[Participant, SignatureMethod]:
+    from app.people.credentials import (
+        invalid_link,
+        login_secret_from_scan,
+        login_with_pin,
+        login_with_secret,
+        uses_password,
+    )
+
+    if scanned and scanned.strip():
+        person = login_with_secret(fair_id, login_secret_from_scan(scanned))
+        if uses_password(person):  # staff have no slip: their secret is never handed out
+            raise invalid_link()
+        return person, SignatureMethod.SHARED_DEVICE_QR
+    if badge_code and pin:
+        _require_party_badge(actor, fair_id, agreement_id, badge_code)
+        return login_with_pin(fair_id, badge_code, pin, client), SignatureMethod.SHARED_DEVICE_PIN
+    raise ValidationError(_l("Scan your private QR code or enter your badge code and PIN."),
+                          code="credential_missing")
+
+
+def sign_on_shared_device(actor: Participant, fair_id: int, agreement_id: int, version: int,
+                          badge_code: str | None = None, pin: str | None = None,
+                          scanned: str | None = None, client: str = "") -> Agreement:
+    """The second party signs on the first one's phone, proving who they are with their private
+    QR (`scanned`: the login link or its secret) or badge code + PIN, checked through the one
+    rate-limited PIN path (per `client` address and per badge)."""
+    person, method = _credential_owner(actor, fair_id, agreement_id, badge_code, pin, scanned, client)
+    return _sign_as(actor, person, method, fair_id, agreement_id, version)
+
+
+@service
+def _sign_as(actor: Participant, person: Participant, method: SignatureMethod, fair_id: int,
+             agreement_id: int, version: int) -> Agreement:
+    agreement = get_agreement(fair_id, agreement_id, lock=True)
+    actor_party(actor, agreement)
+    party = agreement.party_for(person.organisation_id)
+    if party is None:
+        raise Forbidden(_l("This person does not represent a party to this agreement."), code="not_a_party")
+    if person.id == actor.id:
+        raise ValidationError(_l("Sign with your own button; this is for the other party."),
+                              code="same_person")
+    if _already_signed(agreement, party, version):
+        return agreement
+    _require_signable(agreement)
+    require_version(agreement, version)
+    _add_signature(agreement, party, person, method)
+    _complete_if_ready(agreement, actor)
+    return agreement
+
+
+@service
+def notarise(actor: Participant, fair_id: int, agreement_id: int, version: int) -> Agreement:
+    """The notary checks the agreement and countersigns it once every party has signed."""
+    require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
+    agreement = get_agreement(fair_id, agreement_id, lock=True)
+    if agreement.notary_id is not None and agreement.is_complete:
+        return agreement
+    _require_signable(agreement)
+    require_version(agreement, version)
+    if not all_parties_signed(agreement):
+        raise Conflict(_l("Every party must sign before the notary countersigns."),
+                       code="parties_not_signed")
+    agreement.notary_id = actor.id
+    agreement.notarised_at = utcnow()
+    _complete_if_ready(agreement, actor)
+    return agreement
+
+
+@service
+def record_paper_agreement(actor: Participant, fair_id: int, agreement_id: int, version: int) -> Agreement:
+    """A notary records a draft whose paper copy every party has signed by hand."""
+    require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
+    agreement = get_agreement(fair_id, agreement_id, lock=True)
+    _require_signable(agreement)
+    require_version(agreement, version)
+    for party in agreement.parties:
+        _add_signature(agreement, party, party.representative, SignatureMethod.PAPER)
+    agreement.on_paper = True
+    agreement.notary_id = actor.id
+    agreement.notarised_at = utcnow()
+    _complete_if_ready(agreement, actor)
+    return agreement
+
+
+def verify(agreement: Agreement) -> bool:
+    """Does the stored content still hash to the stored hash?"""
+    if not agreement.frozen_content or not agreement.content_hash:
+        return False
+    return same_secret(content_hash(agreement.frozen_content), agreement.content_hash)

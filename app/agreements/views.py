@@ -1,0 +1,412 @@
+"""Agreement pages: start, edit, sign (on one or two devices), notary desk, follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.agreements import annulment, drafting, fulfilment, reminders, signing
+from app.agreements.access import can_view, get_agreement
+from app.agreements.forms import (
+    DisputeForm,
+    DraftForm,
+    PaperDraftForm,
+    ReasonForm,
+    SharedSignForm,
+    StartForm,
+    VersionForm,
+)
+from app.agreements.models import Agreement, AgreementState
+from app.agreements.queues import notary_queue
+from app.agreements.signing import all_parties_signed
+from app.core.errors import DomainError, ValidationError
+from app.core.extensions import db
+from app.core.formfields import stale_form_message
+from app.core.formkeys import Sent
+from app.core.inputs import db_int
+from app.door.checkin import parse_scan
+from app.fairs.access import login_required, organiser_required, staff_required
+from app.fairs.roles import STAFF_ROLES
+from app.people.models import Participant
+
+bp = Blueprint("agreements", __name__, url_prefix="/f/<slug>")
+
+
+def _agreement_for_view(agreement_id: int) -> Agreement:
+    try:
+        agreement = get_agreement(current_user.fair_id, agreement_id)
+    except DomainError:
+        abort(404)
+    if not can_view(current_user, agreement):
+        abort(403)
+    return agreement
+
+
+def _to_detail(agreement_id: int) -> Any:
+    return redirect(url_for("agreements.detail", slug=current_user.fair.slug, agreement_id=agreement_id), 303)
+
+
+def _attempt(action: Any, done: str | None = None) -> bool:
+    try:
+        action()
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return False
+    if done:
+        flash(done, "success")
+    return True
+
+
+def _participant_by_badge(scanned: str) -> Participant | None:
+    code = parse_scan(scanned or "")
+    person = db.session.scalar(select(Participant).where(Participant.badge_code == code))
+    if person is None or person.fair_id != current_user.fair_id or person.removed_at is not None:
+        return None
+    return person
+
+
+# --- my agreements, starting one ------------------------------------------------------------
+
+@bp.get("/agreements")
+@login_required
+def mine(slug: str) -> Any:
+    return render_template("agreements/list.html", fair=current_user.fair,
+                           agreements=drafting.my_agreements(current_user))
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def start(slug: str) -> Any:
+    """From a card (?with=<badge_code>) or a post (&post=<id>): confirm, then a draft."""
+    other = _participant_by_badge(request.values.get("with", ""))
+    if other is None:
+        abort(404)
+    post_id = request.values.get("post", type=db_int)
+    form = StartForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            sent = drafting.submit_start(current_user, current_user.fair_id, other.id, post_id, form.key.data)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            return _to_started(sent)
+    elif form.errors:
+        flash(_("The form has expired. Please try again."), "error")
+    return render_template("agreements/start.html", fair=current_user.fair, other=other, post_id=post_id,
+                           form=form)
+
+
+def _to_started(sent: Sent[Agreement]) -> Any:
+    """To the draft a start form made; saying so when the same form had been sent before."""
+    if not sent.created:
+        flash(_("This form had already been sent: here is the agreement it started. Nothing was "
+                "started twice."), "info")
+    return redirect(url_for("agreements.edit", slug=current_user.fair.slug, agreement_id=sent.row.id), 303)
+
+
+# --- the draft editor ---------------------------------------------------------------------
+
+def _party_organisations(form: DraftForm) -> list[int]:
+    """The organisation ids of the form's parties, without the ones a damaged page garbled."""
+    ids = [p.form.organisation_id.data for p in form.parties]
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def _fill_choices(form: DraftForm) -> None:
+    ids = _party_organisations(form)
+    orgs = _organisation_names(ids)
+    choices = [SelectChoice(str(oid), orgs.get(oid, "?")) for oid in ids]
+    for ob in form.obligations:
+        ob.form.giver.choices = choices
+        ob.form.receiver.choices = choices
+
+
+def _organisation_names(ids: list[int]) -> dict[int, str]:
+    from app.people.models import Organisation
+
+    rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
+    return dict(rows.tuples().all())
+
+
+def _form_from(agreement: Agreement) -> DraftForm:
+    form = DraftForm(formdata=None)
+    form.version.data = agreement.version
+    for party in agreement.parties:
+        form.parties.append_entry({"organisation_id": party.organisation_id,
+                                   "representative_id": party.representative_id,
+                                   "contact_name": party.contact_name,
+                                   "contact_details": party.contact_details})
+    for ob in agreement.obligations:
+        form.obligations.append_entry({
+            "giver": str(ob.giver.organisation_id), "receiver": str(ob.receiver.organisation_id),
+            "description": ob.description, "quantity": ob.quantity,
+            "unit": ob.unit.value if ob.unit else "", "when": ob.when, "where": ob.where,
+            "duration": ob.duration, "hours": ob.hours, "points": ob.points,
+            "cost_contribution": ob.cost_contribution, "due_date": ob.due_date,
+            "post_id": ob.post_id, "category_id": ob.category_id})
+    _add_empty_obligation(form)
+    return form
+
+
+def _add_empty_obligation(form: DraftForm) -> bool:
+    """A blank obligation row, from the user's organisation to another party (if there are two)."""
+    parties = _party_organisations(form)
+    if len(parties) < 2:
+        return False
+    giver = current_user.organisation_id if current_user.organisation_id in parties else parties[0]
+    receiver = next(p for p in parties if p != giver)
+    form.obligations.append_entry({"giver": str(giver), "receiver": str(receiver)})
+    return True
+
+
+def _garbled(form: DraftForm) -> bool:
+    """Whether a hidden value of the editor came back damaged: the page cannot show it to fix."""
+    hidden = [form.version, *(f for e in form.parties for f in (e.form.organisation_id, e.form.representative_id)),
+              *(f for e in form.obligations for f in (e.form.post_id, e.form.category_id))]
+    return any(f.errors for f in hidden)
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, agreement_id: int) -> Any:
+    agreement = _agreement_for_view(agreement_id)
+    if agreement.state not in (AgreementState.DRAFT, AgreementState.AWAITING_SIGNATURES):
+        return _to_detail(agreement.id)
+    if request.method == "GET":
+        form = _form_from(agreement)
+    else:
+        form = DraftForm()
+        action = request.form.get("action", "save")
+        if action == "add_obligation":
+            if not _add_empty_obligation(form):
+                flash(_("An agreement needs two parties before an obligation can be added."), "error")
+        elif action == "add_party":
+            person = _participant_by_badge(request.form.get("new_party", ""))
+            if person is None:
+                flash(_("No participant of this fair has that badge."), "error")
+            elif person.organisation_id in _party_organisations(form):
+                flash(_("This organisation is already a party."), "error")
+            else:
+                form.parties.append_entry({"organisation_id": person.organisation_id,
+                                           "representative_id": person.id,
+                                           "contact_name": person.full_name, "contact_details": ""})
+        elif form.validate_on_submit():
+            try:
+                drafting.save_draft(current_user, agreement.fair_id, agreement.id, form.agreement_data(),
+                                    version=form.version.data or None)
+            except DomainError as err:
+                flash(str(err.message), "error")
+            else:
+                flash(_("Saved. Signatures given before this change must be given again."), "success")
+                return _to_detail(agreement.id)
+    if _garbled(form):
+        flash(str(stale_form_message()), "error")
+    _fill_choices(form)
+    org_names = _organisation_names(_party_organisations(form))
+    return render_template("agreements/edit.html", fair=current_user.fair, agreement=agreement, form=form,
+                           org_names=org_names), 422 if form.errors else 200
+
+
+# --- the agreement and its actions --------------------------------------------------------
+
+@bp.get("/agreements/<int:agreement_id>")
+@login_required
+def detail(slug: str, agreement_id: int) -> Any:
+    agreement = _agreement_for_view(agreement_id)
+    my_party = agreement.party_for(current_user.organisation_id)
+    signed_parties = {s.party_id: s for s in agreement.current_signatures()}
+    return render_template(
+        "agreements/detail.html", fair=current_user.fair, agreement=agreement, my_party=my_party,
+        signed_parties=signed_parties, all_signed=all_parties_signed(agreement),
+        is_staff=current_user.role in STAFF_ROLES, is_organiser=current_user.role.value == "organiser",
+        form=VersionForm(), shared_form=SharedSignForm(), reason_form=ReasonForm(),
+        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue)
+
+
+def _version() -> int:
+    form = VersionForm()
+    if not form.validate_on_submit():
+        raise ValidationError(stale_form_message(), code="form_expired")
+    return form.version.data or 0
+
+
+@bp.post("/agreements/<int:agreement_id>/sign")
+@login_required
+def sign(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.sign_agreement(current_user, current_user.fair_id, agreement_id, version),
+             _("Signed."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/sign-shared")
+@login_required
+def sign_shared(slug: str, agreement_id: int) -> Any:
+    form = SharedSignForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return _to_detail(agreement_id)
+    _attempt(lambda: signing.sign_on_shared_device(
+        current_user, current_user.fair_id, agreement_id, form.version.data or 0,
+        badge_code=form.badge_code.data or None, pin=form.pin.data or None, scanned=form.scanned.data,
+        client=request.remote_addr or ""),
+        _("The other party has signed on this device."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/notarise")
+@staff_required
+def notarise(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.notarise(current_user, current_user.fair_id, agreement_id, version),
+             _("Countersigned. The agreement is complete."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/paper")
+@staff_required
+def record_paper(slug: str, agreement_id: int) -> Any:
+    version = _version()
+    _attempt(lambda: signing.record_paper_agreement(current_user, current_user.fair_id, agreement_id, version),
+             _("Recorded as signed on paper."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/cancel")
+@login_required
+def cancel(slug: str, agreement_id: int) -> Any:
+    _version()
+    _attempt(lambda: drafting.cancel_agreement(current_user, current_user.fair_id, agreement_id),
+             _("The draft is cancelled."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/annulment")
+@login_required
+def request_annulment(slug: str, agreement_id: int) -> Any:
+    _version()
+    reason = request.form.get("reason", "")
+    _attempt(lambda: annulment.request_annulment(current_user, current_user.fair_id, agreement_id, reason),
+             _("Your request to annul is recorded. The agreement is annulled when every party asks."))
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/annul")
+@organiser_required
+def annul(slug: str, agreement_id: int) -> Any:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the annulment."), "error")
+    else:
+        _attempt(lambda: annulment.annul_by_organiser(current_user, current_user.fair_id, agreement_id,
+                                                      form.reason.data), _("The agreement is annulled."))
+    return _to_detail(agreement_id)
+
+
+def _obligation_action(agreement_id: int, action: Any, done: str) -> Any:
+    _version()
+    _attempt(action, done)
+    return _to_detail(agreement_id)
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/delivered")
+@login_required
+def delivered(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    return _obligation_action(agreement_id, lambda: fulfilment.mark_delivered(
+        current_user, current_user.fair_id, obligation_id), _("Marked as delivered."))
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/confirm")
+@login_required
+def confirm(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    return _obligation_action(agreement_id, lambda: fulfilment.confirm_delivery(
+        current_user, current_user.fair_id, obligation_id), _("Confirmed. Thank you!"))
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/dispute")
+@login_required
+def dispute(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash(_("Say what is wrong, so that the other party can answer."), "error")
+        return _to_detail(agreement_id)
+    _attempt(lambda: fulfilment.dispute_delivery(current_user, current_user.fair_id, obligation_id,
+                                                 form.comment.data), _("Your comment is recorded."))
+    return _to_detail(agreement_id)
+
+
+# --- the notary's desk and the organiser's follow-up --------------------------------------
+
+@bp.route("/notary", methods=["GET", "POST"])
+@staff_required
+def notary_desk(slug: str) -> Any:
+    fair = current_user.fair
+    paper = PaperDraftForm()
+    if paper.validate_on_submit():
+        first, second = _participant_by_badge(paper.first.data), _participant_by_badge(paper.second.data)
+        if first is None or second is None:
+            flash(_("No participant of this fair has that badge."), "error")
+        else:
+            try:
+                sent = drafting.submit_paper_draft(current_user, fair.id, first.id, second.id, paper.key.data)
+            except DomainError as err:
+                flash(str(err.message), "error")
+            else:
+                return _to_started(sent)
+    queue = notary_queue(fair.id)
+    return render_template("agreements/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
+                           signed=queue.signed, paper=paper, form=VersionForm())
+
+
+@bp.get("/admin/follow-up")
+@organiser_required
+def follow_up(slug: str) -> Any:
+    obligations = fulfilment.follow_up(current_user.fair_id)
+    return render_template("agreements/follow_up.html", fair=current_user.fair, obligations=obligations,
+                           is_overdue=fulfilment.is_overdue)
+
+
+@bp.app_template_global("reminder_status")
+def reminder_status(fair_id: int) -> dict[int, list[reminders.Reminder]]:
+    """For the follow-up page: per agreement, each party's newest reminder."""
+    return reminders.latest_reminders(fair_id)
+
+
+@bp.post("/admin/follow-up/reminders")
+@organiser_required
+def send_reminders(slug: str) -> Any:
+    from app.core.formfields import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    overdue_only = request.form.get("overdue_only") == "1"
+    try:
+        report = reminders.send_reminders(current_user, current_user.fair_id, overdue_only=overdue_only)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect(url_for("agreements.follow_up", slug=slug), 303)
+    days = f"{reminders.interval().total_seconds() / 86400:g}"
+    if report.sent:
+        flash(_("Reminders sent: %(n)d.", n=report.sent) if report.transport == "smtp" else
+              _("Reminders written to the outbox folder (no mail server is set up): %(n)d.", n=report.sent),
+              "success")
+    if report.failed:
+        flash(_("Reminders that could not be sent: %(n)d (%(error)s). Send again to retry them; "
+                "the ones already sent are not sent twice.", n=report.failed, error="; ".join(report.errors)),
+              "error")
+    if report.skipped_recent:
+        flash(_("Left out, as reminded in the last %(days)s days: %(n)d.", days=days, n=report.skipped_recent),
+              "info")
+    if report.without_address:
+        flash(_("No e-mail address for: %(parties)s.", parties=", ".join(report.without_address)), "error")
+    if not (report.sent or report.failed or report.skipped_recent or report.without_address):
+        flash(_("Nobody to remind: no obligation is overdue.") if overdue_only else
+              _("Nobody to remind: every obligation of the signed agreements is confirmed."), "info")
+    return redirect(url_for("agreements.follow_up", slug=slug), 303)

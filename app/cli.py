@@ -1,0 +1,46 @@
+"""The `flask fair` commands that span every area: the demo fair and the first-fair setup link."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import distinct, func, select
+
+from app.core.cli import fair_cli
+from app.core.extensions import db
+from app.core.urls import login_url, public_url
+from app.demo import create_demo_fair, demo_exists
+from app.fairs.models import Fair
+from app.people.first_fair import has_fairs, setup_code
+from app.people.models import Participant
+
+
+@fair_cli.command("demo")
+@click.option("--slug", default="demo", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a fair.")
+def demo_command(slug: str, if_empty: bool) -> None:
+    """Create the demo fair (shaped like the Tczew fair) and print its logins."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Fair)):
+        return
+    if demo_exists(slug):
+        raise click.ClickException(f"The fair '{slug}' exists already.")
+    logins = create_demo_fair(slug)
+    base = public_url()
+    fair = logins.fair
+    n, orgs = db.session.execute(
+        select(func.count(Participant.id), func.count(distinct(Participant.organisation_id)))
+        .where(Participant.fair_id == fair.id)).one()
+    click.echo(f"Demo fair '{fair.name}' created: {n} participants from {orgs} organisations.")
+    click.echo(f"  Fair page:    {base}/f/{fair.slug}/")
+    click.echo(f"  Log in at:    {base}/f/{fair.slug}/login")
+    click.echo(f"  Organiser:    {logins.organiser.email} / {logins.password}")
+    click.echo(f"  Notary:       {logins.notary.email} / {logins.password}")
+    click.echo("  A participant's phone (their private login link, as on a login slip):")
+    click.echo(f"                {login_url(fair.slug, logins.participant.login_secret, base)}")
+
+@fair_cli.command("setup-link")
+def setup_link_command() -> None:
+    """Print the link where a new installation's first organiser creates the first fair."""
+    if has_fairs():
+        raise click.ClickException("This installation already has a fair; create more from its settings.")
+    click.echo(f"{public_url()}/setup?code={setup_code(current_app.instance_path)}")

@@ -1,1 +1,0 @@
-"""Agreements: drafting, signing, the notary, PDF handouts and follow-up of fulfilment."""

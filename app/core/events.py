@@ -1,0 +1,171 @@
+"""Domain events: recorded inside a service's transaction with a sequence number, emitted over
+Socket.IO only after the transaction commits.
+
+Two streams, each numbered without gaps, so that a client that sees a gap knows it lost
+something: the fair's public stream (`fair.event_seq`: posts, gongs, counters — what the board,
+the big screen and anonymous viewers see) and each participant's private stream
+(`participant.event_seq`: "a draft for you", "signed for you"). A private event never takes a
+number of the public stream, so public clients see no gap that is not a loss."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import JSON, ForeignKey, Index, String, event, select, text, update
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+
+from app.core.db import Base, utcnow
+from app.core.extensions import db, socketio
+
+PENDING_KEY = "gielda_pending_events"
+END_SESSIONS_KEY = "gielda_end_sessions"
+
+
+PUBLIC = text("participant_id IS NULL")
+PRIVATE = text("participant_id IS NOT NULL")
+
+
+class DomainEvent(Base):
+    """Every event a fair has raised, in order, so reconnecting clients can catch up."""
+
+    __tablename__ = "domain_events"
+    __table_args__ = (
+        Index("uq_domain_events_public_seq", "fair_id", "seq", unique=True,
+              sqlite_where=PUBLIC, postgresql_where=PUBLIC),
+        Index("uq_domain_events_private_seq", "participant_id", "seq", unique=True,
+              sqlite_where=PRIVATE, postgresql_where=PRIVATE),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # None: everyone at the fair may see it; otherwise only that participant's own room.
+    participant_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def stream(self) -> str:
+        return "fair" if self.participant_id is None else "me"
+
+    def as_message(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "stream": self.stream,
+            "type": self.type,
+            "fair_id": self.fair_id,
+            "data": self.payload,
+            "at": self.created_at.isoformat(),
+        }
+
+
+def record_event(
+    fair_id: int, type_: str, payload: dict[str, Any], participant_id: int | None = None
+) -> DomainEvent:
+    """Store an event in the current transaction; it is emitted after commit. Public events take
+    the fair's next number; a participant's private events take that participant's."""
+    from app.fairs.models import Fair
+    from app.people.models import Participant
+
+    if participant_id is None:
+        seq = db.session.execute(
+            update(Fair).where(Fair.id == fair_id).values(event_seq=Fair.event_seq + 1)
+            .returning(Fair.event_seq)
+        ).scalar_one()
+    else:
+        seq = db.session.execute(
+            update(Participant).where(Participant.id == participant_id)
+            .values(event_seq=Participant.event_seq + 1).returning(Participant.event_seq)
+        ).scalar_one()
+    evt = DomainEvent(
+        fair_id=fair_id, seq=seq, type=type_, payload=payload, participant_id=participant_id
+    )
+    db.session.add(evt)
+    db.session.info.setdefault(PENDING_KEY, []).append(evt)
+    # Flushed now (and so serialised for sending, see _snapshot), in the service's own
+    # transaction: a savepoint that a later step opens and rolls back (a lost race on a unique
+    # key, say) must not take the event's row with it, while its number is already taken.
+    db.session.flush()
+    return evt
+
+
+def end_sessions(participant_id: int) -> None:
+    """After this transaction commits, close every live connection of this participant (their
+    login was revoked, reissued or removed): see app/live_sessions.py."""
+    db.session.info.setdefault(END_SESSIONS_KEY, set()).add(participant_id)
+
+
+def events_since(fair_id: int, after_seq: int, participant_id: int | None = None,
+                 after_private: int | None = None, limit: int | None = None) -> list[DomainEvent]:
+    """What a client that last saw `after_seq` of the fair's stream (and `after_private` of
+    its participant's own stream, if it has one) missed: each stream in order, public first,
+    at most `limit` of each."""
+    public = select(DomainEvent).where(DomainEvent.fair_id == fair_id, DomainEvent.participant_id.is_(None),
+                                       DomainEvent.seq > after_seq)
+    found = list(db.session.scalars(public.order_by(DomainEvent.seq).limit(limit)))
+    if participant_id is not None and after_private is not None:
+        private = select(DomainEvent).where(DomainEvent.participant_id == participant_id,
+                                            DomainEvent.seq > after_private)
+        found += list(db.session.scalars(private.order_by(DomainEvent.seq).limit(limit)))
+    return found
+
+
+def recent_public_events(fair_id: int, types: tuple[str, ...], limit: int = 12) -> list[DomainEvent]:
+    """The newest public events of these types, oldest first (for a ticker's first screen)."""
+    rows = db.session.scalars(
+        select(DomainEvent).where(DomainEvent.fair_id == fair_id, DomainEvent.participant_id.is_(None),
+                                  DomainEvent.type.in_(types))
+        .order_by(DomainEvent.seq.desc()).limit(limit))
+    return list(reversed(list(rows)))
+
+
+def room_for(evt: DomainEvent) -> list[str]:
+    if evt.participant_id is not None:
+        return [f"participant:{evt.participant_id}"]
+    return [f"fair:{evt.fair_id}", f"screen:{evt.fair_id}"]
+
+
+def _emit(messages: list[tuple[list[str], dict[str, Any]]]) -> None:
+    for rooms, message in messages:
+        socketio.emit("event", message, to=rooms, namespace="/")
+
+
+def init_events(app: Flask) -> None:
+    session_cls = db.session.session_factory.class_  # type: ignore[attr-defined]
+
+    @event.listens_for(session_cls, "after_flush")
+    def _snapshot(session: Session, _ctx: Any) -> None:
+        # Serialise while the objects are still loaded, so the emit after commit is cheap.
+        pending = session.info.get(PENDING_KEY)
+        if pending:
+            ready = session.info.setdefault(PENDING_KEY + "_ready", [])
+            for evt in pending:
+                ready.append((room_for(evt), evt.as_message()))
+            pending.clear()
+
+    # SQLAlchemy also calls after_commit and after_rollback when a savepoint (begin_nested) is
+    # released or rolled back: only the outermost transaction's end counts here.
+    @event.listens_for(session_cls, "after_commit")
+    def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
+        ready = session.info.pop(PENDING_KEY + "_ready", None)
+        session.info.pop(PENDING_KEY, None)
+        if ready:
+            _emit(ready)
+        ended = session.info.pop(END_SESSIONS_KEY, None)
+        for participant_id in sorted(ended or ()):
+            # Every server process closes its own connections of this room (see live_sessions).
+            if socketio.server is not None:
+                socketio.server.close_room(f"participant:{participant_id}", namespace="/")
+
+    @event.listens_for(session_cls, "after_transaction_end")
+    def _forget(session: Session, transaction: SessionTransaction) -> None:
+        # The outermost transaction ended: committed (emitted above) or rolled back (never).
+        if transaction.parent is None:
+            session.info.pop(PENDING_KEY, None)
+            session.info.pop(PENDING_KEY + "_ready", None)
+            session.info.pop(END_SESSIONS_KEY, None)

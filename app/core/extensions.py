@@ -1,0 +1,18 @@
+"""Extension singletons, bound to the app in create_app()."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+
+from app.core.csrf import SameOriginCSRFProtect
+from app.core.db import Base
+
+db = SQLAlchemy(model_class=Base)
+socketio = SocketIO()
+babel = Babel()
+login_manager = LoginManager()
+csrf = SameOriginCSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

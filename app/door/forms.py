@@ -1,0 +1,19 @@
+"""Forms of the door: the scanner field and the walk-in registration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    StringField,
+)
+from wtforms.validators import DataRequired
+
+from app.people.forms import NewOrganisationFields, PersonFields
+
+
+class WalkInForm(FlaskForm, PersonFields, NewOrganisationFields):
+    pass
+
+class ScanForm(FlaskForm):
+    scanned = StringField(_l("Badge"), [DataRequired(message=_l("Scan a badge or type its code."))])

@@ -1,0 +1,48 @@
+"""Which fair a page belongs to, and who may open it: the role decorators for views."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import abort, g
+from flask_login import current_user
+
+from app.core.extensions import db
+from app.fairs.models import Fair
+from app.fairs.roles import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+def fair_or_404(slug: str) -> Fair:
+    fair = db.session.query(Fair).filter_by(slug=slug).one_or_none()
+    if fair is None:
+        abort(404)
+    g.fair = fair
+    return fair
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """The view's `slug` fair must be the logged-in person's fair, and their role one of these."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from flask import current_app
+
+            fair = fair_or_404(kwargs["slug"])
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if current_user.fair_id != fair.id or (roles and current_user.role not in roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorator
+
+login_required = roles_required()
+
+staff_required = roles_required(Role.NOTARY, Role.ORGANISER)
+
+organiser_required = roles_required(Role.ORGANISER)

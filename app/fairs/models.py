@@ -1,0 +1,65 @@
+"""A fair, its categories of resources and the moderator's announcements."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base, str_enum, utcnow
+
+
+class FairState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    TRADING = "trading"
+    CLOSED = "closed"
+
+class Fair(Base):
+    __tablename__ = "fairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime | None]
+    trading_opens_at: Mapped[datetime | None]
+    trading_closes_at: Mapped[datetime | None]
+    state: Mapped[FairState] = mapped_column(str_enum(FairState), default=FairState.DRAFT)
+    registration_open: Mapped[bool] = mapped_column(default=False)
+    notary_required: Mapped[bool] = mapped_column(default=True)
+    point_rate: Mapped[int] = mapped_column(default=10)  # points per hour of work
+    target_agreements: Mapped[int | None]  # the organisers' goal, shown in the results
+    display_token: Mapped[str] = mapped_column(String(64))
+    trading_started_at: Mapped[datetime | None]  # the opening gong
+    trading_ended_at: Mapped[datetime | None]  # the closing gong
+    event_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Category(Base):
+    """A kind of resource. Seeded per fair from the method; organisers edit the list."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("fair_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str | None] = mapped_column(String(32))  # seeded categories: stable key
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+class Announcement(Base):
+    """What the moderator says to the hall: shown on every phone and the big screen."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,112 @@
+"""Reading the trading floor: the board with its filters and search, and matches for you."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from app.core.extensions import db
+from app.core.textkeys import search_key
+from app.floor.kinds import PostKind, PostState
+from app.floor.models import Post
+from app.people.models import Organisation, Participant
+from app.people.sectors import Sector
+
+_WORD = re.compile(r"\w+")
+# Words too common to say that two posts are about the same thing.
+STOPWORDS = frozenset(search_key(w) for w in """
+a i o u w z za na do od po we ze ku przy dla oraz lub albo czy nie tak jest sa jak ten ta to te
+tego tej ktory ktora ktore mozemy moze mamy chcemy potrzebujemy oferujemy szukamy oddamy
+pomoc pomocy dla osob osoby nasz nasza nasze naszej naszego
+the and or of to in on for with we our can need offer looking from by at an be is are
+""".split())
+
+
+def words(text: str) -> set[str]:
+    """Folded, stop-word-free word stems ('Szkolenia' and 'szkolenie' share 'szkol')."""
+    out = set()
+    for word in _WORD.findall(search_key(text)):
+        if len(word) < 3 or word in STOPWORDS or word.isdigit():
+            continue
+        out.add(word[:5])
+    return out
+
+
+def _live() -> tuple:
+    return (Post.state == PostState.ACTIVE, Post.hidden_at.is_(None))
+
+
+def _with_relations(query: Select) -> Select:
+    return query.options(joinedload(Post.organisation), joinedload(Post.author),
+                         joinedload(Post.category))
+
+
+@dataclass
+class BoardFilter:
+    kind: PostKind | None = None
+    category_id: int | None = None
+    sector: Sector | None = None
+    q: str = ""
+
+
+def board(fair_id: int, flt: BoardFilter, limit: int = 200) -> list[Post]:
+    query = _with_relations(select(Post).join(Organisation, Post.organisation_id == Organisation.id)
+                            .where(Post.fair_id == fair_id, *_live()))
+    if flt.kind:
+        query = query.where(Post.kind == flt.kind)
+    if flt.category_id:
+        query = query.where(Post.category_id == flt.category_id)
+    if flt.sector:
+        query = query.where(Organisation.sector == flt.sector)
+    for term in search_key(flt.q).split():
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Post.search_text.like(f"%{escaped}%", escape="\\"))
+    return list(db.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)))
+
+
+def organisation_posts(organisation_id: int, live_only: bool = True) -> list[Post]:
+    query = _with_relations(select(Post).where(Post.organisation_id == organisation_id))
+    if live_only:
+        query = query.where(*_live())
+    return list(db.session.scalars(query.order_by(Post.created_at.desc())))
+
+
+def hidden_posts(fair_id: int) -> list[Post]:
+    return list(db.session.scalars(_with_relations(
+        select(Post).where(Post.fair_id == fair_id, Post.hidden_at.is_not(None))
+    ).order_by(Post.hidden_at.desc())))
+
+
+@dataclass
+class Match:
+    mine: Post
+    theirs: Post
+    shared: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len(self.shared)
+
+
+def matches_for(participant: Participant, limit: int = 50) -> list[Match]:
+    """The needs your offers answer and the offers that answer your needs: same category,
+    ranked by the words they share, newest first among equals."""
+    mine = organisation_posts(participant.organisation_id)
+    if not mine:
+        return []
+    categories = {p.category_id for p in mine}
+    others = list(db.session.scalars(_with_relations(select(Post).where(
+        Post.fair_id == participant.fair_id, Post.organisation_id != participant.organisation_id,
+        Post.category_id.in_(categories), *_live()))))
+    mine_words = {p.id: words(f"{p.title} {p.details}") for p in mine}
+    found = []
+    for other in others:
+        other_words = words(f"{other.title} {other.details}")
+        for post in mine:
+            if post.category_id == other.category_id and post.kind != other.kind:
+                found.append(Match(post, other, sorted(mine_words[post.id] & other_words)))
+    found.sort(key=lambda m: (-m.score, -m.theirs.created_at.timestamp(), m.theirs.id))
+    return found[:limit]

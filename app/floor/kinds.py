@@ -1,0 +1,60 @@
+"""Offers and needs: their kinds, states and units, with the words the UI shows for them."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+
+class PostKind(enum.StrEnum):
+    OFFER = "offer"
+    NEED = "need"
+
+    @property
+    def label(self) -> LazyString:
+        return _l("Offer") if self is PostKind.OFFER else _l("Need")
+
+class PostState(enum.StrEnum):
+    ACTIVE = "active"
+    TAKEN = "taken"
+    WITHDRAWN = "withdrawn"
+
+class Unit(enum.StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    PIECES = "pieces"
+    PEOPLE = "people"
+
+    @property
+    def label(self) -> LazyString:
+        return UNIT_LABELS[self]
+
+UNIT_LABELS: dict[Unit, LazyString] = {
+    Unit.HOURS: _l("hours"),
+    Unit.DAYS: _l("days"),
+    Unit.PIECES: _l("pieces"),
+    Unit.PEOPLE: _l("people"),
+}
+
+def quantity_text(quantity: int, unit: Unit | None) -> str:
+    """'1 godzina', '3 godziny', '5 godzin': the unit in the right plural form for the number."""
+    from flask_babel import ngettext
+
+    if unit is None:
+        return str(quantity)
+    if unit is Unit.HOURS:
+        return ngettext("%(num)d hour", "%(num)d hours", quantity)
+    if unit is Unit.DAYS:
+        return ngettext("%(num)d day", "%(num)d days", quantity)
+    if unit is Unit.PIECES:
+        return ngettext("%(num)d piece", "%(num)d pieces", quantity)
+    return ngettext("%(num)d person", "%(num)d people", quantity)
+
+def unit_plural_labels() -> dict[str, dict[str, str]]:
+    """Unit words by CLDR plural category, for pages that format quantities in the browser
+    (Intl.PluralRules): {"hours": {"one": "godzina", "few": "godziny", "many": "godzin"}}."""
+    samples = {"one": 1, "few": 2, "many": 5, "other": 5}
+    return {u.value: {category: quantity_text(n, u).split(" ", 1)[1] for category, n in samples.items()}
+            for u in Unit}

@@ -1,0 +1,5 @@
+"""The floor area's blueprint: its pages live under the fair's address, /f/<slug>/."""
+
+from flask import Blueprint
+
+bp = Blueprint("floor", __name__, url_prefix="/f/<slug>")

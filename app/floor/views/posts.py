@@ -1,0 +1,192 @@
+"""The trading floor on a phone: the board, posting, my posts, matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.core.errors import DomainError
+from app.core.formfields import ConfirmForm, stale_form_message
+from app.core.inputs import db_int
+from app.fairs.access import fair_or_404, login_required, organiser_required
+from app.fairs.categories import category_label, fair_categories
+from app.fairs.models import FairState
+from app.floor import posts as post_services
+from app.floor.board import BoardFilter, board, matches_for, organisation_posts
+from app.floor.forms import HidePostForm, NewPostForm, PostForm
+from app.floor.kinds import PostKind, unit_plural_labels
+from app.floor.posts import get_post
+from app.floor.views.blueprint import bp
+from app.people.sectors import Sector
+
+
+def _viewer(fair_id: int) -> Any:
+    return current_user if current_user.is_authenticated and current_user.fair_id == fair_id else None
+
+
+def _category_choices(fair_id: int, keep: int | None = None) -> list[SelectChoice]:
+    return [SelectChoice(c.id, category_label(c)) for c in fair_categories(fair_id, include_archived=True)
+            if not c.archived or c.id == keep]
+
+
+@bp.get("/board")
+def board_page(slug: str) -> Any:
+    fair = fair_or_404(slug)
+    args = request.args
+    kind = args.get("kind") if args.get("kind") in {k.value for k in PostKind} else None
+    sector = args.get("sector") if args.get("sector") in {s.value for s in Sector} else None
+    category_id = args.get("category", type=db_int)
+    flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
+                      sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
+    categories = fair_categories(fair.id, include_archived=True)
+    return render_template(
+        "floor/board.html", fair=fair, posts=board(fair.id, flt), flt=flt, categories=categories,
+        category_names={c.id: category_label(c) for c in categories}, me=_viewer(fair.id),
+        unit_labels=unit_plural_labels(),
+        filtered=bool(kind or sector or category_id or flt.q))
+
+
+def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
+    if form.version.errors:  # a hidden field: the page cannot show it to fix
+        flash(str(stale_form_message()), "error")
+    return render_template("floor/post_form.html", fair=fair, form=form, post=post,
+                           trading=fair.state == FairState.TRADING), 422 if form.errors else 200
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+def post_new(slug: str) -> Any:
+    fair = current_user.fair
+    form = NewPostForm()
+    form.category_id.choices = _category_choices(fair.id)
+    if request.method == "GET" and request.args.get("kind") in {k.value for k in PostKind}:
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            sent = post_services.submit_post(current_user, fair.id, form.post_data(), form.key.data)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            if sent.created:
+                flash(_("Posted. Everyone at the fair can see it now."), "success")
+            else:
+                flash(_("This form had already been sent: here is the post it made. Nothing was posted twice."),
+                      "info")
+            return redirect(url_for("floor.post_detail", slug=slug, post_id=sent.row.id), 303)
+    return _render_form(fair, form)
+
+
+@bp.get("/posts/<int:post_id>")
+def post_detail(slug: str, post_id: int) -> Any:
+    fair = fair_or_404(slug)
+    try:
+        post = get_post(fair.id, post_id)
+    except DomainError:
+        abort(404)
+    me = _viewer(fair.id)
+    is_organiser = me is not None and me.role.value == "organiser"
+    if post.hidden_at is not None and not is_organiser:
+        abort(404)
+    mine = me is not None and me.organisation_id == post.organisation_id
+    return render_template("floor/post.html", fair=fair, post=post, me=me, mine=mine,
+                           is_organiser=is_organiser, confirm=ConfirmForm(), hide_form=HidePostForm(),
+                           category=category_label(post.category))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def post_edit(slug: str, post_id: int) -> Any:
+    fair = current_user.fair
+    post = get_post(fair.id, post_id)
+    if post.organisation_id != current_user.organisation_id:
+        abort(403)
+    form = PostForm(obj=post if request.method == "GET" else None)
+    form.category_id.choices = _category_choices(fair.id, keep=post.category_id)
+    if request.method == "GET":
+        form.kind.data = post.kind.value
+        form.unit.data = post.unit.value if post.unit else ""
+        form.version.data = post.version
+    if form.validate_on_submit():
+        try:
+            post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
+                                    version=form.version.data or None)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("floor.post_detail", slug=slug, post_id=post.id), 303)
+    return _render_form(fair, form, post)
+
+
+def _post_action(slug: str, post_id: int, action: Any, done: str) -> Any:
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+    else:
+        try:
+            action(current_user, current_user.fair_id, post_id,
+                   version=request.form.get("version", type=db_int))
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
+
+
+@bp.post("/posts/<int:post_id>/withdraw")
+@login_required
+def post_withdraw(slug: str, post_id: int) -> Any:
+    return _post_action(slug, post_id, post_services.withdraw_post, _("Post withdrawn."))
+
+
+@bp.post("/posts/<int:post_id>/taken")
+@login_required
+def post_taken(slug: str, post_id: int) -> Any:
+    return _post_action(slug, post_id, post_services.mark_post_taken, _("Marked as taken."))
+
+
+@bp.post("/posts/<int:post_id>/hide")
+@organiser_required
+def post_hide(slug: str, post_id: int) -> Any:
+    form = HidePostForm()
+    if form.validate_on_submit():
+        try:
+            post_services.hide_post(current_user, current_user.fair_id, post_id, form.reason.data)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("The post is hidden from the board."), "success")
+    else:
+        flash(_("Say why the post is hidden."), "error")
+    return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
+
+
+@bp.post("/posts/<int:post_id>/restore")
+@organiser_required
+def post_restore(slug: str, post_id: int) -> Any:
+    if ConfirmForm().validate_on_submit():
+        try:
+            post_services.restore_post(current_user, current_user.fair_id, post_id)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("The post is back on the board."), "success")
+    return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
+
+
+@bp.get("/my-posts")
+@login_required
+def my_posts(slug: str) -> Any:
+    return render_template("floor/my_posts.html", fair=current_user.fair,
+                           posts=organisation_posts(current_user.organisation_id, live_only=False),
+                           confirm=ConfirmForm())
+
+
+@bp.get("/matches")
+@login_required
+def matches(slug: str) -> Any:
+    return render_template("floor/matches.html", fair=current_user.fair, matches=matches_for(current_user),
+                           has_posts=bool(organisation_posts(current_user.organisation_id)))

@@ -1,0 +1,38 @@
+"""Who is logged in: Flask-Login's loader and where an anonymous visitor is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from app.core.extensions import db
+from app.people.models import Participant
+
+
+def init_auth(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_message = _l("Please log in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> Participant | None:
+        try:
+            pid, version = (int(x) for x in user_id.split(":", 1))
+        except ValueError:
+            return None
+        person = db.session.get(Participant, pid)
+        if person is None or person.login_version != version or not person.is_active:
+            return None
+        return person
+
+    @login_manager.unauthorized_handler
+    def _unauthorised() -> Any:
+        slug = (request.view_args or {}).get("slug")
+        if request.path.startswith("/api/"):
+            abort(401)
+        if slug:
+            return redirect(url_for("people.login", slug=slug, next=request.full_path))
+        return redirect(url_for("main.index"))

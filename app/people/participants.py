@@ -1,0 +1,192 @@
+"""Participant services: self-registration, the organiser's list, walk-ins at the desk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.core.codes import new_badge_code, new_login_secret, new_pin
+from app.core.db import service, utcnow
+from app.core.emails import email_key as email_lookup_key
+from app.core.emails import normalise_email
+from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.events import end_sessions, record_event
+from app.core.extensions import db
+from app.core.textkeys import name_key, tidy
+from app.fairs.models import Fair
+from app.fairs.roles import Role, require_role
+from app.people.models import Organisation, Participant
+from app.people.organisations import OrganisationData, ensure_organisation, get_organisation
+from app.people.sectors import Sector
+
+
+@dataclass
+class PersonData:
+    first_name: str
+    last_name: str
+    email: str = ""
+    phone: str = ""
+    show_email: bool = False
+    show_phone: bool = False
+    role: Role = Role.PARTICIPANT
+
+
+def get_participant(fair_id: int, participant_id: int) -> Participant:
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.fair_id != fair_id or person.removed_at is not None:
+        raise NotFound(_l("This participant does not exist."), code="participant_not_found")
+    return person
+
+
+def find_duplicate(
+    fair_id: int, person: PersonData, organisation_id: int | None, ignore_id: int | None = None
+) -> tuple[str, Participant] | None:
+    """Same e-mail at this fair, or the same name in the same organisation."""
+    active = (Participant.fair_id == fair_id, Participant.removed_at.is_(None))
+    key = email_lookup_key(person.email)
+    if key:
+        same = db.session.scalar(select(Participant).where(*active, Participant.email_key == key))
+        if same is not None and same.id != ignore_id:
+            return "duplicate_email", same
+    if organisation_id is not None:
+        key = name_key(f"{person.first_name} {person.last_name}")
+        same = db.session.scalar(select(Participant).where(
+            *active, Participant.organisation_id == organisation_id, Participant.name_key == key))
+        if same is not None and same.id != ignore_id:
+            return "duplicate_person", same
+    return None
+
+
+def duplicate_error(kind: str, person: PersonData) -> Conflict:
+    if kind == "duplicate_email":
+        return Conflict(
+            _l("Someone with the e-mail %(email)s is already registered.", email=person.email),
+            code="duplicate_email")
+    return Conflict(
+        _l("%(name)s is already registered for this organisation.",
+           name=tidy(f"{person.first_name} {person.last_name}")),
+        code="duplicate_person")
+
+
+def _apply_person(p: Participant, data: PersonData) -> None:
+    p.first_name = tidy(data.first_name)
+    p.last_name = tidy(data.last_name)
+    p.name_key = name_key(f"{data.first_name} {data.last_name}")
+    p.email = normalise_email(data.email)
+    p.email_key = email_lookup_key(p.email)
+    p.phone = tidy(data.phone)
+    p.show_email = data.show_email
+    p.show_phone = data.show_phone
+
+
+def _resolve_organisation(
+    fair_id: int, person: PersonData, organisation: OrganisationData | None,
+    organisation_id: int | None,
+) -> Organisation:
+    if organisation_id is not None:
+        return get_organisation(fair_id, organisation_id)
+    if organisation is None:
+        raise Conflict(_l("Choose an organisation or describe a new one."), code="organisation_missing")
+    if organisation.sector == Sector.RESIDENT:
+        # A resident represents themself: their "organisation" is their own name.
+        organisation = OrganisationData(
+            name=tidy(f"{person.first_name} {person.last_name}"), sector=Sector.RESIDENT,
+            city=organisation.city, email=person.email, phone=person.phone)
+    return ensure_organisation(fair_id, organisation)
+
+
+def create_participant(
+    fair_id: int, person: PersonData, organisation: OrganisationData | None = None,
+    organisation_id: int | None = None, via: str = "organiser",
+) -> Participant:
+    """Insert a participant inside the caller's transaction (no role checks here)."""
+    person = replace(person, email=normalise_email(person.email))
+    org = _resolve_organisation(fair_id, person, organisation, organisation_id)
+    dup = find_duplicate(fair_id, person, org.id)
+    if dup is not None:
+        raise duplicate_error(dup[0], person)
+    p = Participant(
+        fair_id=fair_id, organisation_id=org.id, role=person.role, registered_via=via,
+        badge_code=new_badge_code(), login_secret=new_login_secret(), pin=new_pin(),
+    )
+    _apply_person(p, person)
+    db.session.add(p)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise duplicate_error("duplicate_email" if p.email_key else "duplicate_person", person) from exc
+    record_event(fair_id, "participant.registered", {
+        "participant_id": p.id, "organisation": org.name, "sector": org.sector.value})
+    return p
+
+
+@service
+def register_participant(
+    fair_id: int, person: PersonData, organisation: OrganisationData | None = None,
+    organisation_id: int | None = None,
+) -> Participant:
+    """Self-registration from the fair's public page, while the organiser keeps it open."""
+    fair = db.session.get_one(Fair, fair_id)
+    if not fair.registration_open:
+        raise Forbidden(_l("Registration for this fair is closed."), code="registration_closed")
+    person.role = Role.PARTICIPANT
+    return create_participant(fair_id, person, organisation, organisation_id, via="self")
+
+
+@service
+def add_participant(
+    actor: Participant, fair_id: int, person: PersonData,
+    organisation: OrganisationData | None = None, organisation_id: int | None = None,
+    via: str = "organiser",
+) -> Participant:
+    """An organiser adds someone; a notary or organiser registers a walk-in at the desk."""
+    if via == "desk":
+        require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
+        person.role = Role.PARTICIPANT
+    else:
+        require_role(actor, fair_id, Role.ORGANISER)
+    return create_participant(fair_id, person, organisation, organisation_id, via=via)
+
+
+@service
+def update_participant(
+    actor: Participant, fair_id: int, participant_id: int, person: PersonData,
+    organisation_id: int | None = None,
+) -> Participant:
+    require_role(actor, fair_id, Role.ORGANISER)
+    person = replace(person, email=normalise_email(person.email))
+    p = get_participant(fair_id, participant_id)
+    org_id = organisation_id if organisation_id is not None else p.organisation_id
+    get_organisation(fair_id, org_id)
+    dup = find_duplicate(fair_id, person, org_id, ignore_id=p.id)
+    if dup is not None:
+        raise duplicate_error(dup[0], person)
+    if p.id == actor.id and person.role != Role.ORGANISER:
+        raise Conflict(_l("You cannot take away your own organiser role."), code="own_role")
+    _apply_person(p, person)
+    if p.role != person.role:
+        # A new role starts with a new login: a participant made staff logs in with a password
+        # instead of carrying on with the phone their link opened; staff made a participant get a slip.
+        p.login_version += 1
+        record_event(fair_id, "session.ended", {"reason": "role_changed"}, participant_id=p.id)
+        end_sessions(p.id)
+    p.role = person.role
+    p.organisation_id = org_id
+    return p
+
+
+@service
+def remove_participant(actor: Participant, fair_id: int, participant_id: int) -> None:
+    """Soft removal: the record stays for what it already did; badge and login stop working."""
+    require_role(actor, fair_id, Role.ORGANISER)
+    p = get_participant(fair_id, participant_id)
+    if p.id == actor.id:
+        raise Conflict(_l("You cannot remove yourself."), code="remove_self")
+    p.removed_at = utcnow()
+    p.login_version += 1
+    record_event(fair_id, "session.ended", {"reason": "removed"}, participant_id=p.id)
+    end_sessions(p.id)

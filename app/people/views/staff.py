@@ -1,0 +1,112 @@
+"""The fair's staff: invitations, the welcome page, the next fair with the same team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from app.core.errors import DomainError
+from app.core.i18n import to_utc
+from app.fairs.access import fair_or_404, organiser_required
+from app.fairs.fairs import FairData
+from app.fairs.roles import PASSWORD_ROLES, Role
+from app.people import staff as staff_service
+from app.people.models import Participant
+from app.people.organisations import OrganisationData
+from app.people.sectors import Sector
+from app.people.staff_forms import InviteForm, NewFairForm, WelcomeForm
+from app.people.views.blueprint import bp
+
+
+def _new_fair_page(template: str, form: NewFairForm, action: Any) -> Any:
+    if form.validate_on_submit():
+        try:
+            fair = action(form)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            flash(_("The fair %(name)s is ready. You are its organiser; log in there with the same password.",
+                    name=fair.name), "success")
+            return redirect(url_for("people.login", slug=fair.slug), 303)
+    return render_template(template, fair=current_user.fair, form=form), 422 if form.errors else 200
+
+@bp.route("/admin/clone", methods=["GET", "POST"])
+@organiser_required
+def clone(slug: str) -> Any:
+    return _new_fair_page("people/clone.html", NewFairForm(), lambda f: staff_service.clone_fair(
+        current_user, current_user.fair_id, f.slug.data, f.name.data, to_utc(f.starts_at.data),
+        copy_staff=f.copy_staff.data))
+
+@bp.route("/admin/new-fair", methods=["GET", "POST"])
+@organiser_required
+def new_fair(slug: str) -> Any:
+    return _new_fair_page("people/new_fair.html", NewFairForm(), lambda f: staff_service.create_next_fair(
+        current_user, FairData(slug=f.slug.data, name=f.name.data, starts_at=to_utc(f.starts_at.data))))
+
+@bp.route("/admin/staff", methods=["GET", "POST"])
+@organiser_required
+def staff(slug: str) -> Any:
+    from sqlalchemy import select
+
+    from app.core.extensions import db
+
+    fair = current_user.fair
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            person = staff_service.invite_staff(current_user, fair.id, form.person(Role(form.role.data)),
+                                        OrganisationData(form.organisation_name.data, Sector(form.sector.data)))
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            _send_invitation(person)
+            return redirect(url_for("people.staff", slug=slug), 303)
+    people = list(db.session.scalars(select(Participant).where(
+        Participant.fair_id == fair.id, Participant.removed_at.is_(None),
+        Participant.role.in_(list(PASSWORD_ROLES))).order_by(Participant.role, Participant.last_name)))
+    links = {p.id: url_for("people.welcome", slug=slug, token=staff_service.invitation_token(p), _external=True)
+             for p in people if not p.password_hash}
+    return render_template("people/staff.html", fair=fair, form=form, people=people, links=links), \
+        422 if form.errors else 200
+
+def _send_invitation(person: Participant) -> None:
+    """E-mail the invitation (SMTP or the outbox folder); say so, or say to hand the link over."""
+    from pathlib import Path
+
+    from app.core.mail import MailError, build_message, new_message_id, open_transport, parse_address
+
+    config = current_app.config
+    link = url_for("people.welcome", slug=person.fair.slug, token=staff_service.invitation_token(person),
+                   _external=True)
+    body = render_template("people/invitation.txt", person=person, fair=person.fair, link=link)
+    outbox = Path(config.get("OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    try:
+        to = parse_address(person.email, person.full_name)
+        message = build_message(config=config, to=to,
+                                subject=_("Invitation to %(fair)s", fair=person.fair.name), body=body,
+                                message_id=new_message_id(config))
+        with open_transport(config, outbox) as transport:
+            transport.send(message, [to])
+    except MailError:
+        flash(_("%(name)s is added, but the e-mail could not be sent. Hand them the invitation link below.",
+                name=person.full_name), "error")
+    else:
+        flash(_("Invitation sent to %(email)s.", email=person.email), "success")
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(slug: str, token: str) -> Any:
+    fair = fair_or_404(slug)
+    form = WelcomeForm()
+    if form.validate_on_submit():
+        try:
+            person = staff_service.accept_invitation(fair.id, token, form.password.data)
+        except DomainError as err:
+            flash(str(err.message), "error")
+        else:
+            login_user(person, remember=True)
+            flash(_("Welcome! Your password is set."), "success")
+            return redirect(url_for("fairs.home", slug=slug), 303)
+    return render_template("people/welcome.html", fair=fair, form=form), 422 if form.errors else 200

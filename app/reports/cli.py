@@ -1,0 +1,36 @@
+"""`flask fair export`: a fair's tables written from the command line."""
+
+from __future__ import annotations
+
+import click
+
+from app.core.cli import fair_cli
+from app.core.extensions import db
+
+
+@fair_cli.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), required=True)
+@click.option("--table", type=click.Choice(["participants", "organisations", "posts", "agreements", "check_ins",
+                                            "follow_up"]),
+              help="One table (required for csv; without it xlsx writes the full workbook).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The file to write.")
+def export_command(slug: str, fmt: str, table: str | None, output: str) -> None:
+    """Export a fair: a table as CSV or XLSX, every table as one XLSX workbook, or the whole fair as JSON."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from app.fairs.models import Fair
+    from app.reports.exports import export_file
+
+    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    if fair is None:
+        raise click.ClickException(f"There is no fair '{slug}'.")
+    try:
+        export = export_file(fair, fmt, table)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+    Path(output).write_bytes(export.data)
+    click.echo(f"{output}: {export.filename.rsplit('.', 1)[0]}, {len(export.data):,} bytes.")

@@ -1,0 +1,59 @@
+"""What the organiser and the brokers watch during the fair: who needs help, what is waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
+
+from app.core.extensions import db
+from app.fairs.roles import Role
+from app.floor.kinds import PostKind, PostState
+from app.floor.models import Post
+from app.people.models import CheckIn, Participant
+
+
+@dataclass
+class Panels:
+    awaiting_notary: list  # agreements every party signed, waiting for the countersignature
+    recent_check_ins: list[CheckIn]
+    without_posts: list[Participant]
+    unanswered_needs: list[Post]
+
+
+def participants_without_posts(fair_id: int, limit: int = 100) -> list[Participant]:
+    """Participants whose organisation has posted nothing yet: brokers go and help them."""
+    has_post = exists().where(Post.organisation_id == Participant.organisation_id, Post.fair_id == fair_id)
+    return list(db.session.scalars(
+        select(Participant).options(joinedload(Participant.organisation), joinedload(Participant.check_in))
+        .where(Participant.fair_id == fair_id, Participant.removed_at.is_(None),
+               Participant.role == Role.PARTICIPANT, ~has_post)
+        .order_by(Participant.last_name, Participant.first_name).limit(limit)).unique())
+
+
+def unanswered_needs(fair_id: int, limit: int = 100) -> list[Post]:
+    """Live needs that no agreement (draft or signed, not cancelled or annulled) refers to."""
+    from app.agreements.models import Agreement, AgreementState, Obligation
+
+    answered = exists().where(
+        Obligation.post_id == Post.id, Obligation.agreement_id == Agreement.id,
+        Agreement.state.not_in([AgreementState.CANCELLED, AgreementState.ANNULLED]))
+    return list(db.session.scalars(
+        select(Post).options(joinedload(Post.organisation), joinedload(Post.category), joinedload(Post.author))
+        .where(Post.fair_id == fair_id, Post.kind == PostKind.NEED, Post.state == PostState.ACTIVE,
+               Post.hidden_at.is_(None), ~answered)
+        .order_by(Post.created_at).limit(limit)).unique())
+
+
+def recent_check_ins(fair_id: int, limit: int = 30) -> list[CheckIn]:
+    return list(db.session.scalars(
+        select(CheckIn).options(joinedload(CheckIn.participant).joinedload(Participant.organisation))
+        .where(CheckIn.fair_id == fair_id).order_by(CheckIn.checked_in_at.desc()).limit(limit)))
+
+
+def control_panels(fair_id: int) -> Panels:
+    from app.agreements.queues import awaiting_notary
+
+    return Panels(awaiting_notary(fair_id), recent_check_ins(fair_id), participants_without_posts(fair_id),
+                  unanswered_needs(fair_id))

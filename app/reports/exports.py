@@ -1,0 +1,329 @@
+"""Exports of one fair for its organisers: tables as CSV and XLSX (for people, in the user's
+language, times in Polish time), and the whole fair as one JSON document (for machines; format
+in docs/export-format.md).
+
+Nothing secret leaves: no login secrets, PINs, password hashes or the big screen's token. The
+JSON lists the fields it exports by name, so a column added to a model later stays out of it
+until someone adds it here on purpose.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.agreements.fulfilment import follow_up, is_overdue
+from app.agreements.models import Agreement, AgreementParty, AgreementState, ObligationState
+from app.core.extensions import db
+from app.core.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
+from app.core.textkeys import search_key
+from app.fairs.categories import category_label, fair_categories
+from app.fairs.models import Announcement, Fair
+from app.floor.kinds import PostState
+from app.floor.models import Post
+from app.people.models import CheckIn, Organisation, Participant
+
+FORMAT_NAME = "gielda-fair"
+FORMAT_VERSION = 1
+FORMATS = ("csv", "xlsx", "json")
+TABLES = ("participants", "organisations", "posts", "agreements", "check_ins", "follow_up")
+
+AGREEMENT_STATE_LABELS: dict[AgreementState, LazyString] = {
+    AgreementState.DRAFT: _l("draft"), AgreementState.AWAITING_SIGNATURES: _l("awaiting signatures"),
+    AgreementState.SIGNED: _l("signed"), AgreementState.FULFILLED: _l("fulfilled"),
+    AgreementState.CANCELLED: _l("cancelled"), AgreementState.ANNULLED: _l("annulled"),
+}
+OBLIGATION_STATE_LABELS: dict[ObligationState, LazyString] = {
+    ObligationState.PENDING: _l("to be done"), ObligationState.DELIVERED: _l("delivered"),
+    ObligationState.CONFIRMED: _l("confirmed"), ObligationState.DISPUTED: _l("disputed"),
+}
+POST_STATE_LABELS: dict[PostState, LazyString] = {
+    PostState.ACTIVE: _l("active"), PostState.TAKEN: _l("taken"), PostState.WITHDRAWN: _l("withdrawn"),
+}
+TABLE_TITLES: dict[str, LazyString] = {
+    "participants": _l("Participants"),
+    "organisations": _l("Organisations"),
+    "posts": _l("Offers and needs"),
+    "agreements": _l("Agreements"),
+    "check_ins": _l("Check-ins"),
+    "follow_up": _l("Follow-up"),
+}
+TABLE_DESCRIPTIONS: dict[str, LazyString] = {
+    "participants": _l("Everyone registered, with their organisation, contacts and check-in time."),
+    "organisations": _l("Every organisation with its sector and contacts, and how many of its people came."),
+    "posts": _l("Every offer and need, including hidden and withdrawn ones."),
+    "agreements": _l("Every agreement, one row per obligation, with its number, state and parties."),
+    "check_ins": _l("Who arrived when, and who checked them in."),
+    "follow_up": _l("The obligations of signed agreements: due dates, deliveries, confirmations, "
+                    "disputes and reminders."),
+}
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def _sorted_people(people: Sequence[Participant]) -> list[Participant]:
+    return sorted(people, key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
+
+
+def _participants(fair: Fair) -> Sheet:
+    people = _sorted_people(db.session.scalars(
+        select(Participant).options(joinedload(Participant.organisation), joinedload(Participant.check_in))
+        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))).unique().all())
+    headers = [_("ID"), _("First name"), _("Last name"), _("Organisation"), _("Sector"), _("Role"),
+               _("E-mail"), _("Phone"), _("Badge code"), _("Registered via"), _("Registered at"),
+               _("Checked in at")]
+    rows = [(p.id, p.first_name, p.last_name, p.organisation.name, str(p.organisation.sector.label),
+             str(p.role.label), p.email, p.phone, p.badge_code, p.registered_via, p.created_at,
+             p.check_in.checked_in_at if p.check_in else None) for p in people]
+    return Sheet(str(TABLE_TITLES["participants"]), headers, rows)
+
+
+def _organisations(fair: Fair) -> Sheet:
+    counts = dict(db.session.execute(
+        select(Participant.organisation_id, func.count()).where(
+            Participant.fair_id == fair.id, Participant.removed_at.is_(None))
+        .group_by(Participant.organisation_id)).tuples().all())
+    arrived = dict(db.session.execute(
+        select(Participant.organisation_id, func.count()).join(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
+        .group_by(Participant.organisation_id)).tuples().all())
+    orgs = sorted(db.session.scalars(select(Organisation).where(
+        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None))),
+        key=lambda o: (o.name_key, o.id))
+    headers = [_("ID"), _("Name"), _("Sector"), _("City"), _("E-mail"), _("Phone"), _("Website"),
+               _("Description"), _("Participants"), _("Checked in"), _("Registered at")]
+    rows = [(o.id, o.name, str(o.sector.label), o.city, o.email, o.phone, o.website, o.description,
+             counts.get(o.id, 0), arrived.get(o.id, 0), o.created_at) for o in orgs]
+    return Sheet(str(TABLE_TITLES["organisations"]), headers, rows)
+
+
+def _posts(fair: Fair) -> Sheet:
+    posts = db.session.scalars(
+        select(Post).options(joinedload(Post.organisation), joinedload(Post.author), joinedload(Post.category))
+        .where(Post.fair_id == fair.id).order_by(Post.created_at, Post.id)).all()
+    headers = [_("ID"), _("Kind"), _("Category"), _("Title"), _("Details"), _("Quantity"), _("Unit"),
+               _("Available when"), _("Organisation"), _("Sector"), _("Author"), _("State"),
+               _("Hidden at"), _("Reason for hiding"), _("Posted at"), _("Changed at")]
+    rows = [(p.id, str(p.kind.label), category_label(p.category), p.title, p.details, p.quantity,
+             str(p.unit.label) if p.unit else None, p.available_when, p.organisation.name,
+             str(p.organisation.sector.label), p.author.full_name, str(POST_STATE_LABELS[p.state]),
+             p.hidden_at, p.hidden_reason or None, p.created_at, p.updated_at) for p in posts]
+    return Sheet(str(TABLE_TITLES["posts"]), headers, rows)
+
+
+def _agreements_of(fair: Fair) -> list[Agreement]:
+    return list(db.session.scalars(
+        select(Agreement).options(
+            selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+            selectinload(Agreement.obligations), joinedload(Agreement.notary))
+        .where(Agreement.fair_id == fair.id)
+        .order_by(Agreement.seq_no.is_(None), Agreement.seq_no, Agreement.id)))
+
+
+def _agreements(fair: Fair) -> Sheet:
+    headers = [_("Agreement ID"), _("Agreement number"), _("Agreement state"), _("Parties"),
+               _("Drafted at"), _("Signed at"), _("Notary"), _("Countersigned at"), _("Signed on paper"),
+               _("Fulfilled at"), _("Agreement points"), _("Obligation no."), _("Who gives"), _("To whom"),
+               _("What"), _("Quantity"), _("Unit"), _("When"), _("Where"), _("For how long"), _("Hours"),
+               _("Points"), _("Contribution to costs"), _("Due date"), _("Obligation state")]
+    rows: list[Sequence[Cell]] = []
+    for a in _agreements_of(fair):
+        head: list[Cell] = [
+            a.id, a.number, str(AGREEMENT_STATE_LABELS[a.state]),
+            " / ".join(p.organisation.name for p in a.parties), a.created_at, a.signed_at,
+            a.notary.full_name if a.notary else None, a.notarised_at, a.on_paper, a.fulfilled_at, a.points]
+        if not a.obligations:
+            rows.append([*head, *[None] * 14])
+        for n, ob in enumerate(a.obligations, start=1):
+            rows.append([
+                *head, n, ob.giver.organisation.name, ob.receiver.organisation.name, ob.description,
+                ob.quantity, str(ob.unit.label) if ob.unit else None, ob.when, ob.where, ob.duration,
+                ob.hours, ob.points, ob.cost_contribution, ob.due_date,
+                str(OBLIGATION_STATE_LABELS[ob.state])])
+    return Sheet(str(TABLE_TITLES["agreements"]), headers, rows)
+
+
+def _check_ins(fair: Fair) -> Sheet:
+    rows_ = db.session.scalars(
+        select(CheckIn).options(joinedload(CheckIn.participant).joinedload(Participant.organisation))
+        .where(CheckIn.fair_id == fair.id).order_by(CheckIn.checked_in_at, CheckIn.id)).all()
+    helpers = {p.id: p.full_name for p in db.session.scalars(select(Participant).where(
+        Participant.id.in_({c.checked_in_by_id for c in rows_ if c.checked_in_by_id})))}
+    headers = [_("Checked in at"), _("Participant ID"), _("First name"), _("Last name"), _("Organisation"),
+               _("Sector"), _("Checked in by")]
+    rows = [(c.checked_in_at, c.participant_id, c.participant.first_name, c.participant.last_name,
+             c.participant.organisation.name, str(c.participant.organisation.sector.label),
+             helpers.get(c.checked_in_by_id or 0)) for c in rows_]
+    return Sheet(str(TABLE_TITLES["check_ins"]), headers, rows)
+
+
+def _follow_up(fair: Fair) -> Sheet:
+    from app.agreements.reminders import last_reminded
+
+    reminded = last_reminded(fair.id)
+    obligations = follow_up(fair.id)
+    confirmers = {p.id: p.full_name for p in db.session.scalars(select(Participant).where(
+        Participant.id.in_({o.confirmed_by_id for o in obligations if o.confirmed_by_id})))}
+    headers = [_("Agreement number"), _("Obligation no."), _("Who gives"), _("To whom"), _("What"),
+               _("Points"), _("Due date"), _("Overdue"), _("Obligation state"), _("Delivered at"),
+               _("Confirmed at"), _("Confirmed by"), _("Disputed at"), _("Dispute comment"),
+               _("Last reminder sent at")]
+    rows = [(o.agreement.number, o.agreement.obligations.index(o) + 1, o.giver.organisation.name,
+             o.receiver.organisation.name, o.description, o.points, o.due_date, is_overdue(o),
+             str(OBLIGATION_STATE_LABELS[o.state]), o.delivered_at, o.confirmed_at,
+             confirmers.get(o.confirmed_by_id or 0), o.disputed_at, o.dispute_comment or None,
+             reminded.get(o.id)) for o in obligations]
+    return Sheet(str(TABLE_TITLES["follow_up"]), headers, rows)
+
+
+BUILDERS: dict[str, Callable[[Fair], Sheet]] = {
+    "participants": _participants, "organisations": _organisations, "posts": _posts,
+    "agreements": _agreements, "check_ins": _check_ins, "follow_up": _follow_up,
+}
+
+
+def table(fair: Fair, key: str) -> Sheet:
+    return BUILDERS[key](fair)
+
+
+def table_csv(fair: Fair, key: str) -> bytes:
+    return csv_bytes(table(fair, key), yes=_("yes"), no=_("no"))
+
+
+def table_xlsx(fair: Fair, key: str) -> bytes:
+    return xlsx_bytes([table(fair, key)])
+
+
+def workbook_xlsx(fair: Fair) -> bytes:
+    """Every table, one worksheet each."""
+    return xlsx_bytes([table(fair, key) for key in TABLES])
+
+
+# --- the JSON document ------------------------------------------------------------------------
+
+FAIR_FIELDS = ("id", "slug", "name", "venue", "state", "starts_at", "trading_opens_at", "trading_closes_at",
+               "trading_started_at", "trading_ended_at", "registration_open", "notary_required",
+               "point_rate", "created_at")
+CATEGORY_FIELDS = ("id", "key", "name", "position", "archived")
+ORGANISATION_FIELDS = ("id", "name", "sector", "city", "email", "phone", "website", "description",
+                       "created_at", "removed_at")
+PARTICIPANT_FIELDS = ("id", "organisation_id", "first_name", "last_name", "email", "phone", "show_email",
+                      "show_phone", "role", "badge_code", "registered_via", "login_revoked", "created_at",
+                      "removed_at")
+POST_FIELDS = ("id", "kind", "category_id", "organisation_id", "author_id", "title", "details", "quantity",
+               "unit", "available_when", "state", "version", "hidden_at", "hidden_reason", "hidden_by_id",
+               "created_at", "updated_at")
+AGREEMENT_FIELDS = ("id", "number", "seq_no", "state", "version", "public_code", "content_hash", "on_paper",
+                    "created_by_id", "created_at", "updated_at", "signed_at", "notary_id", "notarised_at",
+                    "cancelled_at", "cancelled_by_id", "annulled_at", "annulled_by_id", "annul_reason",
+                    "fulfilled_at")
+PARTY_FIELDS = ("id", "organisation_id", "representative_id", "position", "contact_name", "contact_details",
+                "annul_requested_at")
+OBLIGATION_FIELDS = ("id", "position", "giver_party_id", "receiver_party_id", "post_id", "category_id",
+                     "description", "quantity", "unit", "when", "where", "duration", "hours", "points",
+                     "cost_contribution", "due_date", "state", "delivered_at", "confirmed_at",
+                     "confirmed_by_id", "disputed_at", "dispute_comment")
+SIGNATURE_FIELDS = ("id", "party_id", "participant_id", "version", "method", "signed_at")
+CHECK_IN_FIELDS = ("id", "participant_id", "checked_in_at", "checked_in_by_id")
+ANNOUNCEMENT_FIELDS = ("id", "author_id", "text", "created_at")
+REMINDER_FIELDS = ("id", "agreement_id", "party_id", "obligation_ids", "recipient_name", "recipient_email",
+                   "subject", "state", "transport", "error", "created_by_id", "created_at", "sent_at",
+                   "failed_at")
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _pick(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def fair_document(fair: Fair) -> dict[str, Any]:
+    """The whole fair as one JSON-ready document (format gielda-fair, version 1)."""
+    from app.agreements.reminders import Reminder
+
+    def rows(model: Any, *order: Any) -> list[Any]:
+        return list(db.session.scalars(select(model).where(model.fair_id == fair.id).order_by(*order)))
+
+    agreements = list(db.session.scalars(
+        select(Agreement).options(selectinload(Agreement.parties), selectinload(Agreement.obligations),
+                                  selectinload(Agreement.signatures))
+        .where(Agreement.fair_id == fair.id).order_by(Agreement.id)))
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": iso(datetime.now(UTC)),
+        "fair": _pick(fair, FAIR_FIELDS),
+        "categories": [_pick(c, CATEGORY_FIELDS) for c in fair_categories(fair.id, include_archived=True)],
+        "organisations": [_pick(o, ORGANISATION_FIELDS) for o in rows(Organisation, Organisation.id)],
+        "participants": [_pick(p, PARTICIPANT_FIELDS) for p in rows(Participant, Participant.id)],
+        "posts": [_pick(p, POST_FIELDS) for p in rows(Post, Post.id)],
+        "agreements": [{
+            **_pick(a, AGREEMENT_FIELDS),
+            "parties": [_pick(p, PARTY_FIELDS) for p in a.parties],
+            "obligations": [_pick(o, OBLIGATION_FIELDS) for o in a.obligations],
+            "signatures": [_pick(s, SIGNATURE_FIELDS) for s in sorted(a.signatures, key=lambda s: s.id)],
+        } for a in agreements],
+        "check_ins": [_pick(c, CHECK_IN_FIELDS) for c in rows(CheckIn, CheckIn.id)],
+        "announcements": [_pick(a, ANNOUNCEMENT_FIELDS) for a in rows(Announcement, Announcement.id)],
+        "reminders": [_pick(r, REMINDER_FIELDS) for r in rows(Reminder, Reminder.id)],
+    }
+
+
+def fair_json(fair: Fair) -> bytes:
+    return json.dumps(fair_document(fair), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# --- one entry point for the views and the CLI ------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportFile:
+    data: bytes
+    filename: str
+    mimetype: str
+
+
+MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_MIMETYPE, "json": "application/json"}
+
+
+def export_file(fair: Fair, fmt: str, key: str | None = None) -> ExportFile:
+    """A table (`key`) as CSV or XLSX, every table as one XLSX workbook (no key), or the JSON
+    document. ValueError for a combination that does not exist."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    if key is not None and key not in TABLES:
+        raise ValueError(f"unknown table {key!r}")
+    if fmt == "json":
+        if key is not None:
+            raise ValueError("the JSON export is the whole fair; it takes no table")
+        data = fair_json(fair)
+    elif fmt == "csv":
+        if key is None:
+            raise ValueError("a CSV file holds one table: name it")
+        data = table_csv(fair, key)
+    else:
+        data = table_xlsx(fair, key) if key else workbook_xlsx(fair)
+    stem = f"{fair.slug}-{(key or 'fair').replace('_', '-')}"
+    return ExportFile(data, f"{stem}.{fmt}", MIMETYPES[fmt])
+

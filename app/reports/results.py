@@ -1,0 +1,391 @@
+"""The results of a fair: what the organiser announces at the closing gong and reports to
+funders and partners afterwards.
+
+What is counted (each figure is defined once, here):
+
+- **participants**: people registered at the fair and not removed (staff included, as on the
+  big screen); **organisations**: organisations with at least one such person.
+- **checked in**: those people who checked in at the door; **organisations present**:
+  organisations with at least one person checked in. The headline sentence speaks of everyone
+  registered and their organisations, as the method's reports do ("157 people from 78
+  organisations"); a partly used check-in desk must not shrink it.
+- **offers and needs**: posts published at the fair and still standing at its end — live or
+  taken; withdrawn posts and posts hidden by a moderator are left out.
+- **agreements**: signed or fulfilled; drafts, cancelled and annulled agreements are left out.
+  Their obligations give the points pledged (the estimated value), the points confirmed and the
+  fulfilment rate.
+- **cross-sector matrix**: matrix[a][b] counts agreements with a party of sector a and a party
+  of sector b (symmetric; the diagonal counts agreements within one sector), as on the screen.
+- **top categories by agreements**: a category's agreements are the counted agreements with at
+  least one obligation in it (the obligation's category, else that of the post it answers);
+  ties go to the category with more obligations, then to the category listed first.
+  **Top categories by posts**: offers plus needs, ties to the category listed first.
+- **agreements per 10 minutes**: counted agreements by `signed_at`, in buckets from the opening
+  gong to the closing gong (or now, while trading); agreements the notary completed after the
+  closing gong are counted apart. Windows longer than 8 hours use wider buckets (a multiple of
+  10 minutes), so a chart never has more than 48 bars.
+- **fulfilment rate over time** (once trading is closed): for each day since the fair's day
+  (day 0, in the fair's time zone) up to today, the share of the counted agreements'
+  obligations confirmed by the end of that day, cumulative.
+
+All figures come from a fixed handful of queries, whatever the size of the fair.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import combinations
+from typing import Any
+
+from flask_babel import get_timezone, ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
+from app.agreements.stats import COUNTED
+from app.core.db import service, utcnow
+from app.core.errors import Conflict
+from app.core.events import DomainEvent, record_event
+from app.core.extensions import db
+from app.fairs.categories import category_label, fair_categories
+from app.fairs.models import Fair, FairState
+from app.fairs.roles import Role, require_role
+from app.floor.kinds import PostKind, PostState
+from app.floor.models import Post
+from app.people.models import CheckIn, Organisation, Participant
+from app.people.sectors import SECTOR_COLOURS, Sector
+
+TOP = 5
+BUCKET_MINUTES = 10
+MAX_BUCKETS = 48
+REVEAL_EVENT = "fair.results_revealed"
+POSTED_STATES = (PostState.ACTIVE, PostState.TAKEN)
+
+
+@dataclass(frozen=True)
+class SectorFigures:
+    sector: Sector
+    participants: int
+    organisations: int
+    checked_in: int
+
+    @property
+    def label(self) -> str:
+        return str(self.sector.label)
+
+    @property
+    def colour(self) -> str:
+        return SECTOR_COLOURS[self.sector]
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    id: int
+    name: str
+    position: int
+    offers: int
+    needs: int
+    agreements: int  # counted agreements with at least one obligation in this category
+    obligations: int  # their obligations in this category
+    points: int  # the points of those obligations
+
+    @property
+    def posts(self) -> int:
+        return self.offers + self.needs
+
+
+@dataclass(frozen=True)
+class TimeBucket:
+    start: datetime
+    minute: int  # minutes since the opening gong
+    agreements: int
+
+
+@dataclass(frozen=True)
+class FulfilmentDay:
+    day: int  # days since the fair's day
+    date: date
+    confirmed: int  # obligations confirmed by the end of this day
+    rate: float  # confirmed / all obligations of counted agreements
+
+
+@dataclass(frozen=True)
+class Results:
+    fair_id: int
+    slug: str
+    name: str
+    venue: str
+    state: FairState
+    generated_at: datetime
+    sectors: tuple[SectorFigures, ...]
+    organisations_present: int
+    offers: int
+    needs: int
+    categories: tuple[CategoryFigures, ...]
+    agreements: int
+    agreements_fulfilled: int
+    organisations_with_agreements: int
+    cross_sector_agreements: int
+    sector_matrix: dict[Sector, dict[Sector, int]]
+    obligations: int
+    obligations_confirmed: int
+    uncategorised_obligations: int
+    points_pledged: int
+    points_confirmed: int
+    trading_started_at: datetime | None
+    trading_ended_at: datetime | None
+    bucket_minutes: int
+    timeline: tuple[TimeBucket, ...]
+    signed_before_opening: int
+    signed_after_closing: int
+    fair_day: date | None
+    fulfilment: tuple[FulfilmentDay, ...]
+    target_agreements: int | None = None  # the organisers' goal, from the fair's settings
+
+    @property
+    def participants(self) -> int:
+        return sum(s.participants for s in self.sectors)
+
+    @property
+    def organisations(self) -> int:
+        return sum(s.organisations for s in self.sectors)
+
+    @property
+    def checked_in(self) -> int:
+        return sum(s.checked_in for s in self.sectors)
+
+    @property
+    def headline_people(self) -> int:
+        return self.participants
+
+    @property
+    def headline_organisations(self) -> int:
+        return self.organisations
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == FairState.CLOSED
+
+    @property
+    def top_by_agreements(self) -> tuple[CategoryFigures, ...]:
+        ranked = sorted((c for c in self.categories if c.agreements),
+                        key=lambda c: (-c.agreements, -c.obligations, c.position, c.id))
+        return tuple(ranked[:TOP])
+
+    @property
+    def top_by_posts(self) -> tuple[CategoryFigures, ...]:
+        ranked = sorted((c for c in self.categories if c.posts), key=lambda c: (-c.posts, c.position, c.id))
+        return tuple(ranked[:TOP])
+
+    @property
+    def target_reached(self) -> float | None:
+        """Agreements as a share of the organisers' target; None without a target."""
+        return self.agreements / self.target_agreements if self.target_agreements else None
+
+    @property
+    def fulfilment_rate(self) -> float | None:
+        """Share of the obligations confirmed so far; None when there are none."""
+        return self.obligations_confirmed / self.obligations if self.obligations else None
+
+    def matrix_rows(self) -> list[list[int]]:
+        return [[self.sector_matrix[a][b] for b in Sector] for a in Sector]
+
+
+# --- the figures -------------------------------------------------------------------------------
+
+def fair_results(fair: Fair, now: datetime | None = None) -> Results:
+    now = now or utcnow()
+    sectors, present = _people(fair.id)
+    categories = fair_categories(fair.id, include_archived=True)
+    posts = _posts(fair.id)
+    agreements = list(db.session.execute(
+        select(Agreement.id, Agreement.state, Agreement.signed_at)
+        .where(Agreement.fair_id == fair.id, Agreement.state.in_(COUNTED))))
+    matrix, with_agreements, cross = _matrix(fair.id)
+    obligations = list(db.session.execute(
+        select(Obligation.agreement_id, func.coalesce(Obligation.category_id, Post.category_id),
+               Obligation.points, Obligation.state, Obligation.confirmed_at)
+        .join(Agreement, Agreement.id == Obligation.agreement_id)
+        .outerjoin(Post, Post.id == Obligation.post_id)
+        .where(Agreement.fair_id == fair.id, Agreement.state.in_(COUNTED))))
+
+    per_category: dict[int, set[int]] = {}
+    obligation_count: Counter[int] = Counter()
+    category_points: Counter[int] = Counter()
+    for agreement_id, category_id, points, _state, _at in obligations:
+        if category_id is not None:
+            per_category.setdefault(category_id, set()).add(agreement_id)
+            obligation_count[category_id] += 1
+            category_points[category_id] += points
+    figures = tuple(CategoryFigures(
+        id=c.id, name=category_label(c), position=c.position,
+        offers=posts[(c.id, PostKind.OFFER)], needs=posts[(c.id, PostKind.NEED)],
+        agreements=len(per_category.get(c.id, ())), obligations=obligation_count[c.id],
+        points=category_points[c.id]) for c in categories)
+
+    confirmed = [(points, at) for _a, _c, points, state, at in obligations if state == ObligationState.CONFIRMED]
+    bucket_minutes, timeline, before, after = _timeline(fair, [signed for _id, _s, signed in agreements], now)
+    fair_day = _fair_day(fair)
+    return Results(
+        fair_id=fair.id, slug=fair.slug, name=fair.name, venue=fair.venue, state=fair.state,
+        generated_at=now, sectors=sectors, organisations_present=present,
+        offers=sum(n for (_c, kind), n in posts.items() if kind == PostKind.OFFER),
+        needs=sum(n for (_c, kind), n in posts.items() if kind == PostKind.NEED),
+        categories=figures,
+        agreements=len(agreements),
+        agreements_fulfilled=sum(1 for _id, state, _s in agreements if state == AgreementState.FULFILLED),
+        organisations_with_agreements=with_agreements, cross_sector_agreements=cross,
+        sector_matrix=matrix,
+        obligations=len(obligations), obligations_confirmed=len(confirmed),
+        uncategorised_obligations=sum(1 for o in obligations if o[1] is None),
+        points_pledged=sum(o[2] for o in obligations), points_confirmed=sum(p for p, _at in confirmed),
+        trading_started_at=fair.trading_started_at, trading_ended_at=fair.trading_ended_at,
+        bucket_minutes=bucket_minutes, timeline=timeline, signed_before_opening=before,
+        signed_after_closing=after, fair_day=fair_day,
+        fulfilment=_fulfilment(fair_day, len(obligations), [at for _p, at in confirmed], now)
+        if fair.state == FairState.CLOSED else (),
+        target_agreements=fair.target_agreements)
+
+
+def _people(fair_id: int) -> tuple[tuple[SectorFigures, ...], int]:
+    """People, organisations and check-ins per sector, and organisations present: one query."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.sector, func.count(Participant.id), func.count(CheckIn.id))
+        .join(Participant, Participant.organisation_id == Organisation.id)
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Organisation.fair_id == fair_id, Organisation.removed_at.is_(None),
+               Participant.fair_id == fair_id, Participant.removed_at.is_(None))
+        .group_by(Organisation.id, Organisation.sector))
+    people: Counter[Sector] = Counter()
+    organisations: Counter[Sector] = Counter()
+    checked: Counter[Sector] = Counter()
+    present = 0
+    for _org_id, sector, n_people, n_checked in rows:
+        sector = Sector(sector)
+        people[sector] += n_people
+        organisations[sector] += 1
+        checked[sector] += n_checked
+        present += 1 if n_checked else 0
+    return tuple(SectorFigures(s, people[s], organisations[s], checked[s]) for s in Sector), present
+
+
+def _posts(fair_id: int) -> Counter[tuple[int, PostKind]]:
+    rows = db.session.execute(
+        select(Post.category_id, Post.kind, func.count())
+        .where(Post.fair_id == fair_id, Post.state.in_(POSTED_STATES), Post.hidden_at.is_(None))
+        .group_by(Post.category_id, Post.kind))
+    return Counter({(category_id, PostKind(kind)): n for category_id, kind, n in rows})
+
+
+def _matrix(fair_id: int) -> tuple[dict[Sector, dict[Sector, int]], int, int]:
+    """The cross-sector matrix, organisations with an agreement, and cross-sector agreements."""
+    rows = db.session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.organisation_id, Organisation.sector)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))
+        .order_by(AgreementParty.agreement_id, AgreementParty.position))
+    parties: dict[int, list[Sector]] = {}
+    organisations: set[int] = set()
+    for agreement_id, organisation_id, sector in rows:
+        parties.setdefault(agreement_id, []).append(Sector(sector))
+        organisations.add(organisation_id)
+    matrix = {a: {b: 0 for b in Sector} for a in Sector}
+    for sectors in parties.values():
+        pairs = {tuple(sorted((a, b), key=list(Sector).index)) for a, b in combinations(sectors, 2)}
+        for a, b in pairs:
+            matrix[a][b] += 1
+            if a != b:
+                matrix[b][a] += 1
+    cross = sum(1 for sectors in parties.values() if len(set(sectors)) > 1)
+    return matrix, len(organisations), cross
+
+
+def _timeline(fair: Fair, signed: list[datetime | None], now: datetime
+              ) -> tuple[int, tuple[TimeBucket, ...], int, int]:
+    """(bucket minutes, buckets, signed before the opening gong, signed after the closing gong)."""
+    start = fair.trading_started_at
+    if start is None:
+        return BUCKET_MINUTES, (), 0, 0
+    end = fair.trading_ended_at or (now if fair.state == FairState.TRADING else None)
+    if end is None:  # opened once, closed, then the dates were lost: nothing to draw
+        return BUCKET_MINUTES, (), 0, 0
+    end = max(end, start)
+    span = end - start
+    minutes = BUCKET_MINUTES
+    while span > timedelta(minutes=minutes * MAX_BUCKETS):
+        minutes += BUCKET_MINUTES
+    width = timedelta(minutes=minutes)
+    count = max(1, -(-span // width))  # ceiling division of timedeltas
+    counts = [0] * count
+    before = after = 0
+    for at in signed:
+        if at is None:
+            continue
+        if at < start:
+            before += 1
+        elif at >= end and fair.trading_ended_at is not None:
+            after += 1
+        else:
+            counts[min(count - 1, (at - start) // width)] += 1
+    buckets = tuple(TimeBucket(start + i * width, i * minutes, n) for i, n in enumerate(counts))
+    return minutes, buckets, before, after
+
+
+def _local_date(moment: datetime) -> date:
+    return moment.astimezone(get_timezone()).date()
+
+
+def _fair_day(fair: Fair) -> date | None:
+    moment = fair.trading_ended_at or fair.trading_started_at or fair.starts_at
+    return _local_date(moment) if moment else None
+
+
+def _fulfilment(fair_day: date | None, total: int, confirmed_at: list[datetime | None],
+                now: datetime) -> tuple[FulfilmentDay, ...]:
+    if fair_day is None:
+        return ()
+    by_day: Counter[int] = Counter(max(0, (_local_date(at) - fair_day).days) for at in confirmed_at if at)
+    last = max([(_local_date(now) - fair_day).days, 0, *by_day])
+    days, running = [], 0
+    for day in range(last + 1):
+        running += by_day[day]
+        days.append(FulfilmentDay(day, fair_day + timedelta(days=day), running,
+                                  running / total if total else 0.0))
+    return tuple(days)
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+def headline(results: Results) -> str:
+    """'157 people from 78 organisations closed 101 agreements.' in the user's language.
+
+    Three counts, three plural choices: the organisations' phrase, then the subject with its verb
+    (which agrees with the number of people), then the sentence (whose object agrees with the
+    number of agreements)."""
+    organisations = ngettext("from %(num)d organisation", "from %(num)d organisations",
+                             results.headline_organisations)
+    subject = ngettext("%(num)d person %(organisations)s closed", "%(num)d people %(organisations)s closed",
+                       results.headline_people, organisations=organisations)
+    return ngettext("%(subject)s %(num)d agreement.", "%(subject)s %(num)d agreements.", results.agreements,
+                    subject=subject)
+
+
+# --- the reveal on the big screen --------------------------------------------------------------
+
+@service
+def reveal_results(actor: Participant, fair_id: int) -> DomainEvent:
+    """The organiser switches the big screen to the results, once trading is closed.
+
+    The event carries no link: the fair's room includes anonymous board viewers, who must never
+    learn the display token. The screen knows its own address and goes to /results under it.
+    """
+    require_role(actor, fair_id, Role.ORGANISER)
+    fair = db.session.get_one(Fair, fair_id, with_for_update=True)
+    if fair.state != FairState.CLOSED:
+        raise Conflict(_l("The results can be shown on the big screen once trading is closed."),
+                       code="not_closed")
+    payload: dict[str, Any] = {"revealed_at": utcnow().isoformat()}
+    return record_event(fair_id, REVEAL_EVENT, payload)

@@ -1,0 +1,76 @@
+"""Counters of a fair, for the stats API, the desk and (later) the big screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.core.extensions import db
+from app.door.checkin import checked_in_count
+from app.fairs.categories import category_label, fair_categories
+from app.fairs.models import Fair
+from app.fairs.trading import trading_window
+from app.floor.kinds import PostKind, PostState
+from app.floor.models import Post
+from app.people.models import Organisation, Participant
+from app.people.sectors import Sector
+
+
+def fair_stats(fair: Fair) -> dict[str, Any]:
+    active_orgs = select(Organisation.sector, func.count()).where(
+        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None),
+        Organisation.id.in_(select(Participant.organisation_id).where(
+            Participant.fair_id == fair.id, Participant.removed_at.is_(None))),
+    ).group_by(Organisation.sector)
+    by_sector = {s.value: 0 for s in Sector}
+    for sector, n in db.session.execute(active_orgs):
+        by_sector[Sector(sector).value] = n
+    people_by_sector = {s.value: 0 for s in Sector}
+    rows = db.session.execute(
+        select(Organisation.sector, func.count())
+        .join(Participant, Participant.organisation_id == Organisation.id)
+        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
+        .group_by(Organisation.sector))
+    for sector, n in rows:
+        people_by_sector[Sector(sector).value] = n
+    offers, needs, by_category = _post_counts(fair)
+    return {
+        "fair": fair.slug,
+        "name": fair.name,
+        "state": fair.state.value,
+        "participants": sum(people_by_sector.values()),
+        "participants_by_sector": people_by_sector,
+        "organisations": sum(by_sector.values()),
+        "organisations_by_sector": by_sector,
+        "checked_in": checked_in_count(fair.id),
+        "offers": offers,
+        "needs": needs,
+        "posts_by_category": by_category,
+        **agreement_counts(fair),
+        "trading": trading_window(fair),
+        "event_seq": fair.event_seq,
+    }
+
+
+def _post_counts(fair: Fair) -> tuple[int, int, list[dict[str, Any]]]:
+    """Live offers and needs, in total and per category (every category, zeros included)."""
+    rows = db.session.execute(
+        select(Post.category_id, Post.kind, func.count())
+        .where(Post.fair_id == fair.id, Post.state == PostState.ACTIVE, Post.hidden_at.is_(None))
+        .group_by(Post.category_id, Post.kind))
+    counts: dict[tuple[int, str], int] = {(cid, PostKind(kind).value): n for cid, kind, n in rows}
+    by_category = [
+        {"id": c.id, "key": c.key, "name": category_label(c),
+         "offers": counts.get((c.id, "offer"), 0), "needs": counts.get((c.id, "need"), 0)}
+        for c in fair_categories(fair.id, include_archived=True)]
+    offers = sum(n for (_, kind), n in counts.items() if kind == "offer")
+    needs = sum(n for (_, kind), n in counts.items() if kind == "need")
+    return offers, needs, by_category
+
+
+def agreement_counts(fair: Fair) -> dict[str, Any]:
+    """Signed agreements, the cross-sector matrix and points pledged (app.contracts)."""
+    from app.agreements.stats import agreement_counts as counts
+
+    return counts(fair.id)

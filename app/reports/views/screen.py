@@ -1,0 +1,53 @@
+"""The big screen and the organiser's control room: the fair's live figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, url_for
+from flask_login import current_user
+
+from app.core.events import recent_public_events
+from app.core.formfields import ConfirmForm
+from app.core.inputs import same_secret
+from app.core.qr import qr_svg
+from app.fairs.access import fair_or_404, organiser_required
+from app.fairs.categories import category_label, fair_categories
+from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm
+from app.floor.board import hidden_posts
+from app.people.sectors import Sector
+from app.reports.control_room import control_panels
+from app.reports.stats import fair_stats
+from app.reports.views.blueprint import bp
+
+TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
+
+@bp.get("/screen/<token>")
+def screen(slug: str, token: str) -> Any:
+    fair = fair_or_404(slug)
+    if not same_secret(token, fair.display_token):
+        abort(404)
+    board_url = url_for("floor.board_page", slug=fair.slug, _external=True)
+    recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
+    return render_template("reports/screen.html", fair=fair, token=token, stats=fair_stats(fair), recent=recent,
+                           board_qr=qr_svg(board_url), board_url=board_url,
+                           sector_labels={s.value: str(s.label) for s in Sector})
+
+@bp.get("/admin/control")
+@organiser_required
+def control(slug: str) -> Any:
+    fair = current_user.fair
+    return render_template(
+        "reports/control.html", fair=fair, stats=fair_stats(fair), open_form=OpenTradingForm(),
+        panels=control_panels(fair.id),
+        announce_form=AnnouncementForm(), category_form=CategoryForm(), confirm=ConfirmForm(),
+        hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
+        category_label=category_label,
+        screen_url=url_for("reports.screen", slug=fair.slug, token=fair.display_token, _external=True))
+
+@bp.get("/admin/control/panels")
+@organiser_required
+def control_panels_fragment(slug: str) -> Any:
+    """The control room's live lists, re-fetched by the page when events arrive."""
+    return render_template("reports/_control_panels.html", fair=current_user.fair,
+                           panels=control_panels(current_user.fair_id))

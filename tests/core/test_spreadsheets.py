@@ -1,0 +1,91 @@
+"""One CSV writer for the whole app (app/core/spreadsheets.py): nothing else in app/ writes CSV, and
+every CSV the app serves is a download whose neutralisation a test checks."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.core.paths import ROOT
+from app.core.spreadsheets import FORMULA_PREFIXES, csv_row
+
+WRITER = ROOT / "app" / "core" / "spreadsheets.py"
+CSV_WRITERS = {"writer", "DictWriter"}
+
+# Every CSV download, and the test that proves a hostile memo or name comes out neutralised.
+FAIR_TABLES = "tests/reports/test_exports.py::test_every_table_neutralises_typed_text_that_starts_like_a_formula"
+LEDGER = "tests/ledger/test_views.py::test_every_ledger_csv_download_neutralises_typed_text"
+TEMPLATE = "tests/core/test_spreadsheets.py::test_the_import_template_goes_through_the_one_writer"
+CSV_ROUTES = {
+    "/f/<slug>/admin/exports/<table>.csv": FAIR_TABLES,
+    "/f/<slug>/admin/points/export/entries.csv": LEDGER,
+    "/f/<slug>/admin/points/export/balances.csv": LEDGER,
+    "/f/<slug>/points/accounts/<account_id>/statement.csv": LEDGER,
+    "/f/<slug>/admin/import/template.csv": TEMPLATE,
+}
+
+
+def _csv_writer_uses(path: Path, root: Path = ROOT) -> list[str]:
+    """Where a module uses csv.writer / csv.DictWriter (however imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    csv_names = {"csv"}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            csv_names |= {alias.asname or alias.name for alias in node.names if alias.name == "csv"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "csv":
+            found += [f"{path.relative_to(root)}:{node.lineno} from csv import {a.name}"
+                      for a in node.names if a.name in CSV_WRITERS or a.name == "*"]
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in CSV_WRITERS and isinstance(node.value, ast.Name)
+                and node.value.id in csv_names):
+            found.append(f"{path.relative_to(root)}:{node.lineno} {node.value.id}.{node.attr}")
+    return found
+
+
+def test_nothing_in_the_app_writes_csv_but_the_one_writer() -> None:
+    offenders = [use for path in sorted((ROOT / "app").rglob("*.py")) if path != WRITER
+                 for use in _csv_writer_uses(path)]
+    assert offenders == [], "write CSV with app.core.spreadsheets.csv_row (it neutralises formulas)"
+    assert _csv_writer_uses(WRITER), "the one writer itself uses csv.writer"  # the scan does find uses
+
+
+def test_the_scan_finds_every_way_of_reaching_the_csv_writer(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import csv as c\nfrom csv import DictWriter\nw = c.writer(None)\nimport io\n")
+    assert len(_csv_writer_uses(sample, tmp_path)) == 2
+
+
+def test_every_csv_download_is_known_and_tested(app: Flask) -> None:
+    served = {re.sub(r"<(?:[^<>]*:)?([^<>:]*)>", r"<\1>", rule.rule)  # no converters
+              for rule in app.url_map.iter_rules() if ".csv" in rule.rule}
+    assert served == set(CSV_ROUTES), "a new CSV download needs a neutralisation test listed here"
+    for test in set(CSV_ROUTES.values()):
+        path, name = test.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), test
+
+
+def test_the_import_template_goes_through_the_one_writer(client, fair, organiser, login) -> None:
+    login(organiser)
+    r = client.get(f"/f/{fair.slug}/admin/import/template.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    from app.people.csv_rows import COLUMNS
+
+    assert r.data == b"\xef\xbb\xbf" + csv_row([c.polish for c in COLUMNS]).encode("utf-8")
+    assert not any(c.polish.startswith(FORMULA_PREFIXES) for c in COLUMNS)
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("+48 600", "'+48 600"), ("-2", "'-2"), ("@A1", "'@A1"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("Łódź", "Łódź"), (" =x", " =x"), (-30, "-30"), (2.5, "2.5"), (None, ""),
+])
+def test_text_is_neutralised_and_numbers_stay_numbers(value: object, cell: str) -> None:
+    line = csv_row([value], ",")
+    assert next(csv.reader(io.StringIO(line))) == [cell]
+    assert line.endswith("\r\n")

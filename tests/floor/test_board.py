@@ -1,0 +1,102 @@
+"""The board: filters, diacritic-insensitive search, matches for you, categories."""
+
+import pytest
+
+from app.core.errors import DomainError
+from app.fairs.categories import add_category, fair_categories, rename_category, set_category_archived
+from app.floor.board import BoardFilter, board, matches_for, words
+from app.floor.kinds import PostKind
+from app.floor.posts import PostData, create_post, withdraw_post
+from app.people.sectors import Sector
+
+
+def titles(posts):
+    return [p.title for p in posts]
+
+
+def test_new_fair_has_the_method_categories(fair):
+    keys = [c.key for c in fair_categories(fair.id)]
+    assert keys[:3] == ["rooms", "equipment", "volunteers"] and "it_service" in keys and len(keys) == 12
+
+
+def test_search_ignores_diacritics_and_case(trading_fair, make_participant, make_post):
+    make_post(make_participant(), "Żółw do terapii")
+    make_post(make_participant(), "Sala")
+    assert titles(board(trading_fair.id, BoardFilter(q="zolw"))) == ["Żółw do terapii"]
+    assert titles(board(trading_fair.id, BoardFilter(q="ŻÓŁW"))) == ["Żółw do terapii"]
+
+
+def test_search_matches_organisation_name(trading_fair, make_participant, make_post):
+    make_post(make_participant(organisation="Spółdzielnia Gościniec"), "Catering na 50 osób",
+              category_key="catering")
+    assert titles(board(trading_fair.id, BoardFilter(q="goscin"))) == ["Catering na 50 osób"]
+
+
+def test_search_treats_percent_literally(trading_fair, make_participant, make_post):
+    make_post(make_participant(), "Rabat 100% czasu")
+    make_post(make_participant(), "Coś innego")
+    assert titles(board(trading_fair.id, BoardFilter(q="100%"))) == ["Rabat 100% czasu"]
+
+
+def test_filters(trading_fair, make_participant, make_post, category):
+    biz = make_participant(sector=Sector.BUSINESS)
+    ngo = make_participant(sector=Sector.NGO)
+    make_post(biz, "Rzutnik", category_key="equipment")
+    make_post(ngo, "Wolontariusze", kind=PostKind.NEED, category_key="volunteers")
+    assert titles(board(trading_fair.id, BoardFilter(kind=PostKind.NEED))) == ["Wolontariusze"]
+    assert titles(board(trading_fair.id, BoardFilter(sector=Sector.BUSINESS))) == ["Rzutnik"]
+    assert titles(board(trading_fair.id, BoardFilter(category_id=category("equipment")))) == ["Rzutnik"]
+
+
+def test_withdrawn_posts_leave_the_board(trading_fair, make_participant, make_post):
+    a = make_participant()
+    post = make_post(a, "Znika")
+    withdraw_post(a, trading_fair.id, post.id)
+    assert titles(board(trading_fair.id, BoardFilter())) == []
+
+
+def test_words_fold_and_stem():
+    assert words("Szkolenia z RODO dla NGO") == {"szkol", "rodo", "ngo"}
+    assert words("szkolenie") == words("Szkolenia") == {"szkol"}
+    assert words("Łódź") == {"lodz"}
+
+
+def test_matches_same_category_opposite_kind_ranked_by_shared_words(trading_fair, make_participant, make_post):
+    me = make_participant(organisation="Moja Fundacja")
+    mine = make_post(me, "Szkolenie z pisania wniosków grantowych", category_key="trainings")
+    make_post(make_participant(), "Szkolenie z księgowości", kind=PostKind.NEED, category_key="trainings")
+    best = make_post(make_participant(), "Potrzebujemy szkolenia z pisania wniosków", kind=PostKind.NEED,
+                     category_key="trainings")
+    make_post(make_participant(), "Wnioski o sale", kind=PostKind.NEED, category_key="rooms")
+    make_post(make_participant(), "Szkolenie z pisania wniosków", kind=PostKind.OFFER, category_key="trainings")
+    found = matches_for(me)
+    assert next(m.theirs.id for m in found) == best.id
+    assert all(m.mine.id == mine.id and m.theirs.kind == PostKind.NEED for m in found)
+    assert len(found) == 2
+    assert {"pisan", "wnios"} <= set(found[0].shared)
+
+
+def test_matches_ignore_own_organisation(trading_fair, make_participant, make_post):
+    me = make_participant(organisation="Razem")
+    colleague = make_participant(organisation="Razem")
+    make_post(me, "Sala", category_key="rooms")
+    make_post(colleague, "Sala potrzebna", kind=PostKind.NEED, category_key="rooms")
+    assert matches_for(me) == []
+
+
+def test_organiser_edits_categories(fair, organiser):
+    added = add_category(organiser, fair.id, "Ogrodnictwo")
+    rename_category(organiser, fair.id, added.id, "Ogród i zieleń")
+    set_category_archived(organiser, fair.id, added.id, True)
+    assert added.id not in [c.id for c in fair_categories(fair.id)]
+    with pytest.raises(DomainError) as err:
+        add_category(organiser, fair.id, "sprzęt")
+    assert err.value.code == "duplicate_category"
+
+
+def test_archived_category_takes_no_new_posts(trading_fair, organiser, make_participant, category):
+    set_category_archived(organiser, trading_fair.id, category("transport"), True)
+    with pytest.raises(DomainError) as err:
+        create_post(make_participant(), trading_fair.id,
+                    PostData(kind=PostKind.OFFER, category_id=category("transport"), title="Bus"))
+    assert err.value.code == "category_archived"

@@ -1,0 +1,158 @@
+"""Pages of the trading floor: board, posting from a phone, matches, control, big screen."""
+
+import pytest
+
+from app.core.extensions import db
+from app.fairs.models import FairState
+from app.floor.kinds import PostKind
+from app.floor.models import Post
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def test_board_is_public_and_lists_live_posts(client, trading_fair, make_participant, make_post):
+    make_post(make_participant(), "Żółw do terapii")
+    r = client.get(f"/f/{trading_fair.slug}/board?q=zolw")
+    assert r.status_code == 200 and "Żółw do terapii" in text(r)
+
+
+def test_board_ignores_bad_filter_values(client, trading_fair):
+    r = client.get(f"/f/{trading_fair.slug}/board?kind=bogus&sector=nope&category=abc")
+    assert r.status_code == 200
+
+
+def test_post_from_phone(client, trading_fair, make_participant, login, category):
+    p = make_participant()
+    login(p)
+    r = client.post(f"/f/{trading_fair.slug}/posts/new", data={
+        "kind": "need", "category_id": str(category("volunteers")), "title": "Wolontariusze na festyn",
+        "details": "Sobota 10–14", "quantity": "5", "unit": "people", "available_when": "czerwiec"})
+    assert r.status_code == 303
+    post = db.session.query(Post).one()
+    assert post.kind == PostKind.NEED and post.quantity == 5 and post.organisation_id == p.organisation_id
+
+
+def test_post_form_errors(client, trading_fair, make_participant, login, category):
+    login(make_participant())
+    r = client.post(f"/f/{trading_fair.slug}/posts/new", data={
+        "kind": "offer", "category_id": str(category()), "title": "", "unit": "days"})
+    assert r.status_code == 422 and db.session.query(Post).count() == 0
+
+
+def test_post_while_closed_says_so(client, fair, make_participant, login, category):
+    login(make_participant())
+    r = client.post(f"/f/{fair.slug}/posts/new", data={
+        "kind": "offer", "category_id": str(category()), "title": "Sala"}, follow_redirects=True)
+    assert "trading_closed" not in text(r) and db.session.query(Post).count() == 0
+    assert r.status_code == 200
+
+
+def test_new_post_needs_login(client, trading_fair):
+    r = client.get(f"/f/{trading_fair.slug}/posts/new")
+    assert r.status_code == 302
+
+
+def test_edit_by_stranger_forbidden(client, trading_fair, make_participant, make_post, login):
+    post = make_post(make_participant())
+    login(make_participant())
+    assert client.get(f"/f/{trading_fair.slug}/posts/{post.id}/edit").status_code == 403
+
+
+def test_withdraw_from_post_page(client, trading_fair, make_participant, make_post, login):
+    p = make_participant()
+    post = make_post(p)
+    login(p)
+    r = client.post(f"/f/{trading_fair.slug}/posts/{post.id}/withdraw", data={"version": post.version})
+    assert r.status_code == 303
+    db.session.expire_all()
+    assert not db.session.get(Post, post.id).is_live
+
+
+def test_hidden_post_is_404_for_public(client, trading_fair, organiser, make_participant, make_post, login):
+    from app.floor.posts import hide_post
+
+    post = make_post(make_participant())
+    hide_post(organiser, trading_fair.id, post.id, "spam")
+    assert client.get(f"/f/{trading_fair.slug}/posts/{post.id}").status_code == 404
+    login(organiser)
+    assert "spam" in text(client.get(f"/f/{trading_fair.slug}/posts/{post.id}"))
+
+
+def test_card_lists_live_posts(client, trading_fair, make_participant, make_post):
+    p = make_participant()
+    make_post(p, "Rzutnik do pożyczenia", category_key="equipment")
+    assert "Rzutnik do pożyczenia" in text(client.get(f"/p/{p.badge_code}"))
+
+
+def test_matches_page(client, trading_fair, make_participant, make_post, login):
+    me = make_participant()
+    make_post(me, "Sala na szkolenia")
+    make_post(make_participant(), "Potrzebna sala na szkolenia", kind=PostKind.NEED)
+    login(me)
+    assert "Potrzebna sala na szkolenia" in text(client.get(f"/f/{trading_fair.slug}/matches"))
+
+
+def test_control_open_and_close(client, fair, organiser, login):
+    login(organiser)
+    assert client.post(f"/f/{fair.slug}/admin/control/open", data={"minutes": "60"}).status_code == 303
+    db.session.expire_all()
+    assert fair.state == FairState.TRADING
+    client.post(f"/f/{fair.slug}/admin/control/close")
+    db.session.expire_all()
+    assert fair.state == FairState.CLOSED
+
+
+def test_control_forbidden_to_notary(client, fair, notary, login):
+    login(notary)
+    assert client.get(f"/f/{fair.slug}/admin/control").status_code == 403
+    assert client.post(f"/f/{fair.slug}/admin/control/open", data={"minutes": "60"}).status_code == 403
+
+
+def test_screen_needs_the_display_token(client, fair):
+    assert client.get(f"/f/{fair.slug}/screen/wrong-token").status_code == 404
+    r = client.get(f"/f/{fair.slug}/screen/{fair.display_token}")
+    assert r.status_code == 200 and "<svg" in text(r)
+
+
+def test_stats_api_has_floor_counters(client, trading_fair, make_participant, make_post):
+    a = make_participant()
+    make_post(a, "Sala")
+    make_post(a, "Rzutnik", category_key="equipment")
+    make_post(a, "Wolontariusze", kind=PostKind.NEED, category_key="volunteers")
+    s = client.get(f"/api/fairs/{trading_fair.slug}/stats").json
+    assert (s["offers"], s["needs"]) == (2, 1)
+    rooms = next(c for c in s["posts_by_category"] if c["key"] == "rooms")
+    assert (rooms["offers"], rooms["needs"]) == (1, 0)
+    assert s["agreements_signed"] == 0 and s["points_pledged"] == 0
+    assert set(s["sector_matrix"]) == set(s["organisations_by_sector"])
+    assert s["trading"]["state"] == "trading"
+
+
+def test_quantities_take_the_polish_plural(client, trading_fair, make_participant, make_post):
+    from app.floor.kinds import Unit
+
+    author = make_participant()
+    make_post(author, "Wolontariusze A", quantity=1, unit=Unit.PEOPLE)
+    make_post(author, "Wolontariusze B", quantity=3, unit=Unit.PEOPLE)
+    make_post(author, "Wolontariusze C", quantity=22, unit=Unit.PEOPLE)
+    make_post(author, "Sala", quantity=5, unit=Unit.HOURS)
+    page = text(client.get(f"/f/{trading_fair.slug}/board"))
+    assert "1 osoba" in page and "3 osoby" in page and "22 osoby" in page and "5 godzin" in page
+    client.get("/lang/en")
+    assert "3 people" in text(client.get(f"/f/{trading_fair.slug}/board"))
+
+
+@pytest.mark.parametrize("version", ["abc", "9223372036854775808", "1e30"])
+def test_edit_with_a_garbled_version_is_explained_and_saves_nothing(version, client, trading_fair, category,
+                                                                     make_participant, make_post, login):
+    author = make_participant()
+    post = make_post(author)
+    login(author)
+    r = client.post(f"/f/{trading_fair.slug}/posts/{post.id}/edit", data={
+        "kind": "offer", "category_id": category(), "title": "Inna sala", "unit": "", "version": version})
+    assert r.status_code == 422
+    assert "Formularz wygasł. Spróbuj ponownie." in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).title == post.title

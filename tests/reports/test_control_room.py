@@ -1,0 +1,62 @@
+"""The control room's lists: who has not posted, needs nobody answered, agreements waiting."""
+
+from app.agreements.drafting import cancel_agreement, start_agreement
+from app.agreements.queues import awaiting_notary
+from app.agreements.signing import sign_agreement
+from app.door.checkin import check_in
+from app.floor.kinds import PostKind
+from app.reports.control_room import participants_without_posts, recent_check_ins, unanswered_needs
+
+
+def test_participants_without_posts(trading_fair, make_participant, make_post):
+    make_participant("Cicha")
+    busy = make_participant("Aktywna")
+    make_post(busy)
+    names = [p.first_name for p in participants_without_posts(trading_fair.id)]
+    assert "Cicha" in names and "Aktywna" not in names
+
+
+def test_staff_are_not_listed_as_without_posts(trading_fair, organiser, notary):
+    assert participants_without_posts(trading_fair.id) == []
+
+
+def test_need_answered_by_an_agreement_leaves_the_list(trading_fair, make_participant, make_post):
+    a, b = make_participant(), make_participant()
+    need = make_post(b, "Potrzebny rzutnik", kind=PostKind.NEED, category_key="equipment")
+    other = make_post(b, "Potrzebni wolontariusze", kind=PostKind.NEED, category_key="volunteers")
+    make_post(a, "Oferta sali")  # offers are not listed
+    assert {p.id for p in unanswered_needs(trading_fair.id)} == {need.id, other.id}
+    draft = start_agreement(a, trading_fair.id, b.id, post_id=need.id)
+    assert {p.id for p in unanswered_needs(trading_fair.id)} == {other.id}
+    cancel_agreement(a, trading_fair.id, draft.id)
+    assert {p.id for p in unanswered_needs(trading_fair.id)} == {need.id, other.id}
+
+
+def test_awaiting_notary_lists_fully_signed_drafts_only(trading_fair, make_participant, make_draft):
+    a, b = make_participant(), make_participant()
+    half, full = make_draft(a, b), make_draft(make_participant(), make_participant())
+    sign_agreement(a, trading_fair.id, half.id, half.version)
+    for p in full.parties:
+        sign_agreement(p.representative, trading_fair.id, full.id, full.version)
+    assert [x.id for x in awaiting_notary(trading_fair.id)] == [full.id]
+
+
+def test_recent_check_ins_newest_first(trading_fair, notary, make_participant):
+    first, second = make_participant("Pierwsza"), make_participant("Druga")
+    check_in(notary, trading_fair.id, first.badge_code)
+    check_in(notary, trading_fair.id, second.badge_code)
+    assert [c.participant.first_name for c in recent_check_ins(trading_fair.id)] == ["Druga", "Pierwsza"]
+
+
+def test_control_room_page_and_fragment(client, trading_fair, organiser, make_participant, login):
+    make_participant("Bożena", "Cicha")
+    login(organiser)
+    page = client.get(f"/f/{trading_fair.slug}/admin/control")
+    assert page.status_code == 200 and "Bożena Cicha" in page.get_data(as_text=True)
+    fragment = client.get(f"/f/{trading_fair.slug}/admin/control/panels")
+    assert fragment.status_code == 200 and 'id="panel-without-posts"' in fragment.get_data(as_text=True)
+
+
+def test_control_fragment_forbidden_to_notary(client, trading_fair, notary, login):
+    login(notary)
+    assert client.get(f"/f/{trading_fair.slug}/admin/control/panels").status_code == 403
