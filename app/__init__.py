@@ -20,7 +20,6 @@ from app.agreements.cli import agreements_cli
 from app.agreements.stats import points_pledged
 from app.core.cli import fair_cli
 from app.core.config import load_config
-from app.core.db import configure_sqlite
 from app.core.errors import register_error_handlers
 from app.core.events import init_events
 from app.core.extensions import babel, csrf, db, limiter, login_manager, socketio
@@ -31,6 +30,7 @@ from app.core.migrate import db_cli, upgrade
 from app.core.paths import ROOT, STATIC, TEMPLATES
 from app.core.redaction import install_log_redaction
 from app.core.security_headers import init_security_headers
+from app.core.transactions import configure_sqlite
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 
+from app import create_app
+from app.core.extensions import socketio
+from app.people.first_fair import has_fairs, setup_code
+
 
 def main() -> None:
-    from app import create_app
-    from app.core.extensions import socketio
 
     app = create_app()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f" * Giełda on http://{host}:{port}/", flush=True)
     with app.app_context():
-        from app.people.first_fair import has_fairs, setup_code
 
         if not has_fairs():
             base = app.config.get("PUBLIC_URL") or f"http://{host}:{port}"

@@ -8,13 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core.db import transaction
+from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+from app.agreements.signing import notarise, sign_agreement
 from app.core.extensions import db
+from app.core.textkeys import search_key
+from app.core.transactions import transaction
+from app.fairs.categories import fair_categories
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.fairs.trading import open_trading
 from app.floor.kinds import PostKind
 from app.floor.models import Post
+from app.floor.posts import PostData, create_post
 from app.people.credentials import set_password_unchecked
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
@@ -189,9 +195,6 @@ DEMO_POSTS: list[tuple[PostKind, str, str, str]] = [
 def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant],
                 rng: random.Random) -> list[Post]:
     """Open trading (the demo starts mid-fair) and post the offers and needs above."""
-    from app.fairs.categories import fair_categories
-    from app.fairs.trading import open_trading
-    from app.floor.posts import PostData, create_post
 
     open_trading(organiser, fair_id, 90)
     categories = {c.key: c.id for c in fair_categories(fair_id)}
@@ -209,8 +212,6 @@ COUNTER_SERVICES = ["Promocja wydarzenia w naszym biuletynie", "Dwóch wolontari
 
 def _seed_agreements(fair_id: int, notary: Participant, posts: list[Post], rng: random.Random) -> None:
     """A dozen agreements signed and countersigned, each answering an offer with a service back."""
-    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
-    from app.agreements.signing import notarise, sign_agreement
 
     offers = [p for p in posts if p.kind == PostKind.OFFER]
     needers = [p.author for p in posts if p.kind == PostKind.NEED]
@@ -239,6 +240,5 @@ def demo_exists(slug: str = "demo") -> bool:
 
 
 def _ascii(value: str) -> str:
-    from app.core.textkeys import search_key
 
     return search_key(value).replace(" ", "")

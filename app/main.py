@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user
 from sqlalchemy import select
 
+from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.urls import safe_next
+from app.fairs.fairs import FairData
 from app.fairs.models import Fair
+from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
+from app.people.organisations import OrganisationData
+from app.people.sectors import Sector
+from app.people.staff_forms import FirstFairForm
 
 bp = Blueprint("main", __name__)
 
@@ -22,16 +30,7 @@ def index() -> Any:
 def first_fair() -> Any:
     """A brand-new installation: its first organiser creates the first fair (with the set-up
     code the server printed when it started)."""
-    from flask import flash
-    from flask_babel import gettext as _
-    from flask_login import login_user
 
-    from app.core.errors import DomainError
-    from app.fairs.fairs import FairData
-    from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
-    from app.people.organisations import OrganisationData
-    from app.people.sectors import Sector
-    from app.people.staff_forms import FirstFairForm
 
     if has_fairs():
         return redirect(url_for("main.index"), 303)

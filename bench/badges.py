@@ -129,7 +129,7 @@ def _app(workdir: str) -> Any:
 
 
 def _setup(workdir: str, n: int) -> None:
-    from app.core.db import transaction
+    from app.core.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant

@@ -100,7 +100,7 @@ def _migrate(url: str) -> None:
     engine = create_engine(url)
     try:
         if engine.dialect.name == "sqlite":
-            from app.core.db import configure_sqlite
+            from app.core.transactions import configure_sqlite
 
             configure_sqlite(engine)
         upgrade(engine)
@@ -235,7 +235,7 @@ def make_fair(app: Flask) -> Callable[..., Fair]:
         data = FairData(slug=kw.pop("slug", f"fair-{n}"), name=kw.pop("name", f"Giełda {n}"), **kw)
         fair = create_fair(data)
         if registration_open:
-            from app.core.db import transaction
+            from app.core.transactions import transaction
 
             with transaction():
                 db.session.get_one(Fair, fair.id).registration_open = True
@@ -253,7 +253,7 @@ def fair(make_fair: Callable[..., Fair]) -> Fair:
 def make_organisation(app: Flask, fair: Fair) -> Callable[..., Organisation]:
     def make(name: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              **kw: Any) -> Organisation:
-        from app.core.db import transaction
+        from app.core.transactions import transaction
 
         with transaction():
             org = ensure_organisation(fair_id or fair.id, OrganisationData(
@@ -268,7 +268,7 @@ def make_participant(app: Flask, fair: Fair) -> Callable[..., Participant]:
     def make(first_name: str = "Łucja", last_name: str | None = None, *, role: Role = Role.PARTICIPANT,
              organisation: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              email: str | None = None, password: str | None = None, **kw: Any) -> Participant:
-        from app.core.db import transaction
+        from app.core.transactions import transaction
 
         n = next(_seq)
         fid = fair_id or fair.id

@@ -185,7 +185,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
     from app.agreements.models import Agreement
     from app.agreements.signing import notarise, sign_agreement
-    from app.core.db import transaction
+    from app.core.transactions import transaction
     from app.door.checkin import check_in
     from app.fairs.categories import fair_categories
     from app.fairs.roles import Role
@@ -662,9 +662,9 @@ def test_every_integer_field_is_bounded() -> None:
     import app.door.forms
     import app.fairs.forms
     import app.floor.forms
+    import app.ledger.forms
     import app.people.forms
     import app.people.staff_forms
-    import app.ledger.forms
     from app.core.formfields import IntegerField
 
     checked = 0

@@ -9,7 +9,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.agreements.models import Agreement
+from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies
+from app.agreements.reminders import outbox_dir, send_reminders
+from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.inputs import db_int_or_none
+from app.core.urls import public_url
+from app.fairs.models import Fair
 
 agreements_cli = AppGroup("agreements", help="Agreements: their PDFs, follow-up reminders.")
 
@@ -21,11 +28,6 @@ agreements_cli = AppGroup("agreements", help="Agreements: their PDFs, follow-up 
 @click.option("--copies", is_flag=True, help="One copy per party (for printing) instead of the summary.")
 def pdf_command(number: str, output: Path, copies: bool) -> None:
     """Write the PDF of agreement NUMBER (e.g. GZ/tczew/017; or an agreement's id, e.g. 12)."""
-    from app.agreements.models import Agreement
-    from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies
-    from app.core.errors import DomainError
-    from app.core.inputs import db_int_or_none
-    from app.core.urls import public_url
 
     ident = db_int_or_none(number)
     if ident is not None:
@@ -51,10 +53,6 @@ def pdf_command(number: str, output: Path, copies: bool) -> None:
 def remind_command(slug: str, overdue_only: bool) -> None:
     """E-mail a follow-up reminder to the parties of fair SLUG's signed agreements whose obligations are
     not yet confirmed (SMTP when SMTP_HOST is set, else .eml files in OUTBOX_DIR)."""
-    from app.agreements.reminders import outbox_dir, send_reminders
-    from app.core.errors import DomainError
-    from app.core.urls import public_url
-    from app.fairs.models import Fair
 
     fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
     if fair is None:

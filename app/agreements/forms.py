@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData
 from app.core.formfields import IdField, IntegerField, SubForm, stale_form_message
@@ -31,7 +31,6 @@ class PartyForm(SubForm):
 
 def _party_choice(form: ObligationForm, field: SelectField) -> None:
     """Giver and receiver name a party's organisation id (the editor's choices)."""
-    from wtforms.validators import ValidationError
 
     if db_int_or_none(field.data) is None:
         raise ValidationError(stale_form_message())

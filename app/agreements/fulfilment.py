@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from app.agreements.events import notify_parties
 from app.agreements.models import Agreement, AgreementState, Obligation, ObligationState
-from app.core.db import service, utcnow
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
 from app.core.textkeys import tidy
+from app.core.transactions import service
 from app.fairs.roles import require_role
+from app.ledger.hooks import on_obligation_fulfilled as post_to_ledger
 from app.people.models import Participant
 
 
@@ -86,7 +88,6 @@ def dispute_delivery(actor: Participant, fair_id: int, obligation_id: int, comme
 def on_obligation_fulfilled(ob: Obligation, actor: Participant) -> None:
     """The seam to the points ledger: the obligation's value moves from the receiver's account to
     the giver's, exactly once per obligation, inside the confirming transaction."""
-    from app.ledger.hooks import on_obligation_fulfilled as post_to_ledger
 
     post_to_ledger(ob.id, ob.giver.organisation_id, ob.receiver.organisation_id, ob.points,
                    ob.agreement.fair_id, actor, memo=f"{ob.agreement.number}: {ob.description[:80]}")

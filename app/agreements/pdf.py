@@ -31,10 +31,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
-from app.core.db import service
 from app.core.errors import Conflict, NotFound
 from app.core.extensions import db
 from app.core.pdf import PdfBuilder
+from app.core.transactions import service
 from app.core.urls import public_url
 from app.door.badge_qr import qr_data_uri
 from app.fairs.models import Fair

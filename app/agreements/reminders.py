@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agreements.fulfilment import follow_up, is_overdue
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
-from app.core.db import Base, service, str_enum, transaction, utcnow
+from app.core.db import Base, str_enum, utcnow
 from app.core.errors import NotFound
 from app.core.extensions import db
 from app.core.mail import (
@@ -46,6 +46,7 @@ from app.core.mail import (
     parse_address,
     smtp_settings,
 )
+from app.core.transactions import service, transaction
 from app.core.urls import public_url
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role

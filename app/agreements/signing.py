@@ -10,12 +10,20 @@ from app.agreements.access import actor_party, get_agreement, require_version
 from app.agreements.content import agreement_content, canonical_json, content_hash
 from app.agreements.events import announce_public, notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Signature, SignatureMethod
-from app.core.db import service, utcnow
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationError
 from app.core.extensions import db
 from app.core.inputs import same_secret
+from app.core.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
+from app.people.credentials import (
+    invalid_link,
+    login_secret_from_scan,
+    login_with_pin,
+    login_with_secret,
+    uses_password,
+)
 from app.people.models import Participant
 
 
@@ -103,13 +111,6 @@ def _require_party_badge(actor: Participant, fair_id: int, agreement_id: int, ba
 
 def _credential_owner(actor: Participant, fair_id: int, agreement_id: int, badge_code: str | None,
                       pin: str | None, scanned: str | None, client: str) -> tuple[Participant, SignatureMethod]:
-    from app.people.credentials import (
-        invalid_link,
-        login_secret_from_scan,
-        login_with_pin,
-        login_with_secret,
-        uses_password,
-    )
 
     if scanned and scanned.strip():
         person = login_with_secret(fair_id, login_secret_from_scan(scanned))

@@ -26,13 +26,13 @@ from app.agreements.queues import notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import DomainError, ValidationError
 from app.core.extensions import db
-from app.core.formfields import stale_form_message
+from app.core.formfields import ConfirmForm, stale_form_message
 from app.core.formkeys import Sent
 from app.core.inputs import db_int
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
 from app.fairs.roles import STAFF_ROLES
-from app.people.models import Participant
+from app.people.models import Organisation, Participant
 
 bp = Blueprint("agreements", __name__, url_prefix="/f/<slug>")
 
@@ -127,7 +127,6 @@ def _fill_choices(form: DraftForm) -> None:
 
 
 def _organisation_names(ids: list[int]) -> dict[int, str]:
-    from app.people.models import Organisation
 
     rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
     return dict(rows.tuples().all())
@@ -382,7 +381,6 @@ def reminder_status(fair_id: int) -> dict[int, list[reminders.Reminder]]:
 @bp.post("/admin/follow-up/reminders")
 @organiser_required
 def send_reminders(slug: str) -> Any:
-    from app.core.formfields import ConfirmForm
 
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -40,8 +40,6 @@ class AuditEvent(Base):
 
 def _plain(value: Any) -> Any:
     """A short, JSON-safe rendering of an argument."""
-    from app.people.models import Participant
-
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, enum.Enum):
@@ -52,8 +50,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
-    if isinstance(value, Participant):
-        return f"Participant#{value.id}"
+    if isinstance(value, Base):  # a row: named, never copied
+        return f"{type(value).__name__}#{getattr(value, 'id', '?')}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if not any(w in f.name for w in SECRET_WORDS)}
@@ -73,8 +71,6 @@ def _target(result: Any) -> str:
 def audit_entry(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
                 result: Any) -> AuditEvent:
     """The log entry for one service call (the caller adds it to the session)."""
-    from app.people.models import Participant
-
     try:
         bound = inspect.signature(fn).bind_partial(*args, **kwargs)
         arguments = dict(bound.arguments)
@@ -82,8 +78,9 @@ def audit_entry(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str,
         arguments = {}
     actor = arguments.pop("actor", None)
     fair_id = arguments.get("fair_id")
-    if fair_id is None and isinstance(actor, Participant):
-        fair_id = actor.fair_id
+    person = actor if isinstance(actor, Base) else None  # a logged-in person; not a system actor
+    if fair_id is None and person is not None:
+        fair_id = getattr(person, "fair_id", None)
     if fair_id is None:
         fair_id = getattr(result, "fair_id", None)
     details = {name: _plain(value) for name, value in arguments.items()
@@ -91,5 +88,5 @@ def audit_entry(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str,
     module = fn.__module__.rsplit(".", 1)[-1]
     return AuditEvent(
         fair_id=fair_id if isinstance(fair_id, int) else None,
-        actor_id=actor.id if isinstance(actor, Participant) else None,
+        actor_id=getattr(person, "id", None),
         action=f"{module}.{fn.__name__}", target=_target(result), details=details)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import JSON, ForeignKey, Index, String, event, select, text, update
+from sqlalchemy import JSON, ForeignKey, Index, String, column, event, select, table, text, update
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from app.core.db import Base, utcnow
@@ -62,23 +62,25 @@ class DomainEvent(Base):
         }
 
 
+# The two counters an event takes its number from, named by table: core knows no area's model.
+_FAIRS = table("fairs", column("id"), column("event_seq"))
+_PARTICIPANTS = table("participants", column("id"), column("event_seq"))
+
+
 def record_event(
     fair_id: int, type_: str, payload: dict[str, Any], participant_id: int | None = None
 ) -> DomainEvent:
     """Store an event in the current transaction; it is emitted after commit. Public events take
     the fair's next number; a participant's private events take that participant's."""
-    from app.fairs.models import Fair
-    from app.people.models import Participant
-
     if participant_id is None:
         seq = db.session.execute(
-            update(Fair).where(Fair.id == fair_id).values(event_seq=Fair.event_seq + 1)
-            .returning(Fair.event_seq)
+            update(_FAIRS).where(_FAIRS.c.id == fair_id).values(event_seq=_FAIRS.c.event_seq + 1)
+            .returning(_FAIRS.c.event_seq)
         ).scalar_one()
     else:
         seq = db.session.execute(
-            update(Participant).where(Participant.id == participant_id)
-            .values(event_seq=Participant.event_seq + 1).returning(Participant.event_seq)
+            update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == participant_id)
+            .values(event_seq=_PARTICIPANTS.c.event_seq + 1).returning(_PARTICIPANTS.c.event_seq)
         ).scalar_one()
     evt = DomainEvent(
         fair_id=fair_id, seq=seq, type=type_, payload=payload, participant_id=participant_id

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
+
+from app.core.paths import ROOT
 
 # The fairs this app runs are in Poland: forms take, and pages, files and reports show, this time.
 LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
 
 
 def select_locale() -> str:
-    from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -28,7 +29,6 @@ def select_locale() -> str:
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:
-    from app.core.paths import ROOT
 
     babel.init_app(
         app,

@@ -8,6 +8,7 @@ from alembic.config import Config
 from flask.cli import AppGroup
 from sqlalchemy.engine import Engine
 
+from app.core.extensions import db
 from app.core.paths import ROOT
 
 MIGRATIONS = ROOT / "app" / "migrations"  # beside the top of the app: they know every area's tables
@@ -32,7 +33,6 @@ db_cli = AppGroup("db", help="Database migrations.")
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (default: head)."""
-    from app.core.extensions import db
 
     upgrade(db.engine, revision)
     click.echo("Database is at the newest migration.")
@@ -42,6 +42,5 @@ def upgrade_command(revision: str) -> None:
 @click.option("-m", "--message", required=True)
 def revision_command(message: str) -> None:
     """Autogenerate a new migration from the models (for developers)."""
-    from app.core.extensions import db
 
     command.revision(alembic_config(db.engine), message=message, autogenerate=True)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from app.core.cli import fair_cli
+from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.urls import public_url
+from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
+from app.fairs.models import Fair
+from app.fairs.roles import PASSWORD_ROLES
 
 
 @fair_cli.command("badges")
@@ -19,12 +24,7 @@ from app.core.urls import public_url
               help="sheet: A4 with cut marks; card: one per page, the page the size of the badge.")
 def badges_command(slug: str, output: str, slips: bool, layout: str) -> None:
     """Write the badges (or login slips) of everyone at the fair to one PDF."""
-    from sqlalchemy import select
 
-    from app.core.errors import DomainError
-    from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
-    from app.fairs.models import Fair
-    from app.fairs.roles import PASSWORD_ROLES
 
     fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
     if fair is None:

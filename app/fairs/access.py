@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from app.core.extensions import db
@@ -28,7 +28,6 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from flask import current_app
 
             fair = fair_or_404(kwargs["slug"])
             if not current_user.is_authenticated:

@@ -6,13 +6,12 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.core.db import service
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.extensions import db
 from app.core.textkeys import name_key, tidy
+from app.core.transactions import service
 from app.fairs.models import Category
-from app.fairs.roles import Role, require_role
-from app.people.models import Participant
+from app.fairs.roles import Actor, Role, require_role
 
 # (key, Polish name as stored, label shown in the user's language while not renamed)
 SEED: list[tuple[str, str, LazyString]] = [
@@ -75,7 +74,7 @@ def _check_name(fair_id: int, name: str, ignore_id: int | None = None) -> str:
 
 
 @service
-def add_category(actor: Participant, fair_id: int, name: str) -> Category:
+def add_category(actor: Actor, fair_id: int, name: str) -> Category:
     require_role(actor, fair_id, Role.ORGANISER)
     clean = _check_name(fair_id, name)
     last = db.session.scalar(select(func.max(Category.position)).where(Category.fair_id == fair_id))
@@ -86,7 +85,7 @@ def add_category(actor: Participant, fair_id: int, name: str) -> Category:
 
 
 @service
-def rename_category(actor: Participant, fair_id: int, category_id: int, name: str) -> Category:
+def rename_category(actor: Actor, fair_id: int, category_id: int, name: str) -> Category:
     require_role(actor, fair_id, Role.ORGANISER)
     category = get_category(fair_id, category_id)
     clean = _check_name(fair_id, name, ignore_id=category.id)
@@ -96,7 +95,7 @@ def rename_category(actor: Participant, fair_id: int, category_id: int, name: st
 
 
 @service
-def set_category_archived(actor: Participant, fair_id: int, category_id: int, archived: bool) -> Category:
+def set_category_archived(actor: Actor, fair_id: int, category_id: int, archived: bool) -> Category:
     """Archived categories take no new posts; existing posts keep them."""
     require_role(actor, fair_id, Role.ORGANISER)
     category = get_category(fair_id, category_id)

@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.codes import new_display_token
-from app.core.db import service
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.events import record_event
 from app.core.extensions import db
+from app.core.transactions import service
 from app.fairs.categories import seed_categories
 from app.fairs.models import Fair, FairState
-from app.fairs.roles import Role, require_role
-from app.people.models import Participant
+from app.fairs.roles import Actor, Role, require_role
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
@@ -66,7 +65,7 @@ def create_fair(data: FairData) -> Fair:
 
 
 @service
-def set_registration_open(actor: Participant, fair_id: int, is_open: bool) -> Fair:
+def set_registration_open(actor: Actor, fair_id: int, is_open: bool) -> Fair:
     require_role(actor, fair_id, Role.ORGANISER)
     fair = db.session.get_one(Fair, fair_id)
     fair.registration_open = is_open

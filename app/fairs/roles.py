@@ -48,6 +48,9 @@ class Actor(Protocol):
     """Whoever a service acts for: a person logged in to one fair, holding one role there."""
 
     @property
+    def id(self) -> int: ...
+
+    @property
     def fair_id(self) -> int: ...
 
     @property

@@ -8,14 +8,13 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from app.core.codes import new_display_token
-from app.core.db import service
 from app.core.errors import ValidationError
 from app.core.events import record_event
 from app.core.extensions import db
 from app.core.textkeys import tidy
+from app.core.transactions import service
 from app.fairs.models import Fair
-from app.fairs.roles import Role, require_role
-from app.people.models import Participant
+from app.fairs.roles import Actor, Role, require_role
 
 
 @dataclass
@@ -42,7 +41,7 @@ def _check(settings: FairSettings) -> None:
         raise ValidationError(_l("The target is a positive number of agreements."), code="invalid_target")
 
 @service
-def update_fair_settings(actor: Participant, fair_id: int, settings: FairSettings) -> Fair:
+def update_fair_settings(actor: Actor, fair_id: int, settings: FairSettings) -> Fair:
     require_role(actor, fair_id, Role.ORGANISER)
     _check(settings)
     fair = db.session.get_one(Fair, fair_id, with_for_update=True)
@@ -60,7 +59,7 @@ def update_fair_settings(actor: Participant, fair_id: int, settings: FairSetting
     return fair
 
 @service
-def rotate_display_link(actor: Participant, fair_id: int) -> Fair:
+def rotate_display_link(actor: Actor, fair_id: int) -> Fair:
     """A new display token: the old big-screen link stops working (screens must reopen it)."""
     require_role(actor, fair_id, Role.ORGANISER)
     fair = db.session.get_one(Fair, fair_id, with_for_update=True)

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.db import service, utcnow
+from app.core.db import utcnow
 from app.core.errors import Conflict, ValidationError
 from app.core.events import record_event
 from app.core.extensions import db
 from app.core.textkeys import tidy
+from app.core.transactions import service
 from app.fairs.models import Announcement, Fair, FairState
-from app.fairs.roles import Role, require_role
-from app.people.models import Participant
+from app.fairs.roles import Actor, Role, require_role
 
 MAX_MINUTES = 8 * 60
 
@@ -39,7 +39,7 @@ def _window(fair: Fair) -> dict[str, str | None]:
 
 
 @service
-def open_trading(actor: Participant, fair_id: int, minutes: int) -> Fair:
+def open_trading(actor: Actor, fair_id: int, minutes: int) -> Fair:
     """The opening gong. Opening again after a close resumes trading with a new timer."""
     require_role(actor, fair_id, Role.ORGANISER)
     fair = _locked_fair(fair_id)
@@ -56,7 +56,7 @@ def open_trading(actor: Participant, fair_id: int, minutes: int) -> Fair:
 
 
 @service
-def close_trading(actor: Participant, fair_id: int) -> Fair:
+def close_trading(actor: Actor, fair_id: int) -> Fair:
     """The closing gong."""
     require_role(actor, fair_id, Role.ORGANISER)
     fair = _locked_fair(fair_id)
@@ -69,7 +69,7 @@ def close_trading(actor: Participant, fair_id: int) -> Fair:
 
 
 @service
-def set_trading_timer(actor: Participant, fair_id: int, minutes_left: int) -> Fair:
+def set_trading_timer(actor: Actor, fair_id: int, minutes_left: int) -> Fair:
     require_role(actor, fair_id, Role.ORGANISER)
     fair = _locked_fair(fair_id)
     if fair.state != FairState.TRADING:
@@ -80,7 +80,7 @@ def set_trading_timer(actor: Participant, fair_id: int, minutes_left: int) -> Fa
 
 
 @service
-def announce(actor: Participant, fair_id: int, text: str) -> Announcement:
+def announce(actor: Actor, fair_id: int, text: str) -> Announcement:
     require_role(actor, fair_id, Role.ORGANISER)
     clean = tidy(text)
     if not clean or len(clean) > 500:

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.formfields import IdField, IntegerField
 from app.core.formkeys import KeyedForm
@@ -37,7 +37,6 @@ class PostForm(FlaskForm):
     version = IdField()
 
     def validate_unit(self, field: SelectField) -> None:
-        from wtforms.validators import ValidationError
 
         if field.data and self.quantity.data is None:
             raise ValidationError(_l("Give a quantity for the unit."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import LazyString
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 
 
@@ -40,7 +40,6 @@ UNIT_LABELS: dict[Unit, LazyString] = {
 
 def quantity_text(quantity: int, unit: Unit | None) -> str:
     """'1 godzina', '3 godziny', '5 godzin': the unit in the right plural form for the number."""
-    from flask_babel import ngettext
 
     if unit is None:
         return str(quantity)

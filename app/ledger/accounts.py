@@ -13,10 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.db import service
 from app.core.errors import NotFound, ValidationError
 from app.core.extensions import db
 from app.core.inputs import db_int
+from app.core.transactions import service
+from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages
 from app.people.models import Organisation, Participant
@@ -139,7 +140,6 @@ def open_organisation_accounts(actor: Actor, fair_id: int) -> int:
 @service
 def set_account_limits(actor: Actor, account_id: int, floor: int | None, ceiling: int | None) -> Account:
     """Set (or, with None, reset to the kind's default) an account's floor and ceiling."""
-    from app.ledger.limits import limits_for
 
     account = db.session.scalar(
         select(Account).where(Account.id == account_id).with_for_update().execution_options(

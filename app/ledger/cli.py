@@ -9,13 +9,20 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.core.errors import DomainError
+from app.fairs.fairs import get_fair
+from app.ledger.coordinators import find_staff, network_coordinators, set_network_coordinator
+from app.ledger.exports import iter_balances_csv, iter_entries_csv, ledger_json
+from app.ledger.imports import import_opening_balances
+from app.ledger.permissions import SystemActor
+from app.ledger.verify import verify_ledger
+
 ledger_cli = AppGroup("ledger", help="The points ledger: verify, export, import opening balances.")
 
 
 @ledger_cli.command("verify")
 def verify_command() -> None:
     """Re-check every invariant; exit 1 naming the offending ids if any fails."""
-    from app.ledger.verify import verify_ledger
 
     started = time.perf_counter()
     report = verify_ledger()
@@ -38,7 +45,6 @@ def verify_command() -> None:
               help="Write to this file instead of standard output.")
 def export_command(fmt: str, what: str, output: Path | None) -> None:
     """Export entries and balances in the format of docs/ledger-format.md."""
-    from app.ledger.exports import iter_balances_csv, iter_entries_csv, ledger_json
 
     if fmt == "json":
         chunks = iter([ledger_json() + "\n"])
@@ -59,10 +65,6 @@ def export_command(fmt: str, what: str, output: Path | None) -> None:
 @click.option("--fair", "slug", required=True, help="The fair whose organisations and participants are named.")
 def import_command(file: Path, slug: str) -> None:
     """Import opening balances from a CSV file (all rows or none)."""
-    from app.core.errors import DomainError
-    from app.fairs.fairs import get_fair
-    from app.ledger.imports import import_opening_balances
-    from app.ledger.permissions import SystemActor
 
     try:
         fair = get_fair(slug)
@@ -81,9 +83,6 @@ def import_command(file: Path, slug: str) -> None:
 @click.option("--email", help="The organiser's e-mail (add, remove).")
 def coordinator_command(action: str, slug: str | None, email: str | None) -> None:
     """Grant or take away the network coordinator's view of every fair's ledger, or list who has it."""
-    from app.core.errors import DomainError
-    from app.ledger.coordinators import find_staff, network_coordinators, set_network_coordinator
-    from app.ledger.permissions import SystemActor
 
     if action == "list":
         for person in network_coordinators():

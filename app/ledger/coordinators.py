@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.db import service
 from app.core.emails import email_key
 from app.core.errors import NotFound, ValidationError
 from app.core.extensions import db
+from app.core.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.ledger.permissions import SystemActor

@@ -9,16 +9,16 @@
   caller's transaction then rolls back as a whole.
 
 * `pledged_points(fair_id)`: the points pledged in the fair's agreements, shown on the network
-  totals page beside the points fulfilled. It asks the Agreements code
-  (`app.agreements.stats.points_pledged`), unless another source was registered with
-  `set_pledge_source(fn)` (e.g. by a test, or a deployment without the Agreements module).
+  totals page beside the points fulfilled. The agreements sit above the ledger, so the ledger
+  never imports them: the top of the app registers `app.agreements.stats.points_pledged` with
+  `set_pledge_source(fn)` (a test may register another and put the old one back).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.core.db import service
+from app.core.transactions import service
 from app.ledger.accounts import organisation_account
 from app.ledger.models import Entry
 from app.ledger.operations import post_fulfilment
@@ -53,19 +53,15 @@ def on_obligation_fulfilled(
                            fair_id=fair_id, memo=memo)
 
 
-def set_pledge_source(source: PledgeSource | None) -> None:
-    """Register (or, with None, go back to the Agreements code) the source of pledged points."""
+def set_pledge_source(source: PledgeSource | None) -> PledgeSource | None:
+    """Register the source of pledged points; returns the one it replaces."""
     global _pledge_source
-    _pledge_source = source
-
-
-def _agreements_pledges(fair_id: int) -> int:
-    from app.agreements.stats import points_pledged
-
-    return points_pledged(fair_id)
+    previous, _pledge_source = _pledge_source, source
+    return previous
 
 
 def pledged_points(fair_id: int) -> int:
     """Points pledged in the fair's signed agreements."""
-    source = _pledge_source or _agreements_pledges
-    return int(source(fair_id))
+    if _pledge_source is None:
+        raise RuntimeError("no source of pledged points: create_app() registers the agreements' one")
+    return int(_pledge_source(fair_id))

@@ -25,11 +25,11 @@ from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.db import service
 from app.core.errors import DomainError, Forbidden, ValidationError
 from app.core.extensions import db
 from app.core.inputs import forbidden_character
 from app.core.textkeys import tidy
+from app.core.transactions import service
 from app.fairs.roles import Role
 from app.ledger.accounts import OPENING, organisation_account, person_account, system_account
 from app.ledger.limits import check_move

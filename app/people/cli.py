@@ -5,8 +5,15 @@ from __future__ import annotations
 import click
 
 from app.core.cli import fair_cli
-from app.core.db import transaction
+from app.core.errors import DomainError
+from app.core.transactions import transaction
 from app.core.urls import public_url
+from app.fairs.fairs import FairData, create_fair
+from app.fairs.roles import Role
+from app.people.credentials import MIN_PASSWORD_LENGTH, set_password_unchecked
+from app.people.organisations import OrganisationData
+from app.people.participants import PersonData, create_participant
+from app.people.sectors import Sector
 
 
 @fair_cli.command("create")
@@ -22,13 +29,6 @@ def create_command(slug: str, name: str, venue: str, organiser_first_name: str,
                    organiser_last_name: str, organiser_email: str, organisation: str,
                    password: str) -> None:
     """Create a fair with its first organiser."""
-    from app.core.errors import DomainError
-    from app.fairs.fairs import FairData, create_fair
-    from app.fairs.roles import Role
-    from app.people.credentials import MIN_PASSWORD_LENGTH, set_password_unchecked
-    from app.people.organisations import OrganisationData
-    from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")

@@ -16,9 +16,9 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.core.db import service
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
+from app.core.transactions import service
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Fair
 from app.fairs.roles import Role

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.core.emails import EmailAddress
 from app.fairs.roles import ROLE_LABELS, Role
@@ -56,7 +56,6 @@ class NewOrganisationFields(Form):
                                 sector=Sector(self.sector.data), city=self.city.data or "")
 
     def validate_organisation_name(self, field: StringField) -> None:
-        from wtforms.validators import ValidationError
 
         if self.sector.data != Sector.RESIDENT.value and not (field.data or "").strip():
             raise ValidationError(_l("Give the organisation's name (or choose Resident)."))
@@ -75,13 +74,11 @@ class ParticipantForm(FlaskForm, PersonFields):
     role = SelectField(_l("Role"), choices=role_choices)
 
     def validate_sector(self, field: SelectField) -> None:
-        from wtforms.validators import ValidationError
 
         if field.data and field.data not in {s.value for s in Sector}:
             raise ValidationError(_l("Not a valid choice."))
 
     def validate_organisation_name(self, field: StringField) -> None:
-        from wtforms.validators import ValidationError
 
         if not self.organisation_id.data and not (field.data or "").strip() \
                 and self.sector.data != Sector.RESIDENT.value:

@@ -8,11 +8,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
-from app.core.db import service
 from app.core.errors import DomainError, ValidationError
 from app.core.extensions import db
 from app.core.textkeys import tidy
+from app.core.transactions import service
 from app.fairs.categories import fair_categories
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Category, Fair
@@ -102,7 +103,6 @@ def accept_invitation(fair_id: int, token: str, password: str) -> Participant:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
                               code="password_too_short")
-    from werkzeug.security import generate_password_hash
 
     person.password_hash = generate_password_hash(password)
     person.login_version += 1  # the invitation link is spent

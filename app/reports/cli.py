@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from sqlalchemy import select
 
 from app.core.cli import fair_cli
 from app.core.extensions import db
+from app.fairs.models import Fair
+from app.reports.exports import export_file
 
 
 @fair_cli.command("export")
@@ -18,12 +23,8 @@ from app.core.extensions import db
               help="The file to write.")
 def export_command(slug: str, fmt: str, table: str | None, output: str) -> None:
     """Export a fair: a table as CSV or XLSX, every table as one XLSX workbook, or the whole fair as JSON."""
-    from pathlib import Path
 
-    from sqlalchemy import select
 
-    from app.fairs.models import Fair
-    from app.reports.exports import export_file
 
     fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
     if fair is None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
+from app.agreements.models import Agreement, AgreementState, Obligation
+from app.agreements.queues import awaiting_notary
 from app.core.extensions import db
 from app.fairs.roles import Role
 from app.floor.kinds import PostKind, PostState
@@ -34,7 +36,6 @@ def participants_without_posts(fair_id: int, limit: int = 100) -> list[Participa
 
 def unanswered_needs(fair_id: int, limit: int = 100) -> list[Post]:
     """Live needs that no agreement (draft or signed, not cancelled or annulled) refers to."""
-    from app.agreements.models import Agreement, AgreementState, Obligation
 
     answered = exists().where(
         Obligation.post_id == Post.id, Obligation.agreement_id == Agreement.id,
@@ -53,7 +54,6 @@ def recent_check_ins(fair_id: int, limit: int = 30) -> list[CheckIn]:
 
 
 def control_panels(fair_id: int) -> Panels:
-    from app.agreements.queues import awaiting_notary
 
     return Panels(awaiting_notary(fair_id), recent_check_ins(fair_id), participants_without_posts(fair_id),
                   unanswered_needs(fair_id))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.agreements.fulfilment import follow_up, is_overdue
 from app.agreements.models import Agreement, AgreementParty, AgreementState, ObligationState
+from app.agreements.reminders import Reminder, last_reminded
 from app.core.extensions import db
 from app.core.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
 from app.core.textkeys import search_key
@@ -168,7 +169,6 @@ def _check_ins(fair: Fair) -> Sheet:
 
 
 def _follow_up(fair: Fair) -> Sheet:
-    from app.agreements.reminders import last_reminded
 
     reminded = last_reminded(fair.id)
     obligations = follow_up(fair.id)
@@ -261,7 +261,6 @@ def _pick(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
 
 def fair_document(fair: Fair) -> dict[str, Any]:
     """The whole fair as one JSON-ready document (format gielda-fair, version 1)."""
-    from app.agreements.reminders import Reminder
 
     def rows(model: Any, *order: Any) -> list[Any]:
         return list(db.session.scalars(select(model).where(model.fair_id == fair.id).order_by(*order)))

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.agreements.stats import agreement_counts as counts
 from app.core.extensions import db
 from app.door.checkin import checked_in_count
 from app.fairs.categories import category_label, fair_categories
@@ -71,6 +72,5 @@ def _post_counts(fair: Fair) -> tuple[int, int, list[dict[str, Any]]]:
 
 def agreement_counts(fair: Fair) -> dict[str, Any]:
     """Signed agreements, the cross-sector matrix and points pledged (app.contracts)."""
-    from app.agreements.stats import agreement_counts as counts
 
     return counts(fair.id)

@@ -8,9 +8,9 @@ from app.agreements.annulment import annul_by_organiser
 from app.agreements.fulfilment import confirm_delivery, dispute_delivery, follow_up, mark_delivered
 from app.agreements.models import AgreementState, ObligationState
 from app.agreements.signing import record_paper_agreement
-from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.ledger.accounts import find_organisation_account, posted_balance
 from app.ledger.models import Entry
 

@@ -19,9 +19,9 @@ from app.agreements.drafting import AgreementData, ObligationData, PartyData, sa
 from app.agreements.models import Agreement
 from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, stored_pdf, wait_for_background_renders
 from app.agreements.signing import record_paper_agreement, sign_agreement
-from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.people.models import Organisation, Participant
 from app.people.sectors import Sector
 from tests.agreements.conftest import ObligationSpec

@@ -16,7 +16,7 @@ from app.fairs.models import Fair
 
 
 def no_notary(fair):
-    from app.core.db import transaction
+    from app.core.transactions import transaction
 
     with transaction():
         db.session.get(Fair, fair.id).notary_required = False

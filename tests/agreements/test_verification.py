@@ -12,8 +12,8 @@ from app.agreements.annulment import annul_by_organiser
 from app.agreements.drafting import cancel_agreement
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
-from app.core.db import transaction
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.people.models import Participant
 
 

@@ -15,8 +15,8 @@ from app.door.checkin import check_in
 from app.fairs.trading import close_trading
 from app.floor.kinds import PostKind, Unit
 from app.people.sectors import Sector
-from tests.browser.conftest import PHONE, log_in
 from tests.agreements import conftest as contract_fixtures
+from tests.browser.conftest import PHONE, log_in
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
 

@@ -8,8 +8,8 @@ import re
 from playwright.sync_api import expect
 
 from app.fairs.trading import close_trading
-from tests.browser.conftest import log_in
 from tests.agreements import conftest as contract_fixtures
+from tests.browser.conftest import log_in
 
 make_signed_agreement = contract_fixtures.make_signed_agreement
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.fairs.models import Announcement
-from tests.live import csrf_token
 from tests.core.test_security_headers import set_cookies
+from tests.live import csrf_token
 
 HTTPS = "https://gielda.test"
 HTTP = "http://gielda.test"

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.agreements.drafting import start_agreement
-from app.core.db import transaction
 from app.core.events import DomainEvent, events_since
 from app.core.extensions import db, socketio
+from app.core.transactions import transaction
 from app.fairs.models import Fair
 from app.people.credentials import reissue_login, revoke_login
 from app.people.models import Participant

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from app.core.db import transaction
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.ledger.accounts import organisation_account, person_account
 from app.ledger.models import Account
 from app.ledger.operations import post_opening_balance

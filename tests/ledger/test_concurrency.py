@@ -187,7 +187,7 @@ def pg_app(pg_parent_app: Flask, workers: Workers) -> Iterator[Flask]:
 
 
 def _setup_accounts(floor: int) -> tuple[int, int, int, int]:
-    from app.core.db import transaction
+    from app.core.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation

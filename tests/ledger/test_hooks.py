@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.core.db import transaction
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.ledger.accounts import find_organisation_account
 from app.ledger.hooks import on_obligation_fulfilled, pledged_points, set_pledge_source
 from app.ledger.limits import LimitError
@@ -97,8 +97,8 @@ def test_pledged_points_of_a_fair_without_agreements_are_zero(fair):
 
 
 def test_pledged_points_come_from_the_registered_source(fair):
-    set_pledge_source(lambda fair_id: 321 if fair_id == fair.id else 0)
+    previous = set_pledge_source(lambda fair_id: 321 if fair_id == fair.id else 0)
     try:
         assert pledged_points(fair.id) == 321
     finally:
-        set_pledge_source(None)
+        set_pledge_source(previous)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.db import transaction
 from app.core.errors import Forbidden, ValidationError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.ledger.accounts import set_account_limits
 from app.ledger.limits import LimitError, kind_defaults, limits_for, near_floor
 from app.ledger.models import Account, AccountKind

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.ledger.accounts import OPENING, person_account, system_account
 from app.ledger.models import Account
 from app.ledger.operations import award_points, post_opening_balance, reverse_entry, transfer_points

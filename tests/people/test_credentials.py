@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.fairs.roles import Role
 from app.people.credentials import login_with_password, login_with_secret, reissue_login, revoke_login, set_password
 from app.people.models import Participant

@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.core.db import transaction
 from app.core.emails import normalise_email
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.demo import NOTARY_EMAIL, ORGANISER_EMAIL
 from app.fairs.models import Fair
 from app.fairs.roles import Role

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.core.db import transaction
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.fairs.fairs import set_registration_open
 from app.fairs.roles import Role
 from app.people.models import Organisation, Participant

@@ -21,10 +21,10 @@ from app.agreements.fulfilment import confirm_delivery
 from app.agreements.models import Agreement, AgreementState, Obligation
 from app.agreements.stats import sector_matrix as contracts_sector_matrix
 from app.core.audit import AuditEvent
-from app.core.db import transaction
 from app.core.errors import Conflict, Forbidden
 from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.models import Fair, FairState
 from app.fairs.trading import close_trading

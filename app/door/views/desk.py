@@ -13,6 +13,7 @@ from app.door.checkin import check_in, checked_in_count, register_walk_in
 from app.door.forms import ScanForm, WalkInForm
 from app.door.views.blueprint import bp
 from app.fairs.access import staff_required
+from app.people.participants import get_participant
 
 
 @bp.route("/desk", methods=["GET", "POST"])
@@ -55,7 +56,6 @@ def walk_in(slug: str) -> Any:
 @bp.get("/desk/walk-in/<int:pid>")
 @staff_required
 def walk_in_done(slug: str, pid: int) -> Any:
-    from app.people.participants import get_participant
 
     person = get_participant(current_user.fair_id, pid)
     return render_template("door/walk_in_done.html", fair=current_user.fair, person=person)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from sqlalchemy import select
 
 from app.core.errors import DomainError
+from app.core.extensions import db
 from app.core.i18n import to_utc
+from app.core.mail import MailError, build_message, new_message_id, open_transport, parse_address
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.fairs import FairData
 from app.fairs.roles import PASSWORD_ROLES, Role
@@ -49,9 +53,7 @@ def new_fair(slug: str) -> Any:
 @bp.route("/admin/staff", methods=["GET", "POST"])
 @organiser_required
 def staff(slug: str) -> Any:
-    from sqlalchemy import select
 
-    from app.core.extensions import db
 
     fair = current_user.fair
     form = InviteForm()
@@ -74,9 +76,7 @@ def staff(slug: str) -> Any:
 
 def _send_invitation(person: Participant) -> None:
     """E-mail the invitation (SMTP or the outbox folder); say so, or say to hand the link over."""
-    from pathlib import Path
 
-    from app.core.mail import MailError, build_message, new_message_id, open_transport, parse_address
 
     config = current_app.config
     link = url_for("people.welcome", slug=person.fair.slug, token=staff_service.invitation_token(person),
