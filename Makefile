@@ -34,8 +34,9 @@ run: $(VENV)/.runtime translations
 system-deps:
 	bash scripts/system-deps.sh
 
-## The whole suite: SQLite, then the database-facing tests again on PostgreSQL.
+## Lint, then the whole suite: SQLite, then the database-facing tests again on PostgreSQL.
 test: $(VENV)/.dev translations system-deps
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -48,8 +49,12 @@ test-sqlite:
 test-postgres:
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser"
 
+## ruff, the layers (import-linter, .importlinter), the import rules it cannot state, and mypy.
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_imports.py
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.dev translations system-deps
 	$(PY) -m bench

@@ -38,6 +38,7 @@ def demo_command(slug: str, if_empty: bool) -> None:
     click.echo("  A participant's phone (their private login link, as on a login slip):")
     click.echo(f"                {login_url(fair.slug, logins.participant.login_secret, base)}")
 
+
 @fair_cli.command("setup-link")
 def setup_link_command() -> None:
     """Print the link where a new installation's first organiser creates the first fair."""

@@ -113,7 +113,7 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
             OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
         set_password_unchecked(notary, DEMO_PASSWORD)
 
-        used: set[str] = set()
+        used: set[tuple[str, str]] = set()
 
         def person() -> PersonData:
             while True:

@@ -21,10 +21,12 @@ from app.people.staff_forms import FirstFairForm
 
 bp = Blueprint("main", __name__)
 
+
 @bp.get("/")
 def index() -> Any:
     fairs = db.session.scalars(select(Fair).order_by(Fair.starts_at.desc(), Fair.id.desc())).all()
     return render_template("index.html", fairs=fairs)
+
 
 @bp.route("/setup", methods=["GET", "POST"])
 def first_fair() -> Any:
@@ -55,6 +57,7 @@ def first_fair() -> Any:
             flash(_("The fair %(name)s is ready. You are its organiser.", name=person.fair.name), "success")
             return redirect(url_for("fairs.settings", slug=person.fair.slug), 303)
     return render_template("setup.html", form=form, code_ok=True, wrong_code=False), 422 if form.errors else 200
+
 
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Any:

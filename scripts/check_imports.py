@@ -35,7 +35,7 @@ def problems(root: Path = APP) -> list[str]:
             continue
         text = path.read_text()
         lines = text.splitlines()
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(root.parent)
         for node, in_function in _imports(ast.parse(text)):
             if isinstance(node, ast.ImportFrom) and node.module == "app" and not node.level and any(
                     not (APP / a.name).is_dir() and not (APP / f"{a.name}.py").is_file() for a in node.names):

@@ -115,6 +115,7 @@ def notary_print(slug: str) -> Any:
 
 # --- the public verification page ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PartyLine:
     organisation: str

@@ -62,6 +62,7 @@ def verification_url(public_code: str, base: str | None = None) -> str:
 
 # --- plain values ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PartySheet:
     organisation: str
@@ -181,7 +182,8 @@ def sheet_from_frozen(frozen: str, content_hash: str, *, fair_name: str, verify_
     directions = tuple(Direction(by_name[giver], by_name[receiver], tuple(obs))
                        for (giver, receiver), obs in grouped.items())
     signatures = tuple(SignatureSheet(organisation=s["organisation"], signed_by=s["signed_by"],
-                                      method=SignatureMethod(s["method"]), signed_at=_when(s["signed_at"]))
+                                      method=SignatureMethod(s["method"]),
+                                      signed_at=datetime.fromisoformat(s["signed_at"]))
                        for s in content["signatures"])
     return AgreementSheet(
         fair_name=fair_name, number=content["number"], parties=parties, directions=directions,
@@ -209,6 +211,7 @@ def agreement_sheet(agreement: Agreement, base: str | None = None, *,
 
 
 # --- rendering ---------------------------------------------------------------------------------
+
 
 @contextmanager
 def printing_locale() -> Iterator[None]:
@@ -279,6 +282,7 @@ def render_copies(sheets: Sequence[AgreementSheet]) -> bytes:
 
 # --- the kept copy -----------------------------------------------------------------------------
 
+
 def stored_pdf(agreement_id: int) -> bytes | None:
     return db.session.scalar(select(Agreement.pdf).where(Agreement.id == agreement_id))
 
@@ -316,6 +320,7 @@ def store_pdf(agreement_id: int, data: bytes) -> bytes:
 
 
 # --- rendering right after signing, outside the signing transaction ------------------------------
+
 
 _RENDER_KEY = "gielda_agreements_to_render"
 

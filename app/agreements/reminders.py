@@ -292,6 +292,7 @@ def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: boo
 
 # --- for the follow-up page and the exports --------------------------------------------------
 
+
 def latest_reminders(fair_id: int) -> dict[int, list[Reminder]]:
     """Per agreement: the newest reminder of each party, newest first."""
     rows = db.session.scalars(select(Reminder).where(Reminder.fair_id == fair_id)

@@ -72,6 +72,7 @@ def _participant_by_badge(scanned: str) -> Participant | None:
 
 # --- my agreements, starting one ------------------------------------------------------------
 
+
 @bp.get("/agreements")
 @login_required
 def mine(slug: str) -> Any:
@@ -110,6 +111,7 @@ def _to_started(sent: Sent[Agreement]) -> Any:
 
 
 # --- the draft editor ---------------------------------------------------------------------
+
 
 def _party_organisations(form: DraftForm) -> list[int]:
     """The organisation ids of the form's parties, without the ones a damaged page garbled."""
@@ -212,6 +214,7 @@ def edit(slug: str, agreement_id: int) -> Any:
 
 
 # --- the agreement and its actions --------------------------------------------------------
+
 
 @bp.get("/agreements/<int:agreement_id>")
 @login_required
@@ -342,6 +345,7 @@ def dispute(slug: str, agreement_id: int, obligation_id: int) -> Any:
 
 
 # --- the notary's desk and the organiser's follow-up --------------------------------------
+
 
 @bp.route("/notary", methods=["GET", "POST"])
 @staff_required

@@ -136,7 +136,7 @@ def _emit(messages: list[tuple[list[str], dict[str, Any]]]) -> None:
 
 
 def init_events(app: Flask) -> None:
-    session_cls = db.session.session_factory.class_  # type: ignore[attr-defined]
+    session_cls = db.session.session_factory.class_
 
     @event.listens_for(session_cls, "after_flush")
     def _snapshot(session: Session, _ctx: Any) -> None:

@@ -29,6 +29,8 @@ class IntegerField(wtforms.IntegerField):
     """A whole number in ASCII digits that an INTEGER column can hold. WTForms' own reads any
     Python int (2**70, "1_000", Arabic-Indic digits): the database then failed on it."""
 
+    data: int | None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
@@ -86,3 +88,10 @@ class ConfirmForm(FlaskForm):
     """An empty form: a POST button with a CSRF token."""
 
     next = HiddenField()
+
+
+def required_int(field: wtforms.Field) -> int:
+    """The value of a whole-number field whose validators refuse an empty one, once validated."""
+    if field.data is None:
+        raise ValueError(f"{field.name}: validated as required, yet empty")
+    return int(field.data)

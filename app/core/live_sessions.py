@@ -27,7 +27,7 @@ class _EndsSessions:
             self.server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
-class LocalSessionManager(_EndsSessions, socketio.Manager):  # type: ignore[misc]
+class LocalSessionManager(_EndsSessions, socketio.Manager):
     """One server process (the embedded default)."""
 
     def close_room(self, room: str, namespace: str | None) -> Any:
@@ -35,7 +35,7 @@ class LocalSessionManager(_EndsSessions, socketio.Manager):  # type: ignore[misc
         return super().close_room(room, namespace)
 
 
-class RedisSessionManager(_EndsSessions, socketio.RedisManager):  # type: ignore[misc]
+class RedisSessionManager(_EndsSessions, socketio.RedisManager):
     """Several server processes sharing a Redis message queue."""
 
     def _handle_close_room(self, message: dict[str, Any]) -> Any:

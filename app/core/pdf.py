@@ -24,7 +24,7 @@ class RefusedURL(ValueError):
     """WeasyPrint asked for something that is neither one of our static files nor a data: URI."""
 
 
-class StaticFilesFetcher(URLFetcher):  # type: ignore[misc]
+class StaticFilesFetcher(URLFetcher):
     """Serves files under one folder and data: URIs; refuses everything else, the network above all."""
 
     def __init__(self, root: Path = STATIC_ROOT) -> None:

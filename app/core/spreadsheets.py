@@ -50,7 +50,7 @@ class Sheet:
 
     title: str
     headers: list[str]
-    rows: list[Sequence[Cell]] = field(default_factory=list)
+    rows: Sequence[Sequence[Cell]] = field(default_factory=list)
 
 
 def neutralise(text: str) -> str:
@@ -66,6 +66,7 @@ def local_time(moment: datetime, zone: ZoneInfo = LOCAL_ZONE) -> datetime:
 
 
 # --- CSV --------------------------------------------------------------------------------------
+
 
 def csv_cell(value: Cell, yes: str = "yes", no: str = "no", zone: ZoneInfo = LOCAL_ZONE) -> str:
     """One value as CSV text. Numbers stay as they are: only text can be a formula."""
@@ -100,6 +101,7 @@ def csv_bytes(sheet: Sheet, yes: str = "yes", no: str = "no", zone: ZoneInfo = L
 
 
 # --- XLSX -------------------------------------------------------------------------------------
+
 
 def xlsx_cell(value: Cell, zone: ZoneInfo = LOCAL_ZONE) -> Cell:
     """One value as openpyxl should store it: typed, text cleaned of characters XML forbids."""
@@ -136,7 +138,7 @@ def _width(value: Cell) -> int:
 def xlsx_bytes(sheets: Sequence[Sheet], zone: ZoneInfo = LOCAL_ZONE) -> bytes:
     """A workbook with one worksheet per sheet."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     taken: set[str] = set()
     bold = Font(bold=True)
     for sheet in sheets:

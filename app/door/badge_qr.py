@@ -117,7 +117,7 @@ class _Layout:
     fixed: tuple[tuple[int, ...], ...]  # per mask pattern: dark non-data modules of the final code
 
 
-class _Probe(qrcode.QRCode):  # type: ignore[misc]
+class _Probe(qrcode.QRCode):
     """Records the matrix just before the data goes in: every module still None carries data."""
 
     snapshot: list[list[bool | None]]
@@ -144,10 +144,16 @@ def _layout(version: int) -> _Layout:
     fixed = []
     for pattern in range(8):
         inverts = qr_util.mask_func(pattern)
-        masks.append(_bitmasks(lambda r, c, f=inverts: scoring[r][c] is None and bool(f(r, c)), n))
+        def inverted(r: int, c: int, f: Callable[[int, int], Any] = inverts) -> bool:
+            return scoring[r][c] is None and bool(f(r, c))
+
+        masks.append(_bitmasks(inverted, n))
         probe.makeImpl(False, pattern)
         final = probe.snapshot
-        fixed.append(_bitmasks(lambda r, c, s=final: s[r][c] is True, n))
+        def dark(r: int, c: int, s: list[list[bool | None]] = final) -> bool:
+            return s[r][c] is True
+
+        fixed.append(_bitmasks(dark, n))
     return _Layout(
         size=n,
         data=_bitmasks(lambda r, c: scoring[r][c] is None, n),

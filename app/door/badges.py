@@ -146,6 +146,7 @@ def _background(grid: Grid, layout: PrintLayout) -> str:
 
 # --- what goes on a badge and a slip ---------------------------------------------------------
 
+
 def text_size(length: int, large: int, medium: int) -> str:
     """The size class of a text of `length` characters: "l" up to `large`, "m" up to `medium`, else "s"."""
     return "l" if length <= large else "m" if length <= medium else "s"
@@ -248,6 +249,7 @@ def slip_faces(people: Sequence[Participant], base: str) -> list[SlipFace]:
 
 # --- rendering --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Placed:
     face: BadgeFace | SlipFace
@@ -316,6 +318,7 @@ def slip_texts(login_page: str) -> list[dict[str, str]]:
 
 
 # --- what the views, the CLI and the jobs call ------------------------------------------------
+
 
 def write_for_people(kind: PrintKind, fair: Fair, people: Sequence[Participant],
                      target: str | Path | IO[bytes], *, base: str,

@@ -15,5 +15,6 @@ from app.people.forms import NewOrganisationFields, PersonFields
 class WalkInForm(FlaskForm, PersonFields, NewOrganisationFields):
     pass
 
+
 class ScanForm(FlaskForm):
     scanned = StringField(_l("Badge"), [DataRequired(message=_l("Scan a badge or type its code."))])

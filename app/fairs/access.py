@@ -15,12 +15,14 @@ from app.fairs.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 def fair_or_404(slug: str) -> Fair:
     fair = db.session.query(Fair).filter_by(slug=slug).one_or_none()
     if fair is None:
         abort(404)
     g.fair = fair
     return fair
+
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
     """The view's `slug` fair must be the logged-in person's fair, and their role one of these."""
@@ -39,6 +41,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         return cast(F, wrapper)
 
     return decorator
+
 
 login_required = roles_required()
 

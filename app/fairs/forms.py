@@ -19,14 +19,18 @@ class OpenTradingForm(FlaskForm):
     minutes = IntegerField(_l("Trading time (minutes)"), [DataRequired(), NumberRange(min=1, max=480)],
                            default=90)
 
+
 class AnnouncementForm(FlaskForm):
     text = TextAreaField(_l("Announcement"), [DataRequired(), Length(max=500)])
+
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category"), [DataRequired(), Length(max=80)])
 
+
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$",
               message=_l("Use lower-case letters, digits and hyphens, e.g. tczew-2027."))
+
 
 class SettingsForm(FlaskForm):
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])

@@ -17,6 +17,7 @@ class FairState(enum.StrEnum):
     TRADING = "trading"
     CLOSED = "closed"
 
+
 class Fair(Base):
     __tablename__ = "fairs"
 
@@ -52,6 +53,7 @@ class Category(Base):
     name_key: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
     archived: Mapped[bool] = mapped_column(default=False)
+
 
 class Announcement(Base):
     """What the moderator says to the hall: shown on every phone and the big screen."""

@@ -22,6 +22,7 @@ class Role(enum.StrEnum):
     def label(self) -> LazyString:
         return ROLE_LABELS[self]
 
+
 ROLE_LABELS: dict[Role, LazyString] = {
     Role.PARTICIPANT: _l("Participant"),
     Role.NOTARY: _l("Notary"),
@@ -40,9 +41,11 @@ _ROLE_WORDS: dict[str, Role] = {word_key(w): r for r, words in {
     Role.ORGANISER: ("organiser", "organizer", "organizator", "organizatorka"),
 }.items() for w in words}
 
+
 def parse_role(value: str) -> Role | None:
     """A role from our code or its Polish or English name; None if unknown."""
     return _ROLE_WORDS.get(word_key(value))
+
 
 class Actor(Protocol):
     """Whoever a service acts for: a person logged in to one fair, holding one role there."""

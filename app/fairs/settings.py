@@ -29,6 +29,7 @@ class FairSettings:
     point_rate: int = 10
     target_agreements: int | None = None
 
+
 def _check(settings: FairSettings) -> None:
     if not tidy(settings.name):
         raise ValidationError(_l("The fair needs a name."), code="name_missing")
@@ -39,6 +40,7 @@ def _check(settings: FairSettings) -> None:
         raise ValidationError(_l("The point rate is between 0 and 1000 points per hour."), code="invalid_rate")
     if settings.target_agreements is not None and not 0 < settings.target_agreements <= 100_000:
         raise ValidationError(_l("The target is a positive number of agreements."), code="invalid_target")
+
 
 @service
 def update_fair_settings(actor: Actor, fair_id: int, settings: FairSettings) -> Fair:
@@ -57,6 +59,7 @@ def update_fair_settings(actor: Actor, fair_id: int, settings: FairSettings) -> 
         fair.registration_open = settings.registration_open
         record_event(fair.id, "fair.registration_changed", {"registration_open": settings.registration_open})
     return fair
+
 
 @service
 def rotate_display_link(actor: Actor, fair_id: int) -> Fair:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.errors import DomainError
-from app.core.formfields import ConfirmForm
+from app.core.formfields import ConfirmForm, required_int
 from app.core.i18n import to_local, to_utc
 from app.fairs import categories as category_services
 from app.fairs import settings as settings_service
@@ -37,7 +37,7 @@ def settings(slug: str) -> Any:
                 trading_opens_at=to_utc(form.trading_opens_at.data),
                 trading_closes_at=to_utc(form.trading_closes_at.data),
                 registration_open=form.registration_open.data, notary_required=form.notary_required.data,
-                point_rate=form.point_rate.data, target_agreements=form.target_agreements.data))
+                point_rate=required_int(form.point_rate), target_agreements=form.target_agreements.data))
         except DomainError as err:
             flash(str(err.message), "error")
         else:
@@ -47,6 +47,7 @@ def settings(slug: str) -> Any:
     return render_template("fairs/settings.html", fair=fair, form=form, screen_url=screen_url,
                            confirm_form=ConfirmForm()), \
         422 if form.errors else 200
+
 
 @bp.post("/admin/settings/display-link")
 @organiser_required
@@ -61,8 +62,10 @@ def rotate_display(slug: str) -> Any:
                   "success")
     return redirect(url_for("fairs.settings", slug=slug), 303)
 
+
 def _back() -> Any:
     return redirect(url_for("reports.control", slug=current_user.fair.slug), 303)
+
 
 def _run(action: Any, done: str) -> Any:
     try:
@@ -73,6 +76,7 @@ def _run(action: Any, done: str) -> Any:
         flash(done, "success")
     return _back()
 
+
 def _submit(form: Any, invalid: str | None, action: Any, done: str) -> Any:
     """Check `form` (its CSRF token too); if valid, run the service `action(form)` and go back."""
     if not form.validate_on_submit():
@@ -81,8 +85,10 @@ def _submit(form: Any, invalid: str | None, action: Any, done: str) -> Any:
         return _back()
     return _run(lambda: action(form), done)
 
+
 def _duration_error() -> str:
     return _("Trading lasts between 1 and %(max)d minutes.", max=trading.MAX_MINUTES)
+
 
 @bp.post("/admin/control/open")
 @organiser_required
@@ -90,17 +96,20 @@ def control_open(slug: str) -> Any:
     return _submit(OpenTradingForm(), _duration_error(), lambda f: trading.open_trading(
         current_user, current_user.fair_id, f.minutes.data), _("Gong! Trading is open."))
 
+
 @bp.post("/admin/control/close")
 @organiser_required
 def control_close(slug: str) -> Any:
     return _submit(ConfirmForm(), None, lambda f: trading.close_trading(current_user, current_user.fair_id),
                    _("Gong! Trading is closed."))
 
+
 @bp.post("/admin/control/timer")
 @organiser_required
 def control_timer(slug: str) -> Any:
     return _submit(OpenTradingForm(), _duration_error(), lambda f: trading.set_trading_timer(
         current_user, current_user.fair_id, f.minutes.data), _("Timer set."))
+
 
 @bp.post("/admin/control/announce")
 @organiser_required
@@ -109,8 +118,10 @@ def control_announce(slug: str) -> Any:
                    lambda f: trading.announce(current_user, current_user.fair_id, f.text.data),
                    _("Announcement sent."))
 
+
 def _category_name_error() -> str:
     return _("A category needs a name of at most 80 characters.")
+
 
 @bp.post("/admin/categories")
 @organiser_required
@@ -118,11 +129,13 @@ def category_add(slug: str) -> Any:
     return _submit(CategoryForm(), _category_name_error(), lambda f: category_services.add_category(
         current_user, current_user.fair_id, f.name.data), _("Category added."))
 
+
 @bp.post("/admin/categories/<int:category_id>/rename")
 @organiser_required
 def category_rename(slug: str, category_id: int) -> Any:
     return _submit(CategoryForm(), _category_name_error(), lambda f: category_services.rename_category(
         current_user, current_user.fair_id, category_id, f.name.data), _("Category renamed."))
+
 
 @bp.post("/admin/categories/<int:category_id>/archive")
 @organiser_required
@@ -131,6 +144,7 @@ def category_archive(slug: str, category_id: int) -> Any:
     return _submit(ConfirmForm(), None, lambda f: category_services.set_category_archived(
         current_user, current_user.fair_id, category_id, archived),
         _("Category archived.") if archived else _("Category restored."))
+
 
 @bp.get("/")
 def home(slug: str) -> Any:

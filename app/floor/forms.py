@@ -22,6 +22,7 @@ from app.floor.posts import PostData
 def unit_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("—"))] + [SelectChoice(u.value, UNIT_LABELS[u]) for u in Unit]
 
+
 class PostForm(FlaskForm):
     kind = RadioField(_l("I…"), choices=[SelectChoice(PostKind.OFFER.value, _l("offer")),
                                          SelectChoice(PostKind.NEED.value, _l("need"))],
@@ -47,8 +48,10 @@ class PostForm(FlaskForm):
                         quantity=self.quantity.data, unit=Unit(self.unit.data) if self.unit.data else None,
                         available_when=self.available_when.data or "")
 
+
 class NewPostForm(PostForm, KeyedForm):
     """A new post: the post's fields and a one-time key (a double submit posts once)."""
+
 
 class HidePostForm(FlaskForm):
     reason = StringField(_l("Reason"), [DataRequired(message=_l("Say why the post is hidden.")),

@@ -16,10 +16,12 @@ class PostKind(enum.StrEnum):
     def label(self) -> LazyString:
         return _l("Offer") if self is PostKind.OFFER else _l("Need")
 
+
 class PostState(enum.StrEnum):
     ACTIVE = "active"
     TAKEN = "taken"
     WITHDRAWN = "withdrawn"
+
 
 class Unit(enum.StrEnum):
     HOURS = "hours"
@@ -31,12 +33,14 @@ class Unit(enum.StrEnum):
     def label(self) -> LazyString:
         return UNIT_LABELS[self]
 
+
 UNIT_LABELS: dict[Unit, LazyString] = {
     Unit.HOURS: _l("hours"),
     Unit.DAYS: _l("days"),
     Unit.PIECES: _l("pieces"),
     Unit.PEOPLE: _l("people"),
 }
+
 
 def quantity_text(quantity: int, unit: Unit | None) -> str:
     """'1 godzina', '3 godziny', '5 godzin': the unit in the right plural form for the number."""
@@ -50,6 +54,7 @@ def quantity_text(quantity: int, unit: Unit | None) -> str:
     if unit is Unit.PIECES:
         return ngettext("%(num)d piece", "%(num)d pieces", quantity)
     return ngettext("%(num)d person", "%(num)d people", quantity)
+
 
 def unit_plural_labels() -> dict[str, dict[str, str]]:
     """Unit words by CLDR plural category, for pages that format quantities in the browser

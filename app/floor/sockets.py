@@ -39,6 +39,11 @@ _limiter = MovingWindowRateLimiter(MemoryStorage())
 _clients: dict[str, dict[str, Any]] = {}
 
 
+def _sid() -> str:
+    """This connection's Socket.IO id (Flask-SocketIO sets it on the request)."""
+    return str(request.sid)  # type: ignore[attr-defined]
+
+
 def _fair_by_slug(slug: Any) -> Fair | None:
     if not isinstance(slug, str) or len(slug) > 64 or forbidden_character([slug]):
         return None
@@ -49,7 +54,7 @@ def _fair_by_slug(slug: Any) -> Fair | None:
 def on_connect(auth: dict[str, Any] | None = None) -> bool:
     auth = auth if isinstance(auth, dict) else {}
     if current_user.is_authenticated:
-        _clients[request.sid] = {"fair_id": current_user.fair_id, "participant_id": current_user.id,
+        _clients[_sid()] = {"fair_id": current_user.fair_id, "participant_id": current_user.id,
                                  "login_version": current_user.login_version, "screen": False}
         join_room(f"fair:{current_user.fair_id}")
         join_room(f"participant:{current_user.id}")
@@ -61,17 +66,17 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
     if token is not None:
         if not same_secret(token, fair.display_token):
             return False
-        _clients[request.sid] = {"fair_id": fair.id, "participant_id": None, "screen": True}
+        _clients[_sid()] = {"fair_id": fair.id, "participant_id": None, "screen": True}
         join_room(f"screen:{fair.id}")
         return True
-    _clients[request.sid] = {"fair_id": fair.id, "participant_id": None, "screen": False}
+    _clients[_sid()] = {"fair_id": fair.id, "participant_id": None, "screen": False}
     join_room(f"fair:{fair.id}")
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args: Any) -> None:
-    _clients.pop(request.sid, None)
+    _clients.pop(_sid(), None)
 
 
 def rate_limited(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -82,7 +87,7 @@ def rate_limited(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[s
     def wrapper(*args: Any) -> dict[str, Any]:
         per_connection = parse(current_app.config.get("SOCKET_RATELIMIT", "30/10seconds"))
         per_client = parse(current_app.config.get("SOCKET_CLIENT_RATELIMIT", "300/minute"))
-        if not _limiter.hit(per_connection, "socket", request.sid):
+        if not _limiter.hit(per_connection, "socket", _sid()):
             return {"ok": False, "code": "rate_limited"}
         if not _limiter.hit(per_client, "socket-client", request.remote_addr or "unknown"):
             return {"ok": False, "code": "rate_limited"}
@@ -116,7 +121,7 @@ def _login_still_valid(client: dict[str, Any]) -> bool:
 def on_resync(data: Any = None) -> dict[str, Any]:
     """Events after the client's last sequence numbers (`after`: the fair's public stream;
     `after_private`: the participant's own stream), in order, visible to this client."""
-    client = _clients.get(request.sid)
+    client = _clients.get(_sid())
     if client is None:
         return {"ok": False, "code": "not_connected"}
     if not _login_still_valid(client):

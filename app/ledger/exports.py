@@ -6,7 +6,7 @@ stay numbers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +35,7 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _csv_line(values: list[Cell], delimiter: str = ",") -> str:
+def _csv_line(values: Sequence[Cell], delimiter: str = ",") -> str:
     return csv_row(values, delimiter)
 
 

@@ -4,6 +4,7 @@ per fair the points pledged in agreements against those fulfilled."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import aliased
@@ -42,7 +43,7 @@ class NetworkTotals:
     fairs: list[FairPoints]
 
 
-def _month(column: ColumnElement[object]) -> ColumnElement[str]:
+def _month(column: Any) -> ColumnElement[str]:
     if db.engine.dialect.name == "postgresql":
         return func.to_char(func.timezone(LOCAL_ZONE.key, column), "YYYY-MM")
     return func.strftime("%Y-%m", column)  # SQLite: stored in UTC; close enough for a monthly count

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.formfields import required_int
 from app.fairs.access import login_required, organiser_required
 from app.fairs.models import Fair
 from app.fairs.roles import Role
@@ -90,6 +91,7 @@ def _period() -> tuple[date | None, date | None]:
 
 # --- choices ------------------------------------------------------------------------------
 
+
 def _orgs(fair: Fair) -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(
         Organisation.fair_id == fair.id, Organisation.removed_at.is_(None)).order_by(Organisation.name_key)))
@@ -134,6 +136,7 @@ def _placeholder(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 # --- participants: my points, statements --------------------------------------------------
+
 
 @bp.get("/points")
 @login_required
@@ -199,6 +202,7 @@ def entry(slug: str, entry_id: int) -> Any:
 
 # --- sending and awarding points ----------------------------------------------------------
 
+
 @bp.route("/points/send", methods=["GET", "POST"])
 @login_required
 def transfer(slug: str) -> Any:
@@ -212,7 +216,7 @@ def transfer(slug: str) -> Any:
         try:
             source = account_for_holder(fair.id, form.source.data)
             target = account_for_holder(fair.id, form.target.data)
-            posted = operations.transfer_points(current_user, source.id, target.id, form.points.data,
+            posted = operations.transfer_points(current_user, source.id, target.id, required_int(form.points),
                                                 form.memo.data, key)
         except DomainError as err:
             _flash_error(err)
@@ -238,7 +242,7 @@ def award(slug: str) -> Any:
         before = _posted_before(key)
         try:
             posted = operations.award_points(current_user, int(form.organisation.data),
-                                             int(form.volunteer.data), form.points.data,
+                                             int(form.volunteer.data), required_int(form.points),
                                              form.reason.data, key)
         except DomainError as err:
             _flash_error(err)
@@ -249,6 +253,7 @@ def award(slug: str) -> Any:
 
 
 # --- organisers ---------------------------------------------------------------------------
+
 
 @bp.get("/admin/points")
 @organiser_required
@@ -308,7 +313,7 @@ def opening(slug: str) -> Any:
         before = _posted_before(key)
         try:
             account = account_for_holder(fair.id, form.target.data)
-            posted = operations.post_opening_balance(current_user, account.id, form.points.data,
+            posted = operations.post_opening_balance(current_user, account.id, required_int(form.points),
                                                      form.memo.data or "", key)
         except DomainError as err:
             _flash_error(err)

@@ -14,7 +14,7 @@ from app.people.models import Participant
 
 def init_auth(app: Flask, login_manager: LoginManager) -> None:
     login_manager.init_app(app)
-    login_manager.login_message = _l("Please log in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader

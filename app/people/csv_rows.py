@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -36,7 +37,7 @@ MAX_BYTES = 2 * 1024 * 1024
 ENCODINGS = "UTF-8, Windows-1250"
 SNIFF_CHARS = 32 * 1024
 
-Message = str | LazyString
+Message: TypeAlias = str | LazyString
 
 
 class ImportRejected(ValidationError):
@@ -126,6 +127,7 @@ def parse_flag(value: str) -> bool | None:
 
 # --- bytes to text ------------------------------------------------------------------------
 
+
 _ZIP = b"PK\x03\x04"  # .xlsx and .ods are ZIP archives
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -189,6 +191,7 @@ def _decode_as(data: bytes, encoding: str) -> tuple[str, str] | None:
 
 # --- text to records ----------------------------------------------------------------------
 
+
 _SEP_LINE = re.compile(r"sep=([;,])\r?\n")  # Excel's optional first line naming the separator
 
 
@@ -223,6 +226,7 @@ def records(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[in
 
 
 # --- header -------------------------------------------------------------------------------
+
 
 @dataclass
 class Header:
@@ -275,6 +279,7 @@ def read_header(cells: list[str]) -> Header:
 
 
 # --- rows ---------------------------------------------------------------------------------
+
 
 class RowForm(PersonFields, NewOrganisationFields):
     """One row, validated with the registration forms' field rules (no CSRF: not a web form)."""
@@ -367,6 +372,7 @@ def read_row(header: Header, delimiter: str, start: int, end: int,
 
 
 # --- the whole file -----------------------------------------------------------------------
+
 
 @dataclass
 class ParsedFile:

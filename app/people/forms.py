@@ -24,11 +24,14 @@ from app.people.sectors import SECTOR_LABELS, Sector
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 
+
 def sector_choices() -> list[SelectChoice]:
     return [SelectChoice(s.value, SECTOR_LABELS[s]) for s in Sector]
 
+
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
+
 
 class PersonFields(Form):
     first_name = StringField(_l("First name"), [DataRequired(), Length(max=100)])
@@ -45,6 +48,7 @@ class PersonFields(Form):
             show_email=bool(self.show_email.data), show_phone=bool(self.show_phone.data),
             role=role)
 
+
 class NewOrganisationFields(Form):
     organisation_name = StringField(_l("Organisation"), [Length(max=200)],
                                     description=_l("Leave empty if you come as a resident."))
@@ -60,9 +64,11 @@ class NewOrganisationFields(Form):
         if self.sector.data != Sector.RESIDENT.value and not (field.data or "").strip():
             raise ValidationError(_l("Give the organisation's name (or choose Resident)."))
 
+
 class RegistrationForm(FlaskForm, PersonFields, NewOrganisationFields):
     consent = BooleanField(_l("I agree that the organisers keep my details for this fair."),
                            [DataRequired(message=_l("We need your consent to register you."))])
+
 
 class ParticipantForm(FlaskForm, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
@@ -84,6 +90,7 @@ class ParticipantForm(FlaskForm, PersonFields):
                 and self.sector.data != Sector.RESIDENT.value:
             raise ValidationError(_l("Choose an organisation or name a new one."))
 
+
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=sector_choices)
@@ -99,15 +106,18 @@ class OrganisationForm(FlaskForm):
             email=self.email.data or "", phone=self.phone.data or "",
             website=self.website.data or "", description=self.description.data or "")
 
+
 class PinLoginForm(FlaskForm):
     badge_code = StringField(_l("Badge code"), [DataRequired(), Length(min=8, max=8)],
                              description=_l("The 8 characters under the QR code on your badge."))
     pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
+
 class PasswordLoginForm(FlaskForm):
     # Looked up, never re-validated: an address that was accepted once can always log in.
     email = EmailField(_l("E-mail"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired()])
+
 
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), [DataRequired(), Length(min=10)])

@@ -36,6 +36,7 @@ class Organisation(Base):
     fair: Mapped[Fair] = relationship()
     participants: Mapped[list[Participant]] = relationship(back_populates="organisation")
 
+
 class Participant(Base):
     """A person at one fair, representing an organisation (a resident represents themself)."""
 
@@ -106,6 +107,7 @@ class Participant(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.login_version}"
+
 
 class CheckIn(Base):
     """Arrival at the door. One per participant: scanning again changes nothing."""

@@ -100,7 +100,8 @@ class PinGuard:
 
 
 def init_pin_guard(app: Flask) -> None:
-    storage: Storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    assert isinstance(storage, Storage), "PIN checks need a synchronous limits storage"
     app.extensions[EXTENSION] = PinGuard(
         limiter=MovingWindowRateLimiter(storage),
         client_limits=parse_many(app.config.get("PIN_RATELIMIT") or DEFAULT_CLIENT_LIMIT),

@@ -26,6 +26,7 @@ class Sector(enum.StrEnum):
     def colour(self) -> str:
         return SECTOR_COLOURS[self]
 
+
 SECTOR_LABELS: dict[Sector, LazyString] = {
     Sector.NGO: _l("NGO"),
     Sector.PUBLIC: _l("Public institution"),
@@ -58,6 +59,7 @@ _SECTOR_WORDS: dict[str, Sector] = {word_key(w): s for s, words in {
     Sector.RESIDENT: ("resident", "mieszkaniec", "mieszkanka", "mieszkaniec/mieszkanka", "osoba prywatna",
                       "private person"),
 }.items() for w in words}
+
 
 def parse_sector(value: str) -> Sector | None:
     """A sector from our code, its Polish or English name or a common word; None if unknown."""

@@ -25,6 +25,7 @@ from app.people.participants import PersonData, create_participant, get_particip
 
 INVITATION_DAYS = 14
 
+
 def _copy_staff_member(person: Participant, fair_id: int) -> Participant:
     copy = create_participant(
         fair_id, PersonData(person.first_name, person.last_name, person.email, person.phone,
@@ -32,6 +33,7 @@ def _copy_staff_member(person: Participant, fair_id: int) -> Participant:
         OrganisationData(person.organisation.name, person.organisation.sector, city=person.organisation.city))
     copy.password_hash = person.password_hash
     return copy
+
 
 @service
 def clone_fair(actor: Participant, source_fair_id: int, slug: str, name: str,
@@ -60,6 +62,7 @@ def clone_fair(actor: Participant, source_fair_id: int, slug: str, name: str,
     db.session.flush()
     return fair
 
+
 @service
 def create_next_fair(actor: Participant, data: FairData) -> Fair:
     """An organiser starts a new fair from scratch and becomes its first organiser."""
@@ -68,12 +71,15 @@ def create_next_fair(actor: Participant, data: FairData) -> Fair:
     _copy_staff_member(actor, fair.id)
     return fair
 
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="staff-invitation")
+
 
 def invitation_token(person: Participant) -> str:
     """Signed, expiring, and void once used (it names the login version it was made for)."""
     return _serializer().dumps({"p": person.id, "v": person.login_version})
+
 
 @service
 def invite_staff(actor: Participant, fair_id: int, person: PersonData, organisation: OrganisationData) -> Participant:
@@ -85,8 +91,10 @@ def invite_staff(actor: Participant, fair_id: int, person: PersonData, organisat
         raise ValidationError(_l("An invitation needs an e-mail address."), code="email_missing")
     return create_participant(fair_id, person, organisation, via="invitation")
 
+
 class InvitationError(DomainError):
     status = 400
+
 
 @service
 def accept_invitation(fair_id: int, token: str, password: str) -> Participant:

@@ -23,11 +23,13 @@ from app.people.forms import PersonFields, sector_choices
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$",
               message=_l("Use lower-case letters, digits and hyphens, e.g. tczew-2027."))
 
+
 class NewFairForm(FlaskForm):
     slug = StringField(_l("Short name (in the address)"), [DataRequired(), SLUG])
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Date and time"), [Optional()], format="%Y-%m-%dT%H:%M")
     copy_staff = BooleanField(_l("Invite the same notaries, brokers and organisers"), default=True)
+
 
 class InviteForm(FlaskForm, PersonFields):
     role = SelectField(_l("Role"), choices=lambda: [SelectChoice(r.value, ROLE_LABELS[r])
@@ -35,8 +37,10 @@ class InviteForm(FlaskForm, PersonFields):
     organisation_name = StringField(_l("Organisation"), [DataRequired(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=sector_choices)
 
+
 class WelcomeForm(FlaskForm):
     password = PasswordField(_l("Choose a password"), [DataRequired(), Length(min=10)])
+
 
 class FirstFairForm(FlaskForm, PersonFields):
     """A new installation's first fair and its organiser."""

@@ -83,6 +83,7 @@ def plain(value: float) -> str:
 
 # --- building blocks ---------------------------------------------------------------------------
 
+
 def _n(value: float) -> str:
     """A coordinate: at most one decimal, no trailing zeros."""
     text = f"{value:.1f}"
@@ -168,6 +169,7 @@ def _empty(width: float, height: float, title: str, message: str, theme: Theme, 
 
 
 # --- charts ------------------------------------------------------------------------------------
+
 
 def _label_layout(labels: Sequence[str], width: float, size: float, above: bool, share: float
                   ) -> tuple[float, float]:

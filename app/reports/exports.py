@@ -72,6 +72,7 @@ TABLE_DESCRIPTIONS: dict[str, LazyString] = {
 
 # --- tables -----------------------------------------------------------------------------------
 
+
 def _sorted_people(people: Sequence[Participant]) -> list[Participant]:
     return sorted(people, key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
 
@@ -211,6 +212,7 @@ def workbook_xlsx(fair: Fair) -> bytes:
 
 # --- the JSON document ------------------------------------------------------------------------
 
+
 FAIR_FIELDS = ("id", "slug", "name", "venue", "state", "starts_at", "trading_opens_at", "trading_closes_at",
                "trading_started_at", "trading_ended_at", "registration_open", "notary_required",
                "point_rate", "created_at")
@@ -295,6 +297,7 @@ def fair_json(fair: Fair) -> bytes:
 
 
 # --- one entry point for the views and the CLI ------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExportFile:

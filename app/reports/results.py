@@ -196,6 +196,7 @@ class Results:
 
 # --- the figures -------------------------------------------------------------------------------
 
+
 def fair_results(fair: Fair, now: datetime | None = None) -> Results:
     now = now or utcnow()
     sectors, present = _people(fair.id)
@@ -360,6 +361,7 @@ def _fulfilment(fair_day: date | None, total: int, confirmed_at: list[datetime |
 
 # --- sentences ---------------------------------------------------------------------------------
 
+
 def headline(results: Results) -> str:
     """'157 people from 78 organisations closed 101 agreements.' in the user's language.
 
@@ -375,6 +377,7 @@ def headline(results: Results) -> str:
 
 
 # --- the reveal on the big screen --------------------------------------------------------------
+
 
 @service
 def reveal_results(actor: Participant, fair_id: int) -> DomainEvent:

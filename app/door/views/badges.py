@@ -63,6 +63,7 @@ def _start(kind: PrintKind, layout: PrintLayout, ids: list[int] | None) -> Respo
 
 # --- one person: staff, at the desk or on the participant's page -----------------------------
 
+
 @bp.get("/badges/<int:pid>/badge.pdf")
 @staff_required
 def badge_pdf(slug: str, pid: int) -> Any:
@@ -85,6 +86,7 @@ def slip_pdf(slug: str, pid: int) -> Any:
 
 
 # --- the organiser: everyone, or the people ticked on the list --------------------------------
+
 
 @bp.post("/admin/badges")
 @organiser_required

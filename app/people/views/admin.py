@@ -38,6 +38,7 @@ def _matches(q: str, *values: str) -> bool:
 
 # --- participants -------------------------------------------------------------------------
 
+
 @bp.get("/admin/participants")
 @organiser_required
 def admin_participants(slug: str) -> Any:
@@ -189,6 +190,7 @@ def admin_participant_password(slug: str, pid: int) -> Any:
 
 # --- organisations ------------------------------------------------------------------------
 
+
 @bp.get("/admin/organisations")
 @organiser_required
 def admin_organisations(slug: str) -> Any:
@@ -245,6 +247,7 @@ def admin_organisation_remove(slug: str, oid: int) -> Any:
 
 
 # --- registration -------------------------------------------------------------------------
+
 
 @bp.post("/admin/registration")
 @organiser_required

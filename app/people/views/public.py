@@ -32,6 +32,7 @@ def register(slug: str) -> Any:
             return redirect(url_for("people.me", slug=fair.slug), 303)
     return render_template("people/register.html", fair=fair, form=form), 200 if not form.errors else 422
 
+
 @bp.get("/me")
 @login_required
 def me(slug: str) -> Any:

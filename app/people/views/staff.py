@@ -37,6 +37,7 @@ def _new_fair_page(template: str, form: NewFairForm, action: Any) -> Any:
             return redirect(url_for("people.login", slug=fair.slug), 303)
     return render_template(template, fair=current_user.fair, form=form), 422 if form.errors else 200
 
+
 @bp.route("/admin/clone", methods=["GET", "POST"])
 @organiser_required
 def clone(slug: str) -> Any:
@@ -44,11 +45,13 @@ def clone(slug: str) -> Any:
         current_user, current_user.fair_id, f.slug.data, f.name.data, to_utc(f.starts_at.data),
         copy_staff=f.copy_staff.data))
 
+
 @bp.route("/admin/new-fair", methods=["GET", "POST"])
 @organiser_required
 def new_fair(slug: str) -> Any:
     return _new_fair_page("people/new_fair.html", NewFairForm(), lambda f: staff_service.create_next_fair(
         current_user, FairData(slug=f.slug.data, name=f.name.data, starts_at=to_utc(f.starts_at.data))))
+
 
 @bp.route("/admin/staff", methods=["GET", "POST"])
 @organiser_required
@@ -74,6 +77,7 @@ def staff(slug: str) -> Any:
     return render_template("people/staff.html", fair=fair, form=form, people=people, links=links), \
         422 if form.errors else 200
 
+
 def _send_invitation(person: Participant) -> None:
     """E-mail the invitation (SMTP or the outbox folder); say so, or say to hand the link over."""
 
@@ -95,6 +99,7 @@ def _send_invitation(person: Participant) -> None:
                 name=person.full_name), "error")
     else:
         flash(_("Invitation sent to %(email)s.", email=person.email), "success")
+
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
 def welcome(slug: str, token: str) -> Any:

@@ -22,6 +22,7 @@ from app.reports.views.blueprint import bp
 
 TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
 
+
 @bp.get("/screen/<token>")
 def screen(slug: str, token: str) -> Any:
     fair = fair_or_404(slug)
@@ -32,6 +33,7 @@ def screen(slug: str, token: str) -> Any:
     return render_template("reports/screen.html", fair=fair, token=token, stats=fair_stats(fair), recent=recent,
                            board_qr=qr_svg(board_url), board_url=board_url,
                            sector_labels={s.value: str(s.label) for s in Sector})
+
 
 @bp.get("/admin/control")
 @organiser_required
@@ -44,6 +46,7 @@ def control(slug: str) -> Any:
         hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
         category_label=category_label,
         screen_url=url_for("reports.screen", slug=fair.slug, token=fair.display_token, _external=True))
+
 
 @bp.get("/admin/control/panels")
 @organiser_required
