@@ -184,6 +184,9 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
         visible=rule(EVERYONE, post_id="post"),
         hidden=rule(ORGANISERS_A, post_id="hidden_post"),
     ),
+    # The board's cards of live posts, public as the board: a hidden post's id gives no card, nor
+    # does fair A's post under fair B's address (B's board; tests/floor/test_floor_views.py).
+    ("floor.board_cards", "GET"): rule(EVERYONE | set(AT_B), query=lambda w: {"id": [w.post, w.hidden_post]}),
     ("floor.post_new", "GET"): rule(LOGGED_IN_A),
     ("floor.post_new", "POST"): rule(LOGGED_IN_A, form_page=True, data=lambda w: {
         "kind": "offer", "category_id": w.rooms, "title": "Rower cargo na weekend", "unit": ""}),

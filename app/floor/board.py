@@ -67,6 +67,14 @@ def board(fair_id: int, flt: BoardFilter, limit: int = 200) -> list[Post]:
     return list(db.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)))
 
 
+def board_posts(fair_id: int, post_ids: list[int]) -> list[Post]:
+    """Those of these posts that are on the fair's board (live), newest first."""
+    if not post_ids:
+        return []
+    query = _with_relations(select(Post).where(Post.fair_id == fair_id, Post.id.in_(post_ids), *_live()))
+    return list(db.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc())))
+
+
 def organisation_posts(organisation_id: int, live_only: bool = True) -> list[Post]:
     query = _with_relations(select(Post).where(Post.organisation_id == organisation_id))
     if live_only:

@@ -54,11 +54,3 @@ def quantity_text(quantity: int, unit: Unit | None) -> str:
     if unit is Unit.PIECES:
         return ngettext("%(num)d piece", "%(num)d pieces", quantity)
     return ngettext("%(num)d person", "%(num)d people", quantity)
-
-
-def unit_plural_labels() -> dict[str, dict[str, str]]:
-    """Unit words by CLDR plural category, for pages that format quantities in the browser
-    (Intl.PluralRules): {"hours": {"one": "godzina", "few": "godziny", "many": "godzin"}}."""
-    samples = {"one": 1, "few": 2, "many": 5, "other": 5}
-    return {u.value: {category: quantity_text(n, u).split(" ", 1)[1] for category, n in samples.items()}
-            for u in Unit}

@@ -1,69 +1,66 @@
 /* The board on a phone: new, changed, withdrawn and hidden posts appear without reload;
-   gongs and announcements show as banners. Built on GieldaLive (sequence numbers + resync). */
+   gongs and announcements show as banners. Built on GieldaLive (live.js). A card is rendered
+   once, by the server (templates/floor/_post.html): for the posts of the events that arrive, the
+   board fetches their cards (data-cards: the address of the cards fragment) and puts them in
+   place, in the order of the events. data-fair, data-slug: the fair. */
 (function () {
   "use strict";
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  function start(cfg) {
-    var boardEl = document.getElementById("board");
-    var empty = document.getElementById("board-empty");
-    var newNotice = document.getElementById("board-new");
-    var filtered = boardEl.dataset.filtered === "1";
+  var script = document.currentScript;
+  var RETRY_MS = 2000;  // a failed fetch of cards is asked again after this pause
+  var boardEl = document.getElementById("board");
+  var empty = document.getElementById("board-empty");
+  var newNotice = document.getElementById("board-new");
+  var filtered = boardEl.dataset.filtered === "1";
+  var waiting = [];  // post events whose cards are not on the board yet, oldest first
 
-    function card(p) {
-      var a = el("article", "post post-" + p.kind);
-      a.dataset.post = p.id; a.dataset.kind = p.kind;
-      a.dataset.category = p.category_id; a.dataset.sector = p.sector;
-      var head = el("div", "post-head");
-      head.appendChild(el("span", "kind kind-" + p.kind, cfg.labels[p.kind]));
-      head.appendChild(el("span", "post-category", cfg.categories[p.category_id] || p.category));
-      a.appendChild(head);
-      var h = el("h3", "post-title");
-      var link = el("a", null, p.title);
-      link.href = cfg.postUrl.replace(/\/0$/, "/" + p.id);
-      h.appendChild(link); a.appendChild(h);
-      if (p.details) { a.appendChild(el("p", "post-details", p.details.length > 200 ? p.details.slice(0, 197) + "..." : p.details)); }
-      var meta = el("p", "post-meta");
-      if (p.quantity) { meta.appendChild(el("span", "post-qty", quantity(p.quantity, p.unit))); meta.appendChild(document.createTextNode(" · ")); }
-      if (p.available_when) { meta.appendChild(el("span", "post-when", p.available_when)); meta.appendChild(document.createTextNode(" · ")); }
-      var org = el("a", "post-org");
-      org.href = cfg.cardUrl.replace("CODE", p.author_badge);
-      var band = el("span", "sector sector-" + p.sector); band.innerHTML = "&nbsp;";
-      org.appendChild(band); org.appendChild(document.createTextNode(" " + p.organisation));
-      meta.appendChild(org); a.appendChild(meta);
-      return a;
-    }
-    var plural = new Intl.PluralRules(document.documentElement.lang || "pl");
-    function quantity(n, unit) {
-      var words = cfg.labels.units[unit];
-      if (!words) { return String(n); }
-      return n + " " + (words[plural.select(n)] || words.many);
-    }
-    function find(id) { return boardEl.querySelector('[data-post="' + id + '"]'); }
-    function refreshEmpty() { empty.hidden = boardEl.children.length > 0; }
-    function upsert(p) {
-      var existing = find(p.id);
-      if (!p.live) { if (existing) { existing.remove(); } refreshEmpty(); return; }
-      if (filtered) { newNotice.hidden = false; return; }
-      var fresh = card(p);
-      if (existing) { existing.replaceWith(fresh); } else { boardEl.insertBefore(fresh, boardEl.firstChild); fresh.classList.add("fresh"); }
-      refreshEmpty();
-    }
-    var banner = document.getElementById("trading-banner");
-    var announcement = document.getElementById("announcement");
-    function reloadSoon() { window.location.reload(); }
-    GieldaLive.connect(cfg.fairId, {
-      "post.created": upsert, "post.updated": upsert, "post.restored": upsert,
-      "post.withdrawn": upsert, "post.taken": upsert, "post.hidden": upsert,
-      "fair.trading_opened": reloadSoon, "fair.trading_closed": reloadSoon,
-      "fair.announcement": function (d) { announcement.textContent = d.text; announcement.hidden = false; }
-    }, { auth: { fair: cfg.slug } });
+  function find(id) { return boardEl.querySelector('[data-post="' + id + '"]'); }
+  function refreshEmpty() { empty.hidden = boardEl.children.length > 0; }
+  function cardsOf(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    var cards = {};
+    Array.prototype.forEach.call(t.content.children, function (c) { cards[c.dataset.post] = c; });
+    return cards;
   }
-  window.GieldaBoard = { start: start };
-  var config = document.getElementById("board-config");
-  if (config) { start(JSON.parse(config.textContent)); }
+  function show(events, cards) {
+    events.forEach(function (p) {
+      var existing = find(p.id), card = p.live && cards[p.id] ? cards[p.id].cloneNode(true) : null;
+      if (!card) { if (existing) { existing.remove(); } return; }  // no longer on the board
+      if (existing) { existing.replaceWith(card); } else { boardEl.insertBefore(card, boardEl.firstChild); card.classList.add("fresh"); }
+    });
+    refreshEmpty();
+  }
+  var refresh = GieldaLive.refresher(function () {
+    var events = waiting;
+    waiting = [];
+    var ids = [];
+    events.forEach(function (p) { if (p.live && ids.indexOf(p.id) < 0) { ids.push(p.id); } });
+    var got = ids.length ? GieldaLive.fragment(script.dataset.cards + "?" + ids.map(function (id) { return "id=" + id; }).join("&"))
+                         : Promise.resolve("");
+    return got.catch(function () { return null; }).then(function (html) {
+      if (html === null) {  // not now: keep them first in line and ask again
+        waiting = events.concat(waiting);
+        setTimeout(refresh, RETRY_MS);
+        return;
+      }
+      show(events, cardsOf(html));
+    });
+  }, 0);
+  function changed(p) {
+    if (filtered) {  // this board shows a selection: it offers to reload instead of guessing
+      if (!p.live) { var existing = find(p.id); if (existing) { existing.remove(); } refreshEmpty(); return; }
+      newNotice.hidden = false;
+      return;
+    }
+    waiting.push({ id: p.id, live: p.live });
+    refresh();
+  }
+  var announcement = document.getElementById("announcement");
+  function reload() { window.location.reload(); }
+  GieldaLive.connect(Number(script.dataset.fair), {
+    "post.created": changed, "post.updated": changed, "post.restored": changed,
+    "post.withdrawn": changed, "post.taken": changed, "post.hidden": changed,
+    "fair.trading_opened": reload, "fair.trading_closed": reload,
+    "fair.announcement": function (d) { announcement.textContent = d.text; announcement.hidden = false; }
+  }, { auth: { fair: script.dataset.slug } });
 })();

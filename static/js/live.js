@@ -1,50 +1,71 @@
-/* Live updates over Socket.IO with catch-up.
+/* GieldaLive: the one live client of every page that follows the fair (the board, the big
+   screen, the control room, the check-in desk, the agreement pages).
 
    Two streams, each numbered without gaps by the server: the fair's public stream ("fair":
    posts, gongs, counters) and, for a logged-in person, their private stream ("me": drafts and
    signatures for them). A client keeps the last number it applied of each. A live event that
    is not the next one waits a moment for the ones before it (events sent at the same moment
    can overtake each other); if they do not come, or after a (re)connect, the client asks for
-   everything after its last numbers ("resync"), so a phone that dropped off the Wi-Fi loses
-   nothing, and events at or below a last number are ignored, so nothing is applied twice.
-   A refused resync (rate_limited) is retried after a growing, jittered pause.
+   everything after its last numbers ("resync", one request at a time), so a phone that dropped
+   off the Wi-Fi loses nothing, and an event it has already applied is ignored, so nothing is
+   applied twice. A refused resync (rate_limited) is retried after a growing, jittered pause.
 
-   GieldaLive.stats counts resyncs asked, refused and events applied (shown to tests). */
+   The database was reset when the server's numbers are below the client's (a resync reply, or
+   a live event under an applied number that is not the event applied there): the page shows
+   another world, so it is loaded again.
+
+   GieldaLive.refresher(load, delay): what a page re-reads when events arrive (counters, lists,
+   cards): many asks within `delay` make one load, and never two loads at once (an ask while one
+   is running makes one more after it).
+
+   GieldaLive.stats counts resyncs asked, refused, events applied, resets, and the loads of
+   refreshers started and held back while another ran (shown to tests). */
 (function () {
   "use strict";
   var GAP_GRACE_MS = 400;     // how long an early event waits for the ones before it
   var RETRY_FIRST_MS = 500;   // first pause after a refused resync; doubles up to RETRY_MAX_MS
   var RETRY_MAX_MS = 30000;
-  var stats = { resyncs: 0, refused: 0, applied: 0 };
+  var SEEN_KEEP = 1000;       // applied events remembered per stream, to tell a duplicate (the server's MAX_RESYNC)
+  var stats = { resyncs: 0, refused: 0, applied: 0, resets: 0, loads: 0, held: 0 };
 
   function stored(key) { return Number(sessionStorage.getItem(key) || 0); }
+  function signature(evt) { return evt.type + ":" + (evt.data && evt.data.id !== undefined ? evt.data.id : ""); }
+  function stream(key, last) { return { key: key, last: last, newest: 0, early: {}, seen: {} }; }
 
   function connect(fairId, handlers, options) {
     options = options || {};
     var scope = options.scope ? "-" + options.scope : "";
     var pageEl = document.querySelector("[data-seq]");
     var meEl = document.querySelector("[data-private-seq]");
-    var streams = {
-      fair: { key: "gielda-seq-" + fairId + scope, last: 0, newest: 0, early: {} }
-    };
-    streams.fair.last = Math.max(Number((pageEl && pageEl.dataset.seq) || 0), stored(streams.fair.key));
+    var fairKey = "gielda-seq-" + fairId + scope;
+    var streams = { fair: stream(fairKey, Math.max(Number((pageEl && pageEl.dataset.seq) || 0), stored(fairKey))) };
     if (meEl) {
       var meKey = "gielda-pseq-" + fairId + "-" + meEl.dataset.participant + scope;
-      streams.me = { key: meKey, last: Math.max(Number(meEl.dataset.privateSeq || 0), stored(meKey)),
-                     newest: 0, early: {} };
+      streams.me = stream(meKey, Math.max(Number(meEl.dataset.privateSeq || 0), stored(meKey)));
     }
-    var syncing = false, gapTimer = null, retryTimer = null, retries = 0;
+    var syncing = false, suspect = false, gapTimer = null, retryTimer = null, retries = 0, over = false;
     var socket = io({ transports: ["websocket", "polling"], auth: options.auth || {} });
 
     function remember(s) { sessionStorage.setItem(s.key, String(s.last)); }
+    function startOver(reply) {  // the database was reset: load the page of the new world
+      over = true;
+      stats.resets += 1;
+      streams.fair.last = reply.seq; remember(streams.fair);
+      if (streams.me && reply.private_seq !== undefined) { streams.me.last = reply.private_seq; remember(streams.me); }
+      socket.disconnect();
+      window.location.reload();
+    }
     function apply(evt) {
       var s = streams[evt.stream || "fair"];
-      if (!s || evt.seq <= s.last) { return; }
+      if (over || !s || evt.seq <= s.last) { return; }
       s.last = evt.seq;
       delete s.early[evt.seq];
+      s.seen[evt.seq] = signature(evt);
+      delete s.seen[evt.seq - SEEN_KEEP];
       remember(s);
       stats.applied += 1;
       if (evt.type === "session.ended") {  // this login was revoked or reissued
+        over = true;
         socket.disconnect();
         window.location.reload();
         return;
@@ -57,14 +78,15 @@
       Object.keys(s.early).forEach(function (seq) { if (Number(seq) <= s.last) { delete s.early[seq]; } });
     }
     function behind() {
-      return Object.keys(streams).some(function (name) {
+      return suspect || Object.keys(streams).some(function (name) {
         var s = streams[name];
         return s.newest > s.last || Object.keys(s.early).length > 0;
       });
     }
     function resync() {
-      if (syncing || retryTimer) { return; }
+      if (over || syncing || retryTimer) { return; }  // one at a time: the reply says whether to ask again
       syncing = true;
+      suspect = false;
       stats.resyncs += 1;
       var ask = { after: streams.fair.last };
       if (streams.me) { ask.after_private = streams.me.last; }
@@ -72,12 +94,10 @@
         syncing = false;
         if (reply && reply.ok) {
           retries = 0;
-          if (reply.seq < streams.fair.last) {  // the database was reset: start over
-            streams.fair.last = reply.seq; remember(streams.fair);
-            if (options.onReset) { options.onReset(); return; }
-          }
-          if (streams.me && reply.private_seq !== undefined && reply.private_seq < streams.me.last) {
-            streams.me.last = reply.private_seq; remember(streams.me);
+          if (reply.seq < streams.fair.last ||
+              (streams.me && reply.private_seq !== undefined && reply.private_seq < streams.me.last)) {
+            startOver(reply);
+            return;
           }
           reply.events.forEach(apply);
           Object.keys(streams).forEach(function (name) { drain(streams[name]); });
@@ -89,6 +109,7 @@
           retries += 1;
           retryTimer = setTimeout(function () { retryTimer = null; resync(); }, pause * (0.5 + Math.random()));
         } else if (reply && reply.code === "logged_out") {
+          over = true;
           window.location.reload();
         }
       });
@@ -106,14 +127,50 @@
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
     socket.on("event", function (evt) {
       var s = streams[evt.stream || "fair"];
-      if (!s) { return; }
+      if (over || !s) { return; }
+      if (evt.seq <= s.last) {
+        // A duplicate of an applied event is ignored; another event under an applied number
+        // means the numbers started over: the server says whether the database was reset.
+        if (s.seen[evt.seq] !== signature(evt)) { suspect = true; resync(); }
+        return;
+      }
       s.newest = Math.max(s.newest, evt.seq);
-      if (evt.seq <= s.last) { return; }
       if (evt.seq === s.last + 1) { apply(evt); drain(s); return; }
       s.early[evt.seq] = evt;
       onGap();
     });
     return socket;
   }
-  window.GieldaLive = { connect: connect, stats: stats };
+
+  function refresher(load, delay) {
+    var timer = null, running = false, again = false;
+    function run() {
+      timer = null;
+      if (running) { again = true; stats.held += 1; return; }
+      running = true;
+      stats.loads += 1;
+      Promise.resolve().then(load).catch(function () {}).then(function () {
+        running = false;
+        if (again) { again = false; ask(); }
+      });
+    }
+    function ask() { if (!timer) { timer = setTimeout(run, delay || 0); } }
+    return ask;
+  }
+
+  // An HTML fragment of this site (the control room's lists, the board's cards): its text, or
+  // null when the server answers with an error.
+  function fragment(url) {
+    return fetch(url, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; });
+  }
+
+  function json(url) {
+    return fetch(url, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    });
+  }
+
+  window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats };
 })();

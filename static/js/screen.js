@@ -1,9 +1,13 @@
 /* The big screen: counters, ticker, categories, cross-sector matrix, countdown, gong and
-   announcements. Live over Socket.IO (screen room, display token); after any drop or server
-   restart it reconnects, catches up on missed events and re-reads the counters. */
+   announcements. Live through GieldaLive (live.js: the screen room, with the display token):
+   after any drop or server restart it reconnects, catches up on missed events and re-reads the
+   counters. Settings in the script's data- attributes: data-fair, data-slug, data-token,
+   data-stats-url, and as JSON data-stats (the first figures), data-recent (the ticker's first
+   lines), data-sectors (labels), data-text (the screen's words). */
 (function () {
   "use strict";
-  var cfg, stats, socket, closesAt = null, state = null, overlayTimer = null;
+  var script = document.currentScript;
+  var cfg, stats, closesAt = null, state = null, overlayTimer = null;
   var SECTORS = ["ngo", "public", "business", "social_cooperative", "informal_group", "resident"];
 
   function $(id) { return document.getElementById(id); }
@@ -56,15 +60,9 @@
     }
   }
 
-  var pending = null;
-  function refreshStats() {
-    if (pending) { return; }
-    pending = setTimeout(function () {
-      pending = null;
-      fetch(cfg.statsUrl, { cache: "no-store" }).then(function (r) { return r.json(); })
-        .then(function (s) { stats = s; render(); }).catch(function () {});
-    }, 250);
-  }
+  var refreshStats = GieldaLive.refresher(function () {
+    return GieldaLive.json(cfg.statsUrl).then(function (s) { stats = s; render(); });
+  }, 250);
 
   function ticker(cls, text) {
     var list = $("ticker"); var li = el("li", cls, text);
@@ -120,16 +118,14 @@
     cfg = c; stats = c.stats;
     render(); setInterval(tick, 1000);
     (cfg.recent || []).forEach(tickerLine);
-    // Catch-up, gaps and retries: GieldaLive (live.js), on the fair's public stream.
-    socket = GieldaLive.connect(cfg.fairId, { "*": apply }, {
-      scope: "screen", auth: { fair: cfg.slug, screen: cfg.token },
-      onResync: refreshStats,
-      onReset: function () { window.location.reload(); }  // the database was reset
+    // Catch-up, gaps, retries, a reset database: GieldaLive (live.js), on the fair's public stream.
+    var socket = GieldaLive.connect(cfg.fairId, { "*": apply }, {
+      scope: "screen", auth: { fair: cfg.slug, screen: cfg.token }, onResync: refreshStats
     });
     socket.on("connect", function () { $("offline").hidden = true; document.body.dataset.connected = "1"; });
     socket.on("disconnect", function () { $("offline").hidden = false; document.body.dataset.connected = "0"; });
   }
-  window.GieldaScreen = { start: start };
-  var config = document.getElementById("screen-config");
-  if (config) { start(JSON.parse(config.textContent)); }
+  var d = script.dataset;
+  start({ fairId: Number(d.fair), slug: d.slug, token: d.token, statsUrl: d.statsUrl, stats: JSON.parse(d.stats),
+          recent: JSON.parse(d.recent), sectors: JSON.parse(d.sectors), text: JSON.parse(d.text) });
 })();

@@ -1,5 +1,7 @@
 """Pages of the trading floor: board, posting from a phone, matches, control, big screen."""
 
+import re
+
 import pytest
 
 from app.core.extensions import db
@@ -156,3 +158,33 @@ def test_edit_with_a_garbled_version_is_explained_and_saves_nothing(version, cli
     assert "Formularz wygasł. Spróbuj ponownie." in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Post, post.id).title == post.title
+
+
+def _articles(html):
+    return re.findall(r'<article class="post.*?</article>', html, re.S)
+
+
+def test_board_cards_are_the_boards_own_markup_and_only_of_posts_on_it(
+        client, trading_fair, organiser, make_participant, make_post, make_fair):
+    from app.floor.kinds import Unit
+    from app.floor.posts import hide_post, withdraw_post
+
+    author = make_participant()
+    live = make_post(author, "Wolontariusze na festyn", kind=PostKind.NEED, category_key="volunteers",
+                     details="Sobota 10–14, <b>pilne</b>", quantity=3, unit=Unit.PEOPLE, available_when="czerwiec")
+    other = make_post(author, "Sala na 30 osób")
+    withdrawn = make_post(author, "Rzutnik")
+    withdraw_post(author, trading_fair.id, withdrawn.id)
+    hidden = make_post(author, "Reklama")
+    hide_post(organiser, trading_fair.id, hidden.id, "spam")
+
+    board = _articles(text(client.get(f"/f/{trading_fair.slug}/board")))
+    ids = [live.id, withdrawn.id, hidden.id, other.id, "x", 2**63, -1]
+    r = client.get(f"/f/{trading_fair.slug}/posts/cards", query_string=[("id", i) for i in ids])
+    assert r.status_code == 200
+    cards = _articles(text(r))
+    assert cards == board  # the same markup, newest first; the withdrawn and the hidden left out
+    assert len(cards) == 2 and "3 osoby" in cards[1] and "&lt;b&gt;pilne" in cards[1]
+    assert text(client.get(f"/f/{trading_fair.slug}/posts/cards")).strip() == ""
+    assert text(client.get(f"/f/{make_fair().slug}/posts/cards?id={live.id}")).strip() == ""  # another fair's
+    assert client.get(f"/f/nosuchfair/posts/cards?id={live.id}").status_code == 404

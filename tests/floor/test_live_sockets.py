@@ -30,7 +30,8 @@ def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
 
 class SeqTracker:
     """What static/js/live.js does with sequence numbers: apply an event once, in order; an
-    event at or below the last applied number is a duplicate and is ignored."""
+    event at or below the last applied number is a duplicate and is ignored (live.js also checks
+    that it is the event it applied there: another one means the numbers started over)."""
 
     def __init__(self, last: int) -> None:
         self.last = last

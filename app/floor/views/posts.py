@@ -16,12 +16,14 @@ from app.fairs.access import fair_or_404, login_required, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import FairState
 from app.floor import posts as post_services
-from app.floor.board import BoardFilter, board, matches_for, organisation_posts
+from app.floor.board import BoardFilter, board, board_posts, matches_for, organisation_posts
 from app.floor.forms import HidePostForm, NewPostForm, PostForm
-from app.floor.kinds import PostKind, unit_plural_labels
+from app.floor.kinds import PostKind
 from app.floor.posts import get_post
 from app.floor.views.blueprint import bp
 from app.people.sectors import Sector
+
+MAX_CARDS = 200  # the most cards one request of the board asks for
 
 
 def _viewer(fair_id: int) -> Any:
@@ -46,8 +48,19 @@ def board_page(slug: str) -> Any:
     return render_template(
         "floor/board.html", fair=fair, posts=board(fair.id, flt), flt=flt, categories=categories,
         category_names={c.id: category_label(c) for c in categories}, me=_viewer(fair.id),
-        unit_labels=unit_plural_labels(),
         filtered=bool(kind or sector or category_id or flt.q))
+
+
+@bp.get("/posts/cards")
+def board_cards(slug: str) -> Any:
+    """The board's cards of some posts (`?id=1&id=2`), exactly as the board page renders them:
+    the board fetches them when post events arrive. A post that is not on the board (withdrawn,
+    taken, hidden, another fair's) has no card."""
+    fair = fair_or_404(slug)
+    ids = request.args.getlist("id", type=db_int)[:MAX_CARDS]
+    category_names = {c.id: category_label(c) for c in fair_categories(fair.id, include_archived=True)}
+    return render_template("floor/_cards.html", fair=fair, posts=board_posts(fair.id, ids),
+                           category_names=category_names)
 
 
 def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
