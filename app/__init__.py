@@ -31,6 +31,7 @@ from app.core.paths import ROOT, STATIC, TEMPLATES
 from app.core.redaction import install_log_redaction
 from app.core.security_headers import init_security_headers
 from app.core.transactions import configure_sqlite
+from app.core.web import register_refusal_handler
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     set_pledge_source(points_pledged)
     init_auth(app, login_manager)
     register_error_handlers(app)
+    register_refusal_handler(app)
     init_security_headers(app)
     init_inputs(app)  # before the blueprints: their `<int:…>` routes use its converter
     _register_blueprints(app)

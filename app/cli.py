@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from sqlalchemy import distinct, func, select
 
 from app.core.cli import fair_cli
-from app.core.extensions import db
 from app.core.urls import login_url, public_url
 from app.demo import create_demo_fair, demo_exists
-from app.fairs.models import Fair
 from app.people.first_fair import has_fairs, setup_code
-from app.people.models import Participant
+from app.people.queries import participant_counts
 
 
 @fair_cli.command("demo")
@@ -20,16 +17,14 @@ from app.people.models import Participant
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a fair.")
 def demo_command(slug: str, if_empty: bool) -> None:
     """Create the demo fair (shaped like the Tczew fair) and print its logins."""
-    if if_empty and db.session.scalar(select(func.count()).select_from(Fair)):
+    if if_empty and has_fairs():
         return
     if demo_exists(slug):
         raise click.ClickException(f"The fair '{slug}' exists already.")
     logins = create_demo_fair(slug)
     base = public_url()
     fair = logins.fair
-    n, orgs = db.session.execute(
-        select(func.count(Participant.id), func.count(distinct(Participant.organisation_id)))
-        .where(Participant.fair_id == fair.id)).one()
+    n, orgs = participant_counts(fair.id)
     click.echo(f"Demo fair '{fair.name}' created: {n} participants from {orgs} organisations.")
     click.echo(f"  Fair page:    {base}/f/{fair.slug}/")
     click.echo(f"  Log in at:    {base}/f/{fair.slug}/login")

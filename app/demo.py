@@ -6,25 +6,27 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
 from app.agreements.signing import notarise, sign_agreement
-from app.core.extensions import db
 from app.core.textkeys import search_key
-from app.core.transactions import transaction
+from app.core.transactions import service
 from app.fairs.categories import fair_categories
-from app.fairs.fairs import FairData, create_fair
+from app.fairs.fairs import FairData, set_registration_open
 from app.fairs.models import Fair
+from app.fairs.queries import fair_by_slug
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
 from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.floor.posts import PostData, create_post
+from app.ledger.coordinators import set_network_coordinator
+from app.ledger.permissions import SystemActor
 from app.people.credentials import set_password_unchecked
+from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
+from app.people.queries import participants_with_role
 from app.people.sectors import Sector
 
 ORGANISER_EMAIL = "organizator@tczew.example.org"
@@ -89,66 +91,73 @@ class DemoLogins:
     participant: Participant  # one of the people who log in by their private link
     password: str
 
+    # What the audit log records of the demo's creation: its fair, and its first organiser.
+    @property
+    def fair_id(self) -> int:
+        return self.fair.id
 
+    @property
+    def audit_target(self) -> Participant:
+        return self.organiser
+
+
+@service
 def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
-    """Create the demo fair in one transaction. Raises if the slug exists."""
+    """Create the demo fair in one transaction (one audit entry). Raises if the slug exists."""
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    with transaction():
-        fair = create_fair(FairData(
+    organiser = create_fair_with_organiser(FirstFair(
+        fair=FairData(
             slug=slug, name="Giełda Zasobów Tczew (demo)",
             venue="Starostwo Powiatowe w Tczewie, ul. Piłsudskiego 2",
             starts_at=now + timedelta(days=1), trading_opens_at=now + timedelta(days=1, hours=1),
-            trading_closes_at=now + timedelta(days=1, hours=2, minutes=30),
-        ))
-        fair.registration_open = True
-        organiser = create_participant(
-            fair.id, PersonData("Grażyna", "Żebrowska", ORGANISER_EMAIL, "+48 58 531 00 00",
-                                show_email=True, role=Role.ORGANISER),
-            OrganisationData("Starostwo Powiatowe w Tczewie", Sector.PUBLIC, city="Tczew"))
-        set_password_unchecked(organiser, DEMO_PASSWORD)
-        organiser.network_coordinator = True  # the demo network is this one fair
-        notary = create_participant(
-            fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
-            OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
-        set_password_unchecked(notary, DEMO_PASSWORD)
+            trading_closes_at=now + timedelta(days=1, hours=2, minutes=30)),
+        organiser=PersonData("Grażyna", "Żebrowska", ORGANISER_EMAIL, "+48 58 531 00 00", show_email=True),
+        organisation=OrganisationData("Starostwo Powiatowe w Tczewie", Sector.PUBLIC, city="Tczew"),
+        password=DEMO_PASSWORD))
+    fair = organiser.fair
+    set_registration_open(organiser, fair.id, True)
+    set_network_coordinator(SystemActor("demo"), organiser.id, True)  # the demo network is this one fair
+    notary = create_participant(
+        fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
+        OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
+    set_password_unchecked(notary, DEMO_PASSWORD)
 
-        used: set[tuple[str, str]] = set()
+    used: set[tuple[str, str]] = set()
 
-        def person() -> PersonData:
-            while True:
-                first, last = rng.choice(FIRST), rng.choice(LAST)
-                if (first.endswith("a") and last.endswith("ski")) or (first.endswith("a") and last.endswith("cki")):
-                    last = last[:-1] + "a"
-                if (first, last) not in used:
-                    used.add((first, last))
-                    break
-            email = f"{_ascii(first)}.{_ascii(last)}@example.org".lower()
-            return PersonData(first, last, email, f"+48 {rng.randint(500, 799)} {rng.randint(100, 999)} "
-                              f"{rng.randint(100, 999)}", show_email=rng.random() < 0.6,
-                              show_phone=rng.random() < 0.3)
+    def person() -> PersonData:
+        while True:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            if (first.endswith("a") and last.endswith("ski")) or (first.endswith("a") and last.endswith("cki")):
+                last = last[:-1] + "a"
+            if (first, last) not in used:
+                used.add((first, last))
+                break
+        email = f"{_ascii(first)}.{_ascii(last)}@example.org".lower()
+        return PersonData(first, last, email, f"+48 {rng.randint(500, 799)} {rng.randint(100, 999)} "
+                          f"{rng.randint(100, 999)}", show_email=rng.random() < 0.6,
+                          show_phone=rng.random() < 0.3)
 
-        count = 2
-        target = 157
-        orgs = [(s, n) for s, names in ORGS.items() for n in names]
-        for i, (sector, name) in enumerate(orgs):
-            # Larger entities send two or three people, as in Tczew (157 people, 78 entities).
-            size = 3 if i % 5 == 0 else 2
-            if i >= len(orgs) - 4:
-                size = 1
-            for _ in range(size):
-                if count >= target - RESIDENTS:
-                    break
-                create_participant(fair.id, person(),
-                                   OrganisationData(name, sector, city=rng.choice(TOWNS)))
-                count += 1
-        people = [create_participant(fair.id, person(), OrganisationData("", Sector.RESIDENT,
-                                                                          city=rng.choice(TOWNS)))
-                  for _ in range(RESIDENTS)]
-        people += list(db.session.scalars(select(Participant).where(
-            Participant.fair_id == fair.id, Participant.role == Role.PARTICIPANT)))
-        posts = _seed_posts(fair.id, organiser, people, rng)
-        _seed_agreements(fair.id, notary, posts, rng)
+    count = 2
+    target = 157
+    orgs = [(s, n) for s, names in ORGS.items() for n in names]
+    for i, (sector, name) in enumerate(orgs):
+        # Larger entities send two or three people, as in Tczew (157 people, 78 entities).
+        size = 3 if i % 5 == 0 else 2
+        if i >= len(orgs) - 4:
+            size = 1
+        for _ in range(size):
+            if count >= target - RESIDENTS:
+                break
+            create_participant(fair.id, person(),
+                               OrganisationData(name, sector, city=rng.choice(TOWNS)))
+            count += 1
+    people = [create_participant(fair.id, person(), OrganisationData("", Sector.RESIDENT,
+                                                                      city=rng.choice(TOWNS)))
+              for _ in range(RESIDENTS)]
+    people += participants_with_role(fair.id, Role.PARTICIPANT)
+    posts = _seed_posts(fair.id, organiser, people, rng)
+    _seed_agreements(fair.id, notary, posts, rng)
     return DemoLogins(fair=fair, organiser=organiser, notary=notary, participant=people[0],
                       password=DEMO_PASSWORD)
 
@@ -236,7 +245,7 @@ def _seed_agreements(fair_id: int, notary: Participant, posts: list[Post], rng: 
 
 
 def demo_exists(slug: str = "demo") -> bool:
-    return db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None
+    return fair_by_slug(slug) is not None
 
 
 def _ascii(value: str) -> str:

@@ -7,13 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
-from sqlalchemy import select
 
-from app.core.errors import DomainError
-from app.core.extensions import db
 from app.core.urls import safe_next
+from app.core.web import refusal_flashed
 from app.fairs.fairs import FairData
-from app.fairs.models import Fair
+from app.fairs.queries import all_fairs
 from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
 from app.people.organisations import OrganisationData
 from app.people.sectors import Sector
@@ -24,8 +22,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> Any:
-    fairs = db.session.scalars(select(Fair).order_by(Fair.starts_at.desc(), Fair.id.desc())).all()
-    return render_template("index.html", fairs=fairs)
+    return render_template("index.html", fairs=all_fairs())
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -44,14 +41,11 @@ def first_fair() -> Any:
         status = 403 if form.code.data else 200
         return render_template("setup.html", form=form, code_ok=False, wrong_code=bool(form.code.data)), status
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             person = create_first_fair(FirstFair(
                 fair=FairData(slug=form.slug.data, name=form.fair_name.data, venue=form.venue.data or ""),
                 organiser=form.person(), password=form.password.data,
                 organisation=OrganisationData(form.organisation_name.data, Sector(form.sector.data))))
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             forget_setup_code(current_app.instance_path)
             login_user(person, remember=True)
             flash(_("The fair %(name)s is ready. You are its organiser.", name=person.fair.name), "success")

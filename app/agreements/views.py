@@ -7,11 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.agreements import annulment, drafting, fulfilment, reminders, signing
-from app.agreements.access import can_view, get_agreement
+from app.agreements.access import can_view
 from app.agreements.forms import (
     DisputeForm,
     DraftForm,
@@ -22,25 +21,26 @@ from app.agreements.forms import (
     VersionForm,
 )
 from app.agreements.models import Agreement, AgreementState
+from app.agreements.queries import find_agreement
 from app.agreements.queues import notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import DomainError, ValidationError
-from app.core.extensions import db
 from app.core.formfields import ConfirmForm, stale_form_message
 from app.core.formkeys import Sent
 from app.core.inputs import db_int
+from app.core.web import refusal_flashed
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
 from app.fairs.roles import STAFF_ROLES
-from app.people.models import Organisation, Participant
+from app.people.models import Participant
+from app.people.queries import organisation_names, participant_by_badge
 
 bp = Blueprint("agreements", __name__, url_prefix="/f/<slug>")
 
 
 def _agreement_for_view(agreement_id: int) -> Agreement:
-    try:
-        agreement = get_agreement(current_user.fair_id, agreement_id)
-    except DomainError:
+    agreement = find_agreement(current_user.fair_id, agreement_id)
+    if agreement is None:
         abort(404)
     if not can_view(current_user, agreement):
         abort(403)
@@ -51,23 +51,14 @@ def _to_detail(agreement_id: int) -> Any:
     return redirect(url_for("agreements.detail", slug=current_user.fair.slug, agreement_id=agreement_id), 303)
 
 
-def _attempt(action: Any, done: str | None = None) -> bool:
-    try:
+def _attempt(action: Any, done: str) -> None:
+    with refusal_flashed():
         action()
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return False
-    if done:
         flash(done, "success")
-    return True
 
 
 def _participant_by_badge(scanned: str) -> Participant | None:
-    code = parse_scan(scanned or "")
-    person = db.session.scalar(select(Participant).where(Participant.badge_code == code))
-    if person is None or person.fair_id != current_user.fair_id or person.removed_at is not None:
-        return None
-    return person
+    return participant_by_badge(parse_scan(scanned or ""), current_user.fair_id)
 
 
 # --- my agreements, starting one ------------------------------------------------------------
@@ -90,11 +81,8 @@ def start(slug: str) -> Any:
     post_id = request.values.get("post", type=db_int)
     form = StartForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with refusal_flashed():
             sent = drafting.submit_start(current_user, current_user.fair_id, other.id, post_id, form.key.data)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             return _to_started(sent)
     elif form.errors:
         flash(_("The form has expired. Please try again."), "error")
@@ -121,17 +109,11 @@ def _party_organisations(form: DraftForm) -> list[int]:
 
 def _fill_choices(form: DraftForm) -> None:
     ids = _party_organisations(form)
-    orgs = _organisation_names(ids)
+    orgs = organisation_names(ids)
     choices = [SelectChoice(str(oid), orgs.get(oid, "?")) for oid in ids]
     for ob in form.obligations:
         ob.form.giver.choices = choices
         ob.form.receiver.choices = choices
-
-
-def _organisation_names(ids: list[int]) -> dict[int, str]:
-
-    rows = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
-    return dict(rows.tuples().all())
 
 
 def _form_from(agreement: Agreement) -> DraftForm:
@@ -197,18 +179,15 @@ def edit(slug: str, agreement_id: int) -> Any:
                                            "representative_id": person.id,
                                            "contact_name": person.full_name, "contact_details": ""})
         elif form.validate_on_submit():
-            try:
+            with refusal_flashed():
                 drafting.save_draft(current_user, agreement.fair_id, agreement.id, form.agreement_data(),
                                     version=form.version.data or None)
-            except DomainError as err:
-                flash(str(err.message), "error")
-            else:
                 flash(_("Saved. Signatures given before this change must be given again."), "success")
                 return _to_detail(agreement.id)
     if _garbled(form):
         flash(str(stale_form_message()), "error")
     _fill_choices(form)
-    org_names = _organisation_names(_party_organisations(form))
+    org_names = organisation_names(_party_organisations(form))
     return render_template("agreements/edit.html", fair=current_user.fair, agreement=agreement, form=form,
                            org_names=org_names), 422 if form.errors else 200
 
@@ -357,11 +336,8 @@ def notary_desk(slug: str) -> Any:
         if first is None or second is None:
             flash(_("No participant of this fair has that badge."), "error")
         else:
-            try:
+            with refusal_flashed():
                 sent = drafting.submit_paper_draft(current_user, fair.id, first.id, second.id, paper.key.data)
-            except DomainError as err:
-                flash(str(err.message), "error")
-            else:
                 return _to_started(sent)
     queue = notary_queue(fair.id)
     return render_template("agreements/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,

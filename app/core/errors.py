@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -57,20 +57,24 @@ class ValidationError(DomainError):
     status = 422
 
 
-def _wants_json() -> bool:
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def problem_response(body: dict[str, Any], status: int) -> Response:
+    """A problem document (RFC 9457's media type) with this status."""
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def _domain_error(err: DomainError) -> Any:
-        # A form whose refusal should lead back to a page catches the error in its view and
-        # redirects there itself: browsers send no Referer to go back to (Referrer-Policy:
-        # no-referrer). What reaches this handler (an unknown or foreign id, a missing role) is
-        # answered with the error page and its status.
-        if _wants_json():
-            return jsonify(err.as_problem()), err.status
-        return render_template("error.html", message=err.message, code=err.code), err.status
+    """HTTP errors and crashes; a refused service call (a DomainError) is answered by
+    app/core/web.py."""
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Any:
@@ -98,13 +102,13 @@ def register_error_handlers(app: Flask) -> None:
             message = _l("This form could not be accepted: it has expired or it was sent from another site. "
                          "Reload the page and try again.")
             code = "csrf_refused"
-        if _wants_json():
-            return jsonify({"ok": False, "code": code, "message": str(message)}), err.code
+        if wants_json():
+            return problem_response({"ok": False, "code": code, "message": str(message)}, status)
         return render_template("error.html", message=message, code=code), err.code
 
     @app.errorhandler(500)
     def _server_error(err: Exception) -> Any:
         message = _l("Something went wrong on our side. Nothing was saved half-way; please try again.")
-        if _wants_json():
-            return jsonify({"ok": False, "code": "server_error", "message": str(message)}), 500
+        if wants_json():
+            return problem_response({"ok": False, "code": "server_error", "message": str(message)}, 500)
         return render_template("error.html", message=message, code="server_error"), 500

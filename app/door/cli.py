@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from sqlalchemy import select
 
 from app.core.cli import fair_cli
 from app.core.errors import DomainError
-from app.core.extensions import db
 from app.core.urls import public_url
 from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
-from app.fairs.models import Fair
+from app.fairs.queries import fair_by_slug
 from app.fairs.roles import PASSWORD_ROLES
 
 
@@ -26,7 +24,7 @@ def badges_command(slug: str, output: str, slips: bool, layout: str) -> None:
     """Write the badges (or login slips) of everyone at the fair to one PDF."""
 
 
-    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    fair = fair_by_slug(slug)
     if fair is None:
         raise click.ClickException(f"There is no fair '{slug}'.")
     people = printable_people(fair.id)

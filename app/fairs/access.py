@@ -9,15 +9,15 @@ from typing import Any, TypeVar, cast
 from flask import abort, current_app, g
 from flask_login import current_user
 
-from app.core.extensions import db
 from app.fairs.models import Fair
+from app.fairs.queries import fair_by_slug
 from app.fairs.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fair_or_404(slug: str) -> Fair:
-    fair = db.session.query(Fair).filter_by(slug=slug).one_or_none()
+    fair = fair_by_slug(slug)
     if fair is None:
         abort(404)
     g.fair = fair

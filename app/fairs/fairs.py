@@ -16,6 +16,7 @@ from app.core.extensions import db
 from app.core.transactions import service
 from app.fairs.categories import seed_categories
 from app.fairs.models import Fair, FairState
+from app.fairs.queries import fair_by_slug
 from app.fairs.roles import Actor, Role, require_role
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -34,7 +35,7 @@ class FairData:
 
 
 def get_fair(slug: str) -> Fair:
-    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    fair = fair_by_slug(slug)
     if fair is None:
         raise NotFound(_l("There is no fair with this address."), code="fair_not_found")
     return fair

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.errors import DomainError
 from app.core.formfields import ConfirmForm, required_int
 from app.core.i18n import to_local, to_utc
+from app.core.web import refusal_back_to, refusal_flashed
 from app.fairs import categories as category_services
 from app.fairs import settings as settings_service
 from app.fairs import trading
@@ -31,16 +31,13 @@ def settings(slug: str) -> Any:
         form.trading_opens_at.data = to_local(fair.trading_opens_at)
         form.trading_closes_at.data = to_local(fair.trading_closes_at)
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             settings_service.update_fair_settings(current_user, fair.id, settings_service.FairSettings(
                 name=form.name.data, venue=form.venue.data or "", starts_at=to_utc(form.starts_at.data),
                 trading_opens_at=to_utc(form.trading_opens_at.data),
                 trading_closes_at=to_utc(form.trading_closes_at.data),
                 registration_open=form.registration_open.data, notary_required=form.notary_required.data,
                 point_rate=required_int(form.point_rate), target_agreements=form.target_agreements.data))
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("fairs.settings", slug=slug), 303)
     screen_url = url_for("reports.screen", slug=fair.slug, token=fair.display_token, _external=True)
@@ -51,30 +48,17 @@ def settings(slug: str) -> Any:
 
 @bp.post("/admin/settings/display-link")
 @organiser_required
+@refusal_back_to("fairs.settings")
 def rotate_display(slug: str) -> Any:
     if ConfirmForm().validate_on_submit():
-        try:
-            settings_service.rotate_display_link(current_user, current_user.fair_id)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("New display link made. Open it again on the big screen; the old one no longer works."),
-                  "success")
+        settings_service.rotate_display_link(current_user, current_user.fair_id)
+        flash(_("New display link made. Open it again on the big screen; the old one no longer works."),
+              "success")
     return redirect(url_for("fairs.settings", slug=slug), 303)
 
 
 def _back() -> Any:
     return redirect(url_for("reports.control", slug=current_user.fair.slug), 303)
-
-
-def _run(action: Any, done: str) -> Any:
-    try:
-        action()
-    except DomainError as err:
-        flash(str(err.message), "error")
-    else:
-        flash(done, "success")
-    return _back()
 
 
 def _submit(form: Any, invalid: str | None, action: Any, done: str) -> Any:
@@ -83,7 +67,10 @@ def _submit(form: Any, invalid: str | None, action: Any, done: str) -> Any:
         if invalid:
             flash(invalid, "error")
         return _back()
-    return _run(lambda: action(form), done)
+    with refusal_flashed():
+        action(form)
+        flash(done, "success")
+    return _back()
 
 
 def _duration_error() -> str:

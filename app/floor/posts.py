@@ -20,6 +20,7 @@ from app.fairs.models import Fair, FairState
 from app.fairs.roles import Role, require_role
 from app.floor.kinds import PostKind, PostState, Unit
 from app.floor.models import Post
+from app.floor.queries import find_post
 from app.people.models import Participant
 
 MAX_TITLE = 120
@@ -60,8 +61,8 @@ def post_payload(post: Post) -> dict[str, Any]:
 
 
 def get_post(fair_id: int, post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
-    if post is None or post.fair_id != fair_id:
+    post = find_post(fair_id, post_id)
+    if post is None:
         raise NotFound(_l("This post does not exist."), code="post_not_found")
     return post
 

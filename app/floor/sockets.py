@@ -23,12 +23,12 @@ from flask_socketio import disconnect, join_room
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import select
 
 from app.core.events import events_since
 from app.core.extensions import db, socketio
 from app.core.inputs import DB_INT_MAX, forbidden_character, same_secret
 from app.fairs.models import Fair
+from app.fairs.queries import fair_by_slug
 from app.people.models import Participant
 
 MAX_RESYNC = 1000
@@ -47,7 +47,7 @@ def _sid() -> str:
 def _fair_by_slug(slug: Any) -> Fair | None:
     if not isinstance(slug, str) or len(slug) > 64 or forbidden_character([slug]):
         return None
-    return db.session.scalar(select(Fair).where(Fair.slug == slug))
+    return fair_by_slug(slug)
 
 
 @socketio.on("connect")

@@ -11,11 +11,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.core.errors import DomainError
-from app.core.extensions import db
 from app.core.formfields import required_int
+from app.core.web import Refusal, refusal_back_to, refusal_flashed
 from app.fairs.access import login_required, organiser_required
 from app.fairs.models import Fair
 from app.fairs.roles import Role
@@ -36,9 +34,11 @@ from app.ledger.permissions import (
     require_can_see,
     require_network_admin,
 )
+from app.ledger.queries import entry_with_key, fair_accounts, find_entry, person_accounts, reversal_of
 from app.ledger.statements import account_statement
 from app.ledger.totals import network_totals
-from app.people.models import Organisation, Participant
+from app.people.models import Participant
+from app.people.queries import active_organisations, active_participants
 
 bp = Blueprint("ledger", __name__, url_prefix="/f/<slug>")
 RECENT_LINES = 20
@@ -60,14 +60,6 @@ def _render(template: str, status: int = 200, **context: Any) -> Any:
     context.setdefault("limits_for", limits_for)
     context.setdefault("near_floor", near_floor)
     return render_template(template, **context), status
-
-
-def _flash_error(err: DomainError) -> None:
-    flash(str(err.message), "error")
-
-
-def _posted_before(key: str) -> Entry | None:
-    return db.session.scalar(select(Entry).where(Entry.idempotency_key == key))
 
 
 def _flash_posted(entry: Entry, replay: bool) -> None:
@@ -92,22 +84,6 @@ def _period() -> tuple[date | None, date | None]:
 # --- choices ------------------------------------------------------------------------------
 
 
-def _orgs(fair: Fair) -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(
-        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None)).order_by(Organisation.name_key)))
-
-
-def _people(fair: Fair) -> list[Participant]:
-    return list(db.session.scalars(select(Participant).where(
-        Participant.fair_id == fair.id, Participant.removed_at.is_(None))
-        .order_by(Participant.last_name, Participant.first_name)))
-
-
-def _person_accounts(fair: Fair) -> list[Account]:
-    return list(db.session.scalars(select(Account).where(
-        Account.fair_id == fair.id, Account.kind == AccountKind.PERSON).order_by(Account.name)))
-
-
 def _is_organiser(person: Participant) -> bool:
     return person.role == Role.ORGANISER
 
@@ -116,9 +92,9 @@ def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
     """Accounts the actor may spend from: their own and their organisation's (organisers: all
     of the fair's)."""
     if _is_organiser(actor):
-        return ([(f"org:{o.id}", o.name) for o in _orgs(actor.fair)]
+        return ([(f"org:{o.id}", o.name) for o in active_organisations(actor.fair.id)]
                 + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name))
-                   for a in _person_accounts(actor.fair)])
+                   for a in person_accounts(actor.fair.id)])
     choices = []
     if ledger_accounts.find_person_account(actor.id) is not None:
         choices.append((f"person:{actor.id}", _("My personal account")))
@@ -127,8 +103,8 @@ def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
 
 
 def _target_choices(fair: Fair) -> list[tuple[str, str]]:
-    return ([(f"org:{o.id}", o.name) for o in _orgs(fair)]
-            + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name)) for a in _person_accounts(fair)])
+    return ([(f"org:{o.id}", o.name) for o in active_organisations(fair.id)]
+            + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name)) for a in person_accounts(fair.id)])
 
 
 def _placeholder(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -191,10 +167,10 @@ def statement_pdf_download(slug: str, account_id: int) -> Any:
 @bp.get("/points/entries/<int:entry_id>")
 @login_required
 def entry(slug: str, entry_id: int) -> Any:
-    found = db.session.get(Entry, entry_id)
+    found = find_entry(entry_id)
     if found is None or not can_see_entry(current_user, found):
         abort(404)
-    reversed_by = db.session.scalar(select(Entry).where(Entry.reverses_id == found.id))
+    reversed_by = reversal_of(found.id)
     may_reverse = any(manages(current_user, p.account) for p in found.postings
                       if p.account.kind != AccountKind.SYSTEM)
     return _render("ledger/entry.html", entry=found, reversed_by=reversed_by, may_reverse=may_reverse)
@@ -212,17 +188,15 @@ def transfer(slug: str) -> Any:
     form.target.choices = _placeholder(_target_choices(fair))
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "transfer")
-        before = _posted_before(key)
-        try:
+        before = entry_with_key(key)
+        with refusal_flashed() as refusal:
             source = account_for_holder(fair.id, form.source.data)
             target = account_for_holder(fair.id, form.target.data)
             posted = operations.transfer_points(current_user, source.id, target.id, required_int(form.points),
                                                 form.memo.data, key)
-        except DomainError as err:
-            _flash_error(err)
-            return _render("ledger/transfer.html", err.status, form=form)
-        _flash_posted(posted, before is not None)
-        return redirect(url_for("ledger.statement", slug=slug, account_id=source.id), 303)
+            _flash_posted(posted, before is not None)
+            return redirect(url_for("ledger.statement", slug=slug, account_id=source.id), 303)
+        return _render("ledger/transfer.html", refusal.status(), form=form)
     return _render("ledger/transfer.html", 422 if form.errors else 200, form=form)
 
 
@@ -231,24 +205,22 @@ def transfer(slug: str) -> Any:
 def award(slug: str) -> Any:
     fair = current_user.fair
     form = AwardForm()
-    orgs = _orgs(fair) if _is_organiser(current_user) else [current_user.organisation]
+    orgs = active_organisations(fair.id) if _is_organiser(current_user) else [current_user.organisation]
     form.organisation.choices = _placeholder([(str(o.id), o.name) for o in orgs])
     form.volunteer.choices = _placeholder([(str(p.id), f"{p.full_name} · {p.organisation.name}")
-                                           for p in _people(fair)])
+                                           for p in active_participants(fair.id)])
     if request.method == "GET" and len(orgs) == 1:
         form.organisation.data = str(orgs[0].id)
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "award")
-        before = _posted_before(key)
-        try:
+        before = entry_with_key(key)
+        with refusal_flashed() as refusal:
             posted = operations.award_points(current_user, int(form.organisation.data),
                                              int(form.volunteer.data), required_int(form.points),
                                              form.reason.data, key)
-        except DomainError as err:
-            _flash_error(err)
-            return _render("ledger/award.html", err.status, form=form)
-        _flash_posted(posted, before is not None)
-        return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+            _flash_posted(posted, before is not None)
+            return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+        return _render("ledger/award.html", refusal.status(), form=form)
     return _render("ledger/award.html", 422 if form.errors else 200, form=form)
 
 
@@ -259,38 +231,29 @@ def award(slug: str) -> Any:
 @organiser_required
 def accounts(slug: str) -> Any:
     fair = current_user.fair
-    shown = Account.fair_id == fair.id
-    if is_network_admin(current_user):  # system accounts sum up every fair
-        shown = shown | (Account.kind == AccountKind.SYSTEM)
-    rows = list(db.session.scalars(select(Account).where(shown).order_by(Account.kind, Account.name)))
+    rows = fair_accounts(fair.id, with_system=is_network_admin(current_user))
     with_account = {a.organisation_id for a in rows if a.organisation_id}
-    missing = [o for o in _orgs(fair) if o.id not in with_account]
+    missing = [o for o in active_organisations(fair.id) if o.id not in with_account]
     return _render("ledger/accounts.html", rows=rows, missing=missing, form=LimitsForm())
 
 
 @bp.post("/admin/points/open-accounts")
 @organiser_required
+@refusal_back_to("ledger.accounts")
 def open_accounts(slug: str) -> Any:
-    try:
-        opened = ledger_accounts.open_organisation_accounts(current_user, current_user.fair_id)
-    except DomainError as err:
-        _flash_error(err)
-    else:
-        flash(ngettext("%(num)d account opened.", "%(num)d accounts opened.", opened), "success")
+    opened = ledger_accounts.open_organisation_accounts(current_user, current_user.fair_id)
+    flash(ngettext("%(num)d account opened.", "%(num)d accounts opened.", opened), "success")
     return redirect(url_for("ledger.accounts", slug=slug), 303)
 
 
 @bp.post("/admin/points/accounts/<int:account_id>/limits")
 @organiser_required
+@refusal_back_to("ledger.statement")
 def set_limits(slug: str, account_id: int) -> Any:
     form = LimitsForm()
     if form.validate_on_submit():
-        try:
-            ledger_accounts.set_account_limits(current_user, account_id, form.floor.data, form.ceiling.data)
-        except DomainError as err:
-            _flash_error(err)
-        else:
-            flash(_("Limits saved."), "success")
+        ledger_accounts.set_account_limits(current_user, account_id, form.floor.data, form.ceiling.data)
+        flash(_("Limits saved."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -304,42 +267,38 @@ def opening(slug: str) -> Any:
     fair = current_user.fair
     form = OpeningForm()
     form.target.choices = _placeholder(
-        [(f"org:{o.id}", o.name) for o in _orgs(fair)]
-        + [(f"person:{p.id}", _("%(name)s (personal)", name=p.full_name)) for p in _people(fair)])
+        [(f"org:{o.id}", o.name) for o in active_organisations(fair.id)]
+        + [(f"person:{p.id}", _("%(name)s (personal)", name=p.full_name)) for p in active_participants(fair.id)])
     if request.method == "GET" and request.args.get("target"):
         form.target.data = request.args["target"]
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "opening")
-        before = _posted_before(key)
-        try:
+        before = entry_with_key(key)
+        with refusal_flashed() as refusal:
             account = account_for_holder(fair.id, form.target.data)
             posted = operations.post_opening_balance(current_user, account.id, required_int(form.points),
                                                      form.memo.data or "", key)
-        except DomainError as err:
-            _flash_error(err)
-            return _render("ledger/opening.html", err.status, form=form)
-        _flash_posted(posted, before is not None)
-        return redirect(url_for("ledger.statement", slug=slug, account_id=account.id), 303)
+            _flash_posted(posted, before is not None)
+            return redirect(url_for("ledger.statement", slug=slug, account_id=account.id), 303)
+        return _render("ledger/opening.html", refusal.status(), form=form)
     return _render("ledger/opening.html", 422 if form.errors else 200, form=form)
 
 
 @bp.route("/admin/points/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @organiser_required
 def reverse(slug: str, entry_id: int) -> Any:
-    original = db.session.get(Entry, entry_id)
+    original = find_entry(entry_id)
     if original is None or not can_see_entry(current_user, original):
         abort(404)
     form = ReverseForm()
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "reversal")
-        before = _posted_before(key)
-        try:
+        before = entry_with_key(key)
+        with refusal_flashed() as refusal:
             posted = operations.reverse_entry(current_user, entry_id, form.reason.data, key)
-        except DomainError as err:
-            _flash_error(err)
-            return _render("ledger/reverse.html", err.status, form=form, entry=original)
-        _flash_posted(posted, before is not None)
-        return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+            _flash_posted(posted, before is not None)
+            return redirect(url_for("ledger.entry", slug=slug, entry_id=posted.id), 303)
+        return _render("ledger/reverse.html", refusal.status(), form=form, entry=original)
     return _render("ledger/reverse.html", 422 if form.errors else 200, form=form, entry=original)
 
 
@@ -347,22 +306,19 @@ def reverse(slug: str, entry_id: int) -> Any:
 @organiser_required
 def import_openings(slug: str) -> Any:
     form = ImportForm()
-    errors: list[dict[str, Any]] = []
+    refusal = Refusal()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed() as refusal:
             result = import_opening_balances(current_user, current_user.fair_id, form.file.data.read())
-        except DomainError as err:
-            _flash_error(err)
-            errors = err.details.get("errors", [])
-            return _render("ledger/import.html", 422, form=form, errors=errors)
-        flash(ngettext("Imported %(num)d opening balance.", "Imported %(num)d opening balances.",
-                       result.posted), "success")
-        if result.already_posted:
-            flash(ngettext("%(num)d row had been imported before and was not posted again.",
-                           "%(num)d rows had been imported before and were not posted again.",
-                           result.already_posted), "info")
-        return redirect(url_for("ledger.accounts", slug=slug), 303)
-    return _render("ledger/import.html", 422 if form.errors else 200, form=form, errors=errors)
+            flash(ngettext("Imported %(num)d opening balance.", "Imported %(num)d opening balances.",
+                           result.posted), "success")
+            if result.already_posted:
+                flash(ngettext("%(num)d row had been imported before and was not posted again.",
+                               "%(num)d rows had been imported before and were not posted again.",
+                               result.already_posted), "info")
+            return redirect(url_for("ledger.accounts", slug=slug), 303)
+    errors = refusal.error.details.get("errors", []) if refusal.error else []
+    return _render("ledger/import.html", 422 if form.errors or refusal.error else 200, form=form, errors=errors)
 
 
 @bp.get("/admin/points/network")

@@ -6,13 +6,12 @@ import click
 
 from app.core.cli import fair_cli
 from app.core.errors import DomainError
-from app.core.transactions import transaction
 from app.core.urls import public_url
-from app.fairs.fairs import FairData, create_fair
-from app.fairs.roles import Role
-from app.people.credentials import MIN_PASSWORD_LENGTH, set_password_unchecked
+from app.fairs.fairs import FairData
+from app.people.credentials import MIN_PASSWORD_LENGTH
+from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.organisations import OrganisationData
-from app.people.participants import PersonData, create_participant
+from app.people.participants import PersonData
 from app.people.sectors import Sector
 
 
@@ -33,13 +32,10 @@ def create_command(slug: str, name: str, venue: str, organiser_first_name: str,
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
     try:
-        with transaction():
-            fair = create_fair(FairData(slug=slug, name=name, venue=venue))
-            person = create_participant(
-                fair.id, PersonData(organiser_first_name, organiser_last_name, organiser_email,
-                                    role=Role.ORGANISER),
-                OrganisationData(organisation, Sector.PUBLIC))
-            set_password_unchecked(person, password)
+        create_fair_with_organiser(FirstFair(
+            fair=FairData(slug=slug, name=name, venue=venue),
+            organiser=PersonData(organiser_first_name, organiser_last_name, organiser_email),
+            organisation=OrganisationData(organisation, Sector.PUBLIC), password=password))
     except DomainError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"Fair '{name}' created: {public_url()}/f/{slug}/login")

@@ -138,7 +138,7 @@ def set_password(actor: Participant | None, fair_id: int, participant_id: int, p
 
 
 def set_password_unchecked(person: Participant, password: str) -> None:
-    """For the CLI and demo set-up, inside their own transaction."""
+    """Inside the calling service's transaction: a new fair's first organiser, the demo's staff."""
     person.password_hash = generate_password_hash(password)
 
 

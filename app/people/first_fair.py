@@ -1,4 +1,5 @@
-"""A brand-new installation: its first organiser creates the first fair from a page.
+"""A fair and its first organiser: from the command line (`flask fair create`), and on a
+brand-new installation from a page.
 
 The page works only while the database holds no fair, and only with the set-up code the
 server keeps in `instance/setup-code` and prints when it starts (`python -m app`, `make run`)
@@ -65,11 +66,9 @@ class FirstFair:
 
 
 @service
-def create_first_fair(data: FirstFair) -> Participant:
-    """The first fair and its first organiser, in one transaction; refused once any fair exists."""
-    if has_fairs():
-        raise Conflict(_l("This installation already has a fair. Log in there, or ask its organisers."),
-                       code="already_set_up")
+def create_fair_with_organiser(data: FirstFair, via: str = "organiser") -> Participant:
+    """A fair and its first organiser (with their password), in one transaction. Audited: the
+    entry names the fair (its `fair_id`), the organiser (its target) and what both were given."""
     if len(data.password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
                               code="password_too_short")
@@ -78,6 +77,15 @@ def create_first_fair(data: FirstFair) -> Participant:
     organisation = data.organisation
     if organisation.sector == Sector.RESIDENT:
         organisation = OrganisationData("", Sector.RESIDENT, city=organisation.city)
-    person = create_participant(fair.id, data.organiser, organisation, via="setup")
+    person = create_participant(fair.id, data.organiser, organisation, via=via)
     set_password_unchecked(person, data.password)
     return person
+
+
+@service
+def create_first_fair(data: FirstFair) -> Participant:
+    """The first fair and its first organiser, in one transaction; refused once any fair exists."""
+    if has_fairs():
+        raise Conflict(_l("This installation already has a fair. Log in there, or ask its organisers."),
+                       code="already_set_up")
+    return create_fair_with_organiser(data, via="setup")

@@ -55,7 +55,7 @@ OPENAPI: dict[str, Any] = {
             "responses": {
                 "200": {"description": "Counters", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/FairStats"}}}},
-                "404": {"description": "No such fair", "content": {"application/json": {
+                "404": {"description": "No such fair", "content": {"application/problem+json": {
                     "schema": {"$ref": "#/components/schemas/Problem"}}}}}}},
     },
     "components": {"schemas": {

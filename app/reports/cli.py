@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from app.core.cli import fair_cli
-from app.core.extensions import db
-from app.fairs.models import Fair
+from app.fairs.queries import fair_by_slug
 from app.reports.exports import export_file
 
 
@@ -26,7 +24,7 @@ def export_command(slug: str, fmt: str, table: str | None, output: str) -> None:
 
 
 
-    fair = db.session.scalar(select(Fair).where(Fair.slug == slug))
+    fair = fair_by_slug(slug)
     if fair is None:
         raise click.ClickException(f"There is no fair '{slug}'.")
     try:

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.errors import DomainError
+from app.core.web import Refusal, refusal_flashed, refusal_kept
 from app.door.checkin import check_in, checked_in_count, register_walk_in
 from app.door.forms import ScanForm, WalkInForm
 from app.door.views.blueprint import bp
@@ -21,19 +21,14 @@ from app.people.participants import get_participant
 def desk(slug: str) -> Any:
     fair = current_user.fair
     form = ScanForm()
-    result = error = None
-    status = 200
+    result = None
+    refusal = Refusal()
     if form.validate_on_submit():
-        try:
+        with refusal_kept() as refusal:  # the desk shows a refusal in place of the result
             result = check_in(current_user, fair.id, form.scanned.data)
-        except DomainError as err:
-            error = err
-            status = err.status
         form.scanned.data = ""
-    elif form.errors:
-        status = 422
-    return render_template("door/desk.html", fair=fair, form=form, result=result, error=error,
-                           count=checked_in_count(fair.id)), status
+    return render_template("door/desk.html", fair=fair, form=form, result=result, error=refusal.error,
+                           count=checked_in_count(fair.id)), refusal.status(422 if form.errors else 200)
 
 
 @bp.route("/desk/walk-in", methods=["GET", "POST"])
@@ -42,11 +37,8 @@ def walk_in(slug: str) -> Any:
     fair = current_user.fair
     form = WalkInForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             result = register_walk_in(current_user, fair.id, form.person(), form.organisation())
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("%(name)s is registered and checked in. Print the badge now.",
                     name=result.participant.full_name), "success")
             return redirect(url_for("door.walk_in_done", slug=slug, pid=result.participant.id), 303)

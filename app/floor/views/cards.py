@@ -6,20 +6,18 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.core.extensions import db
 from app.fairs.categories import category_label
 from app.floor.board import organisation_posts
-from app.people.models import Participant
+from app.people.queries import participant_by_badge
 
 cards = Blueprint("cards", __name__)
 
 
 @cards.get("/p/<badge_code>")
 def card(badge_code: str) -> Any:
-    person = db.session.scalar(select(Participant).where(Participant.badge_code == badge_code.upper()))
-    if person is None or person.removed_at is not None:
+    person = participant_by_badge(badge_code.upper())
+    if person is None:
         abort(404)
     viewer = current_user if current_user.is_authenticated else None
     posts = organisation_posts(person.organisation_id)

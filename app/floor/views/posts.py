@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.core.errors import DomainError
 from app.core.formfields import ConfirmForm, stale_form_message
 from app.core.inputs import db_int
+from app.core.web import refusal_back_to, refusal_flashed
 from app.fairs.access import fair_or_404, login_required, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import FairState
@@ -20,6 +20,7 @@ from app.floor.board import BoardFilter, board, board_posts, matches_for, organi
 from app.floor.forms import HidePostForm, NewPostForm, PostForm
 from app.floor.kinds import PostKind
 from app.floor.posts import get_post
+from app.floor.queries import find_post
 from app.floor.views.blueprint import bp
 from app.people.sectors import Sector
 
@@ -79,11 +80,8 @@ def post_new(slug: str) -> Any:
     if request.method == "GET" and request.args.get("kind") in {k.value for k in PostKind}:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             sent = post_services.submit_post(current_user, fair.id, form.post_data(), form.key.data)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             if sent.created:
                 flash(_("Posted. Everyone at the fair can see it now."), "success")
             else:
@@ -96,14 +94,11 @@ def post_new(slug: str) -> Any:
 @bp.get("/posts/<int:post_id>")
 def post_detail(slug: str, post_id: int) -> Any:
     fair = fair_or_404(slug)
-    try:
-        post = get_post(fair.id, post_id)
-    except DomainError:
-        abort(404)
+    post = find_post(fair.id, post_id)
     me = _viewer(fair.id)
     is_organiser = me is not None and me.role.value == "organiser"
-    if post.hidden_at is not None and not is_organiser:
-        abort(404)
+    if post is None or (post.hidden_at is not None and not is_organiser):
+        abort(404)  # a hidden post is as absent as one that never was
     mine = me is not None and me.organisation_id == post.organisation_id
     return render_template("floor/post.html", fair=fair, post=post, me=me, mine=mine,
                            is_organiser=is_organiser, confirm=ConfirmForm(), hide_form=HidePostForm(),
@@ -124,12 +119,9 @@ def post_edit(slug: str, post_id: int) -> Any:
         form.unit.data = post.unit.value if post.unit else ""
         form.version.data = post.version
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
                                     version=form.version.data or None)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("floor.post_detail", slug=slug, post_id=post.id), 303)
     return _render_form(fair, form, post)
@@ -139,39 +131,33 @@ def _post_action(slug: str, post_id: int, action: Any, done: str) -> Any:
     if not ConfirmForm().validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")
     else:
-        try:
-            action(current_user, current_user.fair_id, post_id,
-                   version=request.form.get("version", type=db_int))
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(done, "success")
+        action(current_user, current_user.fair_id, post_id, version=request.form.get("version", type=db_int))
+        flash(done, "success")
     return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
 
 
 @bp.post("/posts/<int:post_id>/withdraw")
 @login_required
+@refusal_back_to("floor.post_detail")
 def post_withdraw(slug: str, post_id: int) -> Any:
     return _post_action(slug, post_id, post_services.withdraw_post, _("Post withdrawn."))
 
 
 @bp.post("/posts/<int:post_id>/taken")
 @login_required
+@refusal_back_to("floor.post_detail")
 def post_taken(slug: str, post_id: int) -> Any:
     return _post_action(slug, post_id, post_services.mark_post_taken, _("Marked as taken."))
 
 
 @bp.post("/posts/<int:post_id>/hide")
 @organiser_required
+@refusal_back_to("floor.post_detail")
 def post_hide(slug: str, post_id: int) -> Any:
     form = HidePostForm()
     if form.validate_on_submit():
-        try:
-            post_services.hide_post(current_user, current_user.fair_id, post_id, form.reason.data)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("The post is hidden from the board."), "success")
+        post_services.hide_post(current_user, current_user.fair_id, post_id, form.reason.data)
+        flash(_("The post is hidden from the board."), "success")
     else:
         flash(_("Say why the post is hidden."), "error")
     return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
@@ -179,14 +165,11 @@ def post_hide(slug: str, post_id: int) -> Any:
 
 @bp.post("/posts/<int:post_id>/restore")
 @organiser_required
+@refusal_back_to("floor.post_detail")
 def post_restore(slug: str, post_id: int) -> Any:
     if ConfirmForm().validate_on_submit():
-        try:
-            post_services.restore_post(current_user, current_user.fair_id, post_id)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("The post is back on the board."), "success")
+        post_services.restore_post(current_user, current_user.fair_id, post_id)
+        flash(_("The post is back on the board."), "success")
     return redirect(url_for("floor.post_detail", slug=slug, post_id=post_id), 303)
 
 

@@ -7,33 +7,24 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.core.errors import DomainError
-from app.core.extensions import db
 from app.core.formfields import ConfirmForm
 from app.core.inputs import db_int
-from app.core.textkeys import search_key
+from app.core.web import refusal_back_to, refusal_flashed
 from app.fairs.access import organiser_required
 from app.fairs.fairs import set_registration_open
 from app.fairs.roles import Role
 from app.people import credentials, organisations, participants
 from app.people.forms import OrganisationForm, ParticipantForm, PasswordForm
-from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, get_organisation
 from app.people.participants import get_participant
 from app.people.pin_guard import pin_guard
+from app.people.queries import active_organisations, search_organisations, search_participants
 from app.people.sectors import Sector
 from app.people.views.blueprint import bp
 
 PAGE_SIZE = 50
-
-
-def _matches(q: str, *values: str) -> bool:
-    key = search_key(q)
-    return all(any(part in search_key(v) for v in values) for part in key.split())
 
 
 # --- participants -------------------------------------------------------------------------
@@ -46,17 +37,7 @@ def admin_participants(slug: str) -> Any:
     q = request.args.get("q", "").strip()
     sector = request.args.get("sector", "")
     role = request.args.get("role", "")
-    query = (select(Participant).join(Participant.organisation)
-             .options(joinedload(Participant.organisation), joinedload(Participant.check_in))
-             .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None)))
-    if sector in {s.value for s in Sector}:
-        query = query.where(Organisation.sector == sector)
-    if role in {r.value for r in Role}:
-        query = query.where(Participant.role == role)
-    people = sorted(db.session.scalars(query).unique(),
-                    key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
-    if q:  # diacritic-insensitive search over name, organisation, e-mail, badge code
-        people = [p for p in people if _matches(q, p.full_name, p.organisation.name, p.email, p.badge_code)]
+    people = search_participants(fair.id, q, sector, role)
     page = max(1, request.args.get("page", 1, type=db_int))
     total = len(people)
     shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
@@ -66,10 +47,8 @@ def admin_participants(slug: str) -> Any:
 
 
 def _organisation_choices(fair_id: int) -> list[SelectChoice]:
-    orgs = db.session.scalars(select(Organisation).where(
-        Organisation.fair_id == fair_id, Organisation.removed_at.is_(None)).order_by(Organisation.name_key))
     return [SelectChoice("", _("— new organisation (below) —"))] + [
-        SelectChoice(str(o.id), o.name) for o in orgs]
+        SelectChoice(str(o.id), o.name) for o in active_organisations(fair_id)]
 
 
 @bp.route("/admin/participants/new", methods=["GET", "POST"])
@@ -84,12 +63,9 @@ def admin_participant_new(slug: str) -> Any:
         org_id = int(form.organisation_id.data) if form.organisation_id.data else None
         new_org = None if org_id else OrganisationData(
             name=form.organisation_name.data or "", sector=Sector(form.sector.data))
-        try:
+        with refusal_flashed():
             person = participants.add_participant(
                 current_user, fair.id, form.person(Role(form.role.data)), new_org, org_id)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("%(name)s added.", name=person.full_name), "success")
             return redirect(url_for("people.admin_participant", slug=slug, pid=person.id), 303)
     return render_template("people/participant_form.html", fair=fair, form=form, person=None), \
@@ -117,12 +93,9 @@ def admin_participant_edit(slug: str, pid: int) -> Any:
         form.organisation_id.data = str(person.organisation_id)
         form.role.data = person.role.value
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             participants.update_participant(current_user, fair.id, pid, form.person(Role(form.role.data)),
                                             int(form.organisation_id.data))
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("people.admin_participant", slug=slug, pid=pid), 303)
     return render_template("people/participant_form.html", fair=fair, form=form, person=person), \
@@ -134,31 +107,25 @@ def _confirmed_action(slug: str, pid: int, action: Any, done: str) -> Any:
     if not form.validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")
     else:
-        try:
-            action(current_user, current_user.fair_id, pid)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(done, "success")
+        action(current_user, current_user.fair_id, pid)
+        flash(done, "success")
     return redirect(url_for("people.admin_participant", slug=slug, pid=pid), 303)
 
 
 @bp.post("/admin/participants/<int:pid>/remove")
 @organiser_required
+@refusal_back_to("people.admin_participant")
 def admin_participant_remove(slug: str, pid: int) -> Any:
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            participants.remove_participant(current_user, current_user.fair_id, pid)
-        except DomainError as err:
-            flash(str(err.message), "error")
-            return redirect(url_for("people.admin_participant", slug=slug, pid=pid), 303)
+        participants.remove_participant(current_user, current_user.fair_id, pid)
         flash(_("Participant removed. Their badge and login no longer work."), "success")
     return redirect(url_for("people.admin_participants", slug=slug), 303)
 
 
 @bp.post("/admin/participants/<int:pid>/reissue")
 @organiser_required
+@refusal_back_to("people.admin_participant")
 def admin_participant_reissue(slug: str, pid: int) -> Any:
     return _confirmed_action(slug, pid, credentials.reissue_login,
                              _("New login link and PIN issued; the old ones no longer work."))
@@ -166,21 +133,19 @@ def admin_participant_reissue(slug: str, pid: int) -> Any:
 
 @bp.post("/admin/participants/<int:pid>/revoke")
 @organiser_required
+@refusal_back_to("people.admin_participant")
 def admin_participant_revoke(slug: str, pid: int) -> Any:
     return _confirmed_action(slug, pid, credentials.revoke_login, _("Login revoked."))
 
 
 @bp.post("/admin/participants/<int:pid>/password")
 @organiser_required
+@refusal_back_to("people.admin_participant")
 def admin_participant_password(slug: str, pid: int) -> Any:
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            credentials.set_password(current_user, current_user.fair_id, pid, form.password.data)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("Password set."), "success")
+        credentials.set_password(current_user, current_user.fair_id, pid, form.password.data)
+        flash(_("Password set."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -197,14 +162,7 @@ def admin_organisations(slug: str) -> Any:
     fair = current_user.fair
     q = request.args.get("q", "").strip()
     sector = request.args.get("sector", "")
-    query = (select(Organisation).options(joinedload(Organisation.participants))
-             .where(Organisation.fair_id == fair.id, Organisation.removed_at.is_(None))
-             .order_by(Organisation.name_key))
-    if sector in {s.value for s in Sector}:
-        query = query.where(Organisation.sector == sector)
-    orgs = list(db.session.scalars(query).unique())
-    if q:
-        orgs = [o for o in orgs if _matches(q, o.name, o.city, o.email)]
+    orgs = search_organisations(fair.id, q, sector)
     return render_template("people/organisations.html", fair=fair, orgs=orgs, q=q,
                            sector=sector, confirm=ConfirmForm())
 
@@ -219,14 +177,11 @@ def admin_organisation_form(slug: str, oid: int | None = None) -> Any:
     if request.method == "GET" and org is not None:
         form.sector.data = org.sector.value
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             if org is None:
-                org = organisations.create_organisation(current_user, fair.id, form.organisation())
+                organisations.create_organisation(current_user, fair.id, form.organisation())
             else:
                 organisations.update_organisation(current_user, fair.id, org.id, form.organisation())
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("Organisation saved."), "success")
             return redirect(url_for("people.admin_organisations", slug=slug), 303)
     return render_template("people/organisation_form.html", fair=fair, form=form, org=org), \
@@ -235,14 +190,11 @@ def admin_organisation_form(slug: str, oid: int | None = None) -> Any:
 
 @bp.post("/admin/organisations/<int:oid>/remove")
 @organiser_required
+@refusal_back_to("people.admin_organisations")
 def admin_organisation_remove(slug: str, oid: int) -> Any:
     if ConfirmForm().validate_on_submit():
-        try:
-            organisations.remove_organisation(current_user, current_user.fair_id, oid)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("Organisation removed."), "success")
+        organisations.remove_organisation(current_user, current_user.fair_id, oid)
+        flash(_("Organisation removed."), "success")
     return redirect(url_for("people.admin_organisations", slug=slug), 303)
 
 
@@ -251,13 +203,10 @@ def admin_organisation_remove(slug: str, oid: int) -> Any:
 
 @bp.post("/admin/registration")
 @organiser_required
+@refusal_back_to("people.admin_participants")
 def admin_registration(slug: str) -> Any:
     if ConfirmForm().validate_on_submit():
         is_open = request.form.get("open") == "1"
-        try:
-            set_registration_open(current_user, current_user.fair_id, is_open)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("Registration is open.") if is_open else _("Registration is closed."), "success")
+        set_registration_open(current_user, current_user.fair_id, is_open)
+        flash(_("Registration is open.") if is_open else _("Registration is closed."), "success")
     return redirect(url_for("people.admin_participants", slug=slug), 303)

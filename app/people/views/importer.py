@@ -22,6 +22,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from app.core.errors import DomainError
+from app.core.web import Refusal, refusal_kept
 from app.fairs.access import organiser_required
 from app.people.csv_import import ImportRejected, ImportReport, import_participants, preview_import
 from app.people.csv_rows import COLUMNS, RowProblem, template_csv
@@ -60,9 +61,10 @@ def _page(upload: UploadForm, report: ImportReport | None = None, error: DomainE
         problems=problems, confirm=confirm, columns=COLUMNS, column_help=COLUMN_HELP), status
 
 
-def _failed(err: DomainError) -> Any:
+def _failed(refusal: Refusal) -> Any:
+    err = refusal.error
     problems = err.problems if isinstance(err, ImportRejected) else []
-    return _page(UploadForm(formdata=None), error=err, problems=problems, status=err.status)
+    return _page(UploadForm(formdata=None), error=err, problems=problems, status=refusal.status())
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])
@@ -80,13 +82,12 @@ def admin_import(slug: str) -> Any:
     if not upload.validate_on_submit():
         return _page(upload, status=422 if upload.errors else 200)
     data = upload.file.data.read()
-    try:
+    with refusal_kept() as refusal:
         report = preview_import(current_user, current_user.fair_id, data)
-    except DomainError as err:
-        return _failed(err)
-    content = base64.b64encode(data).decode("ascii") if report.ok else ""
-    return _page(UploadForm(formdata=None), report=report, problems=report.problems, content=content,
-                 status=200 if report.ok else 422)
+        content = base64.b64encode(data).decode("ascii") if report.ok else ""
+        return _page(UploadForm(formdata=None), report=report, problems=report.problems, content=content,
+                     status=200 if report.ok else 422)
+    return _failed(refusal)
 
 
 def _import(slug: str) -> Any:
@@ -97,15 +98,14 @@ def _import(slug: str) -> Any:
     try:
         data = base64.b64decode(form.content.data or "", validate=True)
     except (binascii.Error, ValueError):
-        return _failed(ImportRejected(_l("The checked file did not come back intact. Upload it again."),
-                                      code="import_content"))
-    try:
+        return _failed(Refusal(ImportRejected(_l("The checked file did not come back intact. Upload it again."),
+                                              code="import_content")))
+    with refusal_kept() as refusal:
         report = import_participants(current_user, current_user.fair_id, data)
-    except DomainError as err:
-        return _failed(err)
-    flash(_("Participants imported: %(n)d. New organisations: %(new)d.",
-            n=report.created, new=report.new_organisations), "success")
-    return redirect(url_for("people.admin_participants", slug=slug), 303)
+        flash(_("Participants imported: %(n)d. New organisations: %(new)d.",
+                n=report.created, new=report.new_organisations), "success")
+        return redirect(url_for("people.admin_participants", slug=slug), 303)
+    return _failed(refusal)
 
 
 @bp.get("/admin/import/template.csv")

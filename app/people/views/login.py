@@ -8,10 +8,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.core.errors import DomainError
 from app.core.extensions import limiter
 from app.core.formfields import ConfirmForm
 from app.core.urls import safe_next
+from app.core.web import refusal_flashed
 from app.fairs.access import fair_or_404
 from app.fairs.models import Fair
 from app.fairs.roles import Role
@@ -58,10 +58,7 @@ def login_link(slug: str, secret: str) -> Any:
     their password: their link only opens the password form. A phone already logged in as
     someone else asks before it switches."""
     fair = fair_or_404(slug)
-    try:
-        person = login_with_secret(fair.id, secret)
-    except DomainError as err:
-        return render_template("error.html", message=err.message, code=err.code), err.status
+    person = login_with_secret(fair.id, secret)  # a refusal: the error page
     if uses_password(person):
         password_form = PasswordLoginForm(prefix="staff", formdata=None, data={"email": person.email})
         return _login_page(fair, PinLoginForm(prefix="pin", formdata=None), password_form, staff_link=True)
@@ -87,18 +84,15 @@ def login(slug: str) -> Any:
     if request.method == "POST":
         form = pin_form if _is_pin_attempt() else password_form
         if form.validate_on_submit():
-            try:
+            with refusal_flashed() as refusal:
                 if form is pin_form:
                     person = login_with_pin(fair.id, pin_form.badge_code.data, pin_form.pin.data,
                                             request.remote_addr or "")
                 else:
                     person = login_with_password(fair.id, password_form.email.data,
                                                  password_form.password.data)
-            except DomainError as err:
-                flash(str(err.message), "error")
-                status = err.status
-            else:
                 return _after_login(person)
+            status = refusal.status()
         else:
             status = 422
     return _login_page(fair, pin_form, password_form, status)

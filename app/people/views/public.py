@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.core.errors import DomainError
+from app.core.web import refusal_flashed
 from app.fairs.access import fair_or_404, login_required
 from app.people.forms import RegistrationForm
 from app.people.participants import register_participant
@@ -22,11 +22,8 @@ def register(slug: str) -> Any:
         return render_template("people/registration_closed.html", fair=fair), 403
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             person = register_participant(fair.id, form.person(), form.organisation())
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             login_user(person, remember=True)
             flash(_("You are registered. Welcome!"), "success")
             return redirect(url_for("people.me", slug=fair.slug), 303)

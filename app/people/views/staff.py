@@ -8,18 +8,17 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
-from app.core.errors import DomainError
-from app.core.extensions import db
 from app.core.i18n import to_utc
 from app.core.mail import MailError, build_message, new_message_id, open_transport, parse_address
+from app.core.web import refusal_flashed
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.fairs import FairData
-from app.fairs.roles import PASSWORD_ROLES, Role
+from app.fairs.roles import Role
 from app.people import staff as staff_service
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
+from app.people.queries import staff_members
 from app.people.sectors import Sector
 from app.people.staff_forms import InviteForm, NewFairForm, WelcomeForm
 from app.people.views.blueprint import bp
@@ -27,11 +26,8 @@ from app.people.views.blueprint import bp
 
 def _new_fair_page(template: str, form: NewFairForm, action: Any) -> Any:
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             fair = action(form)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             flash(_("The fair %(name)s is ready. You are its organiser; log in there with the same password.",
                     name=fair.name), "success")
             return redirect(url_for("people.login", slug=fair.slug), 303)
@@ -61,17 +57,13 @@ def staff(slug: str) -> Any:
     fair = current_user.fair
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             person = staff_service.invite_staff(current_user, fair.id, form.person(Role(form.role.data)),
-                                        OrganisationData(form.organisation_name.data, Sector(form.sector.data)))
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
+                                                OrganisationData(form.organisation_name.data,
+                                                                 Sector(form.sector.data)))
             _send_invitation(person)
             return redirect(url_for("people.staff", slug=slug), 303)
-    people = list(db.session.scalars(select(Participant).where(
-        Participant.fair_id == fair.id, Participant.removed_at.is_(None),
-        Participant.role.in_(list(PASSWORD_ROLES))).order_by(Participant.role, Participant.last_name)))
+    people = staff_members(fair.id)
     links = {p.id: url_for("people.welcome", slug=slug, token=staff_service.invitation_token(p), _external=True)
              for p in people if not p.password_hash}
     return render_template("people/staff.html", fair=fair, form=form, people=people, links=links), \
@@ -106,11 +98,8 @@ def welcome(slug: str, token: str) -> Any:
     fair = fair_or_404(slug)
     form = WelcomeForm()
     if form.validate_on_submit():
-        try:
+        with refusal_flashed():
             person = staff_service.accept_invitation(fair.id, token, form.password.data)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
             login_user(person, remember=True)
             flash(_("Welcome! Your password is set."), "success")
             return redirect(url_for("fairs.home", slug=slug), 303)

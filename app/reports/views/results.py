@@ -10,9 +10,9 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.errors import DomainError
 from app.core.formfields import ConfirmForm
 from app.core.inputs import same_secret
+from app.core.web import refusal_back_to
 from app.fairs.access import fair_or_404, organiser_required
 from app.reports.charts import DARK
 from app.reports.results import fair_results, reveal_results
@@ -47,14 +47,11 @@ def results_report(slug: str) -> Any:
 
 @bp.post("/admin/results/reveal")
 @organiser_required
+@refusal_back_to("reports.results")
 def results_reveal(slug: str) -> Any:
     if ConfirmForm().validate_on_submit():
-        try:
-            reveal_results(current_user, current_user.fair_id)
-        except DomainError as err:
-            flash(str(err.message), "error")
-        else:
-            flash(_("The big screen now shows the results."), "success")
+        reveal_results(current_user, current_user.fair_id)
+        flash(_("The big screen now shows the results."), "success")
     return redirect(url_for("reports.results", slug=slug), 303)
 
 
