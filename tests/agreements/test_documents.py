@@ -1,21 +1,29 @@
-"""The public verification page an agreement's QR code opens: authentic or not, and in which state."""
+"""Agreement documents (app/agreements/documents.py): the public verification page an agreement's QR
+code opens (authentic or not, and in which state), and the PDF downloads (who may get them, the
+copies, the notary's batch)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from app.agreements import pdf as agreement_pdf
 from app.agreements.annulment import annul_by_organiser
 from app.agreements.drafting import cancel_agreement
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
+from app.agreements.pdf import stored_pdf
 from app.core.extensions import db
 from app.core.transactions import transaction
 from app.people.models import Participant
+from tests.pdfs import page_texts, pdf_text, save
 
+# --- the verification page an agreement's QR code opens -------------------------------------------
 
 def page(client: FlaskClient, agreement: Agreement, lang: str | None = None) -> tuple[int, str]:
     r = client.get(f"/c/{agreement.public_code}" + (f"?lang={lang}" if lang else ""))
@@ -136,3 +144,137 @@ def test_verification_page_is_not_cached_or_indexed(make_signed_agreement, clien
     agreement = make_signed_agreement()
     r = client.get(f"/c/{agreement.public_code}")
     assert r.headers["Cache-Control"] == "no-cache" and r.headers["X-Robots-Tag"] == "noindex"
+
+
+# --- the PDF downloads ----------------------------------------------------------------------------
+
+def text_of(data: bytes, tmp_path: Path, name: str = "agreement.pdf") -> str:
+    return pdf_text(save(tmp_path, name, data))
+
+
+@pytest.fixture
+def render_counter(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = agreement_pdf.render_summary
+
+    def counting(sheet: agreement_pdf.AgreementSheet) -> bytes:
+        calls.append(1)
+        return real(sheet)
+
+    monkeypatch.setattr(agreement_pdf, "render_summary", counting)
+    return calls
+
+
+@pytest.fixture
+def signed(make_signed_agreement: Callable[..., Agreement]) -> Agreement:
+    return make_signed_agreement()
+
+
+def _url(agreement: Agreement, name: str = "agreement.pdf") -> str:
+    return f"/f/tczew/agreements/{agreement.id}/{name}"
+
+
+def _party(agreement: Agreement, i: int) -> Participant:
+    return db.session.get_one(Participant, agreement.parties[i].representative_id)
+
+
+@pytest.mark.parametrize("who", ["first_party", "second_party", "notary", "organiser"])
+def test_who_may_download(who, signed, client: FlaskClient, login, notary, organiser, tmp_path):
+    person = {"first_party": lambda: _party(signed, 0), "second_party": lambda: _party(signed, 1),
+              "notary": lambda: notary, "organiser": lambda: organiser}[who]()
+    login(person)
+    r = client.get(_url(signed))
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.headers["Content-Disposition"].startswith("inline") and "GZ-tczew-001.pdf" in r.headers[
+        "Content-Disposition"]
+    assert signed.number in text_of(r.data, tmp_path)
+    assert r.data == stored_pdf(signed.id)
+
+
+def test_another_participant_is_refused(signed, client, login, make_participant):
+    login(make_participant())
+    assert client.get(_url(signed)).status_code == 403
+    assert client.get(_url(signed, "copies.pdf")).status_code == 403
+
+
+def test_staff_of_another_fair_is_refused(signed, client, login, make_fair, make_participant):
+    from app.fairs.roles import Role
+
+    other = make_fair(slug="kociewie")
+    staff = make_participant(role=Role.ORGANISER, fair_id=other.id)
+    login(staff)
+    assert client.get(_url(signed)).status_code == 403  # the fair of the URL is not theirs
+    assert client.get(f"/f/kociewie/agreements/{signed.id}/agreement.pdf").status_code == 404
+
+
+def test_anonymous_goes_to_login(signed, client):
+    r = client.get(_url(signed))
+    assert r.status_code in (302, 303) and "/f/tczew/login" in r.headers["Location"]
+
+
+def test_draft_download_refused(trading_fair, make_participant, make_draft, client, login):
+    a = make_participant()
+    draft = make_draft(a, make_participant())
+    login(a)
+    r = client.get(f"/f/tczew/agreements/{draft.id}/agreement.pdf")
+    assert r.status_code == 409 and b"not_signed" in r.data
+
+
+def test_copies_over_http(signed, client, login, tmp_path):
+    login(_party(signed, 1))
+    r = client.get(_url(signed, "copies.pdf"))
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert "GZ-tczew-001-copies.pdf" in r.headers["Content-Disposition"]
+    assert [p.split(" · ")[0] for p in page_texts(r.data, tmp_path)] == [
+        f"Egzemplarz dla: {p.organisation.name}" for p in signed.parties]
+
+
+def test_notary_prints_a_batch(make_signed_agreement, client, login, notary, tmp_path):
+    first, second = make_signed_agreement(), make_signed_agreement()
+    login(notary)
+    r = client.get(f"/f/tczew/notary/print?ids={second.id},{first.id}")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    pages = page_texts(r.data, tmp_path)
+    assert len(pages) == 4 and all(p.startswith("Egzemplarz dla:") for p in pages)
+    assert [second.number in p for p in pages] == [True, True, False, False]  # in the order asked
+    assert [first.number in p for p in pages] == [False, False, True, True]
+
+
+def test_batch_of_all_signed(make_signed_agreement, make_participant, make_draft, organiser, client,
+                             login, tmp_path):
+    signed_ones = [make_signed_agreement() for _ in range(2)]
+    annulled = make_signed_agreement()
+    annul_by_organiser(organiser, annulled.fair_id, annulled.id, "Pomyłka")
+    make_draft(make_participant(), make_participant())
+    login(organiser)
+    r = client.get("/f/tczew/notary/print?all=signed")
+    assert r.status_code == 200
+    pages = page_texts(r.data, tmp_path)
+    assert len(pages) == 4
+    assert [a.number for a in signed_ones for _ in range(2)] == [p.split("Porozumienie nr ")[1].split()[0]
+                                                                 for p in pages]
+    assert annulled.number not in " ".join(pages)
+
+
+def test_batch_refusals(make_signed_agreement, make_participant, make_draft, client, login, notary):
+    signed = make_signed_agreement()
+    draft = make_draft(make_participant(), make_participant())
+    login(notary)
+    assert client.get(f"/f/tczew/notary/print?ids={signed.id},{draft.id}").status_code == 409
+    assert client.get("/f/tczew/notary/print?ids=1,abc").status_code == 400
+    assert client.get("/f/tczew/notary/print?ids=999999").status_code == 404
+    assert client.get("/f/tczew/notary/print?all=everything").status_code == 400
+    r = client.get("/f/tczew/notary/print", headers={"Accept": "application/json"})
+    assert r.status_code == 409 and r.json["code"] == "nothing_to_print"
+
+
+def test_batch_is_for_staff_only(signed, client, login):
+    login(_party(signed, 0))
+    assert client.get(f"/f/tczew/notary/print?ids={signed.id}").status_code == 403
+
+
+def test_downloads_render_once(make_signed_agreement, client, login, render_counter):
+    agreement = make_signed_agreement()
+    login(_party(agreement, 0))
+    bodies = {client.get(_url(agreement)).data for _ in range(3)}
+    assert len(bodies) == 1 and len(render_counter) == 1

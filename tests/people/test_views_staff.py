@@ -1,10 +1,11 @@
-"""Organiser and participant pages that the feature tests do not otherwise request."""
+"""The organiser's set-up pages (app/people/views/staff.py): staff invitations and the welcome page,
+cloning a fair, a new fair."""
+
+import pytest
 
 from app.core.extensions import db
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.floor.models import Post
-from app.floor.posts import hide_post
 from app.people.credentials import login_with_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
@@ -12,29 +13,11 @@ from app.people.participants import PersonData
 from app.people.sectors import Sector
 from app.people.staff import invitation_token, invite_staff
 from tests.conftest import PASSWORD
+from tests.mail_server import read_eml
 
 
 def text(r):
     return r.get_data(as_text=True)
-
-
-def test_registration_toggle(client, fair, organiser, login):
-    login(organiser)
-    assert client.post(f"/f/{fair.slug}/admin/registration", data={"open": "0"}).status_code == 303
-    db.session.expire_all()
-    assert not fair.registration_open
-    assert client.get(f"/f/{fair.slug}/register").status_code == 403
-    client.post(f"/f/{fair.slug}/admin/registration", data={"open": "1"})
-    db.session.expire_all()
-    assert fair.registration_open
-
-
-def test_rotate_display_link_page(client, fair, organiser, login):
-    old = fair.display_token
-    login(organiser)
-    r = client.post(f"/f/{fair.slug}/admin/settings/display-link", follow_redirects=True)
-    db.session.expire_all()
-    assert fair.display_token != old and fair.display_token in text(r)
 
 
 def test_clone_page(client, fair, organiser, notary, login):
@@ -76,51 +59,47 @@ def test_welcome_page_sets_the_password_and_logs_in(client, fair, organiser):
     assert "To zaproszenie zostało już wykorzystane." in text(again)
 
 
-def test_restore_hidden_post_page(client, trading_fair, organiser, make_participant, make_post, login):
-    post = make_post(make_participant(), "Rower za darmo")
-    hide_post(organiser, trading_fair.id, post.id, "sprawdzamy")
+def test_settings_page_and_staff_invitation_by_outbox(client, fair, organiser, login, app, tmp_path):
+    app.config["OUTBOX_DIR"] = str(tmp_path / "outbox")
     login(organiser)
-    assert client.post(f"/f/{trading_fair.slug}/posts/{post.id}/restore").status_code == 303
-    db.session.expire_all()
-    assert db.session.get(Post, post.id).is_live
-
-
-def test_our_posts_lists_every_state(client, trading_fair, make_participant, make_post, login):
-    from app.floor.posts import withdraw_post
-
-    me = make_participant(organisation="Fundacja Wspólna")
-    colleague = make_participant(organisation="Fundacja Wspólna")
-    make_post(me, "Sala czynna")
-    gone = make_post(colleague, "Rzutnik wycofany", category_key="equipment")
-    withdraw_post(colleague, trading_fair.id, gone.id)
-    make_post(make_participant(), "Cudza oferta")
-    login(me)
-    page = text(client.get(f"/f/{trading_fair.slug}/my-posts"))
-    assert "Sala czynna" in page and "Rzutnik wycofany" in page and "wycofane" in page
-    assert "Cudza oferta" not in page
-
-
-def test_timer_page_sets_minutes_left(client, trading_fair, organiser, login):
-    login(organiser)
-    assert client.post(f"/f/{trading_fair.slug}/admin/control/timer", data={"minutes": "5"}).status_code == 303
-    db.session.expire_all()
-    left = (trading_fair.trading_closes_at - trading_fair.trading_started_at).total_seconds()
-    assert left < 10 * 60
-
-
-def test_restoring_a_missing_post_says_so_on_its_page_not_via_the_referer(client, trading_fair, organiser, login):
-    login(organiser)
-    r = client.post(f"/f/{trading_fair.slug}/posts/9999/restore", headers={"Referer": "https://evil.example/"})
+    assert client.get(f"/f/{fair.slug}/admin/settings").status_code == 200
+    r = client.post(f"/f/{fair.slug}/admin/staff", data={
+        "first_name": "Ewa", "last_name": "Notariusz", "email": "ewa@example.org", "role": "notary",
+        "organisation_name": "Kancelaria", "sector": "business"})
     assert r.status_code == 303
-    assert r.headers["Location"].endswith(f"/f/{trading_fair.slug}/posts/9999")
-    with client.session_transaction() as session:
-        assert ("error", "Takie ogłoszenie nie istnieje.") in session["_flashes"]
+    (mail,) = list((tmp_path / "outbox").glob("*.eml"))
+    from email import policy
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.default).parsebytes(mail.read_bytes())
+    body = message.get_body().get_content()
+    assert "Zapraszamy" in body and f"/f/{fair.slug}/welcome/" in body
+    person = db.session.query(Participant).filter_by(email_key="ewa@example.org").one()
+    assert person.login_secret not in body
 
 
-def test_an_unhandled_refusal_of_a_post_gets_the_error_page_not_the_referer(client, trading_fair, make_participant,
-                                                                            login):
-    login(make_participant())
-    r = client.post(f"/f/{trading_fair.slug}/posts/9999/edit", data={"title": "x"},
-                    headers={"Referer": f"http://gielda.test/f/{trading_fair.slug}/board"})
-    assert r.status_code == 404
-    assert "post_not_found" in text(r)
+@pytest.mark.parametrize("transport", ["smtp", "outbox"])
+def test_an_invitation_goes_to_the_invited_address_only_whatever_the_name(
+        request, client, fair, organiser, login, transport):
+    """A name with quotes, commas and addresses in it stays a name: one recipient, the e-mail given."""
+    collector = request.getfixturevalue(transport)
+    login(organiser)
+    r = client.post(f"/f/{fair.slug}/admin/staff", data={
+        "first_name": '"Eve, <eve@evil.example>"', "last_name": "<x>, a@b.c, evil@x.y",
+        "email": "ewa@example.org", "role": "notary", "organisation_name": "Kancelaria", "sector": "business"})
+    assert r.status_code == 303
+    if transport == "smtp":
+        assert [rcpts for _from, rcpts in collector.envelopes] == [["ewa@example.org"]]
+        (message,) = collector.messages
+    else:
+        (eml,) = collector.glob("*.eml")
+        message = read_eml(eml)
+    named = [a.addr_spec for h in ("To", "Cc", "Bcc") for v in message.get_all(h) or () for a in v.addresses]
+    assert named == ["ewa@example.org"]
+    assert message["To"].addresses[0].display_name == '"Eve, <eve@evil.example>" <x>, a@b.c, evil@x.y'
+
+
+def test_setup_pages_forbidden_to_notary(client, fair, notary, login):
+    login(notary)
+    for path in ("settings", "staff", "clone", "audit", "new-fair"):
+        assert client.get(f"/f/{fair.slug}/admin/{path}").status_code == 403

@@ -1,0 +1,39 @@
+"""The demo fair (app/demo.py), shaped like the Tczew fair."""
+
+from __future__ import annotations
+
+import re
+
+from app.core.emails import normalise_email
+from app.core.extensions import db
+from app.demo import NOTARY_EMAIL, ORGANISER_EMAIL
+from app.fairs.models import Fair
+from app.fairs.roles import Role
+from app.people.models import Participant
+from app.people.sectors import Sector
+from app.reports.stats import fair_stats
+
+
+def test_demo_fair_is_shaped_like_tczew(runner):
+    result = runner.invoke(args=["fair", "demo"])
+    assert result.exit_code == 0, result.output
+    fair = db.session.query(Fair).filter_by(slug="demo").one()
+    stats = fair_stats(fair)
+    assert 150 <= stats["participants"] <= 165
+    assert 70 <= stats["organisations"] <= 85
+    assert all(stats["organisations_by_sector"][s.value] > 0 for s in Sector)
+    roles = {p.role for p in db.session.query(Participant).filter_by(fair_id=fair.id)}
+    assert {Role.ORGANISER, Role.NOTARY} <= roles
+    assert "organizator@tczew.example.org / gielda-demo-2026" in result.output
+    participant_link = re.search(r"http://\S+/f/demo/login/(\S+)", result.output)
+    assert participant_link is not None
+    person = db.session.query(Participant).filter_by(login_secret=participant_link.group(1)).one()
+    assert person.role == Role.PARTICIPANT  # staff log in with their password: no link is printed for them
+    assert fair_stats(fair)["offers"] > 10 and fair_stats(fair)["needs"] > 10
+    assert fair_stats(fair)["agreements_signed"] >= 10
+    names = " ".join(p.full_name for p in db.session.query(Participant).filter_by(fair_id=fair.id))
+    assert any(ch in names for ch in "ąćęłńóśźżŁŚŻ")
+
+
+def test_the_demo_addresses_pass_the_rule() -> None:
+    assert normalise_email(ORGANISER_EMAIL) and normalise_email(NOTARY_EMAIL)
