@@ -1,4 +1,4 @@
-"""Agreement fixtures shared by the tests of the contracts package.
+"""Agreement fixtures shared by the tests of app/agreements (and by reports tests that need agreements).
 
 `make_signed_agreement(...)` goes through the services, as people at the fair do: a draft
 between two (or more) participants' organisations while trading is open, the obligations both
