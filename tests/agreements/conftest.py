@@ -1,15 +1,17 @@
-"""Agreement fixtures shared by the tests of the contracts package.
+"""Agreement fixtures shared by the tests of app/agreements (and by reports tests that need agreements).
 
 `make_signed_agreement(...)` goes through the services, as people at the fair do: a draft
 between two (or more) participants' organisations while trading is open, the obligations both
 ways saved with `save_draft`, every party signing the current version, and the notary's
-countersignature when the fair requires one.
+countersignature when the fair requires one. `make_deal(due_a, due_b, b_email)` makes such an
+agreement with due dates, for the follow-up and its reminders.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -118,3 +120,35 @@ def pdf_text_of(data: bytes, tmp_path: Any, name: str = "agreement.pdf") -> str:
     path.write_bytes(data)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True)
     return " ".join(out.stdout.decode().split())
+
+
+@dataclass
+class Deal:
+    """A signed agreement and its two parties' participants."""
+
+    agreement: Agreement
+    a: Participant
+    b: Participant
+
+
+@pytest.fixture
+def make_deal(make_signed_agreement: Callable[..., Agreement],
+              make_participant: Callable[..., Participant]) -> Callable[..., Deal]:
+    counter = iter(range(1, 100))
+
+    def make(due_a: date | None = None, due_b: date | None = None, b_email: str | None = None) -> Deal:
+        n = next(counter)
+        a = make_participant("Łucja", "Żółkiewska", organisation=f"Fundacja „Źdźbło” {n}",
+                             email=f"lucja{n}@example.org", phone="+48 600 100 200")
+        b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation=f"Spółdzielnia Socjalna Łąka {n}",
+                             sector=Sector.SOCIAL_COOPERATIVE,
+                             email=b_email if b_email is not None else f"grzegorz{n}@example.org")
+        agreement = make_signed_agreement(a, b, obligations=[
+            ObligationData(a.organisation_id, b.organisation_id, "Sala konferencyjna na 30 osób, źródło ciepła",
+                           quantity=3, unit=Unit.HOURS, points=30, due_date=due_a),
+            ObligationData(b.organisation_id, a.organisation_id, "Szkolenie z pisania wniosków", hours=4,
+                           points=40, due_date=due_b),
+        ])
+        return Deal(agreement, a, b)
+
+    return make

@@ -1,10 +1,10 @@
-"""Follow-up: delivered, confirmed (points posted once), disputed; overdue first."""
+"""Follow-up (app/agreements/fulfilment.py): delivered, confirmed (points posted once), disputed;
+overdue first."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from app.agreements.annulment import annul_by_organiser
 from app.agreements.fulfilment import confirm_delivery, dispute_delivery, follow_up, mark_delivered
 from app.agreements.models import AgreementState, ObligationState
 from app.agreements.signing import record_paper_agreement
@@ -92,14 +92,6 @@ def test_ledger_refusal_keeps_obligation_unconfirmed(trading_fair, signed):
     db.session.refresh(d.obligations[0])
     assert d.obligations[0].state == ObligationState.PENDING
     assert db.session.query(Entry).count() == 0
-
-
-def test_partly_fulfilled_agreement_cannot_be_annulled(trading_fair, organiser, signed):
-    _a, b, d = signed
-    confirm_delivery(b, trading_fair.id, d.obligations[0].id)
-    with pytest.raises(DomainError) as err:
-        annul_by_organiser(organiser, trading_fair.id, d.id, "za późno")
-    assert err.value.code == "partly_fulfilled"
 
 
 def test_follow_up_lists_overdue_first(trading_fair, signed):

@@ -1,50 +1,35 @@
-"""The agreement PDF: what is on it (read back with pdftotext and zbar), that it is rendered from
-the frozen content and kept, the copies for each party, the notary's batch, and who may get it."""
+"""The agreement PDF (app/agreements/pdf.py): what is on it (read back with pdftotext and zbar), that
+it is rendered from the frozen content and kept, rendered in the background after signing, the
+copies for each party."""
 
 from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from app.agreements import pdf as agreement_pdf
 from app.agreements.annulment import annul_by_organiser
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_paper_draft
-from app.agreements.models import Agreement
 from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, stored_pdf, wait_for_background_renders
 from app.agreements.signing import record_paper_agreement, sign_agreement
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.transactions import transaction
-from app.people.models import Organisation, Participant
+from app.people.models import Organisation
 from app.people.sectors import Sector
 from tests.agreements.conftest import ObligationSpec
-from tests.door.test_badges import pdf_text, qr_payloads, save
+from tests.pdfs import page_texts, pdf_text, qr_payloads, save
 
 BASE = "http://gielda.test"  # PUBLIC_URL in the test configuration
 
 
 def text_of(data: bytes, tmp_path: Path, name: str = "agreement.pdf") -> str:
     return pdf_text(save(tmp_path, name, data))
-
-
-def page_texts(data: bytes, tmp_path: Path) -> list[str]:
-    """Each page's text, whitespace collapsed (pdftotext ends every page with a form feed)."""
-    path = save(tmp_path, "pages.pdf", data)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True)
-    return [" ".join(page.split()) for page in out.stdout.decode().split("\f")[:-1]]
-
-
-def page_count(data: bytes, tmp_path: Path) -> int:
-    path = save(tmp_path, "count.pdf", data)
-    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True).stdout.decode()
-    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
 # --- what is on it ------------------------------------------------------------------------------
@@ -382,120 +367,3 @@ def test_colours_of_the_copies(make_signed_agreement):
     assert [p.colour for p in sheet.parties] == [SECTOR_COLOURS[Sector.NGO],
                                                  SECTOR_COLOURS[Sector.SOCIAL_COOPERATIVE]]
     assert ink_on(SECTOR_COLOURS[Sector.BUSINESS]) == "#000" and ink_on(SECTOR_COLOURS[Sector.PUBLIC]) == "#fff"
-
-
-# --- over HTTP ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def signed(make_signed_agreement: Callable[..., Agreement]) -> Agreement:
-    return make_signed_agreement()
-
-
-def _url(agreement: Agreement, name: str = "agreement.pdf") -> str:
-    return f"/f/tczew/agreements/{agreement.id}/{name}"
-
-
-def _party(agreement: Agreement, i: int) -> Participant:
-    return db.session.get_one(Participant, agreement.parties[i].representative_id)
-
-
-@pytest.mark.parametrize("who", ["first_party", "second_party", "notary", "organiser"])
-def test_who_may_download(who, signed, client: FlaskClient, login, notary, organiser, tmp_path):
-    person = {"first_party": lambda: _party(signed, 0), "second_party": lambda: _party(signed, 1),
-              "notary": lambda: notary, "organiser": lambda: organiser}[who]()
-    login(person)
-    r = client.get(_url(signed))
-    assert r.status_code == 200 and r.mimetype == "application/pdf"
-    assert r.headers["Content-Disposition"].startswith("inline") and "GZ-tczew-001.pdf" in r.headers[
-        "Content-Disposition"]
-    assert signed.number in text_of(r.data, tmp_path)
-    assert r.data == stored_pdf(signed.id)
-
-
-def test_another_participant_is_refused(signed, client, login, make_participant):
-    login(make_participant())
-    assert client.get(_url(signed)).status_code == 403
-    assert client.get(_url(signed, "copies.pdf")).status_code == 403
-
-
-def test_staff_of_another_fair_is_refused(signed, client, login, make_fair, make_participant):
-    from app.fairs.roles import Role
-
-    other = make_fair(slug="kociewie")
-    staff = make_participant(role=Role.ORGANISER, fair_id=other.id)
-    login(staff)
-    assert client.get(_url(signed)).status_code == 403  # the fair of the URL is not theirs
-    assert client.get(f"/f/kociewie/agreements/{signed.id}/agreement.pdf").status_code == 404
-
-
-def test_anonymous_goes_to_login(signed, client):
-    r = client.get(_url(signed))
-    assert r.status_code in (302, 303) and "/f/tczew/login" in r.headers["Location"]
-
-
-def test_draft_download_refused(trading_fair, make_participant, make_draft, client, login):
-    a = make_participant()
-    draft = make_draft(a, make_participant())
-    login(a)
-    r = client.get(f"/f/tczew/agreements/{draft.id}/agreement.pdf")
-    assert r.status_code == 409 and b"not_signed" in r.data
-
-
-def test_copies_over_http(signed, client, login, tmp_path):
-    login(_party(signed, 1))
-    r = client.get(_url(signed, "copies.pdf"))
-    assert r.status_code == 200 and r.mimetype == "application/pdf"
-    assert "GZ-tczew-001-copies.pdf" in r.headers["Content-Disposition"]
-    assert [p.split(" · ")[0] for p in page_texts(r.data, tmp_path)] == [
-        f"Egzemplarz dla: {p.organisation.name}" for p in signed.parties]
-
-
-def test_notary_prints_a_batch(make_signed_agreement, client, login, notary, tmp_path):
-    first, second = make_signed_agreement(), make_signed_agreement()
-    login(notary)
-    r = client.get(f"/f/tczew/notary/print?ids={second.id},{first.id}")
-    assert r.status_code == 200 and r.mimetype == "application/pdf"
-    pages = page_texts(r.data, tmp_path)
-    assert len(pages) == 4 and all(p.startswith("Egzemplarz dla:") for p in pages)
-    assert [second.number in p for p in pages] == [True, True, False, False]  # in the order asked
-    assert [first.number in p for p in pages] == [False, False, True, True]
-
-
-def test_batch_of_all_signed(make_signed_agreement, make_participant, make_draft, organiser, client,
-                             login, tmp_path):
-    signed_ones = [make_signed_agreement() for _ in range(2)]
-    annulled = make_signed_agreement()
-    annul_by_organiser(organiser, annulled.fair_id, annulled.id, "Pomyłka")
-    make_draft(make_participant(), make_participant())
-    login(organiser)
-    r = client.get("/f/tczew/notary/print?all=signed")
-    assert r.status_code == 200
-    pages = page_texts(r.data, tmp_path)
-    assert len(pages) == 4
-    assert [a.number for a in signed_ones for _ in range(2)] == [p.split("Porozumienie nr ")[1].split()[0]
-                                                                 for p in pages]
-    assert annulled.number not in " ".join(pages)
-
-
-def test_batch_refusals(make_signed_agreement, make_participant, make_draft, client, login, notary):
-    signed = make_signed_agreement()
-    draft = make_draft(make_participant(), make_participant())
-    login(notary)
-    assert client.get(f"/f/tczew/notary/print?ids={signed.id},{draft.id}").status_code == 409
-    assert client.get("/f/tczew/notary/print?ids=1,abc").status_code == 400
-    assert client.get("/f/tczew/notary/print?ids=999999").status_code == 404
-    assert client.get("/f/tczew/notary/print?all=everything").status_code == 400
-    r = client.get("/f/tczew/notary/print", headers={"Accept": "application/json"})
-    assert r.status_code == 409 and r.json["code"] == "nothing_to_print"
-
-
-def test_batch_is_for_staff_only(signed, client, login):
-    login(_party(signed, 0))
-    assert client.get(f"/f/tczew/notary/print?ids={signed.id}").status_code == 403
-
-
-def test_downloads_render_once(make_signed_agreement, client, login, render_counter):
-    agreement = make_signed_agreement()
-    login(_party(agreement, 0))
-    bodies = {client.get(_url(agreement)).data for _ in range(3)}
-    assert len(bodies) == 1 and len(render_counter) == 1

@@ -1,12 +1,11 @@
-"""Follow-up reminders: sent through a real SMTP server (aiosmtpd on 127.0.0.1), or written to
-the outbox folder as .eml files; never twice within the interval; a failure is recorded and
-retried on the next run without resending what went out."""
+"""Follow-up reminders (app/agreements/reminders.py): sent through a real SMTP server (aiosmtpd on
+127.0.0.1), or written to the outbox folder as .eml files; never twice within the interval; a
+failure is recorded and retried on the next run without resending what went out."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from email import policy
 from email.message import EmailMessage
@@ -19,50 +18,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.agreements.drafting import ObligationData
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
 from app.agreements.reminders import Reminder, ReminderState, deliver_reminders, queue_reminders, send_reminders
 from app.core.db import utcnow
 from app.core.extensions import db
 from app.fairs.models import Fair
-from app.fairs.roles import Role
-from app.floor.kinds import Unit
 from app.people.models import Participant
-from app.people.sectors import Sector
+from tests.agreements.conftest import Deal
 from tests.mail_server import Collector, free_port
 
-# --- agreements to follow up ---------------------------------------------------------------------
-
-@dataclass
-class Deal:
-    agreement: Agreement
-    a: Participant
-    b: Participant
-
-
-@pytest.fixture
-def make_deal(make_signed_agreement: Callable[..., Agreement],
-              make_participant: Callable[..., Participant]) -> Callable[..., Deal]:
-    counter = iter(range(1, 100))
-
-    def make(due_a: date | None = None, due_b: date | None = None, b_email: str | None = None) -> Deal:
-        n = next(counter)
-        a = make_participant("Łucja", "Żółkiewska", organisation=f"Fundacja „Źdźbło” {n}",
-                             email=f"lucja{n}@example.org", phone="+48 600 100 200")
-        b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation=f"Spółdzielnia Socjalna Łąka {n}",
-                             sector=Sector.SOCIAL_COOPERATIVE,
-                             email=b_email if b_email is not None else f"grzegorz{n}@example.org")
-        agreement = make_signed_agreement(a, b, obligations=[
-            ObligationData(a.organisation_id, b.organisation_id, "Sala konferencyjna na 30 osób, źródło ciepła",
-                           quantity=3, unit=Unit.HOURS, points=30, due_date=due_a),
-            ObligationData(b.organisation_id, a.organisation_id, "Szkolenie z pisania wniosków", hours=4,
-                           points=40, due_date=due_b),
-        ])
-        return Deal(agreement, a, b)
-
-    return make
-
+# --- reading them back ---------------------------------------------------------------------------
 
 def reminders() -> list[Reminder]:
     return list(db.session.scalars(select(Reminder).order_by(Reminder.id)))
@@ -160,7 +126,6 @@ def test_double_click_sends_once_and_the_interval_is_kept(app: Flask, client: Fl
     assert report.queued == 0 and report.skipped_recent == 2
 
 
-
 def test_simultaneous_clicks_send_once(app: Flask, smtp: Collector, organiser: Participant,
                                        make_deal: Callable[..., Deal]) -> None:
     """Four requests at once (each its own thread, session and connection): two messages in all."""
@@ -189,6 +154,7 @@ def test_simultaneous_clicks_send_once(app: Flask, smtp: Collector, organiser: P
     assert sorted(outcomes) == [(0, 0), (0, 0), (0, 0), (2, 0)], outcomes
     db.session.rollback()  # a fresh snapshot: see what the threads committed
     assert len(smtp.messages) == 2 and count() == 2
+
 
 def test_only_unconfirmed_obligations_and_the_parties_who_must_act(smtp: Collector, organiser: Participant,
                                                                    make_deal: Callable[..., Deal]) -> None:
@@ -388,30 +354,6 @@ def test_only_organisers_send_reminders(client: FlaskClient, login: Callable[[Pa
     assert count() == 0 and not outbox.exists()
 
 
-def test_cli_remind(runner: Any, outbox: Path, make_deal: Callable[..., Deal],
-                    make_participant: Callable[..., Participant]) -> None:
-    make_participant("Ewa", "Ślęzak", role=Role.ORGANISER)
-    make_deal(due_a=PAST)
-    result = runner.invoke(args=["agreements", "remind", "tczew"])
-    assert result.exit_code == 0, result.output
-    assert "Reminders sent to the outbox" in result.output and ": 2;" in result.output
-    assert len(list(outbox.glob("*.eml"))) == 2
-    assert all(r.created_by_id is None for r in reminders())
-    result = runner.invoke(args=["agreements", "remind", "tczew"])
-    assert result.exit_code == 0 and "already reminded recently: 2" in result.output
-    result = runner.invoke(args=["agreements", "remind", "nowhere"])
-    assert result.exit_code != 0 and "no fair" in result.output
-
-
-def test_cli_remind_fails_loudly_when_smtp_is_down(app: Flask, runner: Any, make_deal: Callable[..., Deal]) -> None:
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TLS="none")
-    make_deal(due_a=PAST)
-    result = runner.invoke(args=["agreements", "remind", "tczew"])
-    assert result.exit_code == 1
-    assert "failed: 2" in result.output
-    assert count(ReminderState.FAILED) == 2
-
-
 def test_reminders_appear_in_the_follow_up_export(smtp: Collector, organiser: Participant,
                                                   make_deal: Callable[..., Deal]) -> None:
     from app.reports.exports import table
@@ -421,4 +363,3 @@ def test_reminders_appear_in_the_follow_up_export(smtp: Collector, organiser: Pa
     sheet = table(db.session.get_one(Fair, organiser.fair_id), "follow_up")
     last = {row[0]: row[-1] for row in sheet.rows}
     assert last[deal.agreement.number] is not None
-

@@ -1,11 +1,11 @@
-"""Signing, the notary, numbering, freezing, and two people signing at once."""
+"""Signing (app/agreements/signing.py): the notary, numbering, freezing, shared phones, and two
+people signing at once."""
 
 import threading
 
 import pytest
 
 from app.agreements.access import get_agreement
-from app.agreements.annulment import annul_by_organiser, request_annulment
 from app.agreements.drafting import cancel_agreement, start_agreement
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
 from app.agreements.signing import notarise, record_paper_agreement, sign_agreement, sign_on_shared_device, verify
@@ -186,34 +186,6 @@ def test_tampered_content_does_not_verify(trading_fair, notary, make_participant
     done.frozen_content = done.frozen_content.replace("Sala", "Hala")
     assert not verify(done)
     db.session.rollback()
-
-
-def test_annul_by_all_parties(trading_fair, notary, make_participant, make_draft):
-    a, b = make_participant(), make_participant()
-    d = make_draft(a, b)
-    record_paper_agreement(notary, trading_fair.id, d.id, d.version)
-    assert request_annulment(a, trading_fair.id, d.id).state == AgreementState.SIGNED
-    done = request_annulment(b, trading_fair.id, d.id, "Zmiana planów")
-    assert done.state == AgreementState.ANNULLED and done.annul_reason == "Zmiana planów"
-    assert done.number is not None and done.content_hash  # recorded, never deleted
-
-
-def test_organiser_annuls_with_reason(trading_fair, organiser, notary, make_participant, make_draft):
-    a, b = make_participant(), make_participant()
-    d = make_draft(a, b)
-    record_paper_agreement(notary, trading_fair.id, d.id, d.version)
-    with pytest.raises(DomainError) as err:
-        annul_by_organiser(organiser, trading_fair.id, d.id, " ")
-    assert err.value.code == "reason_missing"
-    assert annul_by_organiser(organiser, trading_fair.id, d.id, "Pieniądze w tle").state == AgreementState.ANNULLED
-
-
-def test_draft_cannot_be_annulled(trading_fair, organiser, make_participant, make_draft):
-    a, b = make_participant(), make_participant()
-    d = make_draft(a, b)
-    with pytest.raises(DomainError) as err:
-        annul_by_organiser(organiser, trading_fair.id, d.id, "x")
-    assert err.value.code == "not_annullable"
 
 
 def test_two_people_signing_at_once_make_one_agreement_with_one_number(app, trading_fair, make_participant,

@@ -1,4 +1,5 @@
-"""Agreement pages through the test client: from a card to a signed agreement."""
+"""Agreement pages (app/agreements/views.py): from a card to a signed agreement, the notary's desk,
+the follow-up."""
 
 import pytest
 
@@ -8,13 +9,6 @@ from app.core.extensions import db
 
 def text(r):
     return r.get_data(as_text=True)
-
-
-def test_card_offers_make_an_agreement_to_others_only(client, trading_fair, make_participant, login):
-    a, b = make_participant(), make_participant()
-    login(a)
-    assert 'id="make-agreement"' in text(client.get(f"/p/{b.badge_code}"))
-    assert 'id="make-agreement"' not in text(client.get(f"/p/{a.badge_code}"))
 
 
 def test_start_edit_sign_flow(client, trading_fair, notary, make_participant, login):

@@ -108,3 +108,11 @@ class TestOverHttp:
     def test_the_token_is_still_required(self, announce):
         assert announce(HTTP, {"Sec-Fetch-Site": "same-origin"}, with_token=False).status_code == 400
         assert announcements() == 0
+
+
+def test_csrf_is_enforced_when_enabled(app, client, fair, make_participant):
+    app.config["WTF_CSRF_ENABLED"] = True
+    p = make_participant()
+    r = client.post(f"/f/{fair.slug}/login", data={"pin-badge_code": p.badge_code, "pin-pin": p.pin})
+    assert r.status_code in (400, 422)
+    assert client.get(f"/f/{fair.slug}/me").status_code == 302

@@ -7,13 +7,14 @@ import ast
 import csv
 import io
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from app.core.paths import ROOT
-from app.core.spreadsheets import FORMULA_PREFIXES, csv_row
+from app.core.spreadsheets import FORMULA_PREFIXES, csv_cell, csv_row, neutralise, sheet_title
 
 WRITER = ROOT / "app" / "core" / "spreadsheets.py"
 CSV_WRITERS = {"writer", "DictWriter"}
@@ -89,3 +90,33 @@ def test_text_is_neutralised_and_numbers_stay_numbers(value: object, cell: str) 
     line = csv_row([value], ",")
     assert next(csv.reader(io.StringIO(line))) == [cell]
     assert line.endswith("\r\n")
+
+
+# --- the spreadsheet helpers --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=1+1", "+48", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralise_prefixes_formula_starts(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Łódź", "", "1+1", " =x", "'=x"])
+def test_neutralise_leaves_plain_text(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def test_csv_cell_types() -> None:
+    assert csv_cell(-5) == "-5"  # a number, not a formula
+    assert csv_cell(None) == ""
+    assert csv_cell(True, "tak", "nie") == "tak"
+    assert csv_cell(date(2027, 3, 14)) == "2027-03-14"
+    from datetime import UTC
+
+    assert csv_cell(datetime(2027, 3, 14, 9, 5, tzinfo=UTC)) == "2027-03-14 10:05"  # Polish time (CET)
+
+
+def test_sheet_titles_are_valid_and_unique() -> None:
+    taken: set[str] = set()
+    assert sheet_title("Umowy: 2027/03?", taken) == "Umowy- 2027-03-"
+    long = "x" * 40
+    assert sheet_title(long, taken) == "x" * 31
+    assert sheet_title(long, taken) == "x" * 27 + " (2)"

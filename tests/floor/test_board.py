@@ -1,22 +1,13 @@
-"""The board: filters, diacritic-insensitive search, matches for you, categories."""
+"""The board (app/floor/board.py): filters, diacritic-insensitive search, matches for you."""
 
-import pytest
-
-from app.core.errors import DomainError
-from app.fairs.categories import add_category, fair_categories, rename_category, set_category_archived
 from app.floor.board import BoardFilter, board, matches_for, words
 from app.floor.kinds import PostKind
-from app.floor.posts import PostData, create_post, withdraw_post
+from app.floor.posts import withdraw_post
 from app.people.sectors import Sector
 
 
 def titles(posts):
     return [p.title for p in posts]
-
-
-def test_new_fair_has_the_method_categories(fair):
-    keys = [c.key for c in fair_categories(fair.id)]
-    assert keys[:3] == ["rooms", "equipment", "volunteers"] and "it_service" in keys and len(keys) == 12
 
 
 def test_search_ignores_diacritics_and_case(trading_fair, make_participant, make_post):
@@ -82,21 +73,3 @@ def test_matches_ignore_own_organisation(trading_fair, make_participant, make_po
     make_post(me, "Sala", category_key="rooms")
     make_post(colleague, "Sala potrzebna", kind=PostKind.NEED, category_key="rooms")
     assert matches_for(me) == []
-
-
-def test_organiser_edits_categories(fair, organiser):
-    added = add_category(organiser, fair.id, "Ogrodnictwo")
-    rename_category(organiser, fair.id, added.id, "Ogród i zieleń")
-    set_category_archived(organiser, fair.id, added.id, True)
-    assert added.id not in [c.id for c in fair_categories(fair.id)]
-    with pytest.raises(DomainError) as err:
-        add_category(organiser, fair.id, "sprzęt")
-    assert err.value.code == "duplicate_category"
-
-
-def test_archived_category_takes_no_new_posts(trading_fair, organiser, make_participant, category):
-    set_category_archived(organiser, trading_fair.id, category("transport"), True)
-    with pytest.raises(DomainError) as err:
-        create_post(make_participant(), trading_fair.id,
-                    PostData(kind=PostKind.OFFER, category_id=category("transport"), title="Bus"))
-    assert err.value.code == "category_archived"

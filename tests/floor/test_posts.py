@@ -1,10 +1,12 @@
-"""Offers and needs: posting, editing, withdrawing, taking, moderation, the trading window."""
+"""Offers and needs (app/floor/posts.py): posting, editing, withdrawing, taking, moderation, the
+trading window, archived categories."""
 
 import pytest
 
 from app.core.errors import DomainError
 from app.core.events import events_since
 from app.core.extensions import db
+from app.fairs.categories import set_category_archived
 from app.fairs.trading import close_trading
 from app.floor.kinds import PostKind, PostState, Unit
 from app.floor.models import Post
@@ -149,3 +151,11 @@ def test_failed_post_writes_nothing(trading_fair, make_participant, category):
     with pytest.raises(DomainError):
         create_post(make_participant(), trading_fair.id, data(category(), title=""))
     assert db.session.query(Post).count() == before
+
+
+def test_archived_category_takes_no_new_posts(trading_fair, organiser, make_participant, category):
+    set_category_archived(organiser, trading_fair.id, category("transport"), True)
+    with pytest.raises(DomainError) as err:
+        create_post(make_participant(), trading_fair.id,
+                    PostData(kind=PostKind.OFFER, category_id=category("transport"), title="Bus"))
+    assert err.value.code == "category_archived"

@@ -1,6 +1,9 @@
 """Ledger fixtures: `make_account` (an organisation and its account), `make_person_account`,
 `fund` (an opening balance), `key` (fresh idempotency keys), `operator` (the CLI actor),
-`balance_of` and `corrupt` (tamper with the tables to test `verify`)."""
+`balance_of` and `corrupt` (tamper with the tables to test `verify`); and small ledgers several
+test modules share: `pair` (two accounts), `entry` (a transfer between them), `booked` (a transfer,
+its reversal and a fulfilment), `orgs` (two organisations without accounts), `coordinator` (the
+organiser made the network's coordinator)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from sqlalchemy import text
 from app.core.extensions import db
 from app.core.transactions import transaction
 from app.ledger.accounts import organisation_account, person_account
+from app.ledger.hooks import on_obligation_fulfilled
 from app.ledger.models import Account
-from app.ledger.operations import post_opening_balance
+from app.ledger.operations import post_opening_balance, reverse_entry, transfer_points
 from app.ledger.permissions import SystemActor
 from app.people.models import Participant
 
@@ -130,3 +134,39 @@ def org_account(app: Any) -> Callable[[int], Account]:
         return db.session.get_one(Account, account.id)
 
     return get
+
+
+# --- small ledgers shared by several test modules ------------------------------------------
+
+@pytest.fixture
+def pair(make_account):
+    return make_account("Fundacja Alfa"), make_account("Fundacja Beta")
+
+
+@pytest.fixture
+def entry(pair, operator):
+    a, b = pair
+    return transfer_points(operator, a.id, b.id, 10, "Sala", "k-entry")
+
+
+@pytest.fixture
+def booked(make_account, operator, fair, make_organisation):
+    a, b = make_account("Fundacja „Żółw”, Tczew"), make_account("Klub Ósemka")
+    first = transfer_points(operator, a.id, b.id, 30, "Sala; projektor, \"nagłośnienie\"", "k1")
+    reverse_entry(operator, first.id, "Pomyłka")
+    giver, receiver = make_organisation(), make_organisation()
+    on_obligation_fulfilled(17, giver.id, receiver.id, 12, fair.id, None)
+    return a, b, first
+
+
+@pytest.fixture
+def orgs(make_organisation):
+    return make_organisation("Fundacja Żółw"), make_organisation("Stowarzyszenie Łąka")
+
+
+@pytest.fixture
+def coordinator(organiser, operator):
+    from app.ledger.coordinators import set_network_coordinator
+
+    set_network_coordinator(operator, organiser.id, True)
+    return organiser

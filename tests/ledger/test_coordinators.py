@@ -1,7 +1,12 @@
-"""Who may become the network's coordinator (from the command line only)."""
+"""The network's coordinators (app/ledger/coordinators.py): who may become one (from the command line
+only), and the list of them."""
 
+import pytest
+
+from app.core.errors import ValidationError
 from app.core.extensions import db
 from app.fairs.roles import Role
+from app.ledger.coordinators import network_coordinators, set_network_coordinator
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
 from app.people.sectors import Sector
@@ -23,3 +28,18 @@ def test_an_organiser_without_a_password_is_not_made_coordinator(runner, organis
     assert runner.invoke(args=add).exit_code == 0
     db.session.refresh(invited)
     assert invited.network_coordinator
+
+
+def test_only_an_organiser_coordinates_the_network(operator, notary):
+    with pytest.raises(ValidationError) as err:
+        set_network_coordinator(operator, notary.id, True)
+    assert err.value.code == "not_organiser"
+    db.session.refresh(notary)
+    assert not notary.network_coordinator
+
+
+def test_a_coordinator_is_listed_until_taken_off(operator, organiser):
+    assert set_network_coordinator(operator, organiser.id, True).network_coordinator
+    assert [p.id for p in network_coordinators()] == [organiser.id]
+    set_network_coordinator(operator, organiser.id, False)
+    assert network_coordinators() == []

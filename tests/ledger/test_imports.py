@@ -1,4 +1,5 @@
-"""Import of opening balances: all or nothing, line-numbered errors, encodings, separators."""
+"""Import of opening balances (app/ledger/imports.py): all or nothing, line-numbered errors,
+encodings, separators."""
 
 from __future__ import annotations
 
@@ -10,11 +11,6 @@ from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account, find_person_account
 from app.ledger.imports import import_opening_balances
 from app.ledger.models import Entry, EntryKind
-
-
-@pytest.fixture
-def orgs(make_organisation):
-    return make_organisation("Fundacja Żółw"), make_organisation("Stowarzyszenie Łąka")
 
 
 def _errors(excinfo):
@@ -139,21 +135,3 @@ def test_import_needs_an_organiser_of_the_fair(make_participant, fair):
     with pytest.raises(Forbidden) as err:
         import_opening_balances(make_participant(), fair.id, b"organizacja;punkty\nX;5\n")
     assert err.value.code == "not_account_manager"
-
-
-def test_cli_imports_opening_balances(orgs, runner, fair, tmp_path, balance_of):
-    path = tmp_path / "salda.csv"
-    path.write_bytes("organizacja;punkty\nStowarzyszenie Łąka;44\n".encode("cp1250"))
-    result = runner.invoke(args=["ledger", "import-openings", str(path), "--fair", fair.slug])
-    assert result.exit_code == 0, result.output
-    assert "Imported 1 opening balance(s)" in result.output
-    assert balance_of(find_organisation_account(orgs[1].id)) == 44
-
-
-def test_cli_import_reports_errors_by_line(orgs, runner, fair, tmp_path):
-    path = tmp_path / "salda.csv"
-    path.write_bytes(b"organizacja;punkty\nNieznana;44\n")
-    result = runner.invoke(args=["ledger", "import-openings", str(path), "--fair", fair.slug])
-    assert result.exit_code == 1
-    assert "line 2:" in result.output and "[import_unknown_organisation]" in result.output
-

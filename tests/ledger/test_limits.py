@@ -1,13 +1,11 @@
-"""Floors and ceilings: defaults, configuration per kind and per account, the near-floor warning."""
+"""Floors and ceilings (app/ledger/limits.py): defaults, configuration per kind, the near-floor warning."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.core.errors import Forbidden, ValidationError
 from app.core.extensions import db
 from app.core.transactions import transaction
-from app.ledger.accounts import set_account_limits
 from app.ledger.limits import LimitError, kind_defaults, limits_for, near_floor
 from app.ledger.models import Account, AccountKind
 from app.ledger.operations import transfer_points
@@ -89,42 +87,3 @@ def test_near_floor_within_ten_percent(make_account, operator):
     transfer_points(operator, a.id, b.id, 449, "sala", "k1")
     assert not near_floor(a, -449)
     assert near_floor(a, -450)
-
-
-def test_set_limits_refuses_limits_that_exclude_the_balance(make_account, operator):
-    a, b = make_account(), make_account()
-    transfer_points(operator, a.id, b.id, 200, "sala", "k1")
-    with pytest.raises(ValidationError) as err:
-        set_account_limits(operator, a.id, -100, None)
-    assert err.value.code == "limits_exclude_balance"
-
-
-def test_set_limits_refuses_positive_floor(make_account, operator):
-    with pytest.raises(ValidationError) as err:
-        set_account_limits(operator, make_account().id, 10, None)
-    assert err.value.code == "invalid_floor"
-
-
-def test_set_limits_refuses_negative_ceiling(make_account, operator):
-    with pytest.raises(ValidationError) as err:
-        set_account_limits(operator, make_account().id, None, -1)
-    assert err.value.code == "invalid_ceiling"
-
-
-def test_set_limits_refuses_system_accounts(opening_account, operator):
-    with pytest.raises(ValidationError) as err:
-        set_account_limits(operator, opening_account.id, -1, 1)
-    assert err.value.code == "system_account_limits"
-
-
-def test_set_limits_needs_an_organiser_of_the_fair(make_account, make_participant):
-    account = make_account()
-    with pytest.raises(Forbidden) as err:
-        set_account_limits(make_participant(), account.id, -10, 10)
-    assert err.value.code == "not_account_manager"
-
-
-def test_organiser_sets_limits_of_own_fair_account(make_account, organiser, balance_of):
-    account = make_account()
-    updated = set_account_limits(organiser, account.id, -50, 60)
-    assert (updated.floor, updated.ceiling) == (-50, 60)

@@ -1,4 +1,5 @@
-"""Transfers, awards to volunteers, opening balances and reversals; who may do each."""
+"""Transfers, awards to volunteers, opening balances and reversals (app/ledger/operations.py); who
+may do each."""
 
 from __future__ import annotations
 
@@ -6,27 +7,12 @@ import pytest
 
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.fairs.roles import Role
-from app.ledger.accounts import (
-    OPENING,
-    account_for_holder,
-    find_organisation_account,
-    find_person_account,
-    open_organisation_accounts,
-    open_person_account,
-    system_account,
-)
+from app.ledger.accounts import OPENING, find_organisation_account, find_person_account, system_account
 from app.ledger.limits import LimitError
 from app.ledger.models import AccountKind, EntryKind
-from app.ledger.operations import (
-    award_points,
-    post_opening_balance,
-    reversal_key,
-    reverse_entry,
-    transfer_points,
-)
+from app.ledger.operations import award_points, post_opening_balance, reversal_key, reverse_entry, transfer_points
 
 # --- transfers ----------------------------------------------------------------------------
-
 
 def test_member_transfers_from_own_organisation_account(make_participant, make_account, balance_of,
                                                         org_account):
@@ -121,7 +107,6 @@ def test_transfer_from_unknown_account_is_refused(make_account, operator):
 
 # --- awards -------------------------------------------------------------------------------
 
-
 def test_organisation_awards_points_to_a_volunteer(make_participant, balance_of):
     member = make_participant(organisation="Fundacja Łąka")
     volunteer = make_participant("Zofia")
@@ -193,7 +178,6 @@ def test_award_respects_the_organisations_floor(make_participant, operator):
 
 # --- opening balances ---------------------------------------------------------------------
 
-
 def test_opening_balance_comes_from_the_opening_system_account(organiser, make_account, balance_of):
     account = make_account()
     entry = post_opening_balance(organiser, account.id, 120, "Saldo z Wymiennika", "k")
@@ -240,7 +224,6 @@ def test_opening_balance_on_a_system_account_is_refused(organiser, opening_accou
 
 
 # --- reversals ----------------------------------------------------------------------------
-
 
 def test_reversal_undoes_every_posting_and_links_the_original(organiser, make_account, balance_of):
     a, b = make_account(), make_account()
@@ -305,32 +288,3 @@ def test_reversal_respects_limits(organiser, make_account, operator):
     with pytest.raises(LimitError) as err:
         reverse_entry(organiser, award.id, "cofnięcie")  # b would go to -550
     assert err.value.code == "below_floor"
-
-
-# --- accounts -----------------------------------------------------------------------------
-
-
-def test_organisation_account_is_opened_once(make_organisation, org_account):
-    org = make_organisation()
-    assert org_account(org.id).id == org_account(org.id).id
-
-
-def test_open_person_account_needs_an_organiser(make_participant):
-    person = make_participant()
-    with pytest.raises(Forbidden) as err:
-        open_person_account(make_participant(), person.id)
-    assert err.value.code == "not_account_manager"
-
-
-def test_organiser_opens_accounts_for_all_organisations(organiser, make_organisation):
-    make_organisation(), make_organisation()
-    opened = open_organisation_accounts(organiser, organiser.fair_id)
-    assert opened >= 2
-    assert open_organisation_accounts(organiser, organiser.fair_id) == 0
-
-
-def test_holder_choice_refuses_another_fairs_organisation(make_fair, make_organisation, fair):
-    org = make_organisation(fair_id=make_fair().id)
-    with pytest.raises(NotFound) as err:
-        account_for_holder(fair.id, f"org:{org.id}")
-    assert err.value.code == "organisation_not_found"

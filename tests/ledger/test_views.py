@@ -1,4 +1,4 @@
-"""Ledger pages through the test client: my points, statements (HTML, CSV, PDF), forms, exports."""
+"""Ledger pages (app/ledger/views.py): my points, statements (HTML, CSV, PDF), forms, exports."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ def member_org_account(member, org_account):
 
 
 # --- my points ----------------------------------------------------------------------------
-
 
 def test_my_points_needs_login(client, fair):
     r = client.get(f"/f/{fair.slug}/points")
@@ -81,7 +80,6 @@ def test_my_points_is_in_polish_by_default(client, login, member, fair):
 
 
 # --- statements ---------------------------------------------------------------------------
-
 
 def test_holder_sees_own_statement_with_running_balance(client, login, member, member_org_account,
                                                         make_account, operator, fair):
@@ -146,7 +144,6 @@ def test_entry_page_is_hidden_from_outsiders(client, login, member, make_account
 
 
 # --- forms --------------------------------------------------------------------------------
-
 
 def test_member_sends_points_through_the_form(client, login, member, member_org_account, make_account,
                                               fair, balance_of):
@@ -260,14 +257,6 @@ def test_accounts_list_shows_fair_accounts_and_opens_missing_ones(client, login,
     assert client.post(f"/f/{fair.slug}/admin/points/open-accounts").status_code == 303
     page = client.get(f"/f/{fair.slug}/admin/points").get_data(as_text=True)
     assert "Ochotnicza Straż Pożarna" in page and find_organisation_account(org.id) is not None
-
-
-@pytest.fixture
-def coordinator(organiser, operator):
-    from app.ledger.coordinators import set_network_coordinator
-
-    set_network_coordinator(operator, organiser.id, True)
-    return organiser
 
 
 def test_network_totals_page(client, login, coordinator, make_organisation, fair, operator):
@@ -394,15 +383,3 @@ def test_the_coordinator_reads_every_fair(client, login, coordinator, fair, othe
     login(coordinator)
     r = client.get(f"/f/{fair.slug}/points/entries/{other_fairs_entry[1].id}")
     assert r.status_code == 200 and "Sekretna notatka" in r.get_data(as_text=True)
-
-
-def test_coordinators_are_granted_from_the_command_line_only(runner, organiser, fair):
-    result = runner.invoke(args=["ledger", "coordinator", "add", "--fair", fair.slug, "--email", organiser.email])
-    assert result.exit_code == 0, result.output
-    db.session.refresh(organiser)
-    assert organiser.network_coordinator
-    listed = runner.invoke(args=["ledger", "coordinator", "list"])
-    assert organiser.email in listed.output
-    runner.invoke(args=["ledger", "coordinator", "remove", "--fair", fair.slug, "--email", organiser.email])
-    db.session.refresh(organiser)
-    assert not organiser.network_coordinator

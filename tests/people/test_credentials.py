@@ -1,16 +1,14 @@
-"""Login link, staff passwords, reissue and revoke (PINs: test_pin_guard.py)."""
+"""Credentials (app/people/credentials.py): login links, staff passwords, reissue and revoke
+(PINs: test_pin_guard.py)."""
 
 import pytest
-from sqlalchemy import select
 
 from app.core.errors import DomainError
-from app.core.events import DomainEvent
 from app.core.extensions import db
 from app.core.transactions import transaction
 from app.fairs.roles import Role
 from app.people.credentials import login_with_password, login_with_secret, reissue_login, revoke_login, set_password
 from app.people.models import Participant
-from app.people.participants import PersonData, update_participant
 from tests.conftest import PASSWORD
 
 
@@ -101,21 +99,11 @@ def test_only_the_coordinator_sets_their_password(fair, organiser, make_particip
     assert login_with_password(fair.id, coordinator.email, "my own new password").id == coordinator.id
 
 
-def _as_data(person, role):
-    return PersonData(person.first_name, person.last_name, person.email, role=role)
+def test_reissue_signs_out_existing_session(client, fair, organiser, make_participant, login):
+    from app.people.credentials import reissue_login
 
-
-def test_a_new_role_ends_the_sessions(fair, organiser, make_participant, client, login):
-    """A participant made a notary logs in again, with a password: the phone their link opened
-    is logged out and told so."""
     p = make_participant()
     login(p)
     assert client.get(f"/f/{fair.slug}/me").status_code == 200
-    update_participant(organiser, fair.id, p.id, _as_data(p, Role.PARTICIPANT))
-    assert client.get(f"/f/{fair.slug}/me").status_code == 200  # the same role: nothing ends
-    update_participant(organiser, fair.id, p.id, _as_data(p, Role.NOTARY))
-    r = client.get(f"/f/{fair.slug}/me")
-    assert r.status_code == 302 and "/login" in r.headers["Location"]
-    ended = db.session.scalars(select(DomainEvent).where(DomainEvent.participant_id == p.id,
-                                                         DomainEvent.type == "session.ended")).all()
-    assert [e.payload for e in ended] == [{"reason": "role_changed"}]
+    reissue_login(organiser, fair.id, p.id)
+    assert client.get(f"/f/{fair.slug}/me").status_code == 302

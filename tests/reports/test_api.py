@@ -1,4 +1,7 @@
+"""The JSON API (app/reports/api.py): the fair's figures, its OpenAPI description, the health check."""
+
 from app.door.checkin import check_in
+from app.floor.kinds import PostKind
 from app.people.sectors import Sector
 
 
@@ -50,3 +53,17 @@ def test_healthz_reports_database_down(app, client, monkeypatch):
     monkeypatch.setattr(db.session, "execute", broken)
     r = client.get("/healthz")
     assert r.status_code == 503 and r.json["status"] == "error"
+
+
+def test_stats_api_has_floor_counters(client, trading_fair, make_participant, make_post):
+    a = make_participant()
+    make_post(a, "Sala")
+    make_post(a, "Rzutnik", category_key="equipment")
+    make_post(a, "Wolontariusze", kind=PostKind.NEED, category_key="volunteers")
+    s = client.get(f"/api/fairs/{trading_fair.slug}/stats").json
+    assert (s["offers"], s["needs"]) == (2, 1)
+    rooms = next(c for c in s["posts_by_category"] if c["key"] == "rooms")
+    assert (rooms["offers"], rooms["needs"]) == (1, 0)
+    assert s["agreements_signed"] == 0 and s["points_pledged"] == 0
+    assert set(s["sector_matrix"]) == set(s["organisations_by_sector"])
+    assert s["trading"]["state"] == "trading"

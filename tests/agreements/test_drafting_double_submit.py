@@ -1,15 +1,14 @@
-"""A double submit of a new agreement does one thing: starting one from a card or a post, and the
-notary's paper draft, carry a one-time key; the same key sent again — one after the other, at the
-same moment in threads (SQLite and PostgreSQL) — returns the first draft instead of a second."""
+"""A double submit of a new agreement does one thing (app/agreements/drafting.py): starting one from a
+card or a post, and the notary's paper draft, carry a one-time key; the same key sent again — one
+after the other, at the same moment in threads (SQLite and PostgreSQL) — returns the first draft
+instead of a second."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.agreements import drafting
@@ -32,7 +31,6 @@ from app.people.models import Participant
 from tests.concurrency import in_threads, race_on_one_key
 
 THREADS = 8
-KEY_INPUT = re.compile(r'name="key"[^>]*value="([0-9a-f]{32})"|value="([0-9a-f]{32})"[^>]*name="key"')
 
 
 def agreements_count() -> int:
@@ -159,51 +157,3 @@ def test_a_start_sent_while_the_first_is_still_uncommitted_waits_and_returns_the
     first, second = race_on_one_key(app, monkeypatch, drafting, "notify_parties", send)
     assert first[0] == "ok" and second == first, (first, second)
     assert agreements_count() == 1 and drafted_events() == 1
-
-
-# --- the forms --------------------------------------------------------------------------------
-
-def key_on(page: str) -> str:
-    match = KEY_INPUT.search(page)
-    assert match, "the form has no one-time key"
-    return match.group(1) or match.group(2)
-
-
-def test_the_start_form_sent_twice_lands_on_the_same_draft(
-        client: FlaskClient, pair: tuple[Participant, Participant], login: Callable[[Participant], None]) -> None:
-    a, b = pair
-    login(a)
-    page = client.get(f"/f/tczew/agreements/new?with={b.badge_code}").get_data(as_text=True)
-    data = {"with": b.badge_code, "key": key_on(page)}
-    first = client.post("/f/tczew/agreements/new", data=data)
-    second = client.post("/f/tczew/agreements/new", data=data)
-    assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
-    assert agreements_count() == 1
-    landed = client.get(second.headers["Location"]).get_data(as_text=True)
-    assert "Ten formularz został już wysłany" in landed and "Nic nie rozpoczęto dwa razy" in landed
-
-
-def test_a_stale_start_form_says_so_and_offers_a_fresh_key(
-        client: FlaskClient, pair: tuple[Participant, Participant], login: Callable[[Participant], None]) -> None:
-    a, b = pair
-    login(a)
-    r = client.post("/f/tczew/agreements/new", data={"with": b.badge_code, "key": "stale"})
-    page = r.get_data(as_text=True)
-    assert r.status_code == 200 and "Formularz wygasł" in page and agreements_count() == 0
-    again = client.post("/f/tczew/agreements/new", data={"with": b.badge_code, "key": key_on(page)})
-    assert again.status_code == 303 and agreements_count() == 1
-
-
-def test_the_notarys_paper_form_sent_twice_starts_one_draft(
-        client: FlaskClient, pair: tuple[Participant, Participant], notary: Participant,
-        login: Callable[[Participant], None]) -> None:
-    a, b = pair
-    login(notary)
-    page = client.get("/f/tczew/notary").get_data(as_text=True)
-    data = {"first": a.badge_code, "second": b.badge_code, "key": key_on(page)}
-    first = client.post("/f/tczew/notary", data=data)
-    second = client.post("/f/tczew/notary", data=data)
-    assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
-    assert agreements_count() == 1

@@ -1,12 +1,24 @@
-"""`flask --app app agreements pdf <number> --output FILE.pdf`."""
+"""The `flask agreements` commands (app/agreements/cli.py): `pdf <number> --output FILE.pdf` and `remind`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
 
 from app.agreements.annulment import annul_by_organiser
 from app.agreements.pdf import stored_pdf
-from tests.door.test_badges import pdf_text
+from app.agreements.reminders import Reminder, ReminderState
+from app.core.extensions import db
+from app.fairs.roles import Role
+from app.people.models import Participant
+from tests.agreements.conftest import Deal
+from tests.mail_server import free_port
+from tests.pdfs import pdf_text
 
 
 def test_writes_the_kept_pdf(make_signed_agreement, runner, tmp_path: Path):
@@ -58,3 +70,43 @@ def test_unsigned_agreement(trading_fair, make_participant, make_draft, runner, 
 def test_output_is_required(app, runner):
     result = runner.invoke(args=["agreements", "pdf", "GZ/tczew/001"])
     assert result.exit_code == 2 and "--output" in result.output
+
+
+# --- remind ------------------------------------------------------------------------------------
+
+def reminders() -> list[Reminder]:
+    return list(db.session.scalars(select(Reminder).order_by(Reminder.id)))
+
+
+def count(state: ReminderState | None = None) -> int:
+    query = select(func.count()).select_from(Reminder)
+    if state is not None:
+        query = query.where(Reminder.state == state)
+    return int(db.session.scalar(query) or 0)
+
+
+PAST = date.today() - timedelta(days=10)
+
+
+def test_cli_remind(runner: Any, outbox: Path, make_deal: Callable[..., Deal],
+                    make_participant: Callable[..., Participant]) -> None:
+    make_participant("Ewa", "Ślęzak", role=Role.ORGANISER)
+    make_deal(due_a=PAST)
+    result = runner.invoke(args=["agreements", "remind", "tczew"])
+    assert result.exit_code == 0, result.output
+    assert "Reminders sent to the outbox" in result.output and ": 2;" in result.output
+    assert len(list(outbox.glob("*.eml"))) == 2
+    assert all(r.created_by_id is None for r in reminders())
+    result = runner.invoke(args=["agreements", "remind", "tczew"])
+    assert result.exit_code == 0 and "already reminded recently: 2" in result.output
+    result = runner.invoke(args=["agreements", "remind", "nowhere"])
+    assert result.exit_code != 0 and "no fair" in result.output
+
+
+def test_cli_remind_fails_loudly_when_smtp_is_down(app: Flask, runner: Any, make_deal: Callable[..., Deal]) -> None:
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TLS="none")
+    make_deal(due_a=PAST)
+    result = runner.invoke(args=["agreements", "remind", "tczew"])
+    assert result.exit_code == 1
+    assert "failed: 2" in result.output
+    assert count(ReminderState.FAILED) == 2

@@ -1,5 +1,6 @@
-"""Two event streams without gaps: the fair's public one and each participant's private one;
-resyncs validated and limited per client; a login that ends closes its sockets at once."""
+"""The Socket.IO handlers (app/floor/sockets.py), through Flask-SocketIO's test client: who may join
+which rooms, events after commit, resync of the public and private streams, rate limits, and
+sockets closed when a login ends."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.agreements.drafting import start_agreement
-from app.core.events import DomainEvent, events_since
+from app.core.events import events_since
 from app.core.extensions import db, socketio
 from app.core.transactions import transaction
+from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.people.credentials import reissue_login, revoke_login
 from app.people.models import Participant
@@ -24,24 +26,109 @@ def sio(app: Flask, client: FlaskClient, auth: dict[str, Any] | None = None) -> 
     return socketio.test_client(app, flask_test_client=client, auth=auth)
 
 
-def received(sc: Any) -> list[dict[str, Any]]:
+def events(sc):
     return [m["args"][0] for m in sc.get_received() if m["name"] == "event"]
 
 
-def test_private_events_take_no_number_of_the_public_stream(
-        trading_fair: Fair, make_participant: Callable[..., Participant], make_post: Callable[..., Any]) -> None:
+def test_screen_with_token_gets_fair_events(app, client, fair, notary, make_participant):
+    person = make_participant()
+    sc = sio(app, client, {"fair": fair.slug, "screen": fair.display_token})
+    assert sc.is_connected()
+    check_in(notary, fair.id, person.badge_code)
+    assert [e["type"] for e in events(sc)] == ["participant.checked_in"]
+
+
+def test_screen_with_wrong_token_refused(app, client, fair):
+    assert not sio(app, client, {"fair": fair.slug, "screen": "guess"}).is_connected()
+
+
+def test_screen_token_of_other_fair_refused(app, client, fair, make_fair):
+    other = make_fair()
+    assert not sio(app, client, {"fair": fair.slug, "screen": other.display_token}).is_connected()
+
+
+def test_anonymous_viewer_joins_only_public_room(app, client, fair, notary, make_participant, login):
+    person = make_participant()
+    viewer = sio(app, client, {"fair": fair.slug})
+    assert viewer.is_connected()
+    check_in(notary, fair.id, person.badge_code)
+    assert len(events(viewer)) == 1
+
+
+def test_logged_in_client_cannot_listen_to_another_fair(app, client, fair, make_fair, make_participant,
+                                                         login, organiser):
+    from app.fairs.trading import announce
+
+    other = make_fair()
+    login(make_participant(fair_id=other.id))
+    sc = sio(app, client, {"fair": fair.slug})  # asks for the other fair's room: ignored
+    announce(organiser, fair.id, "Tylko dla Tczewa")
+    assert events(sc) == []
+
+
+def test_resync_is_rate_limited(app, client, fair):
+    app.config["SOCKET_RATELIMIT"] = "3/minute"
+    sc = sio(app, client, {"fair": fair.slug})
+    replies = [sc.emit("resync", {"after": 0}, callback=True) for _ in range(4)]
+    assert [r["ok"] for r in replies] == [True, True, True, False]
+    assert replies[-1]["code"] == "rate_limited"
+
+
+@pytest.mark.parametrize("payload", [None, "x", {"after": "zero"}, [1, 2]])
+def test_resync_garbage(payload, app, client, fair):
+    sc = sio(app, client, {"fair": fair.slug})
+    reply = sc.emit("resync", payload, callback=True)
+    assert reply["ok"] is (payload is None) or reply == {"ok": False, "code": "bad_request"}
+
+
+def connect(app, client):
+    return socketio.test_client(app, flask_test_client=client)
+
+
+def test_anonymous_socket_refused(app, client):
+    sc = connect(app, client)
+    assert not sc.is_connected()
+
+
+def test_check_in_reaches_fair_room_after_commit(app, client, fair, notary, make_participant, login):
+    viewer = make_participant()
+    login(viewer)
+    sc = connect(app, client)
+    assert sc.is_connected()
+    p = make_participant("Ewa", "Ślęzak")
+    check_in(notary, fair.id, p.badge_code)
+    received = [m for m in sc.get_received() if m["name"] == "event"]
+    events = [m["args"][0] for m in received if m["args"][0]["type"] == "participant.checked_in"]
+    assert len(events) == 1
+    assert events[0]["data"]["name"] == "Ewa Ślęzak" and events[0]["data"]["checked_in"] == 1
+    assert events[0]["seq"] > 0
+
+
+def test_resync_returns_exactly_the_missed_events(app, client, fair, notary, make_participant, login):
+    viewer = make_participant()
+    login(viewer)
     a, b = make_participant(), make_participant()
-    start = trading_fair.event_seq
-    for n in range(5):
-        make_post(a, title=f"Oferta {n}")
-        start_agreement(a, trading_fair.id, b.id)  # a private "drafted for you" to B
-    public = [e.seq for e in db.session.query(DomainEvent).filter_by(fair_id=trading_fair.id, participant_id=None)
-              .order_by(DomainEvent.seq) if e.seq > start]
-    assert public == list(range(start + 1, start + 6))
-    private = [e.seq for e in db.session.query(DomainEvent).filter_by(participant_id=b.id).order_by(DomainEvent.seq)]
-    assert private == [1, 2, 3, 4, 5]
-    db.session.refresh(b)
-    assert b.event_seq == 5
+    sc = connect(app, client)
+    ack = sc.emit("resync", {"after": 0}, callback=True)
+    last = ack["seq"]
+    sc.disconnect()
+    check_in(notary, fair.id, a.badge_code)
+    check_in(notary, fair.id, b.badge_code)
+    sc = connect(app, client)
+    ack = sc.emit("resync", {"after": last}, callback=True)
+    assert ack["ok"]
+    assert [e["type"] for e in ack["events"]] == ["participant.checked_in"] * 2
+    assert [e["seq"] for e in ack["events"]] == [last + 1, last + 2]
+
+
+def test_resync_rejects_garbage(app, client, fair, make_participant, login):
+    login(make_participant())
+    sc = connect(app, client)
+    assert sc.emit("resync", {"after": "x"}, callback=True) == {"ok": False, "code": "bad_request"}
+
+
+def received(sc: Any) -> list[dict[str, Any]]:
+    return [m["args"][0] for m in sc.get_received() if m["name"] == "event"]
 
 
 def test_resync_returns_the_public_stream_and_only_ones_own_private_stream(
@@ -123,64 +210,3 @@ def test_a_socket_whose_login_ended_unnoticed_is_closed_at_its_next_resync(
     assert phone.emit("resync", {"after": 0, "after_private": 0}, callback=True) == {
         "ok": False, "code": "logged_out"}
     assert not phone.is_connected()
-
-
-def test_events_since_lists_public_before_private(trading_fair: Fair, make_participant: Callable[..., Participant],
-                                                  make_post: Callable[..., Any]) -> None:
-    a, b = make_participant(), make_participant()
-    start_agreement(a, trading_fair.id, b.id)
-    make_post(a)
-    found = events_since(trading_fair.id, 0, b.id, after_private=0)
-    streams = [e.stream for e in found]
-    assert streams == sorted(streams, key=lambda s: s != "fair") and "me" in streams
-
-
-# --- events leave after the outermost commit, never after a savepoint -----------------------
-
-def test_a_released_savepoint_emits_nothing_before_the_commit(app: Flask, client: FlaskClient, fair: Fair) -> None:
-    from app.core.events import record_event
-
-    viewer = sio(app, client, {"fair": fair.slug})
-    with transaction():
-        record_event(fair.id, "fair.announcement", {"text": "Kawa w holu"})
-        with db.session.begin_nested():  # e.g. a check-in's or a ledger entry's race guard
-            db.session.flush()
-        assert received(viewer) == []  # the savepoint's end is not the commit
-    assert [e["data"]["text"] for e in received(viewer)] == ["Kawa w holu"]
-
-
-def test_a_savepoint_rolled_back_keeps_the_events_before_it(app: Flask, client: FlaskClient, fair: Fair,
-                                                            make_participant: Callable[..., Participant]) -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    from app.core.events import record_event
-    from app.people.models import CheckIn
-
-    person = make_participant()
-    viewer = sio(app, client, {"fair": fair.slug})
-    with transaction():
-        kept = record_event(fair.id, "fair.announcement", {"text": "Przed wyścigiem"})
-        db.session.add(CheckIn(fair_id=fair.id, participant_id=person.id))
-        db.session.flush()
-        try:
-            with db.session.begin_nested():  # a second check-in of the same person: refused
-                db.session.add(CheckIn(fair_id=fair.id, participant_id=person.id))
-                db.session.flush()
-        except IntegrityError:
-            pass
-    assert db.session.get(DomainEvent, kept.id) is not None
-    assert [e["seq"] for e in received(viewer)] == [kept.seq]
-
-
-def test_a_rolled_back_transaction_emits_nothing_then_or_later(app: Flask, client: FlaskClient, fair: Fair) -> None:
-    from app.core.events import record_event
-
-    viewer = sio(app, client, {"fair": fair.slug})
-    with pytest.raises(RuntimeError), transaction():
-        record_event(fair.id, "fair.announcement", {"text": "Nigdy"})
-        with db.session.begin_nested():
-            db.session.flush()
-        raise RuntimeError("refused half-way")
-    with transaction():
-        record_event(fair.id, "fair.announcement", {"text": "Potem"})
-    assert [e["data"]["text"] for e in received(viewer)] == ["Potem"]

@@ -1,0 +1,25 @@
+"""Transactions (app/core/transactions.py): one service call is one transaction."""
+
+import pytest
+
+from app.core.extensions import db
+from app.core.transactions import transaction
+from app.people.models import Participant
+from app.people.organisations import OrganisationData
+from app.people.participants import PersonData, register_participant
+from app.people.sectors import Sector
+
+
+def person(first="Łucja", last="Żółkiewska", email="lucja@example.org", **kw):
+    return PersonData(first, last, email, **kw)
+
+
+def org(name="Fundacja Źdźbło", sector=Sector.NGO):
+    return OrganisationData(name, sector)
+
+
+def test_service_inside_outer_transaction_joins_it(fair):
+    with pytest.raises(RuntimeError), transaction():
+        register_participant(fair.id, person(), org())
+        raise RuntimeError("abort")
+    assert db.session.query(Participant).filter_by(email_key="lucja@example.org").count() == 0
