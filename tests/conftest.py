@@ -214,6 +214,21 @@ class FreshUserClient(FlaskClient):
 
 
 @pytest.fixture
+def consumer(app: Flask) -> Iterator[Any]:
+    """The app's queue consumed by two threads of this process, as `python -m app` does (the app
+    needs `TASKS_IMMEDIATE: False` in its `app_config`); stopped after the test, once its
+    running tasks finish."""
+    from app.core.tasks import start_consumer, wait_for_tasks
+
+    running = start_consumer(app, workers=2)
+    try:
+        yield running
+    finally:
+        wait_for_tasks(60, app)
+        running.stop(graceful=True)
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = FreshUserClient
     return app.test_client()

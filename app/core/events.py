@@ -9,6 +9,8 @@ number of the public stream, so public clients see no gap that is not a loss."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +23,9 @@ from app.core.extensions import db, socketio
 
 PENDING_KEY = "gielda_pending_events"
 END_SESSIONS_KEY = "gielda_end_sessions"
+AFTER_COMMIT_KEY = "gielda_after_commit"
+
+log = logging.getLogger(__name__)
 
 
 PUBLIC = text("participant_id IS NULL")
@@ -100,6 +105,14 @@ def end_sessions(participant_id: int) -> None:
     db.session.info.setdefault(END_SESSIONS_KEY, set()).add(participant_id)
 
 
+def after_commit(callback: Callable[[], None], session: Session | None = None) -> None:
+    """Call `callback` once the current transaction has committed (the outermost one: a released
+    savepoint does not count); forget it if the transaction rolls back. For work that must see
+    the committed data, such as queueing a background task (app/core/tasks.py)."""
+    target = session if session is not None else db.session
+    target.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
 def events_since(fair_id: int, after_seq: int, participant_id: int | None = None,
                  after_private: int | None = None, limit: int | None = None) -> list[DomainEvent]:
     """What a client that last saw `after_seq` of the fair's stream (and `after_private` of
@@ -163,6 +176,11 @@ def init_events(app: Flask) -> None:
             # Every server process closes its own connections of this room (see live_sessions).
             if socketio.server is not None:
                 socketio.server.close_room(f"participant:{participant_id}", namespace="/")
+        for callback in session.info.pop(AFTER_COMMIT_KEY, None) or ():
+            try:
+                callback()
+            except Exception:  # the transaction is committed: report, and run the others
+                log.exception("after-commit callback %r failed", callback)
 
     @event.listens_for(session_cls, "after_transaction_end")
     def _forget(session: Session, transaction: SessionTransaction) -> None:
@@ -171,3 +189,4 @@ def init_events(app: Flask) -> None:
             session.info.pop(PENDING_KEY, None)
             session.info.pop(PENDING_KEY + "_ready", None)
             session.info.pop(END_SESSIONS_KEY, None)
+            session.info.pop(AFTER_COMMIT_KEY, None)
