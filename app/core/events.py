@@ -109,8 +109,19 @@ def after_commit(callback: Callable[[], None], session: Session | None = None) -
     """Call `callback` once the current transaction has committed (the outermost one: a released
     savepoint does not count); forget it if the transaction rolls back. For work that must see
     the committed data, such as queueing a background task (app/core/tasks.py)."""
-    target = session if session is not None else db.session
-    target.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+    target: Session = session if session is not None else db.session()
+    if not target.in_transaction():
+        target.begin()  # so that a rollback before any query still forgets the callback
+    # With the savepoint it was registered in: rolling that savepoint back forgets it.
+    target.info.setdefault(AFTER_COMMIT_KEY, []).append((target.get_nested_transaction(), callback))
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def events_since(fair_id: int, after_seq: int, participant_id: int | None = None,
@@ -176,11 +187,18 @@ def init_events(app: Flask) -> None:
             # Every server process closes its own connections of this room (see live_sessions).
             if socketio.server is not None:
                 socketio.server.close_room(f"participant:{participant_id}", namespace="/")
-        for callback in session.info.pop(AFTER_COMMIT_KEY, None) or ():
+        for _savepoint, callback in session.info.pop(AFTER_COMMIT_KEY, None) or ():
             try:
                 callback()
             except Exception:  # the transaction is committed: report, and run the others
                 log.exception("after-commit callback %r failed", callback)
+
+    @event.listens_for(session_cls, "after_soft_rollback")
+    def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
+        # A savepoint rolled back takes the after-commit work registered inside it along.
+        entries = session.info.get(AFTER_COMMIT_KEY)
+        if previous.nested and entries:
+            entries[:] = [(sp, cb) for sp, cb in entries if not _within(sp, previous)]
 
     @event.listens_for(session_cls, "after_transaction_end")
     def _forget(session: Session, transaction: SessionTransaction) -> None:

@@ -109,6 +109,11 @@ def record_mail_outcome(mail_id: int, transport: str, error: str | None) -> Queu
 @task("core.send_mail")
 def send_mail(mail_id: int) -> None:
     """Send one recorded message, unless it is sent, failed, or being sent by a live worker."""
+    found = db.session.execute(select(QueuedMail.state, QueuedMail.claimed_by, QueuedMail.claimed_at)
+                               .where(QueuedMail.id == mail_id)).first()
+    db.session.rollback()
+    if found is None or found.state != MailState.PENDING or not claim_abandoned(found.claimed_by, found.claimed_at):
+        return  # nothing to do: no claim (and no audit entry) for a duplicate task
     mail = claim_mail(mail_id, worker_id())
     if mail is None:
         return
