@@ -337,7 +337,8 @@ def _deliverable(reminder_ids: list[int]) -> list[int]:
                                      Reminder.claimed_at).where(Reminder.id.in_(reminder_ids))
                               .order_by(Reminder.id)).tuples().all()
     db.session.rollback()  # end the read transaction: each claim and outcome is its own write
-    return [rid for rid, *claim in rows if _claimable(*claim)]
+    return [rid for rid, state, transport, claimed_by, claimed_at in rows
+            if _claimable(state, transport, claimed_by, claimed_at)]
 
 
 def _fair_name(fair_id: int) -> str:

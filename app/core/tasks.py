@@ -41,11 +41,11 @@ from typing import Any, Generic, ParamSpec
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from huey import Huey, crontab
-from huey.api import Task as HueyTask
-from huey.api import TaskWrapper
-from huey.consumer import Consumer
-from huey.storage import RedisStorage, SqliteStorage
+from huey import Huey, crontab  # type: ignore[import-untyped]
+from huey.api import Task as HueyTask  # type: ignore[import-untyped]
+from huey.api import TaskWrapper  # type: ignore[import-untyped]
+from huey.consumer import Consumer  # type: ignore[import-untyped]
+from huey.storage import RedisStorage, SqliteStorage  # type: ignore[import-untyped]
 
 from app.core.db import utcnow
 from app.core.events import after_commit
