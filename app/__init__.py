@@ -5,6 +5,7 @@ registers each area's blueprints, Socket.IO handlers, template globals and comma
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from app.core.migrate import db_cli, upgrade
 from app.core.paths import ROOT, STATIC, TEMPLATES
 from app.core.redaction import install_log_redaction
 from app.core.security_headers import init_security_headers
+from app.core.tasks import init_tasks, tasks_cli
 from app.core.transactions import configure_sqlite
 from app.core.web import register_refusal_handler
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
@@ -55,7 +57,7 @@ __all__ = ["ROOT", "create_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    instance = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    instance = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance), template_folder=str(TEMPLATES),
                 static_folder=str(STATIC))
     app.config.update(load_config(instance, config))
@@ -79,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     init_pin_guard(app)
+    init_tasks(app)  # after every area's tasks are declared (imported above)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -116,5 +119,5 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    for group in (fair_cli, ledger_cli, db_cli, agreements_cli):
+    for group in (fair_cli, ledger_cli, db_cli, agreements_cli, tasks_cli):
         app.cli.add_command(group)

@@ -4,4 +4,5 @@ from app.agreements.models import Agreement, AgreementParty, Obligation, Signatu
 from app.agreements.reminders import Reminder  # noqa: F401
 from app.core.audit import AuditEvent  # noqa: F401
 from app.core.events import DomainEvent  # noqa: F401
+from app.core.mail_queue import QueuedMail  # noqa: F401
 from app.ledger.models import Account, Entry, Posting  # noqa: F401

@@ -41,6 +41,7 @@ from app.people.sectors import Sector
 pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"
 
 
@@ -171,6 +172,20 @@ def build_app(database_url: str, tmp_path: Path, **extra: Any) -> Flask:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """The real Redis on this machine: a test that needs it fails (never skips) when it does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} is required for this test and does not answer: "
+                    f"{exc}. Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 "
+                    f'--save "" --appendonly no')
+    return REDIS_URL
+
+
+@pytest.fixture
 def app_config() -> dict[str, Any]:
     """Override in a test module to change the app's configuration."""
     return {}
@@ -211,6 +226,21 @@ class FreshUserClient(FlaskClient):
         finally:
             for key in ("_login_user", "_flask_babel"):
                 g.pop(key, None)
+
+
+@pytest.fixture
+def consumer(app: Flask) -> Iterator[Any]:
+    """The app's queue consumed by two threads of this process, as `python -m app` does (the app
+    needs `TASKS_IMMEDIATE: False` in its `app_config`); stopped after the test, once its
+    running tasks finish."""
+    from app.core.tasks import start_consumer, wait_for_tasks
+
+    running = start_consumer(app, workers=2)
+    try:
+        yield running
+    finally:
+        wait_for_tasks(60, app)
+        running.stop(graceful=True)
 
 
 @pytest.fixture

@@ -42,15 +42,17 @@ class LiveServer:
     once)."""
 
     def __init__(self, database_url: str, tmp: Path, extra_env: dict[str, str] | None = None,
-                 ready_timeout: float = 30, wait: bool = True) -> None:
-        self.port = free_port()
+                 ready_timeout: float = 30, wait: bool = True, port: int | None = None,
+                 command: list[str] | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Its own instance folder (and so its own background queue, instance/huey.db) unless told.
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-test",
                "HOST": "127.0.0.1", "PORT": str(self.port), "PUBLIC_URL": self.url,
-               "AUTO_MIGRATE": "1", **(extra_env or {})}
-        self.log = tmp / f"server-{self.port}.log"
+               "AUTO_MIGRATE": "1", "INSTANCE_PATH": str(tmp / f"instance-{self.port}"), **(extra_env or {})}
+        self.log = tmp / f"server-{self.port}-{time.monotonic_ns()}.log"
         self._log_fh = self.log.open("w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env,
+        self.proc = subprocess.Popen(command or [sys.executable, "-m", "app"], cwd=ROOT, env=env,
                                      stdout=self._log_fh, stderr=subprocess.STDOUT)
         if wait:
             try:
@@ -71,6 +73,13 @@ class LiveServer:
                 time.sleep(0.1)  # polling for the port to open; not used to wait for app state
         raise RuntimeError(f"server not ready: {self.log.read_text()}")
 
+    def kill(self) -> None:
+        """SIGKILL, as a power cut or the OOM killer would: nothing runs on the way out."""
+        self.proc.kill()
+        self.proc.wait(10)  # reaped: its process id is free
+        if not self._log_fh.closed:
+            self._log_fh.close()
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -81,6 +90,50 @@ class LiveServer:
                 self.proc.wait(5)
         if not self._log_fh.closed:
             self._log_fh.close()
+
+
+class ConsumerProcess:
+    """`flask --app app tasks consume` as a process of its own, as a deployment runs it beside
+    the web processes (which then have TASK_WORKERS=0 and share HUEY_URL)."""
+
+    def __init__(self, database_url: str, tmp: Path, extra_env: dict[str, str] | None = None,
+                 workers: int = 2) -> None:
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-test", "AUTO_MIGRATE": "0",
+               **(extra_env or {})}
+        self.log = tmp / f"consumer-{time.monotonic_ns()}.log"
+        self._log_fh = self.log.open("w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "tasks", "consume",
+                                      "--workers", str(workers)], cwd=ROOT, env=env,
+                                     stdout=self._log_fh, stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)
+        self._log_fh.close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if not self._log_fh.closed:
+            self._log_fh.close()
+
+
+def wait_until(probe: Any, done: Any, timeout: float = 60, what: str = "the condition") -> Any:
+    """Call `probe()` until `done(value)` holds; returns that value, or fails after `timeout`
+    seconds. Polls a state the app shows (a progress page, a mailbox): no fixed wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not happen within {timeout} s; last seen: {value!r}")
+        time.sleep(0.05)  # between polls of the observed state, not a stand-in for it
 
 
 def login_session(base_url: str, slug: str, login_secret: str) -> requests.Session:

@@ -4,7 +4,9 @@ fixtures: `smtp` configures the app to send through the server and collects what
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -25,9 +27,22 @@ class Collector:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    # hold_after(n): the message after the n-th is kept waiting at its RCPT until `release` is
+    # set, and then refused for now (451): a sender caught in the middle of a batch.
+    hold_at: int | None = None
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def hold_after(self, n: int) -> None:
+        self.hold_at = n
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802 (aiosmtpd)
                           rcpt_options: list[str]) -> str:
+        if self.hold_at is not None and len(self.messages) == self.hold_at:
+            self.hold_at = None  # once
+            self.held.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
+            return "451 4.3.0 Try again later"
         if address in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)

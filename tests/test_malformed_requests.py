@@ -289,20 +289,20 @@ class _StubHTML:
 
 
 @pytest.fixture
-def quick_pdfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def quick_pdfs(monkeypatch: pytest.MonkeyPatch, app: Flask) -> Iterator[None]:
+    application = app
     import app.agreements.pdf
     import app.door.badges
     import app.ledger.pdf
     import app.reports.results_report
-    from app.door import badge_jobs
+    from app.core.tasks import wait_for_tasks
 
     for module in (app.agreements.pdf, app.door.badges, app.reports.results_report):
         monkeypatch.setattr(module, "PdfBuilder", _StubBuilder)
     monkeypatch.setattr(app.agreements.pdf, "_printer", app.agreements.pdf._Printer())
     monkeypatch.setattr(app.ledger.pdf, "HTML", _StubHTML)
     yield
-    for thread in list(badge_jobs._threads.values()):  # print runs the organiser started
-        thread.join(60)
+    assert wait_for_tasks(60, application)  # print runs the organiser started
 
 
 # --- what each role's pages hold ----------------------------------------------------------------

@@ -60,7 +60,7 @@ def remind_command(slug: str, overdue_only: bool) -> None:
     if not current_app.config.get("PUBLIC_URL"):
         click.echo(f"Note: PUBLIC_URL is not set; the links in the e-mails point to {public_url()}.", err=True)
     try:
-        report = send_reminders(None, fair.id, overdue_only=overdue_only)
+        report = send_reminders(None, fair.id, overdue_only=overdue_only, wait=True)  # this process sends them
     except DomainError as err:
         raise click.ClickException(str(err)) from err
     where = "by SMTP" if report.transport == "smtp" else f"to the outbox {outbox_dir()}"

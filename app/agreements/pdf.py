@@ -6,34 +6,38 @@ rows: the PDF shows exactly what was signed, even if an organisation is renamed 
 
 The summary is rendered once and stored in `Agreement.pdf`; `ensure_pdf()` serves the stored
 copy and renders only when there is none. Right after an agreement is signed, an after-commit
-hook queues it for a background worker thread, so the signing transaction never waits for
-WeasyPrint (config `AGREEMENT_PDF_AFTER_SIGNING`: "thread", or "off"; off by default when
-TESTING, so that tests render only when they mean to).
+hook queues its render, so the signing transaction never waits for
+WeasyPrint: the render is a background task (app/core/tasks.py; config
+`AGREEMENT_PDF_AFTER_SIGNING`: "queue", or "off"; off by default when TESTING, so that tests
+render only when they mean to).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
 import threading
-from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, render_template
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session, SessionTransaction, object_session
+from sqlalchemy.orm import object_session
 
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
+from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
+from app.core.events import after_commit
 from app.core.extensions import db
 from app.core.pdf import PdfBuilder
+from app.core.tasks import resumer, task
 from app.core.transactions import service
 from app.core.urls import public_url
 from app.door.badge_qr import qr_data_uri
@@ -322,84 +326,54 @@ def store_pdf(agreement_id: int, data: bytes) -> bytes:
 # --- rendering right after signing, outside the signing transaction ------------------------------
 
 
-_RENDER_KEY = "gielda_agreements_to_render"
+_render_lock = threading.Lock()  # one WeasyPrint run at a time per process, however many workers
+
+
+def render_after_signing(app: Flask) -> bool:
+    """Config `AGREEMENT_PDF_AFTER_SIGNING`: "queue" (the default) or "off" (the default when
+    TESTING, so that tests render only when they mean to)."""
+    mode = app.config.get("AGREEMENT_PDF_AFTER_SIGNING") or ("off" if app.testing else "queue")
+    return mode == "queue"
+
+
+@task("agreements.render_pdf")
+def render_agreement_pdf(agreement_id: int, base: str) -> None:
+    """Render and keep a signed agreement's PDF, unless one is kept already: running it twice
+    renders once."""
+    if db.session.scalar(select(Agreement.id).where(Agreement.id == agreement_id, Agreement.pdf.is_not(None))):
+        return
+    with _render_lock:
+        try:
+            ensure_pdf(agreement_id, base)
+        except (NotFound, Conflict) as err:  # gone, or not signed (any more): nothing to keep
+            log.info("No PDF kept for agreement %s: %s", agreement_id, err.code)
 
 
 @event.listens_for(Agreement.content_hash, "set")
 def _frozen(target: Agreement, value: str | None, _old: Any, _initiator: Any) -> None:
-    """Setting the content hash freezes an agreement: note it for rendering after the commit."""
+    """Setting the content hash freezes an agreement: queue its PDF once the signing commits."""
     session = object_session(target)
     if value and session is not None and target.id is not None:
-        session.info.setdefault(_RENDER_KEY, set()).add(target.id)
+        after_commit(functools.partial(_queue_render, target.id), session=session)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended (a savepoint's end does not count)
-        session.info.pop(_RENDER_KEY, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _render_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint released: the data is not committed yet
-        return
-    ids = session.info.pop(_RENDER_KEY, None)
-    if not ids or not has_app_context():
-        return
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    mode = app.config.get("AGREEMENT_PDF_AFTER_SIGNING") or ("off" if app.testing else "thread")
-    if mode == "thread":
+def _queue_render(agreement_id: int) -> None:
+    if has_app_context() and render_after_signing(current_app):
         # The base URL now, while the request (and its host) is still known.
-        _renders.put(app, sorted(ids), public_url())
+        render_agreement_pdf.enqueue(agreement_id, public_url())
 
 
-class _RenderQueue:
-    """PDFs to render after signing, one at a time, in one short-lived worker thread per process.
-
-    One at a time: a burst of signatures never becomes a burst of WeasyPrint runs fighting for
-    the CPU. The worker ends when the queue is empty and the next commit starts a new one.
-    """
-
-    def __init__(self) -> None:
-        self._items: deque[tuple[Flask, int, str]] = deque()
-        self._busy = False
-        self._worker: threading.Thread | None = None
-        self._cond = threading.Condition()
-
-    def put(self, app: Flask, ids: list[int], base: str) -> None:
-        with self._cond:
-            self._items.extend((app, agreement_id, base) for agreement_id in ids)
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="agreement-pdf", daemon=True)
-                self._worker.start()
-
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                if not self._items:
-                    self._worker = None
-                    self._cond.notify_all()
-                    return
-                app, agreement_id, base = self._items.popleft()
-                self._busy = True
-            try:
-                with app.app_context():  # its own session, removed when the context ends
-                    ensure_pdf(agreement_id, base)
-            except Exception:  # the PDF is rendered on its first download instead
-                log.exception("Rendering the PDF of agreement %s after signing failed", agreement_id)
-            finally:
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
-
-    def wait(self, timeout: float) -> bool:
-        with self._cond:
-            return self._cond.wait_for(lambda: not self._items and not self._busy, timeout)
-
-
-_renders = _RenderQueue()
-
-
-def wait_for_background_renders(timeout: float = 30.0) -> bool:
-    """Wait for the PDFs queued after signing (tests, benchmarks, shutdown). True if none is left."""
-    return _renders.wait(timeout)
+@resumer
+def _resume_renders(min_age: float) -> None:
+    """Agreements signed in the last day whose PDF is not kept yet: rendered, if their render was
+    lost with a worker. Only when PUBLIC_URL is set: without it, the kept copy's QR code would
+    point to wherever this process guesses it is served; the first download renders it then."""
+    if not render_after_signing(current_app) or not current_app.config.get("PUBLIC_URL"):
+        return
+    now = utcnow()
+    ids = db.session.scalars(select(Agreement.id).where(
+        Agreement.pdf.is_(None), Agreement.content_hash.is_not(None), Agreement.state.in_(DOCUMENT_STATES),
+        Agreement.signed_at >= now - timedelta(days=1), Agreement.signed_at <= now - timedelta(seconds=min_age))
+        .order_by(Agreement.id)).all()
+    for agreement_id in ids:
+        render_agreement_pdf.enqueue(agreement_id, public_url())

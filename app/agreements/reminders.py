@@ -7,10 +7,18 @@ Two steps, so that a failing mail server never loses information and never sends
    first; nobody reminded, or being reminded, about the same agreement within
    REMINDER_INTERVAL_DAYS), renders each message and records it as a `Reminder` in state
    "pending". Runs for one fair are serialised, so a double click queues nothing the second time.
-2. `deliver_reminders()` — after the commit. Sends each pending reminder of this run (SMTP, or
-   the outbox folder) and records the outcome: "sent", or "failed" with the error. A failed
-   reminder does not count as a reminder: the next run queues a new one for that party (the
-   failed record stays, for the organiser to see). A sent or pending one is never sent again.
+   `send_reminders()` (the button, the CLI) then queues the batch's delivery, after the commit,
+   on the background queue (app/core/tasks.py: task `agreements.reminder_batch`).
+2. `deliver_reminders()` — the batch. For each pending reminder of the run: claims it (one
+   audited transaction: which worker sends it), sends it (SMTP, or the outbox folder) and records
+   the outcome (another): "sent", or "failed" with the error. A failed reminder does not count
+   as a reminder: the next run queues a new one for that party (the failed record stays, for the
+   organiser to see). A sent one is never sent again; a pending one is sent only by the worker
+   that claimed it. The follow-up page shows each one's state as the batch goes.
+
+If the worker dies mid-batch (a restart), the next consumer to start queues the batch's pending
+reminders again: the one being sent when it died is sent again (twice only if it died in the
+milliseconds between the mail server's acceptance and the recording of "sent"), the others once.
 
 The message never holds the private login link: people log in as usual.
 """
@@ -29,7 +37,7 @@ from typing import Any
 from babel.dates import format_date
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.agreements.fulfilment import follow_up, is_overdue
@@ -46,7 +54,8 @@ from app.core.mail import (
     parse_address,
     smtp_settings,
 )
-from app.core.transactions import service, transaction
+from app.core.tasks import claim_abandoned, resumer, task, worker_id
+from app.core.transactions import service
 from app.core.urls import public_url
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
@@ -57,7 +66,7 @@ _EMAIL = re.compile(r"[^\s,;:<>()\[\]\"']+@[^\s,;:<>()\[\]\"']+\.[^\s,;:<>()\[\]
 
 
 class ReminderState(enum.StrEnum):
-    PENDING = "pending"  # recorded; being sent once `transport` is set (if the sender died: never resent)
+    PENDING = "pending"  # recorded; being sent by `claimed_by` once claimed (resent if that worker died)
     SENT = "sent"
     FAILED = "failed"
 
@@ -83,6 +92,9 @@ class Reminder(Base):
         default=ReminderState.PENDING)
     transport: Mapped[str] = mapped_column(String(16), default="")  # smtp | outbox
     error: Mapped[str] = mapped_column(String(500), default="")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")  # the organiser who sent it
+    claimed_by: Mapped[str | None] = mapped_column(String(160))  # the worker sending it (app/core/tasks.py)
+    claimed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))  # None: the CLI
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -116,6 +128,7 @@ class ReminderReport:
     without_address: list[str] = field(default_factory=list)  # "GZ/x/001: Organisation"
     errors: list[str] = field(default_factory=list)  # distinct error messages of this run
     reminder_ids: list[int] = field(default_factory=list)
+    pending: int = 0  # still being sent in the background when the report was made
 
 
 def interval() -> timedelta:
@@ -172,9 +185,10 @@ def _render(fair: Fair, agreement: Agreement, party: AgreementParty, name: str,
 
 @service
 def queue_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False,
-                    now: datetime | None = None) -> ReminderReport:
-    """Record the reminders due now (state pending); send them with `deliver_reminders` after
-    this commits. `actor` None is the command line."""
+                    now: datetime | None = None, reply_to: str = "", deliver: bool = False) -> ReminderReport:
+    """Record the reminders due now (state pending); with `deliver`, queue their delivery for
+    after this commits (else send them with `deliver_reminders`). `actor` None is the command
+    line."""
     if actor is not None:
         require_role(actor, fair_id, Role.ORGANISER)
     # Serialise runs for one fair (SQLite: the write transaction already does).
@@ -212,82 +226,188 @@ def queue_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bo
         reminders.append(Reminder(
             fair_id=fair_id, agreement_id=agreement_id, party_id=party_id,
             obligation_ids=[ob.id for ob in obligations], recipient_name=name, recipient_email=email,
-            subject=subject, body=body, message_id=new_message_id(current_app.config),
+            subject=subject, body=body, message_id=new_message_id(current_app.config), reply_to=reply_to or "",
             state=ReminderState.PENDING, created_by_id=actor.id if actor else None, created_at=now))
     db.session.add_all(reminders)
     db.session.flush()
     report.reminder_ids = [r.id for r in reminders]
     report.queued = len(reminders)
+    if deliver and report.reminder_ids:
+        deliver_reminder_batch.enqueue_after_commit(report.reminder_ids)
     return report
 
 
-def _finish(reminder_id: int, transport: str, error: str | None) -> None:
-    with transaction():
-        reminder = db.session.get_one(Reminder, reminder_id)
-        reminder.transport = transport
-        if error is None:
-            reminder.state, reminder.sent_at, reminder.error = ReminderState.SENT, utcnow(), ""
-        else:
-            reminder.state, reminder.failed_at, reminder.error = ReminderState.FAILED, utcnow(), error[:500]
+@service
+def claim_reminder(reminder_id: int, worker: str, transport: str) -> Reminder | None:
+    """Take a pending reminder for `worker` to send: only one that nobody (alive) is sending."""
+    reminder = db.session.get(Reminder, reminder_id, with_for_update=True)
+    if reminder is None or not _claimable(reminder.state, reminder.transport, reminder.claimed_by,
+                                          reminder.claimed_at):
+        return None
+    reminder.claimed_by, reminder.claimed_at, reminder.transport = worker, utcnow(), transport
+    return reminder
+
+
+@service
+def record_reminder_outcome(reminder_id: int, transport: str, error: str | None) -> Reminder:
+    """Sent (error None), or failed with the error: either way never sent again."""
+    reminder = db.session.get_one(Reminder, reminder_id)
+    reminder.transport = transport
+    if error is None:
+        reminder.state, reminder.sent_at, reminder.error = ReminderState.SENT, utcnow(), ""
+    else:
+        reminder.state, reminder.failed_at, reminder.error = ReminderState.FAILED, utcnow(), error[:500]
+    return reminder
+
+
+@service
+def fail_reminders(reminder_ids: list[int], worker: str, transport: str, error: str) -> list[int]:
+    """The mail server cannot be reached: every reminder of the batch not yet sent, and that no
+    other live worker is sending, failed with the error. Returns their ids."""
+    rows = db.session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids)).with_for_update()).all()
+    failed = []
+    for reminder in rows:
+        if (reminder.claimed_by == worker and reminder.state == ReminderState.PENDING) or _claimable(
+                reminder.state, reminder.transport, reminder.claimed_by, reminder.claimed_at):
+            reminder.transport, reminder.state = transport, ReminderState.FAILED
+            reminder.failed_at, reminder.error = utcnow(), error[:500]
+            failed.append(reminder.id)
+    return sorted(failed)
+
+
+def _claimable(state: ReminderState, transport: str, claimed_by: str | None, claimed_at: datetime | None) -> bool:
+    if state != ReminderState.PENDING:
+        return False
+    if claimed_by is None:
+        # Never claimed; `transport` set without a claim: taken by a sender from before claims
+        # were recorded, which promised never to resend it.
+        return transport == ""
+    return claim_abandoned(claimed_by, claimed_at)
 
 
 def deliver_reminders(report: ReminderReport, reply_to: str | None = None) -> ReminderReport:
-    """Send the reminders `queue_reminders` recorded (after its commit) and record each outcome."""
+    """Send the reminders `queue_reminders` recorded (after its commit), one by one, and record
+    each outcome; the ones sent, failed or being sent by a live worker are left alone. `reply_to`
+    overrides the address each reminder recorded."""
     config = current_app.config
     report.transport = "smtp" if smtp_settings(config) else "outbox"
     if not report.reminder_ids:
         return report
-    with transaction():  # claim them: whoever claims a pending reminder is the only one to send it
-        claimed = set(db.session.scalars(
-            update(Reminder).where(Reminder.id.in_(report.reminder_ids), Reminder.state == ReminderState.PENDING,
-                                   Reminder.transport == "")
-            .values(transport=report.transport).returning(Reminder.id)))
-    rows = db.session.execute(
-        select(Reminder.id, Reminder.recipient_name, Reminder.recipient_email, Reminder.subject, Reminder.body,
-               Reminder.message_id, Fair.name).join(Fair, Fair.id == Reminder.fair_id)
-        .where(Reminder.id.in_(claimed)).order_by(Reminder.id)).tuples().all()
-    todo = list(rows)
-    db.session.rollback()  # end the read transaction: each outcome is its own write
+    me = worker_id()
+    todo = _deliverable(report.reminder_ids)
+    if not todo:
+        return report
 
-    def fail(reminder_id: int, transport: str, error: str) -> None:
-        _finish(reminder_id, transport, error)
-        report.failed += 1
+    def count_failure(error: str, n: int = 1) -> None:
+        report.failed += n
         if error not in report.errors:
             report.errors.append(error)
 
-    done: set[int] = set()
     try:
         with open_transport(config, outbox_dir()) as transport:
             report.transport = transport.name
-            for rid, name, email, subject, body, message_id, fair_name in todo:
+            for rid in todo:
+                reminder = claim_reminder(rid, me, transport.name)
+                if reminder is None:
+                    continue
                 try:
-                    to = parse_address(email, name)
-                    message = build_message(config=config, to=to, subject=subject, body=body,
-                                            message_id=message_id, from_name=fair_name, reply_to=reply_to)
+                    to = parse_address(reminder.recipient_email, reminder.recipient_name)
+                    message = build_message(config=config, to=to, subject=reminder.subject, body=reminder.body,
+                                            message_id=reminder.message_id, from_name=_fair_name(reminder.fair_id),
+                                            reply_to=reply_to or reminder.reply_to or None)
                     transport.send(message, [to])
                 except MailConnectionError:
                     raise
                 except MailError as err:
-                    fail(rid, transport.name, str(err))
+                    record_reminder_outcome(rid, transport.name, str(err))
+                    count_failure(str(err))
                 else:
-                    _finish(rid, transport.name, None)
+                    record_reminder_outcome(rid, transport.name, None)
                     report.sent += 1
-                done.add(rid)
     except MailConnectionError as err:
-        for rid, *_rest in todo:
-            if rid not in done:
-                fail(rid, report.transport, str(err))
+        failed = fail_reminders(todo, me, report.transport, str(err))
+        if failed:
+            count_failure(str(err), len(failed))
     return report
 
 
-def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False) -> ReminderReport:
-    """Queue the reminders due now and send them: what the follow-up button and the CLI run."""
-    reply_to = None  # answers go to the organiser who sent them, when they have a usable address
+def _deliverable(reminder_ids: list[int]) -> list[int]:
+    """Of these reminders, the ones a worker may send now, in order."""
+    rows = db.session.execute(select(Reminder.id, Reminder.state, Reminder.transport, Reminder.claimed_by,
+                                     Reminder.claimed_at).where(Reminder.id.in_(reminder_ids))
+                              .order_by(Reminder.id)).tuples().all()
+    db.session.rollback()  # end the read transaction: each claim and outcome is its own write
+    return [rid for rid, state, transport, claimed_by, claimed_at in rows
+            if _claimable(state, transport, claimed_by, claimed_at)]
+
+
+def _fair_name(fair_id: int) -> str:
+    name = db.session.scalar(select(Fair.name).where(Fair.id == fair_id)) or ""
+    db.session.rollback()
+    return name
+
+
+@task("agreements.reminder_batch")
+def deliver_reminder_batch(reminder_ids: list[int]) -> None:
+    """The background half of `send_reminders`: deliver a run's reminders."""
+    deliver_reminders(ReminderReport(reminder_ids=list(reminder_ids)))
+
+
+@resumer
+def _resume_reminders(min_age: float) -> None:
+    """Queue again the pending reminders a dead worker was sending or had still to send (one batch
+    per fair, in order)."""
+    now = utcnow()
+    rows = db.session.execute(select(Reminder.id, Reminder.fair_id, Reminder.state, Reminder.transport,
+                                     Reminder.claimed_by, Reminder.claimed_at, Reminder.created_at)
+                              .where(Reminder.state == ReminderState.PENDING).order_by(Reminder.id)).tuples().all()
+    db.session.rollback()
+    batches: dict[int, list[int]] = {}
+    for rid, fair_id, state, transport, claimed_by, claimed_at, created_at in rows:
+        if claimed_by is None and created_at > now - timedelta(seconds=min_age):
+            continue  # probably still waiting in the queue
+        if _claimable(state, transport, claimed_by, claimed_at):
+            batches.setdefault(fair_id, []).append(rid)
+    for ids in batches.values():
+        deliver_reminder_batch.enqueue(ids)
+
+
+def reminder_outcome(report: ReminderReport) -> ReminderReport:
+    """The report with what has become of its reminders so far: sent, failed (with the errors),
+    or still pending (being sent in the background)."""
+    report.sent = report.failed = report.pending = 0
+    report.errors = []
+    if not report.reminder_ids:
+        return report
+    rows = db.session.execute(select(Reminder.state, Reminder.error, Reminder.transport)
+                              .where(Reminder.id.in_(report.reminder_ids)).order_by(Reminder.id)).tuples().all()
+    for state, error, transport in rows:
+        if transport:
+            report.transport = transport
+        if state == ReminderState.SENT:
+            report.sent += 1
+        elif state == ReminderState.FAILED:
+            report.failed += 1
+            if error not in report.errors:
+                report.errors.append(error)
+        else:
+            report.pending += 1
+    return report
+
+
+def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: bool = False,
+                   wait: bool = False) -> ReminderReport:
+    """Queue the reminders due now and their delivery: what the follow-up button runs. The report
+    says what has become of them by the time it returns (all of it when the queue runs tasks at
+    once). With `wait` (the command line), deliver them here and now instead."""
+    reply_to = ""  # answers go to the organiser who sent them, when they have a usable address
     if actor is not None and actor.email:
         with suppress(MailError):
             reply_to = parse_address(actor.email).addr_spec
-    report = queue_reminders(actor, fair_id, overdue_only=overdue_only)
-    return deliver_reminders(report, reply_to=reply_to)
+    report = queue_reminders(actor, fair_id, overdue_only=overdue_only, reply_to=reply_to, deliver=not wait)
+    if wait:
+        deliver_reminders(report)
+    return reminder_outcome(report)
 
 
 # --- for the follow-up page and the exports --------------------------------------------------

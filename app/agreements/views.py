@@ -375,6 +375,8 @@ def send_reminders(slug: str) -> Any:
         flash(_("Reminders sent: %(n)d.", n=report.sent) if report.transport == "smtp" else
               _("Reminders written to the outbox folder (no mail server is set up): %(n)d.", n=report.sent),
               "success")
+    if report.pending:
+        flash(_("Reminders being sent: %(n)d. This page shows each one as it goes.", n=report.pending), "success")
     if report.failed:
         flash(_("Reminders that could not be sent: %(n)d (%(error)s). Send again to retry them; "
                 "the ones already sent are not sent twice.", n=report.failed, error="; ".join(report.errors)),
@@ -384,7 +386,7 @@ def send_reminders(slug: str) -> Any:
               "info")
     if report.without_address:
         flash(_("No e-mail address for: %(parties)s.", parties=", ".join(report.without_address)), "error")
-    if not (report.sent or report.failed or report.skipped_recent or report.without_address):
+    if not (report.sent or report.pending or report.failed or report.skipped_recent or report.without_address):
         flash(_("Nobody to remind: no obligation is overdue.") if overdue_only else
               _("Nobody to remind: every obligation of the signed agreements is confirmed."), "info")
     return redirect(url_for("agreements.follow_up", slug=slug), 303)

@@ -78,6 +78,13 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SMTP_TLS": os.environ.get("SMTP_TLS") or "starttls",
         "OUTBOX_DIR": os.environ.get("OUTBOX_DIR") or str(instance_path / "outbox"),
         "REMINDER_INTERVAL_DAYS": float(os.environ.get("REMINDER_INTERVAL_DAYS") or 3),
+        # The background queue (app/core/tasks.py): Redis when HUEY_URL (or REDIS_URL) is
+        # redis://…, else SQLite in the instance folder. `python -m app` consumes it in
+        # TASK_WORKERS threads of its own (0: run `flask tasks consume` instead).
+        "HUEY_URL": os.environ.get("HUEY_URL") or None,
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "HUEY_NAME": os.environ.get("HUEY_NAME") or "gielda",
+        "TASK_WORKERS": int(os.environ.get("TASK_WORKERS") or 2),
     }
     cfg.update(overrides)
     # Over https (PUBLIC_URL says so) cookies travel over https only; `make run` serves plain

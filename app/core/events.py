@@ -9,6 +9,8 @@ number of the public stream, so public clients see no gap that is not a loss."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +23,9 @@ from app.core.extensions import db, socketio
 
 PENDING_KEY = "gielda_pending_events"
 END_SESSIONS_KEY = "gielda_end_sessions"
+AFTER_COMMIT_KEY = "gielda_after_commit"
+
+log = logging.getLogger(__name__)
 
 
 PUBLIC = text("participant_id IS NULL")
@@ -100,6 +105,25 @@ def end_sessions(participant_id: int) -> None:
     db.session.info.setdefault(END_SESSIONS_KEY, set()).add(participant_id)
 
 
+def after_commit(callback: Callable[[], None], session: Session | None = None) -> None:
+    """Call `callback` once the current transaction has committed (the outermost one: a released
+    savepoint does not count); forget it if the transaction rolls back. For work that must see
+    the committed data, such as queueing a background task (app/core/tasks.py)."""
+    target: Session = session if session is not None else db.session()
+    if not target.in_transaction():
+        target.begin()  # so that a rollback before any query still forgets the callback
+    # With the savepoint it was registered in: rolling that savepoint back forgets it.
+    target.info.setdefault(AFTER_COMMIT_KEY, []).append((target.get_nested_transaction(), callback))
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
 def events_since(fair_id: int, after_seq: int, participant_id: int | None = None,
                  after_private: int | None = None, limit: int | None = None) -> list[DomainEvent]:
     """What a client that last saw `after_seq` of the fair's stream (and `after_private` of
@@ -163,6 +187,18 @@ def init_events(app: Flask) -> None:
             # Every server process closes its own connections of this room (see live_sessions).
             if socketio.server is not None:
                 socketio.server.close_room(f"participant:{participant_id}", namespace="/")
+        for _savepoint, callback in session.info.pop(AFTER_COMMIT_KEY, None) or ():
+            try:
+                callback()
+            except Exception:  # the transaction is committed: report, and run the others
+                log.exception("after-commit callback %r failed", callback)
+
+    @event.listens_for(session_cls, "after_soft_rollback")
+    def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
+        # A savepoint rolled back takes the after-commit work registered inside it along.
+        entries = session.info.get(AFTER_COMMIT_KEY)
+        if previous.nested and entries:
+            entries[:] = [(sp, cb) for sp, cb in entries if not _within(sp, previous)]
 
     @event.listens_for(session_cls, "after_transaction_end")
     def _forget(session: Session, transaction: SessionTransaction) -> None:
@@ -171,3 +207,4 @@ def init_events(app: Flask) -> None:
             session.info.pop(PENDING_KEY, None)
             session.info.pop(PENDING_KEY + "_ready", None)
             session.info.pop(END_SESSIONS_KEY, None)
+            session.info.pop(AFTER_COMMIT_KEY, None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from app.core.errors import DomainError, ValidationError
 from app.core.extensions import db
+from app.core.mail_queue import QueuedMail, queue_mail
 from app.core.textkeys import tidy
 from app.core.transactions import service
 from app.fairs.categories import fair_categories
@@ -80,6 +82,17 @@ def invitation_token(person: Participant) -> str:
     """Signed, expiring, and void once used (it names the login version it was made for)."""
     return _serializer().dumps({"p": person.id, "v": person.login_version})
 
+
+@service
+def send_invitation(actor: Participant, fair_id: int, participant_id: int) -> QueuedMail:
+    """E-mail a staff member their invitation (in the background, after this commits: SMTP or
+    the outbox folder). MailError when their address cannot be used."""
+    require_role(actor, fair_id, Role.ORGANISER)
+    person = get_participant(fair_id, participant_id)
+    link = url_for("people.welcome", slug=person.fair.slug, token=invitation_token(person), _external=True)
+    body = render_template("people/invitation.txt", person=person, fair=person.fair, link=link)
+    return queue_mail(kind="invitation", fair_id=fair_id, to_email=person.email, to_name=person.full_name,
+                      subject=_("Invitation to %(fair)s", fair=person.fair.name), body=body)
 
 @service
 def invite_staff(actor: Participant, fair_id: int, person: PersonData, organisation: OrganisationData) -> Participant:

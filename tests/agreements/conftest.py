@@ -19,9 +19,9 @@ import pytest
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
 from app.agreements.models import Agreement
-from app.agreements.pdf import wait_for_background_renders
 from app.agreements.signing import notarise, sign_agreement
 from app.core.extensions import db
+from app.core.tasks import wait_for_tasks
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
 from app.people.models import Participant
@@ -34,10 +34,12 @@ ObligationSpec = tuple[Participant, Participant, str, int] | ObligationData
 
 
 @pytest.fixture(autouse=True)
-def _no_render_left_running() -> Iterator[None]:
+def _no_task_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
     """A PDF rendered in the background after signing must not outlive its test's database."""
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
     yield
-    assert wait_for_background_renders(60), "a background PDF render was still running"
+    if app is not None:
+        assert wait_for_tasks(60, app), "a background task was still running"
 
 
 def default_obligations(a: Participant, b: Participant, points: Sequence[int]) -> list[ObligationData]:

@@ -15,10 +15,11 @@ from sqlalchemy import update
 from app.agreements import pdf as agreement_pdf
 from app.agreements.annulment import annul_by_organiser
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_paper_draft
-from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, stored_pdf, wait_for_background_renders
+from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, stored_pdf
 from app.agreements.signing import record_paper_agreement, sign_agreement
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.tasks import wait_for_tasks
 from app.core.transactions import transaction
 from app.people.models import Organisation
 from app.people.sectors import Sector
@@ -254,10 +255,16 @@ def test_annulled_without_a_copy_gets_the_summary_as_signed(make_signed_agreemen
 
 # --- rendered right after signing, outside the signing transaction ------------------------------
 
-@pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
-def test_rendered_in_the_background_after_signing(make_signed_agreement, render_counter):
+QUEUED = {"AGREEMENT_PDF_AFTER_SIGNING": "queue"}  # tasks run at once, in order (TASKS_IMMEDIATE)
+CONSUMED = {"AGREEMENT_PDF_AFTER_SIGNING": "queue", "TASKS_IMMEDIATE": False}  # by the `consumer` fixture's threads
+
+
+@pytest.mark.parametrize("app_config", [QUEUED, CONSUMED])
+def test_rendered_in_the_background_after_signing(request, make_signed_agreement, render_counter, app_config):
+    if app_config.get("TASKS_IMMEDIATE") is False:
+        request.getfixturevalue("consumer")
     agreement = make_signed_agreement()
-    assert wait_for_background_renders(60)
+    assert wait_for_tasks(60)
     db.session.rollback()
     kept = stored_pdf(agreement.id)
     assert kept is not None and kept.startswith(b"%PDF-")
@@ -265,9 +272,9 @@ def test_rendered_in_the_background_after_signing(make_signed_agreement, render_
     assert ensure_pdf(agreement.id) == kept and len(render_counter) == 1
 
 
-@pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
+@pytest.mark.parametrize("app_config", [CONSUMED])
 def test_signing_does_not_wait_for_the_render(make_signed_agreement, make_participant, notary,
-                                              trading_fair, monkeypatch, make_draft):
+                                              trading_fair, monkeypatch, make_draft, consumer):
     started, release = threading.Event(), threading.Event()
 
     def slow_render(_sheet: agreement_pdf.AgreementSheet) -> bytes:
@@ -287,13 +294,13 @@ def test_signing_does_not_wait_for_the_render(make_signed_agreement, make_partic
     assert started.wait(30)
     assert stored_pdf(done.id) is None
     release.set()
-    assert wait_for_background_renders(60)
+    assert wait_for_tasks(60)
     db.session.rollback()
     assert stored_pdf(done.id) == b"%PDF-1.7 rendered later"
 
 
-@pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
-def test_a_burst_of_signings_renders_one_at_a_time(make_signed_agreement, no_notary_rule, monkeypatch):
+@pytest.mark.parametrize("app_config", [CONSUMED])
+def test_a_burst_of_signings_renders_one_at_a_time(make_signed_agreement, no_notary_rule, monkeypatch, consumer):
     running, most = 0, 0
     lock = threading.Lock()
     real = agreement_pdf.render_summary
@@ -311,26 +318,26 @@ def test_a_burst_of_signings_renders_one_at_a_time(make_signed_agreement, no_not
 
     monkeypatch.setattr(agreement_pdf, "render_summary", tracked)
     agreements = [make_signed_agreement() for _ in range(4)]
-    assert wait_for_background_renders(120)
+    assert wait_for_tasks(120)
     db.session.rollback()
     assert all(stored_pdf(a.id) for a in agreements)
     assert most == 1
 
 
-@pytest.mark.parametrize("app_config", [{"AGREEMENT_PDF_AFTER_SIGNING": "thread"}])
+@pytest.mark.parametrize("app_config", [QUEUED])
 def test_no_render_for_a_failed_signing(trading_fair, make_participant, make_draft, render_counter):
     a, b = make_participant(), make_participant()
     draft = make_draft(a, b)
     with pytest.raises(DomainError):
         sign_agreement(a, trading_fair.id, draft.id, draft.version + 5)
     sign_agreement(a, trading_fair.id, draft.id, draft.version)  # not complete: nothing to render
-    assert wait_for_background_renders(60)
+    assert wait_for_tasks(60)
     assert render_counter == []
 
 
 def test_background_rendering_is_off_by_default_in_tests(make_signed_agreement, render_counter):
     agreement = make_signed_agreement()
-    assert wait_for_background_renders(60)
+    assert wait_for_tasks(60)
     assert stored_pdf(agreement.id) is None and render_counter == []
 
 

@@ -363,3 +363,84 @@ def test_reminders_appear_in_the_follow_up_export(smtp: Collector, organiser: Pa
     sheet = table(db.session.get_one(Fair, organiser.fair_id), "follow_up")
     last = {row[0]: row[-1] for row in sheet.rows}
     assert last[deal.agreement.number] is not None
+
+
+# --- in the background: claims, audit, resumption -------------------------------------------------
+
+def _dead_worker() -> str:
+    import socket
+    import subprocess
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    return f"{socket.gethostname()}:{finished.pid}:gone"
+
+
+def test_each_write_of_a_batch_is_an_audited_service_call(smtp: Collector, organiser: Participant,
+                                                          make_deal: Callable[..., Deal]) -> None:
+    from app.core.audit import AuditEvent
+
+    make_deal(due_a=PAST)
+    first = db.session.scalar(select(func.max(AuditEvent.id))) or 0
+    report = send_reminders(organiser, organiser.fair_id)
+    assert report.sent == 2
+    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > first).order_by(AuditEvent.id)))
+    assert actions == ["reminders.queue_reminders", "reminders.claim_reminder", "reminders.record_reminder_outcome",
+                       "reminders.claim_reminder", "reminders.record_reminder_outcome"]
+    claimed = [r.claimed_by for r in reminders()]
+    assert claimed[0] and claimed[0] == claimed[1]  # this process's worker id
+
+
+def test_reminders_a_dead_worker_left_are_sent_once_when_a_consumer_starts(
+        smtp: Collector, organiser: Participant, make_deal: Callable[..., Deal]) -> None:
+    from app.core.tasks import resume_lost_work
+    from app.core.transactions import transaction
+
+    make_deal(due_a=PAST)
+    make_deal(due_a=PAST)
+    queued = queue_reminders(organiser, organiser.fair_id, reply_to="org@example.org")  # the batch's task was lost
+    assert queued.queued == 4
+    with transaction():  # ...and so was the worker sending the first of them
+        first = db.session.get_one(Reminder, queued.reminder_ids[0])
+        first.claimed_by, first.claimed_at, first.transport = _dead_worker(), utcnow(), "smtp"
+    resume_lost_work(0)
+    resume_lost_work(0)
+    assert [r.state for r in reminders()] == [ReminderState.SENT] * 4
+    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(r.message_id for r in reminders())
+    assert {m["Reply-To"] for m in smtp.messages} == {"org@example.org"}
+
+
+def test_a_reminder_a_live_worker_is_sending_is_left_alone(smtp: Collector, organiser: Participant,
+                                                           make_deal: Callable[..., Deal]) -> None:
+    from app.core.tasks import resume_lost_work
+    from app.core.transactions import transaction
+
+    make_deal(due_a=PAST)
+    queued = queue_reminders(organiser, organiser.fair_id)
+    with transaction():
+        busy = db.session.get_one(Reminder, queued.reminder_ids[0])
+        busy.claimed_by, busy.claimed_at, busy.transport = "another-machine:4242:x", utcnow(), "smtp"
+    assert deliver_reminders(queued).sent == 1
+    resume_lost_work(0)
+    assert [r.state for r in reminders()] == [ReminderState.PENDING, ReminderState.SENT]
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"TASKS_IMMEDIATE": False}])
+def test_the_button_only_queues_and_the_page_shows_them_being_sent(
+        request: pytest.FixtureRequest, client: FlaskClient, login: Callable[[Participant], None],
+        organiser: Participant, smtp: Collector, make_deal: Callable[..., Deal]) -> None:
+    from app.core.tasks import wait_for_tasks
+
+    make_deal(due_a=PAST)
+    login(organiser)
+    r = client.post("/f/tczew/admin/follow-up/reminders", follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "Przypomnienia w trakcie wysyłania: 2." in page
+    # Both reminders name both obligations: each shows under each obligation's row.
+    assert page.count("reminder reminder-pending") == 4 and smtp.messages == []
+    request.getfixturevalue("consumer")
+    assert wait_for_tasks(60)
+    assert len(smtp.messages) == 2
+    db.session.remove()  # the requests share the test's session: forget what it saw before
+    assert client.get("/f/tczew/admin/follow-up").get_data(as_text=True).count("reminder reminder-sent") == 4

@@ -29,7 +29,7 @@ class MakeRun:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'first-start.db'}",
-               "OUTBOX_DIR": str(tmp / "outbox")}
+               "OUTBOX_DIR": str(tmp / "outbox"), "INSTANCE_PATH": str(tmp / "instance")}
         env.pop("PUBLIC_URL", None)
         self.lines: list[str] = []
         self.proc = subprocess.Popen(["make", "--no-print-directory", "run", f"PORT={self.port}", *make_args], cwd=ROOT,

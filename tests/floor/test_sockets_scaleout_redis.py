@@ -7,32 +7,17 @@ Each run uses its own channel, so concurrent runs on one Redis never see each ot
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 
 from app.fairs.models import Fair
 from app.people.models import Participant
 from tests.conftest import PASSWORD
 from tests.live import Listener, LiveServer, cookie_header, csrf_token, login_session, post_offer, staff_session
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis at {REDIS_URL} is required for the two-process test and does not answer: "
-                    f"{exc}. Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 "
-                    f'--save "" --appendonly no')
-    return REDIS_URL
 
 
 @pytest.fixture

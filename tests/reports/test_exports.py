@@ -22,7 +22,7 @@ from app.fairs.roles import Role
 from app.people.models import Participant
 from app.people.sectors import Sector
 from app.reports.exports import TABLES, export_file
-from tests.agreements.conftest import _no_render_left_running, make_signed_agreement  # noqa: F401  (fixtures)
+from tests.agreements.conftest import _no_task_left_running, make_signed_agreement  # noqa: F401  (fixtures)
 from tests.reports import exports_fair
 from tests.reports.exports_fair import FORMULA_TITLE, Scripted, get, read_csv
 

@@ -10,7 +10,7 @@ from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.models import Participant
 from app.reports.exports import TABLES
-from tests.agreements.conftest import _no_render_left_running, make_signed_agreement  # noqa: F401  (fixtures)
+from tests.agreements.conftest import _no_task_left_running, make_signed_agreement  # noqa: F401  (fixtures)
 from tests.reports import exports_fair
 from tests.reports.exports_fair import Scripted
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.core.i18n import to_utc
-from app.core.mail import MailError, build_message, new_message_id, open_transport, parse_address
+from app.core.mail import MailError
+from app.core.mail_queue import MailState, mail_state
 from app.core.web import refusal_flashed
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.fairs import FairData
@@ -71,26 +71,21 @@ def staff(slug: str) -> Any:
 
 
 def _send_invitation(person: Participant) -> None:
-    """E-mail the invitation (SMTP or the outbox folder); say so, or say to hand the link over."""
-
-
-    config = current_app.config
-    link = url_for("people.welcome", slug=person.fair.slug, token=staff_service.invitation_token(person),
-                   _external=True)
-    body = render_template("people/invitation.txt", person=person, fair=person.fair, link=link)
-    outbox = Path(config.get("OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
+    """E-mail the invitation (queued; SMTP or the outbox folder); say how it went, or say to hand
+    the link over."""
     try:
-        to = parse_address(person.email, person.full_name)
-        message = build_message(config=config, to=to,
-                                subject=_("Invitation to %(fair)s", fair=person.fair.name), body=body,
-                                message_id=new_message_id(config))
-        with open_transport(config, outbox) as transport:
-            transport.send(message, [to])
+        mail = staff_service.send_invitation(current_user, person.fair_id, person.id)
     except MailError:
+        mail = None
+    state = mail_state(mail.id) if mail is not None else None
+    if state is None or state.state == MailState.FAILED:
         flash(_("%(name)s is added, but the e-mail could not be sent. Hand them the invitation link below.",
                 name=person.full_name), "error")
-    else:
+    elif state.state == MailState.SENT:
         flash(_("Invitation sent to %(email)s.", email=person.email), "success")
+    else:
+        flash(_("The invitation to %(email)s is being sent. If it does not arrive, hand them the link below.",
+                email=person.email), "success")
 
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
