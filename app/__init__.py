@@ -22,18 +22,18 @@ from app.agreements.stats import points_pledged
 from app.core.cli import fair_cli
 from app.core.config import load_config
 from app.core.errors import register_error_handlers
-from app.core.events import init_events
 from app.core.extensions import babel, csrf, db, limiter, login_manager, socketio
 from app.core.i18n import init_i18n
-from app.core.inputs import init_inputs
-from app.core.live_sessions import client_manager
-from app.core.migrate import db_cli, upgrade
 from app.core.paths import ROOT, STATIC, TEMPLATES
-from app.core.redaction import install_log_redaction
-from app.core.security_headers import init_security_headers
+from app.core.storage.events import init_events
+from app.core.storage.migrate import db_cli, upgrade
+from app.core.storage.transactions import configure_sqlite
 from app.core.tasks import init_tasks, tasks_cli
-from app.core.transactions import configure_sqlite
-from app.core.web import register_refusal_handler
+from app.core.web.inputs import init_inputs
+from app.core.web.live_sessions import client_manager
+from app.core.web.redaction import install_log_redaction
+from app.core.web.refusals import register_refusal_handler
+from app.core.web.security_headers import init_security_headers
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 
 from app.core.cli import fair_cli
-from app.core.urls import login_url, public_url
+from app.core.web.urls import login_url, public_url
 from app.demo import create_demo_fair, demo_exists
 from app.people.first_fair import has_fairs, setup_code
 from app.people.queries import participant_counts

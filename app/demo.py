@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
 from app.agreements.signing import notarise, sign_agreement
+from app.core.storage.transactions import service
 from app.core.textkeys import search_key
-from app.core.transactions import service
 from app.fairs.categories import fair_categories
 from app.fairs.fairs import FairData, set_registration_open
 from app.fairs.models import Fair

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import login_user
 
-from app.core.urls import safe_next
-from app.core.web import refusal_flashed
+from app.core.web.refusals import refusal_flashed
+from app.core.web.urls import safe_next
 from app.fairs.fairs import FairData
 from app.fairs.queries import all_fairs
 from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs

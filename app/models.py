@@ -1,8 +1,13 @@
 """Imports every model module so that metadata (and Alembic) sees all tables."""
 
-from app.agreements.models import Agreement, AgreementParty, Obligation, Signature  # noqa: F401
-from app.agreements.reminders import Reminder  # noqa: F401
-from app.core.audit import AuditEvent  # noqa: F401
-from app.core.events import DomainEvent  # noqa: F401
-from app.core.mail_queue import QueuedMail  # noqa: F401
+from app.agreements.models import (  # noqa: F401
+    Agreement,
+    AgreementParty,
+    Obligation,
+    Reminder,
+    Signature,
+)
+from app.core.output.mail_queue import QueuedMail  # noqa: F401
+from app.core.storage.audit import AuditEvent  # noqa: F401
+from app.core.storage.events import DomainEvent  # noqa: F401
 from app.ledger.models import Account, Entry, Posting  # noqa: F401

@@ -158,7 +158,7 @@ def _app(workdir: str, name: str, **extra: Any) -> Any:
 def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
     """A fair in trading with an organiser and a notary; returns (fair, organiser, notary)."""
     from app.core.extensions import db
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.fairs.models import Fair
     from app.fairs.roles import Role
@@ -182,7 +182,7 @@ def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
 def _draft(fair_id: int, i: int) -> tuple[Any, Any, Any]:
     """A draft between two new organisations with an obligation each way: (draft, a, b)."""
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.floor.kinds import Unit
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
@@ -247,8 +247,8 @@ def _child_pdf(workdir: str) -> None:
     from app.agreements.models import Agreement
     from app.agreements.signing import notarise, sign_agreement
     from app.core.extensions import db
+    from app.core.output.pdf import STATIC_ROOT
     from app.core.paths import ROOT
-    from app.core.pdf import STATIC_ROOT
 
     app = _app(workdir, "pdf")
     with app.app_context():

@@ -129,7 +129,7 @@ def _app(workdir: str) -> Any:
 
 
 def _setup(workdir: str, n: int) -> None:
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
@@ -155,7 +155,7 @@ def _card_urls(workdir: str) -> list[str]:
     from sqlalchemy import select
 
     from app.core.extensions import db
-    from app.core.urls import card_url
+    from app.core.web.urls import card_url
     from app.people.models import Participant
 
     with _app(workdir).app_context():

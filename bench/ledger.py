@@ -76,7 +76,7 @@ def _app(url: str) -> Any:
 
 def _accounts(n: int) -> list[int]:
     """A fair with `n` organisations and their (empty) accounts."""
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation
@@ -102,7 +102,7 @@ def _ours(pairs: list[tuple[int, int]], tag: str) -> None:
 
 def _floor(pairs: list[tuple[int, int]], tag: str) -> None:
     from app.core.extensions import db
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
 
     now = datetime.now(UTC)
     for i, (a, b) in enumerate(pairs):

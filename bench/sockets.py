@@ -195,9 +195,9 @@ def _prepare(tmp: Path) -> Fixture:
     from sqlalchemy import select
 
     from app import create_app
-    from app.core.events import DomainEvent
     from app.core.extensions import db
-    from app.core.transactions import transaction
+    from app.core.storage.events import DomainEvent
+    from app.core.storage.transactions import transaction
     from app.fairs.categories import fair_categories
     from app.fairs.fairs import FairData, create_fair
     from app.fairs.models import Fair

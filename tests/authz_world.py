@@ -24,9 +24,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import LargeBinary, delete, insert, select, text
 
-from app.core.db import Base
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.db import Base
+from app.core.storage.transactions import transaction
 
 PASSWORD = "correct horse battery"
 BASE = "http://gielda.test"

@@ -21,7 +21,7 @@ WAIT = 30.0  # seconds: the most a thread may take to reach a barrier, or a lock
 
 
 def _describe(result: Any) -> Any:
-    """A result as the tests compare it: its id, or for app.core.formkeys.Sent (row id, created)."""
+    """A result as the tests compare it: its id, or for app.core.web.formkeys.Sent (row id, created)."""
     if hasattr(result, "created"):
         return (result.row.id, result.created)
     return result.id

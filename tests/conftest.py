@@ -96,12 +96,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _migrate(url: str) -> None:
-    from app.core.migrate import upgrade
+    from app.core.storage.migrate import upgrade
 
     engine = create_engine(url)
     try:
         if engine.dialect.name == "sqlite":
-            from app.core.transactions import configure_sqlite
+            from app.core.storage.transactions import configure_sqlite
 
             configure_sqlite(engine)
         upgrade(engine)
@@ -148,7 +148,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def _truncate_all() -> None:
-    from app.core.db import Base
+    from app.core.storage.db import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
@@ -265,7 +265,7 @@ def make_fair(app: Flask) -> Callable[..., Fair]:
         data = FairData(slug=kw.pop("slug", f"fair-{n}"), name=kw.pop("name", f"Giełda {n}"), **kw)
         fair = create_fair(data)
         if registration_open:
-            from app.core.transactions import transaction
+            from app.core.storage.transactions import transaction
 
             with transaction():
                 db.session.get_one(Fair, fair.id).registration_open = True
@@ -283,7 +283,7 @@ def fair(make_fair: Callable[..., Fair]) -> Fair:
 def make_organisation(app: Flask, fair: Fair) -> Callable[..., Organisation]:
     def make(name: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              **kw: Any) -> Organisation:
-        from app.core.transactions import transaction
+        from app.core.storage.transactions import transaction
 
         with transaction():
             org = ensure_organisation(fair_id or fair.id, OrganisationData(
@@ -298,7 +298,7 @@ def make_participant(app: Flask, fair: Fair) -> Callable[..., Participant]:
     def make(first_name: str = "Łucja", last_name: str | None = None, *, role: Role = Role.PARTICIPANT,
              organisation: str | None = None, sector: Sector = Sector.NGO, fair_id: int | None = None,
              email: str | None = None, password: str | None = None, **kw: Any) -> Participant:
-        from app.core.transactions import transaction
+        from app.core.storage.transactions import transaction
 
         n = next(_seq)
         fid = fair_id or fair.id

@@ -185,7 +185,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
         hidden=rule(ORGANISERS_A, post_id="hidden_post"),
     ),
     # The board's cards of live posts, public as the board: a hidden post's id gives no card, nor
-    # does fair A's post under fair B's address (B's board; tests/floor/test_floor_views.py).
+    # does fair A's post under fair B's address (B's board; tests/floor/test_views_posts.py).
     ("floor.board_cards", "GET"): rule(EVERYONE | set(AT_B), query=lambda w: {"id": [w.post, w.hidden_post]}),
     ("floor.post_new", "GET"): rule(LOGGED_IN_A),
     ("floor.post_new", "POST"): rule(LOGGED_IN_A, form_page=True, data=lambda w: {
@@ -739,7 +739,7 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
     from sqlalchemy import select
 
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft
-    from app.core.events import DomainEvent
+    from app.core.storage.events import DomainEvent
     from app.fairs.models import Fair
     from app.fairs.trading import announce
     from app.floor import sockets

@@ -5,9 +5,9 @@ import re
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from app.core.audit import AuditEvent
 from app.core.emails import normalise_email
 from app.core.extensions import db
+from app.core.storage.audit import AuditEvent
 from app.demo import NOTARY_EMAIL, ORGANISER_EMAIL
 from app.fairs.models import Fair
 from app.fairs.roles import Role

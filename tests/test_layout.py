@@ -114,7 +114,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def test_the_rules_catch_a_missing_test_module_a_stray_folder_and_catch_alls(tmp_path: Path) -> None:
-    service = "from app.core.transactions import service\n\n@service\ndef do() -> None:\n    pass\n"
+    service = "from app.core.storage.transactions import service\n\n@service\ndef do() -> None:\n    pass\n"
     _write(tmp_path, {
         "app/__init__.py": "", "app/main.py": "", "app/people/__init__.py": "",
         "app/people/staff.py": service,  # tested

@@ -185,7 +185,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
     from app.agreements.models import Agreement
     from app.agreements.signing import notarise, sign_agreement
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.door.checkin import check_in
     from app.fairs.categories import fair_categories
     from app.fairs.roles import Role
@@ -655,7 +655,7 @@ def test_every_request_read_is_found(app: Flask) -> None:
 
 
 def test_every_integer_field_is_bounded() -> None:
-    """Each form's whole numbers go through app.core.formfields.IntegerField (the database's range)."""
+    """Each form's whole numbers go through app.core.web.formfields.IntegerField (the database's range)."""
     import wtforms
 
     import app.agreements.forms
@@ -665,7 +665,7 @@ def test_every_integer_field_is_bounded() -> None:
     import app.ledger.forms
     import app.people.forms
     import app.people.staff_forms
-    from app.core.formfields import IntegerField
+    from app.core.web.formfields import IntegerField
 
     checked = 0
     for form in [*form_classes().values(), app.agreements.forms.ObligationForm, app.agreements.forms.PartyForm]:

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from app.agreements.access import actor_party, get_agreement
 from app.agreements.events import announce_public, notify_parties
 from app.agreements.models import Agreement, AgreementState, ObligationState
-from app.core.db import utcnow
 from app.core.errors import Conflict, ValidationError
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.roles import Role, require_role
 from app.people.models import Participant
 

@@ -14,8 +14,8 @@ from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies
 from app.agreements.reminders import outbox_dir, send_reminders
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.inputs import db_int_or_none
-from app.core.urls import public_url
+from app.core.web.inputs import db_int_or_none
+from app.core.web.urls import public_url
 from app.fairs.models import Fair
 
 agreements_cli = AppGroup("agreements", help="Agreements: their PDFs, follow-up reminders.")

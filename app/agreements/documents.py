@@ -21,7 +21,7 @@ from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, requi
 from app.agreements.signing import verify
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
-from app.core.inputs import db_int_or_none
+from app.core.web.inputs import db_int_or_none
 from app.fairs.access import login_required, staff_required
 from app.fairs.models import Fair
 from app.people.sectors import Sector

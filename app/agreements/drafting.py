@@ -13,12 +13,12 @@ from app.agreements.access import actor_party, get_agreement, require_version
 from app.agreements.events import notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
 from app.agreements.money import check_no_money
-from app.core.db import utcnow
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
-from app.core.formkeys import Sent, lock_form_key, scoped_key
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
+from app.core.web.formkeys import Sent, lock_form_key, scoped_key
 from app.fairs.categories import get_category
 from app.fairs.models import Fair
 from app.fairs.roles import STAFF_ROLES, Role, require_role

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.agreements.content import public_payload
 from app.agreements.models import Agreement
-from app.core.events import record_event
+from app.core.storage.events import record_event
 
 
 def notify_parties(agreement: Agreement, type_: str, exclude: int | None = None) -> None:

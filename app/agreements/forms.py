@@ -15,9 +15,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData
-from app.core.formfields import IdField, IntegerField, SubForm, stale_form_message
-from app.core.formkeys import KeyedForm
-from app.core.inputs import db_int_or_none
+from app.core.web.formfields import IdField, IntegerField, SubForm, stale_form_message
+from app.core.web.formkeys import KeyedForm
+from app.core.web.inputs import db_int_or_none
 from app.floor.forms import unit_choices
 from app.floor.kinds import Unit
 

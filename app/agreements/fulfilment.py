@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from app.agreements.events import notify_parties
 from app.agreements.models import Agreement, AgreementState, Obligation, ObligationState
-from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.roles import require_role
 from app.ledger.hooks import on_obligation_fulfilled as post_to_ledger
 from app.people.models import Participant

@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from app.core.db import Base, str_enum, utcnow
+from app.core.storage.db import Base, str_enum, utcnow
 from app.floor.kinds import Unit
 from app.people.models import Organisation, Participant
 
@@ -175,3 +176,42 @@ class Signature(Base):
     agreement: Mapped[Agreement] = relationship(back_populates="signatures")
     party: Mapped[AgreementParty] = relationship()
     participant: Mapped[Participant] = relationship()
+
+
+class ReminderState(enum.StrEnum):
+    PENDING = "pending"  # recorded; being sent by `claimed_by` once claimed (resent if that worker died)
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Reminder(Base):
+    """One reminder e-mail to one party of one agreement, as it was (or was to be) sent."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_agreement_party", "agreement_id", "party_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id", ondelete="CASCADE"))
+    obligation_ids: Mapped[list[int]] = mapped_column(JSON)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    state: Mapped[ReminderState] = mapped_column(
+        str_enum(ReminderState, length=16),
+        default=ReminderState.PENDING)
+    transport: Mapped[str] = mapped_column(String(16), default="")  # smtp | outbox
+    error: Mapped[str] = mapped_column(String(500), default="")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")  # the organiser who sent it
+    claimed_by: Mapped[str | None] = mapped_column(String(160))  # the worker sending it (app/core/tasks.py)
+    claimed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))  # None: the CLI
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+
+    agreement: Mapped[Agreement] = relationship()
+    party: Mapped[AgreementParty] = relationship()

@@ -32,14 +32,14 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import object_session
 
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
-from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
-from app.core.events import after_commit
 from app.core.extensions import db
-from app.core.pdf import PdfBuilder
+from app.core.output.pdf import PdfBuilder
+from app.core.storage.db import utcnow
+from app.core.storage.events import after_commit
+from app.core.storage.transactions import service
 from app.core.tasks import resumer, task
-from app.core.transactions import service
-from app.core.urls import public_url
+from app.core.web.urls import public_url
 from app.door.badge_qr import qr_data_uri
 from app.fairs.models import Fair
 from app.floor.kinds import Unit

@@ -25,7 +25,6 @@ The message never holds the private login link: people log in as usual.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Sequence
 from contextlib import suppress
@@ -37,15 +36,21 @@ from typing import Any
 from babel.dates import format_date
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import select
 
 from app.agreements.fulfilment import follow_up, is_overdue
-from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
-from app.core.db import Base, str_enum, utcnow
+from app.agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementState,
+    Obligation,
+    ObligationState,
+    Reminder,
+    ReminderState,
+)
 from app.core.errors import NotFound
 from app.core.extensions import db
-from app.core.mail import (
+from app.core.output.mail import (
     MailConnectionError,
     MailError,
     build_message,
@@ -54,54 +59,16 @@ from app.core.mail import (
     parse_address,
     smtp_settings,
 )
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
 from app.core.tasks import claim_abandoned, resumer, task, worker_id
-from app.core.transactions import service
-from app.core.urls import public_url
+from app.core.web.urls import public_url
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.models import Participant
 
 DEFAULT_INTERVAL_DAYS = 3
 _EMAIL = re.compile(r"[^\s,;:<>()\[\]\"']+@[^\s,;:<>()\[\]\"']+\.[^\s,;:<>()\[\]\"'.]+")
-
-
-class ReminderState(enum.StrEnum):
-    PENDING = "pending"  # recorded; being sent by `claimed_by` once claimed (resent if that worker died)
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class Reminder(Base):
-    """One reminder e-mail to one party of one agreement, as it was (or was to be) sent."""
-
-    __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_agreement_party", "agreement_id", "party_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
-    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id", ondelete="CASCADE"))
-    obligation_ids: Mapped[list[int]] = mapped_column(JSON)
-    recipient_name: Mapped[str] = mapped_column(String(200), default="")
-    recipient_email: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    message_id: Mapped[str] = mapped_column(String(255))
-    state: Mapped[ReminderState] = mapped_column(
-        str_enum(ReminderState, length=16),
-        default=ReminderState.PENDING)
-    transport: Mapped[str] = mapped_column(String(16), default="")  # smtp | outbox
-    error: Mapped[str] = mapped_column(String(500), default="")
-    reply_to: Mapped[str] = mapped_column(String(254), default="")  # the organiser who sent it
-    claimed_by: Mapped[str | None] = mapped_column(String(160))  # the worker sending it (app/core/tasks.py)
-    claimed_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))  # None: the CLI
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-    failed_at: Mapped[datetime | None]
-
-    agreement: Mapped[Agreement] = relationship()
-    party: Mapped[AgreementParty] = relationship()
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from app.agreements.access import actor_party, get_agreement, require_version
 from app.agreements.content import agreement_content, canonical_json, content_hash
 from app.agreements.events import announce_public, notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Signature, SignatureMethod
-from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, ValidationError
 from app.core.extensions import db
-from app.core.inputs import same_secret
-from app.core.transactions import service
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
+from app.core.web.inputs import same_secret
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.credentials import (

@@ -25,10 +25,10 @@ from app.agreements.queries import find_agreement
 from app.agreements.queues import notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import DomainError, ValidationError
-from app.core.formfields import ConfirmForm, stale_form_message
-from app.core.formkeys import Sent
-from app.core.inputs import db_int
-from app.core.web import refusal_flashed
+from app.core.web.formfields import ConfirmForm, stale_form_message
+from app.core.web.formkeys import Sent
+from app.core.web.inputs import db_int
+from app.core.web.refusals import refusal_flashed
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
 from app.fairs.roles import STAFF_ROLES

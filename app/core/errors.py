@@ -74,7 +74,7 @@ def problem_response(body: dict[str, Any], status: int) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     """HTTP errors and crashes; a refused service call (a DomainError) is answered by
-    app/core/web.py."""
+    app/core/web/refusals.py."""
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Any:

@@ -7,8 +7,8 @@ from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 
-from app.core.csrf import SameOriginCSRFProtect
-from app.core.db import Base
+from app.core.storage.db import Base
+from app.core.web.csrf import SameOriginCSRFProtect
 
 db = SQLAlchemy(model_class=Base)
 socketio = SocketIO()

@@ -12,7 +12,7 @@ binds them to its queue when it is created (`init_tasks`). Where the queue lives
   process, in a fresh application context, as a consumer would.
 
 Enqueue after the data a task reads is committed: `some_task.enqueue_after_commit(...)` inside
-a service runs when the outermost transaction commits (app/core/events.py), never for a rolled
+a service runs when the outermost transaction commits (app/core/storage/events.py), never for a rolled
 back one.
 
 A task is taken off the queue when a worker starts it, so a process that dies mid-task loses
@@ -47,8 +47,8 @@ from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
-from app.core.db import utcnow
-from app.core.events import after_commit
+from app.core.storage.db import utcnow
+from app.core.storage.events import after_commit
 
 P = ParamSpec("P")
 log = logging.getLogger(__name__)

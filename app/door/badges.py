@@ -26,9 +26,9 @@ from sqlalchemy.orm import joinedload
 
 from app.core.errors import Conflict
 from app.core.extensions import db
-from app.core.pdf import PdfBuilder
+from app.core.output.pdf import PdfBuilder
 from app.core.textkeys import search_key
-from app.core.urls import card_url, login_page_url, login_url
+from app.core.web.urls import card_url, login_page_url, login_url
 from app.door.badge_qr import fit_version, qr_data_uri
 from app.fairs.models import Fair
 from app.fairs.roles import PASSWORD_ROLES, Role

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import DomainError, NotFound
-from app.core.events import record_event
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.models import CheckIn, Participant

@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.core.cli import fair_cli
 from app.core.errors import DomainError
-from app.core.urls import public_url
+from app.core.web.urls import public_url
 from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
 from app.fairs.queries import fair_by_slug
 from app.fairs.roles import PASSWORD_ROLES

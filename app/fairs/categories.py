@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.extensions import db
+from app.core.storage.transactions import service
 from app.core.textkeys import name_key, tidy
-from app.core.transactions import service
 from app.fairs.models import Category
 from app.fairs.roles import Actor, Role, require_role
 

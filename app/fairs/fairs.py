@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from app.core.codes import new_display_token
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.events import record_event
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.fairs.categories import seed_categories
 from app.fairs.models import Fair, FairState
 from app.fairs.queries import fair_by_slug

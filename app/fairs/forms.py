@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from app.core.formfields import IntegerField
+from app.core.web.formfields import IntegerField
 
 
 class OpenTradingForm(FlaskForm):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, str_enum, utcnow
+from app.core.storage.db import Base, str_enum, utcnow
 
 
 class FairState(enum.StrEnum):

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.codes import new_display_token
 from app.core.errors import ValidationError
-from app.core.events import record_event
 from app.core.extensions import db
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Actor, Role, require_role
 

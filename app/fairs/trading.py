@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.db import utcnow
 from app.core.errors import Conflict, ValidationError
-from app.core.events import record_event
 from app.core.extensions import db
+from app.core.storage.db import utcnow
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.models import Announcement, Fair, FairState
 from app.fairs.roles import Actor, Role, require_role
 

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.formfields import ConfirmForm, required_int
 from app.core.i18n import to_local, to_utc
-from app.core.web import refusal_back_to, refusal_flashed
+from app.core.web.formfields import ConfirmForm, required_int
+from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs import categories as category_services
 from app.fairs import settings as settings_service
 from app.fairs import trading

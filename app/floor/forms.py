@@ -13,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.core.formfields import IdField, IntegerField
-from app.core.formkeys import KeyedForm
+from app.core.web.formfields import IdField, IntegerField
+from app.core.web.formkeys import KeyedForm
 from app.floor.kinds import UNIT_LABELS, PostKind, Unit
 from app.floor.posts import PostData
 

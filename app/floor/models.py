@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, str_enum, utcnow
+from app.core.storage.db import Base, str_enum, utcnow
 from app.fairs.models import Category
 from app.floor.kinds import PostKind, PostState, Unit
 from app.people.models import Organisation, Participant

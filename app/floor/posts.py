@@ -8,13 +8,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.core.events import record_event
 from app.core.extensions import db
-from app.core.formkeys import Sent, lock_form_key, scoped_key
+from app.core.storage.db import utcnow
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import search_key, tidy
-from app.core.transactions import service
+from app.core.web.formkeys import Sent, lock_form_key, scoped_key
 from app.fairs.categories import get_category
 from app.fairs.models import Fair, FairState
 from app.fairs.roles import Role, require_role

@@ -24,9 +24,9 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from app.core.events import events_since
 from app.core.extensions import db, socketio
-from app.core.inputs import DB_INT_MAX, forbidden_character, same_secret
+from app.core.storage.events import events_since
+from app.core.web.inputs import DB_INT_MAX, forbidden_character, same_secret
 from app.fairs.models import Fair
 from app.fairs.queries import fair_by_slug
 from app.people.models import Participant

@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import NotFound, ValidationError
 from app.core.extensions import db
-from app.core.inputs import db_int
-from app.core.transactions import service
+from app.core.storage.transactions import service
+from app.core.web.inputs import db_int
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.emails import email_key
 from app.core.errors import NotFound, ValidationError
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.ledger.permissions import SystemActor

@@ -1,6 +1,6 @@
 """Exports in the interchange format of docs/ledger-format.md (entries, balances; CSV and
 JSON), and the human-readable statement CSV. Every CSV line is written by
-`app.core.spreadsheets.csv_row`: text a spreadsheet could run as a formula is neutralised, numbers
+`app.core.output.spreadsheets.csv_row`: text a spreadsheet could run as a formula is neutralised, numbers
 stay numbers."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
-from app.core.spreadsheets import Cell, csv_row
+from app.core.output.spreadsheets import Cell, csv_row
 from app.fairs.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, Entry, EntryKind, Posting

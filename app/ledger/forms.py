@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.core.formfields import IntegerField
+from app.core.web.formfields import IntegerField
 from app.ledger.operations import MAX_POINTS
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")

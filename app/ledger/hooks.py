@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.core.transactions import service
+from app.core.storage.transactions import service
 from app.ledger.accounts import organisation_account
 from app.ledger.models import Entry
 from app.ledger.operations import post_fulfilment

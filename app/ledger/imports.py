@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from app.core.errors import DomainError, Forbidden, ValidationError
 from app.core.extensions import db
-from app.core.inputs import forbidden_character
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
+from app.core.web.inputs import forbidden_character
 from app.fairs.roles import Role
 from app.ledger.accounts import OPENING, organisation_account, person_account, system_account
 from app.ledger.limits import check_move

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, str_enum, utcnow
+from app.core.storage.db import Base, str_enum, utcnow
 from app.fairs.models import Fair
 from app.people.models import Organisation, Participant
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.ledger.accounts import OPENING, get_account, organisation_account, person_account, system_account
 from app.ledger.models import Account, AccountKind, Entry, EntryKind
 from app.ledger.permissions import (

@@ -31,10 +31,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.events import record_event
 from app.core.extensions import db
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.models import Fair
 from app.ledger.limits import check_move
 from app.ledger.models import Account, Entry, EntryKind, Posting

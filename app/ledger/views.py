@@ -12,8 +12,8 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.formfields import required_int
-from app.core.web import Refusal, refusal_back_to, refusal_flashed
+from app.core.web.formfields import required_int
+from app.core.web.refusals import Refusal, refusal_back_to, refusal_flashed
 from app.fairs.access import login_required, organiser_required
 from app.fairs.models import Fair
 from app.fairs.roles import Role

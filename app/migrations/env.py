@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import app.models  # noqa: F401  (registers every table)
-from app.core.db import Base
+from app.core.storage.db import Base
 
 config = context.config
 engine = config.attributes["engine"]

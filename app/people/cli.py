@@ -6,7 +6,7 @@ import click
 
 from app.core.cli import fair_cli
 from app.core.errors import DomainError
-from app.core.urls import public_url
+from app.core.web.urls import public_url
 from app.fairs.fairs import FairData
 from app.people.credentials import MIN_PASSWORD_LENGTH
 from app.people.first_fair import FirstFair, create_fair_with_organiser

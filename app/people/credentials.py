@@ -11,9 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.core.codes import new_login_secret, new_pin
 from app.core.emails import email_key
 from app.core.errors import DomainError, Forbidden, ValidationError
-from app.core.events import end_sessions, record_event
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.events import end_sessions, record_event
+from app.core.storage.transactions import service
 from app.fairs.roles import PASSWORD_ROLES, Role, require_role
 from app.people.models import Participant
 from app.people.participants import get_participant

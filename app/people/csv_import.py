@@ -13,10 +13,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core.events import record_event
 from app.core.extensions import db
+from app.core.storage.events import record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import name_key, tidy
-from app.core.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.csv_rows import MAX_BYTES, ImportRejected, Message, Row, RowProblem, read_file

@@ -17,7 +17,7 @@ from flask_wtf.i18n import translations as wtforms_translations
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from app.core.spreadsheets import csv_row
+from app.core.output.spreadsheets import csv_row
 from app.core.textkeys import search_key, tidy
 from app.fairs.roles import Role, parse_role
 from app.people.csv_text import (

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.transactions import service
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Fair
 from app.fairs.roles import Role

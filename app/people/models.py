@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, str_enum, utcnow
+from app.core.storage.db import Base, str_enum, utcnow
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.sectors import Sector

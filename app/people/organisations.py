@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.core.db import utcnow
 from app.core.emails import normalise_email
 from app.core.errors import Conflict, NotFound
 from app.core.extensions import db
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import service
 from app.core.textkeys import name_key, tidy
-from app.core.transactions import service
 from app.fairs.roles import Role, require_role
 from app.people.models import Organisation, Participant
 from app.people.sectors import Sector

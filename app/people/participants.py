@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.codes import new_badge_code, new_login_secret, new_pin
-from app.core.db import utcnow
 from app.core.emails import email_key as email_lookup_key
 from app.core.emails import normalise_email
 from app.core.errors import Conflict, Forbidden, NotFound
-from app.core.events import end_sessions, record_event
 from app.core.extensions import db
+from app.core.storage.db import utcnow
+from app.core.storage.events import end_sessions, record_event
+from app.core.storage.transactions import service
 from app.core.textkeys import name_key, tidy
-from app.core.transactions import service
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.models import Organisation, Participant

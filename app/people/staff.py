@@ -13,9 +13,9 @@ from werkzeug.security import generate_password_hash
 
 from app.core.errors import DomainError, ValidationError
 from app.core.extensions import db
-from app.core.mail_queue import QueuedMail, queue_mail
+from app.core.output.mail_queue import QueuedMail, queue_mail
+from app.core.storage.transactions import service
 from app.core.textkeys import tidy
-from app.core.transactions import service
 from app.fairs.categories import fair_categories
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Category, Fair

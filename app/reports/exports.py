@@ -23,10 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.agreements.fulfilment import follow_up, is_overdue
-from app.agreements.models import Agreement, AgreementParty, AgreementState, ObligationState
-from app.agreements.reminders import Reminder, last_reminded
+from app.agreements.models import Agreement, AgreementParty, AgreementState, ObligationState, Reminder
+from app.agreements.reminders import last_reminded
 from app.core.extensions import db
-from app.core.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
+from app.core.output.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
 from app.core.textkeys import search_key
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import Announcement, Fair

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
+from app.core.storage.audit import AuditEvent
 from app.people.models import Participant
 
 

@@ -45,11 +45,11 @@ from sqlalchemy import func, select
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.agreements.stats import COUNTED
-from app.core.db import utcnow
 from app.core.errors import Conflict
-from app.core.events import DomainEvent, record_event
 from app.core.extensions import db
-from app.core.transactions import service
+from app.core.storage.db import utcnow
+from app.core.storage.events import DomainEvent, record_event
+from app.core.storage.transactions import service
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import Fair, FairState
 from app.fairs.roles import Role, require_role

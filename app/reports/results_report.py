@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, format_number, format_perc
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.core.pdf import PdfBuilder
+from app.core.output.pdf import PdfBuilder
 from app.people.sectors import SECTOR_COLOURS, Sector
 from app.reports import charts
 from app.reports.charts import DARK, LIGHT, PRINT, Bar, Bin, Group, Point, Series, Theme

@@ -107,7 +107,7 @@ def make_signed_agreement(request: pytest.FixtureRequest, trading_fair: Fair,
 @pytest.fixture
 def no_notary_rule(trading_fair: Fair) -> Fair:
     """The trading fair, without the notary rule: two signatures complete an agreement."""
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
 
     with transaction():
         db.session.get_one(Fair, trading_fair.id).notary_required = False

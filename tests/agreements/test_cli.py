@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.agreements.annulment import annul_by_organiser
+from app.agreements.models import Reminder, ReminderState
 from app.agreements.pdf import stored_pdf
-from app.agreements.reminders import Reminder, ReminderState
 from app.core.extensions import db
 from app.fairs.roles import Role
 from app.people.models import Participant

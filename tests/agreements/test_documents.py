@@ -19,7 +19,7 @@ from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
 from app.agreements.pdf import stored_pdf
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.people.models import Participant
 from tests.pdfs import page_texts, pdf_text, save
 

@@ -13,7 +13,7 @@ from app.agreements.drafting import (
 )
 from app.agreements.models import AgreementState
 from app.core.errors import DomainError
-from app.core.events import events_since
+from app.core.storage.events import events_since
 from app.floor.kinds import PostKind
 
 

@@ -21,9 +21,9 @@ from app.agreements.drafting import (
 )
 from app.agreements.models import Agreement
 from app.core.errors import ValidationError
-from app.core.events import DomainEvent
 from app.core.extensions import db
-from app.core.formkeys import Sent, new_key
+from app.core.storage.events import DomainEvent
+from app.core.web.formkeys import Sent, new_key
 from app.fairs.models import Fair
 from app.floor.kinds import PostKind
 from app.floor.models import Post

@@ -10,7 +10,7 @@ from app.agreements.models import AgreementState, ObligationState
 from app.agreements.signing import record_paper_agreement
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.ledger.accounts import find_organisation_account, posted_balance
 from app.ledger.models import Entry
 

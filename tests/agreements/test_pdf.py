@@ -19,8 +19,8 @@ from app.agreements.pdf import agreement_sheet, ensure_pdf, render_copies, store
 from app.agreements.signing import record_paper_agreement, sign_agreement
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.storage.transactions import transaction
 from app.core.tasks import wait_for_tasks
-from app.core.transactions import transaction
 from app.people.models import Organisation
 from app.people.sectors import Sector
 from tests.agreements.conftest import ObligationSpec

@@ -19,10 +19,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
-from app.agreements.models import Agreement
-from app.agreements.reminders import Reminder, ReminderState, deliver_reminders, queue_reminders, send_reminders
-from app.core.db import utcnow
+from app.agreements.models import Agreement, Reminder, ReminderState
+from app.agreements.reminders import deliver_reminders, queue_reminders, send_reminders
 from app.core.extensions import db
+from app.core.storage.db import utcnow
 from app.fairs.models import Fair
 from app.people.models import Participant
 from tests.agreements.conftest import Deal
@@ -378,7 +378,7 @@ def _dead_worker() -> str:
 
 def test_each_write_of_a_batch_is_an_audited_service_call(smtp: Collector, organiser: Participant,
                                                           make_deal: Callable[..., Deal]) -> None:
-    from app.core.audit import AuditEvent
+    from app.core.storage.audit import AuditEvent
 
     make_deal(due_a=PAST)
     first = db.session.scalar(select(func.max(AuditEvent.id))) or 0
@@ -393,8 +393,8 @@ def test_each_write_of_a_batch_is_an_audited_service_call(smtp: Collector, organ
 
 def test_reminders_a_dead_worker_left_are_sent_once_when_a_consumer_starts(
         smtp: Collector, organiser: Participant, make_deal: Callable[..., Deal]) -> None:
+    from app.core.storage.transactions import transaction
     from app.core.tasks import resume_lost_work
-    from app.core.transactions import transaction
 
     make_deal(due_a=PAST)
     make_deal(due_a=PAST)
@@ -412,8 +412,8 @@ def test_reminders_a_dead_worker_left_are_sent_once_when_a_consumer_starts(
 
 def test_a_reminder_a_live_worker_is_sending_is_left_alone(smtp: Collector, organiser: Participant,
                                                            make_deal: Callable[..., Deal]) -> None:
+    from app.core.storage.transactions import transaction
     from app.core.tasks import resume_lost_work
-    from app.core.transactions import transaction
 
     make_deal(due_a=PAST)
     queued = queue_reminders(organiser, organiser.fair_id)

@@ -19,8 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.agreements.drafting import ObligationData
-from app.agreements.models import Agreement
-from app.agreements.reminders import Reminder, ReminderState
+from app.agreements.models import Agreement, Reminder, ReminderState
 from app.core.extensions import db
 from app.people.models import Participant
 from tests.conftest import PASSWORD

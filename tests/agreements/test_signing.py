@@ -10,13 +10,13 @@ from app.agreements.drafting import cancel_agreement, start_agreement
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
 from app.agreements.signing import notarise, record_paper_agreement, sign_agreement, sign_on_shared_device, verify
 from app.core.errors import DomainError
-from app.core.events import events_since
 from app.core.extensions import db
+from app.core.storage.events import events_since
 from app.fairs.models import Fair
 
 
 def no_notary(fair):
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
 
     with transaction():
         db.session.get(Fair, fair.id).notary_required = False

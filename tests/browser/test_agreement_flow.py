@@ -4,7 +4,7 @@ screen's agreement counter goes up without reload; the PDF downloads."""
 from playwright.sync_api import expect
 
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from tests.browser.conftest import PHONE, log_in
 

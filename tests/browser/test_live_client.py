@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, update
 
-from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.storage.events import DomainEvent
 from app.fairs.models import Fair
 from app.people.models import Participant
 from tests.browser.conftest import PHONE, LiveServer, log_in

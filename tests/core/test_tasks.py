@@ -18,8 +18,9 @@ from flask import Flask
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import select
 
-from app.core.db import utcnow
 from app.core.extensions import db
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import transaction
 from app.core.tasks import (
     BOOT,
     CLAIM_LEASE,
@@ -31,7 +32,6 @@ from app.core.tasks import (
     worker_gone,
     worker_id,
 )
-from app.core.transactions import transaction
 from app.fairs.models import Fair
 from tests.conftest import build_app
 from tests.live import wait_until
@@ -42,7 +42,7 @@ RAN: list[tuple[str, Any]] = []
 @task("tests.note")
 def note(label: str, value: Any = None) -> None:
     """Notes that it ran, and in which world: its own transaction depth and database session."""
-    from app.core import transactions  # late: only to look at the depth a task starts at
+    from app.core.storage import transactions
 
     RAN.append((label, {"value": value, "depth": transactions._depth.get(), "session": id(db.session())}))
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.door.badges import BADGE_GRID
 from app.fairs.models import Fair
 from app.people.models import Participant

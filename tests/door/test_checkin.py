@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from app.core.errors import DomainError
-from app.core.events import events_since
 from app.core.extensions import db
+from app.core.storage.events import events_since
 from app.door.checkin import check_in, parse_scan, register_walk_in
 from app.people.models import CheckIn, Participant
 from app.people.organisations import OrganisationData

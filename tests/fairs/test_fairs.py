@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.core.errors import DomainError
-from app.core.events import events_since
 from app.core.extensions import db
+from app.core.storage.events import events_since
 from app.fairs.fairs import FairData, create_fair, set_registration_open
 from app.fairs.models import Fair, FairState
 from app.fairs.roles import Role

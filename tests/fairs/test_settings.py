@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.core.errors import DomainError
-from app.core.events import events_since
 from app.core.extensions import db
+from app.core.storage.events import events_since
 from app.fairs.models import Fair
 from app.fairs.settings import FairSettings, rotate_display_link, update_fair_settings
 

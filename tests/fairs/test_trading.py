@@ -1,7 +1,7 @@
 import pytest
 
 from app.core.errors import DomainError
-from app.core.events import events_since
+from app.core.storage.events import events_since
 from app.fairs.models import FairState
 from app.fairs.trading import announce, close_trading, open_trading, set_trading_timer
 

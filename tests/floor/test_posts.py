@@ -4,8 +4,8 @@ trading window, archived categories."""
 import pytest
 
 from app.core.errors import DomainError
-from app.core.events import events_since
 from app.core.extensions import db
+from app.core.storage.events import events_since
 from app.fairs.categories import set_category_archived
 from app.fairs.trading import close_trading
 from app.floor.kinds import PostKind, PostState, Unit

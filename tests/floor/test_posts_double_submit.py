@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.core.audit import AuditEvent
 from app.core.errors import ValidationError
-from app.core.events import DomainEvent
 from app.core.extensions import db
-from app.core.formkeys import Sent, new_key
+from app.core.storage.audit import AuditEvent
+from app.core.storage.events import DomainEvent
+from app.core.web.formkeys import Sent, new_key
 from app.fairs.models import Fair
 from app.floor import posts as post_services
 from app.floor.kinds import PostKind

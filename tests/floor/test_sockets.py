@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.agreements.drafting import start_agreement
-from app.core.events import events_since
 from app.core.extensions import db, socketio
-from app.core.transactions import transaction
+from app.core.storage.events import events_since
+from app.core.storage.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.people.credentials import reissue_login, revoke_login

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.core.extensions import db
-from app.core.formkeys import new_key
+from app.core.web.formkeys import new_key
 from app.fairs.models import Fair
 from app.floor.models import Post
 from app.people.models import Participant

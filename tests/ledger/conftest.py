@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.ledger.accounts import organisation_account, person_account
 from app.ledger.hooks import on_obligation_fulfilled
 from app.ledger.models import Account

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.ledger.accounts import find_organisation_account
 from app.ledger.hooks import on_obligation_fulfilled, pledged_points, set_pledge_source
 from app.ledger.limits import LimitError

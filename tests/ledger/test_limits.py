@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.ledger.limits import LimitError, kind_defaults, limits_for, near_floor
 from app.ledger.models import Account, AccountKind
 from app.ledger.operations import transfer_points

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.ledger.accounts import OPENING, person_account, system_account
 from app.ledger.models import Account
 from app.ledger.operations import award_points, post_opening_balance, reverse_entry, transfer_points

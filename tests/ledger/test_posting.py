@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.storage.events import DomainEvent
 from app.ledger.models import Entry, EntryKind, Posting
 from app.ledger.posting import EntryDraft, Leg, entry_fingerprint, post_entry
 

@@ -99,7 +99,7 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if os.environ.get("TEST_DATABASE_URL"):
         yield request.getfixturevalue("database_template")
         return
-    from app.core.migrate import upgrade
+    from app.core.storage.migrate import upgrade
 
     admin = create_engine(DEFAULT_PG, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     name = f"gielda_ledger_mp_{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -176,7 +176,7 @@ def pg_parent_app(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture
 def pg_app(pg_parent_app: Flask, workers: Workers) -> Iterator[Flask]:
     """This process's app on the same PostgreSQL database; every table emptied afterwards."""
-    from app.core.db import Base
+    from app.core.storage.db import Base
 
     with pg_parent_app.app_context():
         yield pg_parent_app
@@ -187,7 +187,7 @@ def pg_app(pg_parent_app: Flask, workers: Workers) -> Iterator[Flask]:
 
 
 def _setup_accounts(floor: int) -> tuple[int, int, int, int]:
-    from app.core.transactions import transaction
+    from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation

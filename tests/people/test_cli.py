@@ -3,8 +3,8 @@
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from app.core.audit import AuditEvent
 from app.core.extensions import db
+from app.core.storage.audit import AuditEvent
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.credentials import login_with_password

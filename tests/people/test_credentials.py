@@ -5,7 +5,7 @@ import pytest
 
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.fairs.roles import Role
 from app.people.credentials import login_with_password, login_with_secret, reissue_login, revoke_login, set_password
 from app.people.models import Participant

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.errors import DomainError
-from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.storage.events import DomainEvent
 from app.fairs.roles import Role
 from app.people.csv_import import ImportRejected, import_participants, preview_import
 from app.people.csv_rows import MAX_BYTES

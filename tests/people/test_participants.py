@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import DomainError
-from app.core.events import DomainEvent
 from app.core.extensions import db
+from app.core.storage.events import DomainEvent
 from app.fairs.fairs import set_registration_open
 from app.fairs.models import Fair
 from app.fairs.roles import Role
@@ -144,7 +144,7 @@ def test_organiser_cannot_remove_themself(fair, organiser):
 
 
 def test_registration_records_event_with_sequence(fair):
-    from app.core.events import events_since
+    from app.core.storage.events import events_since
 
     register_participant(fair.id, person(email="a@example.org"), org())
     register_participant(fair.id, person("Anna", email="b@example.org"), org())

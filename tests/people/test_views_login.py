@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.models import Participant

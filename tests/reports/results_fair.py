@@ -16,7 +16,7 @@ from app.agreements.drafting import ObligationData
 from app.agreements.fulfilment import confirm_delivery
 from app.agreements.models import Agreement, Obligation
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.fairs.trading import close_trading

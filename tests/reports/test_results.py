@@ -17,7 +17,7 @@ from app.agreements.models import Agreement, AgreementState
 from app.agreements.stats import sector_matrix as contracts_sector_matrix
 from app.core.errors import Conflict, Forbidden
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair, FairState
 from app.fairs.trading import close_trading
 from app.people.models import Participant

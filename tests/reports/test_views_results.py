@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.core.audit import AuditEvent
-from app.core.events import DomainEvent
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.audit import AuditEvent
+from app.core.storage.events import DomainEvent
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.people.models import Participant
 from app.reports.results import REVEAL_EVENT, fair_results

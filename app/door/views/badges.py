@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.core.inputs import db_int
-from app.core.urls import public_url
+from app.core.web.inputs import db_int
+from app.core.web.urls import public_url
 from app.door import badge_jobs
 from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
 from app.door.views.blueprint import bp

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.web import Refusal, refusal_flashed, refusal_kept
+from app.core.web.refusals import Refusal, refusal_flashed, refusal_kept
 from app.door.checkin import check_in, checked_in_count, register_walk_in
 from app.door.forms import ScanForm, WalkInForm
 from app.door.views.blueprint import bp

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.core.formfields import ConfirmForm, stale_form_message
-from app.core.inputs import db_int
-from app.core.web import refusal_back_to, refusal_flashed
+from app.core.web.formfields import ConfirmForm, stale_form_message
+from app.core.web.inputs import db_int
+from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs.access import fair_or_404, login_required, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import FairState

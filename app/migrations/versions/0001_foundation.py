@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -24,16 +24,16 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('venue', sa.String(length=300), nullable=False),
-    sa.Column('starts_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('trading_opens_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('trading_closes_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('starts_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('trading_opens_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('trading_closes_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('state', sa.Enum('draft', 'open', 'trading', 'closed', name='fairstate', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('registration_open', sa.Boolean(), nullable=False),
     sa.Column('notary_required', sa.Boolean(), nullable=False),
     sa.Column('point_rate', sa.Integer(), nullable=False),
     sa.Column('display_token', sa.String(length=64), nullable=False),
     sa.Column('event_seq', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fairs')),
     sa.UniqueConstraint('slug', name=op.f('uq_fairs_slug'))
     )
@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('type', sa.String(length=64), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_domain_events_fair_id_fairs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_domain_events'))
     )
@@ -62,8 +62,8 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('website', sa.String(length=300), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_organisations_fair_id_fairs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations'))
     )
@@ -90,11 +90,11 @@ def upgrade() -> None:
     sa.Column('login_version', sa.Integer(), nullable=False),
     sa.Column('login_revoked', sa.Boolean(), nullable=False),
     sa.Column('pin_failures', sa.Integer(), nullable=False),
-    sa.Column('pin_locked_until', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('pin_locked_until', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('registered_via', sa.String(length=16), nullable=False),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_participants_fair_id_fairs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_participants_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participants')),
@@ -111,7 +111,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('fair_id', sa.Integer(), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=False),
-    sa.Column('checked_in_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checked_in_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['checked_in_by_id'], ['participants.id'], name=op.f('fk_check_ins_checked_in_by_id_participants')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_check_ins_fair_id_fairs'), ondelete='CASCADE'),

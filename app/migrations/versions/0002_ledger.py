@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('floor', sa.Integer(), nullable=True),
     sa.Column('ceiling', sa.Integer(), nullable=True),
     sa.Column('balance', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(kind = 'organisation' AND organisation_id IS NOT NULL AND participant_id IS NULL AND system_key IS NULL) OR (kind = 'person' AND participant_id IS NOT NULL AND organisation_id IS NULL AND system_key IS NULL) OR (kind = 'system' AND system_key IS NOT NULL AND organisation_id IS NULL AND participant_id IS NULL)", name=op.f('ck_ledger_accounts_holder_matches_kind')),
     sa.CheckConstraint('floor IS NULL OR ceiling IS NULL OR floor <= ceiling', name=op.f('ck_ledger_accounts_floor_below_ceiling')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_ledger_accounts_fair_id_fairs')),
@@ -62,7 +62,7 @@ def upgrade() -> None:
     sa.Column('source_kind', sa.String(length=32), nullable=True),
     sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('reverses_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)", name=op.f('ck_ledger_entries_reversal_link')),
     sa.ForeignKeyConstraint(['actor_id'], ['participants.id'], name=op.f('fk_ledger_entries_actor_id_participants')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_ledger_entries_fair_id_fairs')),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 
 revision: str = '0003'
@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.Column('fair_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.String(length=500), nullable=False),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['participants.id'], name=op.f('fk_announcements_author_id_participants')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_announcements_fair_id_fairs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_announcements'))
@@ -64,11 +64,11 @@ def upgrade() -> None:
     sa.Column('state', sa.Enum('active', 'taken', 'withdrawn', name='poststate', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('hidden_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('hidden_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('hidden_reason', sa.String(length=300), nullable=False),
     sa.Column('hidden_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['participants.id'], name=op.f('fk_posts_author_id_participants')),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_posts_category_id_categories')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_posts_fair_id_fairs'), ondelete='CASCADE'),
@@ -82,8 +82,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_posts_organisation_id'), ['organisation_id'], unique=False)
 
     with op.batch_alter_table('fairs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('trading_started_at', app.core.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('trading_ended_at', app.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('trading_started_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('trading_ended_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True))
 
     # Fairs created before this migration get the method's categories, as new fairs do.
     seed = [("rooms", "Sale i pomieszczenia"), ("equipment", "Sprzęt"),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 
 revision: str = '0005'
@@ -36,9 +36,9 @@ def upgrade() -> None:
     sa.Column('transport', sa.String(length=16), nullable=False),
     sa.Column('error', sa.String(length=500), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('failed_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_reminders_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['participants.id'], name=op.f('fk_reminders_created_by_id_participants')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_reminders_fair_id_fairs'), ondelete='CASCADE'),

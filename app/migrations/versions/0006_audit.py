@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 revision: str = '0006'
 down_revision: str | None = '0005'
@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=80), nullable=False),
     sa.Column('target', sa.String(length=80), nullable=False),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.Column('at', app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['participants.id'], name=op.f('fk_audit_events_actor_id_participants')),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_audit_events_fair_id_fairs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))

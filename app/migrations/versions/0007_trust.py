@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 revision: str = '0007'
 down_revision: str | None = '0006'
@@ -70,4 +70,4 @@ def downgrade() -> None:
         batch_op.drop_column('event_seq')
         batch_op.drop_column('network_coordinator')
         batch_op.add_column(sa.Column('pin_failures', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('pin_locked_until', app.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('pin_locked_until', app.core.storage.db.UTCDateTime(timezone=True), nullable=True))

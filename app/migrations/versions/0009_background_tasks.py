@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.core.db
+import app.core.storage.db
 
 
 revision: str = '0009'
@@ -38,10 +38,10 @@ def upgrade() -> None:
     sa.Column('transport', sa.String(length=16), nullable=False),
     sa.Column('error', sa.String(length=500), nullable=False),
     sa.Column('claimed_by', sa.String(length=160), nullable=True),
-    sa.Column('claimed_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('failed_at', app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_mail_messages_fair_id_fairs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_messages')),
     sa.UniqueConstraint('message_id', name=op.f('uq_mail_messages_message_id'))
@@ -53,7 +53,7 @@ def upgrade() -> None:
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=160), nullable=True))
-        batch_op.add_column(sa.Column('claimed_at', app.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('claimed_at', app.core.storage.db.UTCDateTime(timezone=True), nullable=True))
 
 
 

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.core.formfields import ConfirmForm
-from app.core.inputs import db_int
-from app.core.web import refusal_back_to, refusal_flashed
+from app.core.web.formfields import ConfirmForm
+from app.core.web.inputs import db_int
+from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs.access import organiser_required
 from app.fairs.fairs import set_registration_open
 from app.fairs.roles import Role

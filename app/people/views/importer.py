@@ -22,7 +22,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from app.core.errors import DomainError
-from app.core.web import Refusal, refusal_kept
+from app.core.web.refusals import Refusal, refusal_kept
 from app.fairs.access import organiser_required
 from app.people.csv_import import ImportRejected, ImportReport, import_participants, preview_import
 from app.people.csv_rows import COLUMNS, RowProblem, template_csv

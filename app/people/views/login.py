@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.core.extensions import limiter
-from app.core.formfields import ConfirmForm
-from app.core.urls import safe_next
-from app.core.web import refusal_flashed
+from app.core.web.formfields import ConfirmForm
+from app.core.web.refusals import refusal_flashed
+from app.core.web.urls import safe_next
 from app.fairs.access import fair_or_404
 from app.fairs.models import Fair
 from app.fairs.roles import Role

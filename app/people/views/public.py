@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.core.web import refusal_flashed
+from app.core.web.refusals import refusal_flashed
 from app.fairs.access import fair_or_404, login_required
 from app.people.forms import RegistrationForm
 from app.people.participants import register_participant

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.core.i18n import to_utc
-from app.core.mail import MailError
-from app.core.mail_queue import MailState, mail_state
-from app.core.web import refusal_flashed
+from app.core.output.mail import MailError
+from app.core.output.mail_queue import MailState, mail_state
+from app.core.web.refusals import refusal_flashed
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.fairs import FairData
 from app.fairs.roles import Role

@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template, request
 from flask_login import current_user
 
-from app.core.inputs import db_int
+from app.core.web.inputs import db_int
 from app.fairs.access import organiser_required
 from app.reports.queries import audit_events
 from app.reports.views.blueprint import bp

@@ -10,9 +10,9 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.formfields import ConfirmForm
-from app.core.inputs import same_secret
-from app.core.web import refusal_back_to
+from app.core.web.formfields import ConfirmForm
+from app.core.web.inputs import same_secret
+from app.core.web.refusals import refusal_back_to
 from app.fairs.access import fair_or_404, organiser_required
 from app.reports.charts import DARK
 from app.reports.results import fair_results, reveal_results

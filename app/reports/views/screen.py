@@ -7,10 +7,10 @@ from typing import Any
 from flask import abort, render_template, url_for
 from flask_login import current_user
 
-from app.core.events import recent_public_events
-from app.core.formfields import ConfirmForm
-from app.core.inputs import same_secret
-from app.core.qr import qr_svg
+from app.core.output.qr import qr_svg
+from app.core.storage.events import recent_public_events
+from app.core.web.formfields import ConfirmForm
+from app.core.web.inputs import same_secret
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm

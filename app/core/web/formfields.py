@@ -13,7 +13,7 @@ from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from app.core.inputs import DB_INT_MAX, DB_INT_MIN, db_int
+from app.core.web.inputs import DB_INT_MAX, DB_INT_MIN, db_int
 
 
 class SubForm(wtforms.Form):

@@ -3,7 +3,7 @@
 `queue_mail()` (inside a service's transaction) records the message as a `QueuedMail` row in
 state "pending" and queues the task `core.send_mail` for after the commit. The task claims the
 row (one short audited transaction: who sends it, since when), sends it (SMTP or the outbox
-folder, app/core/mail.py) and records the outcome: "sent", or "failed" with the error. The row
+folder, app/core/output/mail.py) and records the outcome: "sent", or "failed" with the error. The row
 is the marker: a sent or failed message is never sent again, and a pending one is sent only by
 the worker that claimed it. A claim whose worker died (see app/core/tasks.py) is taken over by
 the next consumer, which sends the message again: if the worker died between the mail server's
@@ -20,17 +20,11 @@ from flask import current_app
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, str_enum, utcnow
 from app.core.extensions import db
-from app.core.mail import (
-    MailError,
-    build_message,
-    new_message_id,
-    open_transport,
-    parse_address,
-)
+from app.core.output.mail import MailError, build_message, new_message_id, open_transport, parse_address
+from app.core.storage.db import Base, str_enum, utcnow
+from app.core.storage.transactions import service
 from app.core.tasks import claim_abandoned, resumer, task, worker_id
-from app.core.transactions import service
 
 
 class MailState(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""Domain events (app/core/events.py): the fair's public stream and each participant's private one,
+"""Domain events (app/core/storage/events.py): the fair's public stream and each participant's private one,
 numbered without gaps; emitted after the outermost commit, never after a savepoint or a rollback."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.agreements.drafting import start_agreement
-from app.core.events import DomainEvent, events_since
 from app.core.extensions import db, socketio
-from app.core.transactions import transaction
+from app.core.storage.events import DomainEvent, events_since
+from app.core.storage.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.people.models import Participant
@@ -56,7 +56,7 @@ def test_events_since_lists_public_before_private(trading_fair: Fair, make_parti
 # --- events leave after the outermost commit, never after a savepoint -----------------------
 
 def test_a_released_savepoint_emits_nothing_before_the_commit(app: Flask, client: FlaskClient, fair: Fair) -> None:
-    from app.core.events import record_event
+    from app.core.storage.events import record_event
 
     viewer = sio(app, client, {"fair": fair.slug})
     with transaction():
@@ -71,7 +71,7 @@ def test_a_savepoint_rolled_back_keeps_the_events_before_it(app: Flask, client: 
                                                             make_participant: Callable[..., Participant]) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from app.core.events import record_event
+    from app.core.storage.events import record_event
     from app.people.models import CheckIn
 
     person = make_participant()
@@ -91,7 +91,7 @@ def test_a_savepoint_rolled_back_keeps_the_events_before_it(app: Flask, client: 
 
 
 def test_a_rolled_back_transaction_emits_nothing_then_or_later(app: Flask, client: FlaskClient, fair: Fair) -> None:
-    from app.core.events import record_event
+    from app.core.storage.events import record_event
 
     viewer = sio(app, client, {"fair": fair.slug})
     with pytest.raises(RuntimeError), transaction():

@@ -1,4 +1,4 @@
-"""E-mails sent in the background (app/core/mail_queue.py), through a real SMTP server: recorded,
+"""E-mails sent in the background (app/core/output/mail_queue.py), through a real SMTP server: recorded,
 claimed, sent once, never again; a claim of a live worker is respected, a dead worker's taken
 over; each write an audited service call. The invitation is the example."""
 
@@ -16,13 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.core.audit import AuditEvent
-from app.core.db import utcnow
 from app.core.extensions import db
-from app.core.mail import MailError
-from app.core.mail_queue import MailState, QueuedMail, queue_mail, send_mail
+from app.core.output.mail import MailError
+from app.core.output.mail_queue import MailState, QueuedMail, queue_mail, send_mail
+from app.core.storage.audit import AuditEvent
+from app.core.storage.db import utcnow
+from app.core.storage.transactions import transaction
 from app.core.tasks import CLAIM_LEASE, resume_lost_work, wait_for_tasks
-from app.core.transactions import transaction
 from app.fairs.roles import Role
 from app.people.models import Participant
 from app.people.staff import send_invitation

@@ -1,4 +1,4 @@
-"""How a refused service call is answered (app/core/web.py): flashed and back to a page, the
+"""How a refused service call is answered (app/core/web/refusals.py): flashed and back to a page, the
 form shown again with what was typed, the error page, or a problem document for the API."""
 
 from collections.abc import Iterator
@@ -9,7 +9,7 @@ from flask import Flask, render_template_string, request
 from flask.testing import FlaskClient
 
 from app.core.errors import Conflict, ValidationError
-from app.core.web import refusal_back_to, refusal_flashed
+from app.core.web.refusals import refusal_back_to, refusal_flashed
 
 REFUSED = "Refused here."
 

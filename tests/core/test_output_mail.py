@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from app.core.mail import (
+from app.core.output.mail import (
     MailError,
     build_message,
     check_recipients,

@@ -1,9 +1,9 @@
-"""Transactions (app/core/transactions.py): one service call is one transaction."""
+"""Transactions (app/core/storage/transactions.py): one service call is one transaction."""
 
 import pytest
 
 from app.core.extensions import db
-from app.core.transactions import transaction
+from app.core.storage.transactions import transaction
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, utcnow
+from app.core.storage.db import Base, utcnow
 
 # Argument names whose values never go into the log.
 SECRET_WORDS = ("password", "pin", "secret", "token", "data_bytes")
@@ -61,7 +61,7 @@ def _plain(value: Any) -> Any:
 
 
 def _target(result: Any) -> str:
-    result = getattr(result, "audit_target", result)  # e.g. app.core.formkeys.Sent: the row it holds
+    result = getattr(result, "audit_target", result)  # e.g. app.core.web.formkeys.Sent: the row it holds
     ident = getattr(result, "id", None)
     if ident is None or isinstance(result, type):
         return ""

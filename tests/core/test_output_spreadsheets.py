@@ -1,4 +1,4 @@
-"""One CSV writer for the whole app (app/core/spreadsheets.py): nothing else in app/ writes CSV, and
+"""One CSV writer for the whole app (app/core/output/spreadsheets.py): nothing else in app/ writes CSV, and
 every CSV the app serves is a download whose neutralisation a test checks."""
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from app.core.output.spreadsheets import FORMULA_PREFIXES, csv_cell, csv_row, neutralise, sheet_title
 from app.core.paths import ROOT
-from app.core.spreadsheets import FORMULA_PREFIXES, csv_cell, csv_row, neutralise, sheet_title
 
-WRITER = ROOT / "app" / "core" / "spreadsheets.py"
+WRITER = ROOT / "app" / "core" / "output" / "spreadsheets.py"
 CSV_WRITERS = {"writer", "DictWriter"}
 
 # Every CSV download, and the test that proves a hostile memo or name comes out neutralised.
 FAIR_TABLES = "tests/reports/test_exports.py::test_every_table_neutralises_typed_text_that_starts_like_a_formula"
 LEDGER = "tests/ledger/test_views.py::test_every_ledger_csv_download_neutralises_typed_text"
-TEMPLATE = "tests/core/test_spreadsheets.py::test_the_import_template_goes_through_the_one_writer"
+TEMPLATE = "tests/core/test_output_spreadsheets.py::test_the_import_template_goes_through_the_one_writer"
 CSV_ROUTES = {
     "/f/<slug>/admin/exports/<table>.csv": FAIR_TABLES,
     "/f/<slug>/admin/points/export/entries.csv": LEDGER,
@@ -53,7 +53,7 @@ def _csv_writer_uses(path: Path, root: Path = ROOT) -> list[str]:
 def test_nothing_in_the_app_writes_csv_but_the_one_writer() -> None:
     offenders = [use for path in sorted((ROOT / "app").rglob("*.py")) if path != WRITER
                  for use in _csv_writer_uses(path)]
-    assert offenders == [], "write CSV with app.core.spreadsheets.csv_row (it neutralises formulas)"
+    assert offenders == [], "write CSV with app.core.output.spreadsheets.csv_row (it neutralises formulas)"
     assert _csv_writer_uses(WRITER), "the one writer itself uses csv.writer"  # the scan does find uses
 
 

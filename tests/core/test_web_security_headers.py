@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from flask import Response
 
-from app.core.security_headers import add_security_headers, content_security_policy
+from app.core.web.security_headers import add_security_headers, content_security_policy
 
 
 def policy(header: str) -> dict[str, list[str]]:

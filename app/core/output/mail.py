@@ -28,7 +28,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.core.db import utcnow
+from app.core.storage.db import utcnow
 
 DEFAULT_FROM = "gielda@gielda.local"  # set SMTP_FROM in production
 SMTP_TIMEOUT = 20  # seconds, per network operation

@@ -1,4 +1,4 @@
-"""PDF plumbing (app/core/pdf.py): the URL fetcher serves our static files only."""
+"""PDF plumbing (app/core/output/pdf.py): the URL fetcher serves our static files only."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.output.pdf import RefusedURL, StaticFilesFetcher
 from app.core.paths import ROOT
-from app.core.pdf import RefusedURL, StaticFilesFetcher
 
 
 def test_the_pdf_fetcher_serves_our_static_files_and_data_uris_only(tmp_path: Path) -> None:

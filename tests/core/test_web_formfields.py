@@ -1,4 +1,4 @@
-"""Form fields (app/core/formfields.py): integers the database can hold, hidden ids, nested forms in Polish."""
+"""Form fields (app/core/web/formfields.py): integers the database can hold, hidden ids, nested forms in Polish."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Ending a person's live connections when their login ends (revoked, reissued, removed).
 
-Services call `app.core.events.end_sessions(participant_id)`; after the commit that closes the room
+Services call `app.core.storage.events.end_sessions(participant_id)`; after the commit that closes the room
 `participant:<id>`. The client managers below turn that into a disconnect of every socket in
 the room, on every server process: with a Redis message queue `close_room` is published to all
 processes, and each disconnects its own sockets. (With another kind of message queue the

@@ -1,11 +1,11 @@
-"""The audit log (app/core/audit.py): one entry per outermost service call, with its actor, never a
+"""The audit log (app/core/storage/audit.py): one entry per outermost service call, with its actor, never a
 secret, none for a refused call."""
 
 import pytest
 
-from app.core.audit import AuditEvent
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.storage.audit import AuditEvent
 from app.fairs.categories import add_category
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.fairs.models import Announcement
-from tests.core.test_security_headers import set_cookies
+from tests.core.test_web_security_headers import set_cookies
 from tests.live import csrf_token
 
 HTTPS = "https://gielda.test"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, request
 from flask_wtf import CSRFProtect
 
-from app.core.security_headers import https_published
+from app.core.web.security_headers import https_published
 
 # Sec-Fetch-Site values of a request this origin made (or the user typed: "none").
 SAME_ORIGIN_SITES = frozenset({"same-origin", "none"})

@@ -18,8 +18,8 @@ from flask import Flask
 from sqlalchemy import JSON, ForeignKey, Index, String, column, event, select, table, text, update
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
-from app.core.db import Base, utcnow
 from app.core.extensions import db, socketio
+from app.core.storage.db import Base, utcnow
 
 PENDING_KEY = "gielda_pending_events"
 END_SESSIONS_KEY = "gielda_end_sessions"

@@ -1,10 +1,10 @@
-"""Migrations (app/core/migrate.py): they match the models and run at start."""
+"""Migrations (app/core/storage/migrate.py): they match the models and run at start."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from app.core.db import Base
 from app.core.extensions import db
+from app.core.storage.db import Base
 
 
 def test_migrations_match_models(app):

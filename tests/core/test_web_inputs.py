@@ -1,9 +1,9 @@
-"""What a request may carry (app/core/inputs.py): integers the database can hold, no control
+"""What a request may carry (app/core/web/inputs.py): integers the database can hold, no control
 characters, secrets compared as bytes; each refusal a clear 4xx in Polish."""
 
 import pytest
 
-from app.core.inputs import DB_INT_MAX, db_int, db_int_or_none, forbidden_character, same_secret
+from app.core.web.inputs import DB_INT_MAX, db_int, db_int_or_none, forbidden_character, same_secret
 from app.floor.models import Post
 
 

@@ -19,7 +19,7 @@ import requests
 from flask import Flask
 
 from app.core.paths import ROOT
-from app.core.redaction import REDACTED, RedactSecrets, redact
+from app.core.web.redaction import REDACTED, RedactSecrets, redact
 from app.fairs.models import Fair
 from app.people.models import Participant
 from tests.live import LiveServer, free_port

@@ -11,8 +11,8 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.core.audit import audit_entry
 from app.core.extensions import db
+from app.core.storage.audit import audit_entry
 
 # --- SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for service transactions -----------------
 

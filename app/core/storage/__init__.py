@@ -1,0 +1,1 @@
+"""Storage: the declarative base and column types, transactions and the audit log, domain events, migrations."""
