@@ -24,11 +24,11 @@ from app.agreements.models import Agreement, AgreementState
 from app.agreements.queries import find_agreement
 from app.agreements.queues import notary_queue
 from app.agreements.signing import all_parties_signed
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import ValidationError
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.formkeys import Sent
 from app.core.web.inputs import db_int
-from app.core.web.refusals import refusal_flashed
+from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
 from app.fairs.roles import STAFF_ROLES
@@ -360,16 +360,12 @@ def reminder_status(fair_id: int) -> dict[int, list[reminders.Reminder]]:
 
 @bp.post("/admin/follow-up/reminders")
 @organiser_required
+@refusal_back_to("agreements.follow_up")
 def send_reminders(slug: str) -> Any:
-
     if not ConfirmForm().validate_on_submit():
         abort(400)
     overdue_only = request.form.get("overdue_only") == "1"
-    try:
-        report = reminders.send_reminders(current_user, current_user.fair_id, overdue_only=overdue_only)
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return redirect(url_for("agreements.follow_up", slug=slug), 303)
+    report = reminders.send_reminders(current_user, current_user.fair_id, overdue_only=overdue_only)
     days = f"{reminders.interval().total_seconds() / 86400:g}"
     if report.sent:
         flash(_("Reminders sent: %(n)d.", n=report.sent) if report.transport == "smtp" else
