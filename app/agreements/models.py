@@ -135,7 +135,7 @@ class Obligation(Base):
     position: Mapped[int] = mapped_column(default=0)
     giver_party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
     receiver_party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)  # "answered?" per need
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[int | None]

@@ -47,3 +47,47 @@ def test_recent_check_ins_newest_first(trading_fair, notary, make_participant):
     check_in(notary, trading_fair.id, first.badge_code)
     check_in(notary, trading_fair.id, second.badge_code)
     assert [c.participant.first_name for c in recent_check_ins(trading_fair.id)] == ["Druga", "Pierwsza"]
+
+
+def _grow(fair, notary, make_participant, make_post, make_draft, n):
+    """n more of everything the panels list: people without posts, open needs, arrivals and
+    agreements waiting for the notary."""
+    for i in range(n):
+        make_participant(f"Cicha{i}")
+        needy = make_participant(f"Szuka{i}")
+        make_post(needy, f"Potrzebny rzutnik {i}", kind=PostKind.NEED, category_key="equipment")
+        arrived = make_participant(f"Przyszła{i}")
+        make_post(arrived, f"Sala na {i + 10} osób")  # posted: listed only among the arrivals
+        check_in(notary, fair.id, arrived.badge_code)
+        full = make_draft(make_participant(f"Daje{i}"), make_participant(f"Bierze{i}"))
+        for p in full.parties:
+            sign_agreement(p.representative, fair.id, full.id, full.version)
+
+
+def test_the_panels_page_asks_the_same_number_of_queries_however_big_the_fair(
+        client, login, trading_fair, organiser, notary, make_participant, make_post, make_draft):
+    from sqlalchemy import event
+
+    from app.core.extensions import db
+
+    login(organiser)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def panels_queries() -> int:
+        db.session.expire_all()
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            r = client.get(f"/f/{trading_fair.slug}/admin/control/panels")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert r.status_code == 200
+        return len(statements)
+
+    _grow(trading_fair, notary, make_participant, make_post, make_draft, 2)
+    small = panels_queries()
+    _grow(trading_fair, notary, make_participant, make_post, make_draft, 8)
+    assert panels_queries() == small, "a query per row: the panels page grows with the fair"
