@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
 from app.core.extensions import db
@@ -18,18 +17,25 @@ COUNTED = (AgreementState.SIGNED, AgreementState.FULFILLED)
 
 def sector_matrix(fair_id: int) -> dict[str, dict[str, int]]:
     """matrix[a][b]: agreements between a party of sector a and a party of sector b (symmetric;
-    the diagonal counts agreements within one sector)."""
+    the diagonal counts agreements within one sector). One query, counted in the database: each
+    pair of parties of a counted agreement, as (lower sector, higher sector), once per agreement."""
     matrix = {a.value: {b.value: 0 for b in Sector} for a in Sector}
-    agreements = db.session.scalars(
-        select(Agreement).where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))
-        .options(selectinload(Agreement.parties).selectinload(AgreementParty.organisation)))
-    for agreement in agreements:
-        pairs = {tuple(sorted((a.organisation.sector.value, b.organisation.sector.value)))
-                 for a, b in combinations(agreement.parties, 2)}
-        for a, b in pairs:
-            matrix[a][b] += 1
-            if a != b:
-                matrix[b][a] += 1
+    p1, p2 = aliased(AgreementParty), aliased(AgreementParty)
+    o1, o2 = aliased(Organisation), aliased(Organisation)
+    first = o1.sector <= o2.sector
+    pairs = (select(p1.agreement_id, case((first, o1.sector), else_=o2.sector).label("low"),
+                    case((first, o2.sector), else_=o1.sector).label("high"))
+             .join(p2, (p2.agreement_id == p1.agreement_id) & (p2.id > p1.id))
+             .join(o1, o1.id == p1.organisation_id).join(o2, o2.id == p2.organisation_id)
+             .join(Agreement, Agreement.id == p1.agreement_id)
+             .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))
+             .distinct().subquery())
+    for low, high, n in db.session.execute(select(pairs.c.low, pairs.c.high, func.count())
+                                           .group_by(pairs.c.low, pairs.c.high)).tuples():
+        a, b = Sector(low).value, Sector(high).value
+        matrix[a][b] += n
+        if a != b:
+            matrix[b][a] += n
     return matrix
 
 
