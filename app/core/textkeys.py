@@ -29,3 +29,14 @@ def search_key(value: str) -> str:
 def word_key(value: str) -> str:
     """'Organizacja  pozarządowa' -> 'organizacja pozarzadowa'; 'social_cooperative' -> 'social cooperative'."""
     return " ".join(search_key(re.sub(r"[_/-]", " ", value)).split())
+
+
+SEPARATOR = "\x1f"  # between folded fields: sorts before every letter, and no search word holds it
+
+
+def person_keys(first_name: str, last_name: str, email: str, badge_code: str) -> tuple[str, str]:
+    """A person's folded sort key ("last<US>first": by last name, then first, as people expect)
+    and searched text (name, e-mail, badge code)."""
+    sort = f"{search_key(last_name)}{SEPARATOR}{search_key(first_name)}"
+    text = SEPARATOR.join(search_key(v) for v in (f"{first_name} {last_name}", email, badge_code))
+    return sort, text

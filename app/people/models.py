@@ -24,6 +24,7 @@ class Organisation(Base):
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))  # casefolded name, for duplicates
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # folded name, searched
     sector: Mapped[Sector] = mapped_column(str_enum(Sector))
     city: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
@@ -47,6 +48,7 @@ class Participant(Base):
               postgresql_where=text("removed_at IS NULL AND email_key != ''")),
         Index("uq_participants_org_name", "organisation_id", "name_key", unique=True,
               sqlite_where=text("removed_at IS NULL"), postgresql_where=text("removed_at IS NULL")),
+        Index("ix_participants_fair_sort", "fair_id", "sort_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +57,9 @@ class Participant(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(201))
+    # Folded (case and diacritics): "last\x1ffirst" to list people in SQL, and the words searched.
+    sort_key: Mapped[str] = mapped_column(String(402), default="", server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     email_key: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

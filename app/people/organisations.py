@@ -13,7 +13,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.extensions import db
 from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
-from app.core.textkeys import name_key, tidy
+from app.core.textkeys import name_key, search_key, tidy
 from app.fairs.roles import Role, require_role
 from app.people.models import Organisation, Participant
 from app.people.sectors import Sector
@@ -50,6 +50,7 @@ def get_organisation(fair_id: int, organisation_id: int) -> Organisation:
 def _apply(org: Organisation, data: OrganisationData) -> None:
     org.name = tidy(data.name)
     org.name_key = name_key(data.name)
+    org.search_text = search_key(org.name)
     org.sector = Sector(data.sector)
     org.city = tidy(data.city)
     org.email = normalise_email(data.email).lower()

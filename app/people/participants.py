@@ -16,7 +16,7 @@ from app.core.extensions import db
 from app.core.storage.db import utcnow
 from app.core.storage.events import end_sessions, record_event
 from app.core.storage.transactions import service
-from app.core.textkeys import name_key, tidy
+from app.core.textkeys import name_key, person_keys, tidy
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.models import Organisation, Participant
@@ -81,6 +81,7 @@ def _apply_person(p: Participant, data: PersonData) -> None:
     p.phone = tidy(data.phone)
     p.show_email = data.show_email
     p.show_phone = data.show_phone
+    p.sort_key, p.search_text = person_keys(p.first_name, p.last_name, p.email, p.badge_code)
 
 
 def _resolve_organisation(

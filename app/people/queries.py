@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
@@ -18,21 +20,35 @@ def matches(q: str, *values: str) -> bool:
     return all(any(part in search_key(v) for v in values) for part in key.split())
 
 
-def search_participants(fair_id: int, q: str = "", sector: str = "", role: str = "") -> list[Participant]:
-    """The fair's participants by last and first name; `sector` and `role` (their values) narrow
-    the list when they name one, `q` searches name, organisation, e-mail and badge code."""
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[Participant]  # this page's, in order
+    total: int  # all that match
+
+
+def search_participants(fair_id: int, q: str = "", sector: str = "", role: str = "", page: int = 1,
+                        page_size: int | None = None) -> PeoplePage:
+    """The fair's participants by last and first name (case and diacritics ignored); `sector` and
+    `role` (their values) narrow the list when they name one, `q` searches name, organisation,
+    e-mail and badge code (every word somewhere). Sorted, searched and paged in SQL: two queries
+    however many people the fair has."""
     query = (select(Participant).join(Participant.organisation)
-             .options(joinedload(Participant.organisation), joinedload(Participant.check_in))
              .where(Participant.fair_id == fair_id, Participant.removed_at.is_(None)))
     if sector in {s.value for s in Sector}:
         query = query.where(Organisation.sector == sector)
     if role in {r.value for r in Role}:
         query = query.where(Participant.role == role)
-    people = sorted(db.session.scalars(query).unique(),
-                    key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
-    if q:
-        people = [p for p in people if matches(q, p.full_name, p.organisation.name, p.email, p.badge_code)]
-    return people
+    for part in search_key(q).split():
+        query = query.where(or_(Participant.search_text.contains(part, autoescape=True),
+                                Organisation.search_text.contains(part, autoescape=True)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # PostgreSQL compares text by its locale, which skips the separator: compare bytes, as Python does.
+    sort_key = Participant.sort_key.collate("C") if db.engine.dialect.name == "postgresql" else Participant.sort_key
+    listed = (query.options(joinedload(Participant.organisation), joinedload(Participant.check_in))
+              .order_by(sort_key, Participant.id))
+    if page_size is not None:
+        listed = listed.limit(page_size).offset((max(page, 1) - 1) * page_size)
+    return PeoplePage(list(db.session.scalars(listed).unique()), total)
 
 
 def search_organisations(fair_id: int, q: str = "", sector: str = "") -> list[Organisation]:

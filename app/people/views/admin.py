@@ -37,11 +37,10 @@ def admin_participants(slug: str) -> Any:
     q = request.args.get("q", "").strip()
     sector = request.args.get("sector", "")
     role = request.args.get("role", "")
-    people = search_participants(fair.id, q, sector, role)
     page = max(1, request.args.get("page", 1, type=db_int))
-    total = len(people)
-    shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return render_template("people/participants.html", fair=fair, people=shown, total=total,
+    found = search_participants(fair.id, q, sector, role, page=page, page_size=PAGE_SIZE)
+    total = found.total
+    return render_template("people/participants.html", fair=fair, people=found.people, total=total,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), q=q, sector=sector,
                            role=role, confirm=ConfirmForm())
 
