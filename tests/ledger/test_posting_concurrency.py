@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,11 +17,11 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.core.errors import DomainError
 from app.core.extensions import db
 from app.ledger.models import Entry
 from app.ledger.operations import transfer_points
 from app.ledger.permissions import SystemActor
+from tests.concurrency import in_threads
 
 from ._workers import serve
 
@@ -30,38 +29,10 @@ THREADS = 8
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def _in_threads(app: Flask, calls: list[Callable[[], Any]]) -> list[tuple[str, Any]]:
-    """Run each call in its own thread, app context and session, all released at once."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[str, Any]] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            try:
-                outcome: tuple[str, Any] = ("ok", call().id)
-            except DomainError as err:
-                outcome = ("error", err.code)
-            except Exception as exc:
-                outcome = ("crash", repr(exc))
-            finally:
-                db.session.remove()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 def test_same_key_from_many_threads_posts_once(app, make_account, balance_of):
     a, b = make_account(), make_account()
     actor = SystemActor("thread")
-    results = _in_threads(app, [lambda: transfer_points(actor, a.id, b.id, 10, "x", "same-key")] * THREADS)
+    results = in_threads(app, [lambda: transfer_points(actor, a.id, b.id, 10, "x", "same-key")] * THREADS)
     assert {kind for kind, _ in results} == {"ok"}, results
     assert len({entry_id for _, entry_id in results}) == 1
     assert balance_of(b) == 10
@@ -72,7 +43,7 @@ def test_same_key_with_different_content_from_threads_posts_one_and_refuses_the_
         app, make_account, balance_of):
     a, b, c = make_account(), make_account(), make_account()
     actor = SystemActor("thread")
-    results = _in_threads(app, [lambda: transfer_points(actor, a.id, b.id, 10, "x", "k"),
+    results = in_threads(app, [lambda: transfer_points(actor, a.id, b.id, 10, "x", "k"),
                                 lambda: transfer_points(actor, c.id, b.id, 10, "x", "k")] * 2)
     assert Counter(kind for kind, _ in results) == {"ok": 2, "error": 2}, results
     assert {v for kind, v in results if kind == "error"} == {"idempotency_conflict"}
@@ -83,7 +54,7 @@ def test_concurrent_spends_from_threads_never_cross_the_floor(app, make_account,
     a, b = make_account(floor=-100), make_account()
     actor = SystemActor("thread")
     calls = [(lambda i=i: transfer_points(actor, a.id, b.id, 30, "x", f"spend-{i}")) for i in range(THREADS)]
-    results = _in_threads(app, calls)
+    results = in_threads(app, calls)
     assert Counter(kind for kind, _ in results) == {"ok": 3, "error": THREADS - 3}, results
     assert {v for kind, v in results if kind == "error"} == {"below_floor"}
     assert balance_of(a) == -90
