@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +12,7 @@ from app.agreements.access import actor_party, get_agreement, require_version
 from app.agreements.events import notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
 from app.agreements.money import check_no_money
+from app.core.codes import new_public_code
 from app.core.errors import Conflict, ValidationError
 from app.core.extensions import db
 from app.core.storage.db import utcnow
@@ -118,7 +118,7 @@ def _start_agreement(actor: Participant, fair_id: int, counterpart_id: int, post
     other = get_participant(fair_id, counterpart_id)
     if other.organisation_id == actor.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
-    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
+    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=new_public_code(),
                           form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=actor.organisation_id, representative_id=actor.id, position=0,
@@ -169,7 +169,7 @@ def _start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_i
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
     if a.organisation_id == b.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
-    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=secrets.token_urlsafe(12),
+    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=new_public_code(),
                           on_paper=True, form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=p.organisation_id, representative_id=p.id, position=i,

@@ -15,6 +15,16 @@ def new_badge_code() -> str:
     return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
 
 
+# Printed under the agreement's QR code and typed by hand: the badge alphabet has no "-" or "_"
+# that a reader (or pdftotext) takes for a hyphen at the end of a line. 20 characters, 99 bits.
+PUBLIC_CODE_LENGTH = 20
+
+
+def new_public_code() -> str:
+    """The code in an agreement's public verification address (/c/<code>)."""
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
+
+
 def new_login_secret() -> str:
     return secrets.token_urlsafe(24)
 
