@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.codes import BADGE_ALPHABET, PUBLIC_CODE_LENGTH, looks_like_badge_code, new_badge_code, \
-    new_public_code
+from app.core.codes import BADGE_ALPHABET, PUBLIC_CODE_LENGTH, looks_like_badge_code, new_badge_code, new_public_code
 
 
 def test_public_code_has_no_character_a_reader_takes_for_a_hyphen() -> None:
