@@ -7,7 +7,7 @@ drives a server you started instead (prepare its fair with `python -m load.prepa
 database first) and prints the figures; with `--database-url` it checks the ledger and the
 event streams afterwards.
 
-Environment: LOAD_PHONES (200,500), LOAD_SERVERS (gevent,threading), LOAD_TRADING_PHONES (200),
+Environment: LOAD_PHONES (200,500), LOAD_SERVERS (gevent,threading,gunicorn), LOAD_TRADING_PHONES (200),
 LOAD_TRADING_SECONDS (60)."""
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def settle(server: Server, timeout: float = 60) -> None:
 def serve(command: list[str], env: dict[str, str], log: Path, timeout: float = 120) -> Iterator[Server]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    full_env = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port), "PUBLIC_URL": url}
+    full_env = {**os.environ, **env, "HOST": "127.0.0.1", "PORT": str(port), "PUBLIC_URL": url,
+                "GUNICORN_CMD_ARGS": f"--bind=127.0.0.1:{port} --backlog=2048"}
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -163,11 +164,23 @@ def _errors(r: dict[str, Any]) -> int:
             + (r["phones"] - r["flows_done"]))
 
 
+GUNICORN = [PY, "-m", "gunicorn", "-k", "gevent", "-w", "1"]
+
+
+def commands(server: str, spec: Path) -> tuple[list[str], list[str]]:
+    """(Giełda, floor) started as `server` says: `python -m app`'s own server (gevent, threading),
+    or gunicorn's gevent worker (one process: Socket.IO keeps a phone's session in its process)."""
+    if server == "gunicorn":
+        return [*GUNICORN, "app:create_app()"], [*GUNICORN, "load.floor:app_from_env()"]
+    return [PY, "-m", "app"], [PY, "-m", "load.floor", str(spec)]
+
+
 def gong(workdir: Path, phones: int, server: str, db_file: Path, spec: Path) -> dict[str, Any]:
     """The same burst against the floor and against Giełda, both under `server`."""
     results: dict[str, Any] = {}
-    floor_cmd = [PY, "-m", "load.floor", str(spec)]
-    with serve(floor_cmd, {"SERVER": server}, workdir / f"floor-{server}-{phones}.log") as floor:
+    app_cmd, floor_cmd = commands(server, spec)
+    with serve(floor_cmd, {"SERVER": server, "LOAD_SPEC": str(spec)},
+               workdir / f"floor-{server}-{phones}.log") as floor:
         before = floor.cpu()
         results["floor"] = drive(spec, floor.url, phones, workdir / f"floor-{server}-{phones}.json")
         results["floor"]["cpu_s"] = floor.cpu() - before
@@ -176,7 +189,7 @@ def gong(workdir: Path, phones: int, server: str, db_file: Path, spec: Path) -> 
     database_url = _copy_database(db_file, instance)
     env = {"SERVER": server, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "TASK_WORKERS": "1",
            "SECRET_KEY": "load", **ONE_ADDRESS}
-    with serve([PY, "-m", "app"], env, workdir / f"app-{server}-{phones}.log") as app:
+    with serve(app_cmd, env, workdir / f"app-{server}-{phones}.log") as app:
         before = app.cpu()
         results["gielda"] = drive(spec, app.url, phones, workdir / f"app-{server}-{phones}.json")
         results["gielda"]["cpu_s"] = app.cpu() - before
@@ -232,6 +245,10 @@ def section(runs: dict[tuple[str, int], dict[str, Any]], trade: dict[str, Any] |
         "message on a post. CPU per phone = the server's process tree's user+system CPU during the run ÷ "
         "phones. Errors = failed requests + failed socket connections + phones that did not finish + "
         "exceptions. Latencies in ms.", "",
+        "Servers: **gevent** = `python -m app` as `make run` starts it (gevent's WSGI server, monkey-patched, "
+        "a 2048-deep listen queue, TCP_NODELAY); **threading** = `SERVER=threading python -m app` (Werkzeug's "
+        "threaded server, what `make run` used before); **gunicorn** = `gunicorn -k gevent -w 1` (one worker: "
+        "Socket.IO keeps a phone's session in its process). The floor runs under the same server in each row.", "",
         "| server | phones | app | finished | burst (s) | HTTP p50 | HTTP p95 | HTTP p99 | errors | CPU/phone (ms) "
         "| event delivery p95 | lost events | p95 ÷ floor | CPU ÷ floor |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -283,7 +300,7 @@ def section(runs: dict[tuple[str, int], dict[str, Any]], trade: dict[str, Any] |
 
 def compare() -> int:
     phone_counts = [int(x) for x in _env_list("LOAD_PHONES", "200,500")]
-    servers = _env_list("LOAD_SERVERS", "gevent,threading")
+    servers = _env_list("LOAD_SERVERS", "gevent,threading,gunicorn")
     trade_phones = int(os.environ.get("LOAD_TRADING_PHONES", "200"))
     trade_seconds = float(os.environ.get("LOAD_TRADING_SECONDS", "60"))
     runs: dict[tuple[str, int], dict[str, Any]] = {}

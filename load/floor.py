@@ -75,6 +75,13 @@ def make_floor(spec: dict[str, Any]) -> tuple[Flask, SocketIO]:
     return app, sio
 
 
+def app_from_env() -> Flask:
+    """For gunicorn: `gunicorn -k gevent 'load.floor:app_from_env()'` with LOAD_SPEC set."""
+    with open(os.environ["LOAD_SPEC"], encoding="utf-8") as fh:
+        app, _sio = make_floor(json.load(fh))
+    return app
+
+
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as fh:
         spec = json.load(fh)
