@@ -44,7 +44,8 @@ def test_a_renamed_organisation_or_category_label_gets_a_new_card(app, trading_f
     update_organisation(organiser, trading_fair.id, author.organisation_id,
                         OrganisationData("Fundacja Żółw i Przyjaciele", author.organisation.sector))
     assert "Fundacja Żółw i Przyjaciele" in _card(app, trading_fair, post)
-    assert "Sale i pomieszczenia (nowe)" in _card(app, trading_fair, post, {post.category_id: "Sale i pomieszczenia (nowe)"})
+    renamed = {post.category_id: "Sale i pomieszczenia (nowe)"}
+    assert "Sale i pomieszczenia (nowe)" in _card(app, trading_fair, post, renamed)
 
 
 def test_the_language_is_part_of_the_card(app, trading_fair, make_participant, make_post):
