@@ -47,7 +47,7 @@ test-sqlite:
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser and not deploy"
 
 ## ruff, the layers (import-linter, .importlinter), the import rules it cannot state, and mypy.
 lint: $(VENV)/.dev

@@ -1,0 +1,268 @@
+"""The deployment, for real: deploy/nginx/gielda.conf in front of three app processes started as
+their systemd units start them (deploy/systemd/), the consumer, the local PostgreSQL (a fresh
+database, migrated by the migration unit's command) and Redis — all through deploy/cluster.py.
+
+A short fair is played through nginx by phones attached to different processes: they post at
+the same time, two parties on two processes sign an agreement, and every phone must receive
+every public event once, in order, with consecutive sequence numbers, the parties their own
+notices too; the consumer renders the signed agreement's PDF. Along the way: sticky sessions
+(Socket.IO's long-polling transport, several HTTP requests, works only if each lands on one
+process), the WebSocket upgrade, gzip, static files served by nginx itself, and an access log
+that names the process of every request and holds no login secret.
+
+PostgreSQL, Redis and nginx are required: when one is missing the test fails, never skips."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+
+from app.agreements.models import Agreement
+from app.agreements.pdf import stored_pdf
+from app.core.extensions import db
+from app.core.paths import ROOT
+from app.core.storage.transactions import transaction
+from app.fairs.models import Fair
+from app.people.models import Participant
+from deploy.cluster import UPSTREAM_HEADER, Cluster, ClusterError, find_nginx, fresh_database
+from tests.conftest import build_app
+from tests.live import QUIET, WAIT, Listener, csrf_token, post_offer, wait_until
+
+pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+
+PG_SERVER = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PROCESSES = 3
+PHONES = 6  # two per process
+POSTS_EACH = 2
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (the cluster's migration unit migrates it)."""
+    try:
+        context = fresh_database(PG_SERVER, prefix="gielda_deploy_test")
+        url = context.__enter__()
+    except Exception as exc:
+        pytest.fail(f"PostgreSQL at {PG_SERVER} is required for the deployment test and failed: {exc}")
+    try:
+        yield url
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cluster(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Cluster]:
+    try:
+        find_nginx()
+    except ClusterError as exc:
+        pytest.fail(str(exc))
+    running = Cluster(database_url, redis_url, tmp_path / "cluster", processes=PROCESSES)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def app(cluster: Cluster, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """This process's view of the cluster's database, to set the fair up through the services
+    (after the cluster has migrated it) and to check what was stored."""
+    application = build_app(database_url, tmp_path)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Phone:
+    """A phone whose browser nginx routes to one chosen process: its routing cookie is picked
+    (by asking nginx which process a key lands on) before it logs in through its private link."""
+
+    def __init__(self, cluster: Cluster, upstream: str) -> None:
+        self.cluster = cluster
+        self.upstream = upstream
+        self.http = requests.Session()
+        for _ in range(300):
+            route = uuid.uuid4().hex
+            r = requests.get(f"{cluster.url}/healthz", cookies={"gielda_route": route}, timeout=10)
+            if r.headers.get(UPSTREAM_HEADER) == upstream:
+                self.route = route
+                break
+        else:
+            pytest.fail(f"no routing key of 300 landed on {upstream}")
+        self.http.cookies.set("gielda_route", self.route)
+        self.listener = Listener()
+        self.public: list[dict[str, Any]] = []
+        self.private: list[dict[str, Any]] = []
+
+    def log_in(self, slug: str, secret: str) -> None:
+        r = self.http.get(f"{self.cluster.url}/f/{slug}/login/{secret}", allow_redirects=False, timeout=10)
+        assert r.status_code == 303, (r.status_code, r.text[:300])
+        assert r.headers[UPSTREAM_HEADER] == self.upstream
+        assert self.http.cookies.get("session")
+
+    def connect(self, transport: str = "websocket", auth: dict[str, Any] | None = None) -> None:
+        # The phone's cookies on every request of the connection, as a browser sends them (given
+        # as a header, the client would send them with its first long-polling request only).
+        self.listener.sio.eio.http = self.http
+        self.listener.sio.eio.external_http = True
+        self.listener.connect(self.cluster.url, auth=auth, transports=[transport])
+        assert self.listener.sio.transport() == transport
+
+    def collect(self, public: int, private: int) -> None:
+        """Wait (up to WAIT seconds per event) for this many events of each stream, then for
+        QUIET seconds in which nothing more may arrive."""
+        while len(self.public) < public or len(self.private) < private:
+            self._sort(self.listener.next_event())
+        for evt in self.listener.drain(QUIET):
+            self._sort(evt)
+
+    def _sort(self, evt: dict[str, Any]) -> None:
+        (self.private if evt["stream"] == "me" else self.public).append(evt)
+
+
+def _sign(phone: Phone, slug: str, agreement_id: int) -> None:
+    page = phone.http.get(f"{phone.cluster.url}/f/{slug}/agreements/{agreement_id}", timeout=10)
+    assert page.status_code == 200, page.text[:300]
+    version = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page.text)
+    assert version, "no version field on the agreement's page"
+    r = phone.http.post(f"{phone.cluster.url}/f/{slug}/agreements/{agreement_id}/sign", allow_redirects=False,
+                        timeout=10, data={"csrf_token": csrf_token(page.text),
+                                          "version": version.group(1) or version.group(2)})
+    assert r.status_code == 303, (r.status_code, r.text[:300])
+    assert r.headers[UPSTREAM_HEADER] == phone.upstream
+
+
+def _in_order(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(events, key=lambda e: e["seq"])
+
+
+def _consecutive(events: list[dict[str, Any]], after: int) -> bool:
+    return [e["seq"] for e in events] == list(range(after + 1, after + 1 + len(events)))
+
+
+def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
+        cluster: Cluster, trading_fair: Fair, make_participant: Callable[..., Participant],
+        category: Callable[[str], int], make_draft: Callable[..., Any]) -> None:
+    base = cluster.url
+    slug = trading_fair.slug
+    people = [make_participant("Zofia", f"Żak-{i}", organisation=f"Spółdzielnia Łącznik {i}")
+              for i in range(PHONES)]
+    with transaction():  # the second signature completes the agreement
+        db.session.get_one(Fair, trading_fair.id).notary_required = False
+    draft = make_draft(people[0], people[1])
+    db.session.expire_all()
+    public_before = db.session.get_one(Fair, trading_fair.id).event_seq
+    private_before = {p.id: db.session.get_one(Participant, p.id).event_seq for p in people}
+
+    # --- nginx itself: static files (its own, gzip, cached), pages gzipped, a routing cookie ---
+    js = requests.get(f"{base}/static/js/live.js", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert js.status_code == 200 and js.content == (ROOT / "static" / "js" / "live.js").read_bytes()
+    assert js.headers["Content-Encoding"] == "gzip" and "max-age=300" in js.headers["Cache-Control"]
+    assert UPSTREAM_HEADER not in js.headers, "a static file went to an app process"
+    vendor = requests.get(f"{base}/static/vendor/socket.io-4.8.4.min.js", timeout=10)
+    assert vendor.status_code == 200 and "immutable" in vendor.headers["Cache-Control"]
+    board = requests.get(f"{base}/f/{slug}/", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert board.status_code == 200 and board.headers["Content-Encoding"] == "gzip"
+    assert board.headers[UPSTREAM_HEADER] in cluster.app_addresses
+    new_browser = requests.Session()
+    first = new_browser.get(f"{base}/healthz", timeout=10)
+    assert re.fullmatch(r"[0-9a-f]{32}", new_browser.cookies.get("gielda_route", ""))
+    assert {new_browser.get(f"{base}/healthz", timeout=10).headers[UPSTREAM_HEADER]
+            for _ in range(5)} == {first.headers[UPSTREAM_HEADER]}, "a browser moved between processes"
+
+    # --- phones on every process: WebSocket through nginx; one phone on long-polling ---
+    phones = [Phone(cluster, cluster.app_addresses[i % PROCESSES]) for i in range(PHONES)]
+    for phone, person in zip(phones, people, strict=True):
+        phone.log_in(slug, person.login_secret)
+    for phone in phones[:-1]:
+        phone.connect("websocket")
+    phones[-1].connect("polling")  # several HTTP requests: each must reach the process of its session
+    viewer = Phone(cluster, cluster.app_addresses[2])  # an anonymous board viewer
+    viewer.connect("websocket", auth={"fair": slug})
+    everyone = [*phones, viewer]
+    try:
+        # --- the gong: every phone posts at once, through its own process ---
+        rooms = category("rooms")
+
+        def post(i: int) -> list[int]:
+            return [post_offer(phones[i].http, base, slug, rooms, f"Sala {i}-{k} w Łączniku")
+                    for k in range(POSTS_EACH)]
+
+        with ThreadPoolExecutor(PHONES) as pool:
+            post_ids = sorted(pid for ids in pool.map(post, range(PHONES)) for pid in ids)
+        # --- an agreement signed by its two parties, on two processes ---
+        _sign(phones[0], slug, draft.id)
+        _sign(phones[1], slug, draft.id)
+
+        # What the database holds (one process's resync): every event after the phones connected.
+        truth = phones[2].listener.resync(public_before)
+        public = [e for e in truth["events"] if e["stream"] == "fair"]
+        assert truth["seq"] == public_before + len(public)
+        assert _consecutive(public, public_before)
+        assert sorted(e["data"]["id"] for e in public if e["type"] == "post.created") == post_ids
+        assert [e["data"]["id"] for e in public if e["type"] == "agreement.signed"] == [draft.id]
+
+        for phone, person in zip(phones, people, strict=True):
+            mine = phone.listener.resync(public_before)  # also their own stream, from the start
+            own = [e for e in phone.listener.sio.call("resync", {"after": truth["seq"],
+                                                                  "after_private": private_before[person.id]},
+                                                      timeout=WAIT)["events"]]
+            assert [e for e in mine["events"] if e["stream"] == "fair"] == public
+            phone.collect(len(public), len(own))
+            # Events raised at once on different processes may cross in Redis (13 after 14): a phone
+            # holds an early one until the gap fills (static/js/live.js), so what counts is that
+            # each arrives exactly once and, put in order, they are the stream without a gap.
+            assert _in_order(phone.public) == public, f"the phone on {phone.upstream} missed or repeated events"
+            assert _in_order(phone.private) == own, f"the phone on {phone.upstream} missed its own events"
+            assert _consecutive(_in_order(phone.private), private_before[person.id])
+        assert phones[0].private and phones[1].private, "each party hears of the other's signature"
+        viewer.collect(len(public), 0)
+        assert _in_order(viewer.public) == public and viewer.private == []
+
+        # The consumer (no web process consumes the queue) renders the signed agreement's PDF.
+        def kept_pdf() -> bytes | None:
+            db.session.expire_all()
+            return stored_pdf(draft.id)
+
+        pdf = wait_until(kept_pdf, lambda data: data is not None, timeout=60, what="the consumer's PDF")
+        assert pdf.startswith(b"%PDF")
+        assert db.session.get_one(Agreement, draft.id).number
+    finally:
+        for phone in everyone:
+            phone.listener.close()
+
+    codes = cluster.stop()
+    assert codes["nginx"] == 0, codes
+    assert all(code is not None and code != -9 for code in codes.values()), f"killed, not stopped: {codes}"
+
+    # --- nginx's access log: every request's process, no 5xx, no login secret ---
+    log = cluster.access_log.read_text(encoding="utf-8")
+    lines = log.splitlines()
+    assert not [line for line in lines if re.search(r'" 5\d\d ', line)], "nginx answered 5xx"
+    for phone in phones:
+        mine = [line for line in lines if line.endswith(f"route={phone.route}")]
+        sockets = [line for line in mine if "/socket.io/" in line]
+        assert sockets, f"no Socket.IO request of the phone on {phone.upstream} in the access log"
+        assert {m.group(1) for line in mine if (m := re.search(r"upstream=(\S+)", line))} == {phone.upstream}
+    assert any("transport=websocket" in line and '" 101 ' in line for line in lines), "no WebSocket upgrade"
+    assert sum("transport=polling" in line for line in lines) >= 2, "the polling phone made one request"
+    assert "/login/[redacted]" in log
+    every_log = log + "".join(p.log.read_text(encoding="utf-8", errors="replace") for p in cluster.processes())
+    for person in people:
+        assert person.login_secret not in every_log, "a login secret reached a log"
+    for process in cluster.processes():
+        text = process.log.read_text(encoding="utf-8", errors="replace")
+        assert "Traceback" not in text, f"{process.name} ({process.log}):\n{text[-3000:]}"
+    assert not re.search(r"\[(error|crit|alert|emerg)\]", cluster.error_log.read_text(encoding="utf-8")
+                         if cluster.error_log.exists() else "")
