@@ -147,7 +147,7 @@ def render_main_conf(prefix: Path, site: Path, workers: int = 1) -> str:
     """The main nginx.conf of a local run: Debian's MIME types, temp files, pid and logs in
     `prefix`, room for thousands of connections (each phone's WebSocket is two: browser and
     process), and the site."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     files = 20000 if hard == resource.RLIM_INFINITY else min(20000, hard)
     user = "user root root;  # workers read the checkout and write the temp folders of a root run\n" \
         if os.geteuid() == 0 else ""
@@ -402,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=3, help="app processes (default 3)")
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (default 8080)")
     parser.add_argument("--database", help="DATABASE_URL to use as it is (default: a fresh database on the "
-                        f"PostgreSQL of --pg, dropped at the end)")
+                        "PostgreSQL of --pg, dropped at the end)")
     parser.add_argument("--pg", default=DEFAULT_PG, help=f"PostgreSQL server for the fresh database ({DEFAULT_PG})")
     parser.add_argument("--redis", default=DEFAULT_REDIS, help=f"Redis ({DEFAULT_REDIS})")
     parser.add_argument("--workdir", type=Path, help="logs, instance folder, nginx prefix (default: a new "

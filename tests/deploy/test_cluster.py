@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +36,17 @@ from app.core.paths import ROOT
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.people.models import Participant
-from deploy.cluster import UPSTREAM_HEADER, Cluster, ClusterError, find_nginx, fresh_database
+from deploy.cluster import (
+    SITE,
+    UNITS,
+    UPSTREAM_HEADER,
+    Cluster,
+    ClusterError,
+    find_nginx,
+    fresh_database,
+    read_unit,
+    render_main_conf,
+)
 from tests.conftest import build_app
 from tests.live import QUIET, WAIT, Listener, csrf_token, post_offer, wait_until
 
@@ -59,12 +72,16 @@ def database_url() -> Iterator[str]:
         context.__exit__(None, None, None)
 
 
-@pytest.fixture
-def cluster(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Cluster]:
+def _nginx_or_fail() -> str:
     try:
-        find_nginx()
+        return find_nginx()
     except ClusterError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture
+def cluster(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[Cluster]:
+    _nginx_or_fail()
     running = Cluster(database_url, redis_url, tmp_path / "cluster", processes=PROCESSES)
     running.start()
     try:
@@ -177,7 +194,7 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
     assert board.headers[UPSTREAM_HEADER] in cluster.app_addresses
     new_browser = requests.Session()
     first = new_browser.get(f"{base}/healthz", timeout=10)
-    assert re.fullmatch(r"[0-9a-f]{32}", new_browser.cookies.get("gielda_route", ""))
+    assert re.fullmatch(r"[0-9a-f]{32}", new_browser.cookies.get("gielda_route") or "")
     assert {new_browser.get(f"{base}/healthz", timeout=10).headers[UPSTREAM_HEADER]
             for _ in range(5)} == {first.headers[UPSTREAM_HEADER]}, "a browser moved between processes"
 
@@ -251,10 +268,10 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
     lines = log.splitlines()
     assert not [line for line in lines if re.search(r'" 5\d\d ', line)], "nginx answered 5xx"
     for phone in phones:
-        mine = [line for line in lines if line.endswith(f"route={phone.route}")]
-        sockets = [line for line in mine if "/socket.io/" in line]
+        routed = [line for line in lines if line.endswith(f"route={phone.route}")]
+        sockets = [line for line in routed if "/socket.io/" in line]
         assert sockets, f"no Socket.IO request of the phone on {phone.upstream} in the access log"
-        assert {m.group(1) for line in mine if (m := re.search(r"upstream=(\S+)", line))} == {phone.upstream}
+        assert {m.group(1) for line in routed if (m := re.search(r"upstream=(\S+)", line))} == {phone.upstream}
     assert any("transport=websocket" in line and '" 101 ' in line for line in lines), "no WebSocket upgrade"
     assert sum("transport=polling" in line for line in lines) >= 2, "the polling phone made one request"
     assert "/login/[redacted]" in log
@@ -266,3 +283,53 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
         assert "Traceback" not in text, f"{process.name} ({process.log}):\n{text[-3000:]}"
     assert not re.search(r"\[(error|crit|alert|emerg)\]", cluster.error_log.read_text(encoding="utf-8")
                          if cluster.error_log.exists() else "")
+
+
+# --- the files as an installation uses them ------------------------------------------------------
+
+def test_the_site_as_shipped_passes_nginx_t_with_its_tls_and_redirect(tmp_path: Path) -> None:
+    """The very file docs/deploy.md installs, TLS and port-80 redirect included (which the cluster
+    leaves out), is accepted by Debian's nginx: only the certificate's and the logs' paths change."""
+    nginx = _nginx_or_fail()
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=gielda.example.org", "-keyout", str(key), "-out", str(cert)],
+                          capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    site = SITE.read_text(encoding="utf-8")
+    for old, new in (("/etc/letsencrypt/live/gielda.example.org/fullchain.pem", str(cert)),
+                     ("/etc/letsencrypt/live/gielda.example.org/privkey.pem", str(key)),
+                     ("/var/log/nginx/", f"{tmp_path}/")):
+        assert old in site
+        site = site.replace(old, new)
+    (tmp_path / "gielda.conf").write_text(site, encoding="utf-8")
+    for folder in ("logs", "temp"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "nginx.conf").write_text(render_main_conf(tmp_path, tmp_path / "gielda.conf"), encoding="utf-8")
+    checked = subprocess.run([nginx, "-t", "-p", f"{tmp_path}/", "-e", str(tmp_path / "error.log"),
+                              "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    assert "listen 443 ssl http2;" in site and "return 301 https://$host$request_uri;" in site
+
+
+def test_the_units_run_what_the_cluster_runs() -> None:
+    """The cluster starts what the units say, for this checkout: `python -m app` on the unit's
+    port without a consumer or migrations of its own, the consumer stopped with SIGINT (it
+    finishes its running tasks), the migrations; and every unit reads the one environment file."""
+    app_unit = read_unit("gielda@.service", "5002")
+    assert app_unit.argv == [sys.executable, "-m", "app"]
+    assert app_unit.environment == {"HOST": "127.0.0.1", "PORT": "5002", "TASK_WORKERS": "0", "AUTO_MIGRATE": "0"}
+    tasks = read_unit("gielda-tasks.service")
+    assert tasks.argv[1:] == ["--app", "app", "tasks", "consume", "--workers", "2"]
+    assert tasks.kill_signal == signal.SIGINT
+    assert read_unit("gielda-migrate.service").argv[1:] == ["--app", "app", "db", "upgrade"]
+    for name in ("gielda@.service", "gielda-tasks.service", "gielda-migrate.service"):
+        text = (UNITS / name).read_text(encoding="utf-8")
+        assert "EnvironmentFile=/etc/gielda/gielda.env" in text and "User=gielda" in text
+        if name != "gielda-migrate.service":
+            assert "Requires=gielda-migrate.service" in text and "PartOf=gielda.target" in text
+    # The example environment names what the cluster sets for every process.
+    example = {line.split("=", 1)[0] for line in (ROOT / "deploy" / "gielda.env.example").read_text(
+        encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    assert example == {"DATABASE_URL", "SECRET_KEY", "PUBLIC_URL", "TRUSTED_PROXIES", "INSTANCE_PATH",
+                       "SOCKETIO_MESSAGE_QUEUE", "SOCKETIO_CHANNEL", "RATELIMIT_STORAGE_URI", "HUEY_URL", "HUEY_NAME"}
