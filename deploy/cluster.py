@@ -131,8 +131,9 @@ def render_site(port: int, app_ports: list[int], log_dir: Path, site: str | None
     text = SITE.read_text(encoding="utf-8") if site is None else site
     text = _replace(text, r"^# BEGIN http-to-https$.*?^# END http-to-https$\n", "", 1, "http-to-https blocks",
                     re.MULTILINE | re.DOTALL)
-    text = _replace(text, r"^(\s*)listen 443 ssl http2;$", rf"\g<1>listen 127.0.0.1:{port};", 1, "IPv4 TLS listens")
-    text = _replace(text, r"^\s*listen \[::\]:443 ssl http2;\n", "", 1, "IPv6 TLS listens")
+    text = _replace(text, r"^(\s*)listen 443 ssl http2( [^;]*)?;$", rf"\g<1>listen 127.0.0.1:{port}\g<2>;", 1,
+                    "IPv4 TLS listens")
+    text = _replace(text, r"^\s*listen \[::\]:443 ssl http2( [^;]*)?;\n", "", 1, "IPv6 TLS listens")
     text = re.sub(r"^\s*ssl_[a-z_]+ .*;\n", "", text, flags=re.MULTILINE)
     servers = "".join(f"    server 127.0.0.1:{p};\n" for p in app_ports)
     text = _replace(text, r"(^\s*server 127\.0\.0\.1:\d+;\n)+", servers, 1, "runs of upstream servers")

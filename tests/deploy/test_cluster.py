@@ -309,7 +309,7 @@ def test_the_site_as_shipped_passes_nginx_t_with_its_tls_and_redirect(tmp_path: 
     checked = subprocess.run([nginx, "-t", "-p", f"{tmp_path}/", "-e", str(tmp_path / "error.log"),
                               "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr
-    assert "listen 443 ssl http2;" in site and "return 301 https://$host$request_uri;" in site
+    assert "listen 443 ssl http2 backlog=4096;" in site and "return 301 https://$host$request_uri;" in site
 
 
 def test_the_units_run_what_the_cluster_runs() -> None:
