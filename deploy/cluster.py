@@ -236,7 +236,8 @@ def _wait_http(url: str, procs: list[Process], timeout: float = READY_TIMEOUT) -
     while True:
         for p in procs:
             if not p.running:
-                raise ClusterError(f"{p.name} exited while starting ({p.log}):\n{p.tail()}")
+                code = p.proc.returncode if p.proc is not None else None
+                raise ClusterError(f"{p.name} exited with {code} while starting ({p.log}):\n{p.tail()}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
