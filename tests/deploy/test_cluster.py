@@ -8,7 +8,8 @@ every public event once, in order, with consecutive sequence numbers, the partie
 notices too; the consumer renders the signed agreement's PDF. Along the way: sticky sessions
 (Socket.IO's long-polling transport, several HTTP requests, works only if each lands on one
 process), the WebSocket upgrade, gzip, static files served by nginx itself, and an access log
-that names the process of every request and holds no login secret.
+that names the process of every request and holds no login secret; and when a process goes
+down, a browser routed to it is served by another and catches up there.
 
 PostgreSQL, Redis and nginx are required: when one is missing the test fails, never skips."""
 
@@ -231,11 +232,12 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
         assert [e["data"]["id"] for e in public if e["type"] == "agreement.signed"] == [draft.id]
 
         for phone, person in zip(phones, people, strict=True):
-            mine = phone.listener.resync(public_before)  # also their own stream, from the start
-            own = [e for e in phone.listener.sio.call("resync", {"after": truth["seq"],
-                                                                  "after_private": private_before[person.id]},
-                                                      timeout=WAIT)["events"]]
+            # The phone's own process says the same about the public stream (one database), and
+            # tells what the phone's own stream holds since it connected.
+            mine = phone.listener.sio.call("resync", {"after": public_before,
+                                                       "after_private": private_before[person.id]}, timeout=WAIT)
             assert [e for e in mine["events"] if e["stream"] == "fair"] == public
+            own = [e for e in mine["events"] if e["stream"] == "me"]
             phone.collect(len(public), len(own))
             # Events raised at once on different processes may cross in Redis (13 after 14): a phone
             # holds an early one until the gap fills (static/js/live.js), so what counts is that
@@ -259,6 +261,18 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
         for phone in everyone:
             phone.listener.close()
 
+    # --- a process goes down (a crash, a restart): its browsers carry on on the others ---
+    stranded = Phone(cluster, cluster.app_addresses[2])  # a browser whose key routes to process 3
+    cluster.apps[2].stop()
+    page = stranded.http.get(f"{base}/f/{slug}/", timeout=10)
+    assert page.status_code == 200
+    assert page.headers[UPSTREAM_HEADER].split(", ")[-1] in cluster.app_addresses[:2]
+    stranded.connect("websocket", auth={"fair": slug})
+    try:
+        assert stranded.listener.resync(public_before)["events"] == public, "catching up on another process"
+    finally:
+        stranded.listener.close()
+
     codes = cluster.stop()
     assert codes["nginx"] == 0, codes
     assert all(code is not None and code != -9 for code in codes.values()), f"killed, not stopped: {codes}"
@@ -281,8 +295,10 @@ def test_a_short_fair_through_nginx_reaches_every_phone_on_every_process(
     for process in cluster.processes():
         text = process.log.read_text(encoding="utf-8", errors="replace")
         assert "Traceback" not in text, f"{process.name} ({process.log}):\n{text[-3000:]}"
-    assert not re.search(r"\[(error|crit|alert|emerg)\]", cluster.error_log.read_text(encoding="utf-8")
-                         if cluster.error_log.exists() else "")
+    errors = [line for line in cluster.error_log.read_text(encoding="utf-8").splitlines()
+              if re.search(r"\[(error|crit|alert|emerg)\]", line)]
+    assert errors, "nginx logged no failed connection to the process that went down"
+    assert all(f'upstream: "http://{cluster.app_addresses[2]}/' in line for line in errors), errors
 
 
 # --- the files as an installation uses them ------------------------------------------------------
