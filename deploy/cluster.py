@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx" / "gielda.conf"
 UNITS = ROOT / "deploy" / "systemd"
 INSTALLED_AT = "/srv/gielda/app"  # where the units and the site expect the checkout
+INSTANCE_AT = "/srv/gielda/instance"  # and the instance folder (INSTANCE_PATH)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 # A response header naming the process that answered (its address), added by the local rendering
@@ -302,8 +303,9 @@ class Cluster:
         return self.prefix / "logs" / "gielda.error.log"
 
     def _process(self, unit: Unit, name: str, log_name: str) -> Process:
-        return Process(name, unit.argv, {**self.env, **unit.environment}, self.workdir / "logs" / log_name,
-                       unit.kill_signal)
+        instance = str(self.workdir / "instance")
+        env = {**self.env, **{k: v.replace(INSTANCE_AT, instance) for k, v in unit.environment.items()}}
+        return Process(name, unit.argv, env, self.workdir / "logs" / log_name, unit.kill_signal)
 
     def migrate(self) -> None:
         unit = read_unit("gielda-migrate.service")

@@ -334,7 +334,8 @@ def test_the_units_run_what_the_cluster_runs() -> None:
     finishes its running tasks), the migrations; and every unit reads the one environment file."""
     app_unit = read_unit("gielda@.service", "5002")
     assert app_unit.argv == [sys.executable, "-m", "app"]
-    assert app_unit.environment == {"HOST": "127.0.0.1", "PORT": "5002", "TASK_WORKERS": "0", "AUTO_MIGRATE": "0"}
+    assert app_unit.environment == {"HOST": "127.0.0.1", "PORT": "5002", "TASK_WORKERS": "0", "AUTO_MIGRATE": "0",
+                                    "XDG_CACHE_HOME": "/srv/gielda/instance/.cache"}
     assert app_unit.kill_signal == signal.SIGTERM
     tasks = read_unit("gielda-tasks.service")
     assert tasks.argv[1:] == ["--app", "app", "tasks", "consume", "--workers", "2"]
