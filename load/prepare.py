@@ -23,6 +23,7 @@ from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
+from app.floor.board import BOARD_PAGE
 from app.floor.kinds import PostKind
 from app.floor.posts import PostData, create_post
 from app.people.credentials import set_password_unchecked
@@ -62,6 +63,18 @@ def build(phones: int) -> dict[str, Any]:
             "organiser": {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}}
 
 
+def seed_board(fair_id: int, spec: dict[str, Any]) -> None:
+    """A full first page of the board, so that the board every phone loads (and the floor serves)
+    is the size it has during a burst of posts."""
+    people = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.fair_id == fair_id))}
+    for n in range(BOARD_PAGE):
+        phone = people[spec["phones"][n % len(spec["phones"])]["id"]]
+        create_post(phone, fair_id, PostData(kind=PostKind.OFFER if n % 3 else PostKind.NEED,
+                                             category_id=spec["categories"][n % len(spec["categories"])],
+                                             title=f"Ogłoszenie {n}: sala, rzutnik albo transport",
+                                             details="Na sobotę przed południem, z obsługą."))
+
+
 def capture_pages(app: Any, spec: dict[str, Any]) -> dict[str, str]:
     """The board and the post form as the first phone sees them (for the floor to serve)."""
     client = app.test_client()
@@ -96,6 +109,7 @@ def main() -> None:
     app = create_app({"TASKS_IMMEDIATE": True, "RATELIMIT_ENABLED": False})
     with app.app_context():
         spec = build(args.phones)
+        seed_board(spec["fair_id"], spec)
         spec["pages"] = capture_pages(app, spec)
         spec["event"] = capture_event(spec["fair_id"])
         db.session.remove()
