@@ -17,7 +17,7 @@ from app.core.paths import ROOT
 WHOLE_APP = {"test_authorization_matrix.py", "test_malformed_requests.py", "test_smoke.py", "test_layout.py",
              "test_imports.py"}  # the import rules (scripts/check_imports.py) over the whole app
 TOOLS = {"test_load.py"}  # the load harness (load/, `make load`), which drives the whole app
-NOT_AREAS = {"browser"}  # end-to-end flows in a real browser, across every area
+NOT_AREAS = {"browser", "deploy"}  # end-to-end flows in a real browser; the deployment (deploy/)
 
 
 def _is_service(decorator: ast.expr) -> bool:
