@@ -121,9 +121,11 @@ def serve(command: list[str], env: dict[str, str], log: Path, timeout: float = 1
 
 
 def drive(spec: Path, target: str, phones: int, out: Path, scenario: str = "gong",
-          seconds: float = 60.0) -> dict[str, Any]:
+          seconds: float = 60.0, posters: int | None = None) -> dict[str, Any]:
+    extra = ["--posters", str(posters)] if posters is not None else []
     subprocess.run([PY, "-m", "load.run", "--spec", str(spec), "--target", target, "--phones", str(phones),
-                    "--scenario", scenario, "--seconds", str(seconds), "--out", str(out)], cwd=ROOT, check=True)
+                    "--scenario", scenario, "--seconds", str(seconds), "--out", str(out), *extra], cwd=ROOT,
+                   check=True)
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result
 
@@ -331,6 +333,7 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--scenario", choices=("gong", "trading"), default="gong")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--posters", type=int, help="only the first this many phones post (default: all)")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     if not args.target:
@@ -339,7 +342,7 @@ def main() -> int:
         parser.error("--target needs --spec (python -m load.prepare writes it)")
     with tempfile.TemporaryDirectory(prefix="gielda-load-") as tmp:
         result = drive(args.spec, args.target.rstrip("/"), args.phones, Path(tmp) / "result.json", args.scenario,
-                       args.seconds)
+                       args.seconds, args.posters)
     if args.database_url:
         result["checks"] = checks(args.database_url)
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -30,6 +30,7 @@ class Hall:
 
     spec: dict[str, Any]
     scenario: str = "gong"
+    posters: int | None = None  # the first this many phones post in the gong flow (None: all)
     trading_seconds: float = 60.0
     sent: dict[str, float] = field(default_factory=dict)  # post title -> time.time() it was sent
     seq_of: dict[str, int] = field(default_factory=dict)  # post title -> its public seq, as it arrived
@@ -141,11 +142,14 @@ class Phone(FastHttpUser):
                 r.failure(f"post answered {r.status_code}")
 
     def gong(self) -> None:
-        """The opening gong: link, board, socket, post form, post."""
+        """The opening gong: link, board, socket, post form, post (a phone beyond the run's
+        posters only watches)."""
         self._login(self.client, self.me["secret"])
         self.client.get(f"/f/{self.slug}/board", name="board")
         self._connect()
-        self.post()
+        posters = _hall().posters
+        if posters is None or self.index < posters:
+            self.post()
 
     def search(self) -> None:
         word = WORDS[(self.index + self.posted) % len(WORDS)]

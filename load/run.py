@@ -81,8 +81,9 @@ def lost_events(hall: phones.Hall, marker_seq: int | None) -> dict[str, int]:
     return {"lost": lost, "repeated": repeated, "phones_without_marker": missing_marker}
 
 
-def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float) -> dict[str, Any]:
-    hall = phones.Hall(spec=spec, scenario=scenario, trading_seconds=seconds)
+def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float,
+        posters: int | None = None) -> dict[str, Any]:
+    hall = phones.Hall(spec=spec, scenario=scenario, trading_seconds=seconds, posters=posters)
     phones.HALL = hall
     env = Environment(user_classes=[phones.Phone], host=target)
     runner = env.create_local_runner()
@@ -116,7 +117,8 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
         if method != "WS":
             http.extend(e)
     return {
-        "phones": n, "scenario": scenario, "target": target, "seconds": round(elapsed, 2),
+        "phones": n, "posters": n if posters is None else posters, "scenario": scenario, "target": target,
+        "seconds": round(elapsed, 2),
         "gong_seconds": round(gong_seconds, 2), "flows_done": hall.flows_done, "connected": hall.connected,
         "requests": {name: _entry(e) for (name, _method), e in env.stats.entries.items()},
         "gong_requests": gong_stats,
@@ -135,10 +137,11 @@ def main() -> None:
     parser.add_argument("--phones", type=int, required=True)
     parser.add_argument("--scenario", choices=("gong", "trading"), default="gong")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--posters", type=int, help="only the first this many phones post (default: all)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     spec = json.loads(args.spec.read_text(encoding="utf-8"))
-    result = run(spec, args.target.rstrip("/"), args.phones, args.scenario, args.seconds)
+    result = run(spec, args.target.rstrip("/"), args.phones, args.scenario, args.seconds, args.posters)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
