@@ -8,6 +8,7 @@ import os
 from app import create_app
 from app.core.extensions import socketio
 from app.core.tasks import queue, start_consumer
+from app.hall import announce
 from app.people.first_fair import has_fairs, setup_code
 
 
@@ -17,6 +18,7 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f" * Giełda on http://{host}:{port}/", flush=True)
+    announce(app, host, port)  # the address phones open (and its QR code), the consoles
     with app.app_context():
 
         if not has_fairs():
