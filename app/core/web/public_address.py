@@ -30,6 +30,10 @@ import qrcode
 # source address it would use, and no packet leaves (TEST-NET-2, RFC 5737).
 _PROBE_DESTINATION = ("198.51.100.1", 9)
 _IP_TIMEOUT = 3.0
+# Interfaces that are not the hall's network: containers, virtual machines, VPNs.
+_VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "lxc", "lxd", "podman", "cni",
+                     "flannel", "tun", "tap", "wg", "tailscale", "zt", "utun")
+_LAN_NETWORKS = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def is_loopback_host(host: str) -> bool:
@@ -74,17 +78,20 @@ def _usable(address: str) -> bool:
     return not (ip.is_loopback or ip.is_unspecified or ip.is_multicast)
 
 
-def _rank(address: str) -> int:
-    """Lower is better: a private LAN address, then any other, link-local (169.254.x, no DHCP) last."""
+def _rank(address: str, interface: str = "") -> tuple[int, int]:
+    """Lower is better: a real interface before a virtual one (a container or VM bridge, a VPN);
+    then a private LAN address, any other, link-local (169.254.x: a hall without DHCP) last."""
     ip = ipaddress.IPv4Address(address)
+    virtual = int(interface.startswith(_VIRTUAL_PREFIXES))
     if ip.is_link_local:
-        return 2
-    return 0 if ip.is_private else 1
+        return virtual, 2
+    return virtual, 0 if any(ip in net for net in _LAN_NETWORKS) else 1
 
 
 def pick_address(routes: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, Any]]) -> str | None:
     """The laptop's LAN address from `ip -j route show default` and `ip -j -4 addr show` output:
-    the default route's interface's address, else the best address of an interface that is up."""
+    the default route's interface's address, else the best address of an interface that is up
+    (a real interface's private address first, in the order `ip` lists them)."""
     candidates: list[tuple[str, str]] = []  # (interface, address), in the order `ip` lists them
     for link in links:
         flags = set(link.get("flags") or [])
@@ -94,7 +101,8 @@ def pick_address(routes: Sequence[Mapping[str, Any]], links: Sequence[Mapping[st
             if info.get("family") == "inet" and _usable(str(info.get("local", ""))):
                 candidates.append((str(link.get("ifname")), str(info["local"])))
     for route in routes:
-        if route.get("dst") in (None, "default", "0.0.0.0/0"):
+        if route.get("dst") in (None, "default", "0.0.0.0/0") and not str(route.get("dev", "")).startswith(
+                _VIRTUAL_PREFIXES):  # a VPN's default route is not the hall's network
             preferred = route.get("prefsrc")
             if preferred and _usable(str(preferred)):
                 return str(preferred)
@@ -103,7 +111,7 @@ def pick_address(routes: Sequence[Mapping[str, Any]], links: Sequence[Mapping[st
                 return min(on_route, key=_rank)
     if not candidates:
         return None
-    return min((address for _name, address in candidates), key=_rank)
+    return min(candidates, key=lambda found: _rank(found[1], found[0]))[1]
 
 
 def _ip_json(args: Iterable[str]) -> list[dict[str, Any]] | None:
