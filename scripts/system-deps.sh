@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (browser tests), zbar (QR decoding), poppler
-# (pdftotext/pdftoppm). Installed when running as root and missing; otherwise reported.
+# (pdftotext/pdftoppm), iproute2 (`ip netns`: the hall's phone and laptop, tests/test_hall.py).
+# Installed when running as root and missing; otherwise reported.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
