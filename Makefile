@@ -35,7 +35,7 @@ run: $(VENV)/.runtime translations
 ## PUBLIC_URL = this laptop's address in the local network (unless PUBLIC_URL is set), shown with
 ## its QR code when the server starts.
 hall: $(VENV)/.runtime
-	export PUBLIC_URL="$$($(PY) -m app.hall --port $(PORT))" && \
+	PUBLIC_URL="$$($(PY) -m app.hall --port $(PORT))" && export PUBLIC_URL && \
 	$(MAKE) --no-print-directory run HOST=0.0.0.0
 
 system-deps:
