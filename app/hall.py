@@ -27,6 +27,7 @@ from app.core.web.public_address import (
 from app.fairs.queries import all_fairs
 
 MAX_FAIRS_LISTED = 5
+EVERY_INTERFACE = ("0.0.0.0", "::", "")  # HOST values that listen on the hall's network too
 
 
 def phones_url(app: Flask, host: str, port: int) -> str:
@@ -35,7 +36,7 @@ def phones_url(app: Flask, host: str, port: int) -> str:
     configured = app.config.get("PUBLIC_URL")
     if configured:
         return str(configured).rstrip("/")
-    if host in ("0.0.0.0", "::", ""):
+    if host in EVERY_INTERFACE:
         address = lan_address()
         return hall_url(address or "127.0.0.1", port)
     return hall_url(host, port)
@@ -45,7 +46,7 @@ def announce(app: Flask, host: str, port: int, out: TextIO | None = None) -> Non
     """Print where phones reach the fair (with a QR code) and where the organiser's console is."""
     out = out or sys.stdout
     base = phones_url(app, host, port)
-    if is_loopback_host(host) and host not in ("0.0.0.0", "::"):
+    if host not in EVERY_INTERFACE and is_loopback_host(host):
         out.write(f" * Listening on {host} only: phones cannot connect. To serve the fair to the hall's Wi-Fi: "
                   "make hall\n")
     elif is_loopback_url(base):
