@@ -8,7 +8,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: run hall test test-sqlite test-postgres lint bench translations system-deps clean
+.PHONY: run hall test test-sqlite test-postgres lint bench load translations system-deps clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev translations system-deps
 	$(PY) -m bench
+
+## The gong burst and a trading period on locust (load/): `make load`, figures in docs/benchmarks.md.
+## Against a server you started: .venv/bin/python -m load --target URL --spec SPEC (see load/__init__.py).
+load: $(VENV)/.dev translations
+	$(PY) -m load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,92 @@
+"""How `python -m app` serves: gevent (chosen by measurement, docs/benchmarks.md `load`) or,
+with SERVER=threading, Werkzeug's threaded server.
+
+Under gevent every connection, a WebSocket included, is a greenlet rather than an OS thread, so a
+hall of phones holding their sockets open costs no scarce worker slot; the listening socket's
+backlog absorbs a whole hall connecting at once. The process must be monkey-patched before
+anything imports `socket` or `threading`: `python -m app` re-executes itself through
+`python -m gevent.monkey --module app` when it finds itself unpatched (see reexec_patched)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import sys
+from typing import TYPE_CHECKING, Any
+
+from app.core.extensions import socketio
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+SERVERS = ("gevent", "threading")
+# The kernel caps it at net.core.somaxconn (4096 on current Linux): a hall is a few hundred phones.
+LISTEN_BACKLOG = 2048
+
+
+def wanted_server() -> str:
+    server = (os.environ.get("SERVER") or "gevent").strip().lower()
+    if server not in SERVERS:
+        raise SystemExit(f"SERVER must be one of {', '.join(SERVERS)}, not {server!r}")
+    return server
+
+
+def gevent_patched() -> bool:
+    """True when gevent has patched the standard library of this process."""
+    if "gevent.monkey" not in sys.modules:
+        return False
+    from gevent import monkey  # late: importing gevent is what this asks about, never a side effect
+
+    return bool(monkey.is_module_patched("socket"))
+
+
+def async_mode() -> str:
+    """Socket.IO's async mode for an app made in this process: gevent only when patched (tests and
+    the CLI run unpatched, threaded)."""
+    return "gevent" if gevent_patched() else "threading"
+
+
+def reexec_patched(module: str = "app") -> None:
+    """Replace this process with `python -m gevent.monkey --module <module> <args>`, which patches
+    the standard library first and then runs the module as __main__."""
+    os.execv(sys.executable, [sys.executable, "-m", "gevent.monkey", "--module", module, *sys.argv[1:]])
+
+
+ACCESS_LOG = "gielda.access"
+ERROR_LOG = "gielda.server"
+
+
+def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
+    """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
+    interrupted."""
+    if async_mode() != "gevent":
+        (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+        return
+    from gevent import pywsgi  # late: only the gevent server needs it (SERVER=threading runs without)
+
+    # Request and error lines go through logging, so that RedactSecrets keeps login links out.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    class Handler(pywsgi.WSGIHandler):
+        """TCP_NODELAY: pywsgi sends a response's headers and body in separate writes, and with
+        Nagle's algorithm on, a kept-alive connection waits for the client's delayed ACK (40 ms
+        on Linux) between them. After a WebSocket ends, the connection ends: the client's
+        closing frame must not be read as the next HTTP request (a 400 and an error line)."""
+
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):
+                self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().handle()
+
+        def handle_one_response(self) -> None:
+            super().handle_one_response()
+            if str(self.environ.get("HTTP_UPGRADE", "")).lower() == "websocket":
+                self.close_connection = True
+
+    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler,
+                               log=logging.getLogger(ACCESS_LOG), error_log=logging.getLogger(ERROR_LOG))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop(timeout=5)
