@@ -8,7 +8,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres lint bench load translations system-deps cluster clean
+.PHONY: run hall test test-sqlite test-postgres lint bench load translations system-deps cluster clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: $(VENV)/.runtime translations
 	$(PY) -m flask db upgrade
 	if [ "$(DEMO)" != 0 ]; then PUBLIC_URL=$${PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) -m flask fair demo --if-empty; fi
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m app
+
+## Serve the fair to the hall from this laptop (docs/laptop-fair.md): listen on every interface,
+## PUBLIC_URL = this laptop's address in the local network (unless PUBLIC_URL is set), shown with
+## its QR code when the server starts.
+hall: $(VENV)/.runtime
+	PUBLIC_URL="$$($(PY) -m app.hall --port $(PORT))" && export PUBLIC_URL && \
+	$(MAKE) --no-print-directory run HOST=0.0.0.0
 
 system-deps:
 	bash scripts/system-deps.sh

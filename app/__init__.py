@@ -35,6 +35,7 @@ from app.core.web.live_sessions import client_manager
 from app.core.web.redaction import install_log_redaction
 from app.core.web.refusals import register_refusal_handler
 from app.core.web.security_headers import init_security_headers
+from app.core.web.urls import loopback_warning, public_page_url
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views
@@ -113,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["loopback_warning"] = loopback_warning  # templates/_loopback_warning.html
+    app.jinja_env.globals["public_page_url"] = public_page_url
     app.jinja_env.filters["quantity"] = lambda item: quantity_text(item.quantity, item.unit)
 
     @app.context_processor

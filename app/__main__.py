@@ -15,6 +15,7 @@ if __name__ == "__main__" and wanted_server() == "gevent" and not gevent_patched
 from app import create_app
 from app.core.serving import async_mode, serve
 from app.core.tasks import queue, start_consumer, start_consumer_process
+from app.hall import announce
 from app.people.first_fair import has_fairs, setup_code
 
 
@@ -23,6 +24,7 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f" * Giełda on http://{host}:{port}/ ({async_mode()})", flush=True)
+    announce(app, host, port)  # the address phones open (and its QR code), the consoles
     with app.app_context():
         if not has_fairs():
             base = app.config.get("PUBLIC_URL") or f"http://{host}:{port}"

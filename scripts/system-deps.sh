@@ -2,8 +2,9 @@
 # Debian packages the tests need: Chromium (browser tests), zbar (QR decoding), poppler
 # (pdftotext/pdftoppm), nginx and openssl (the deployment test runs deploy/nginx/gielda.conf in an
 # nginx of its own, and checks the site as shipped with a throw-away certificate; where systemd
-# runs, Debian also starts its nginx service, which the tests do not use). Installed when running
-# as root and missing; otherwise reported.
+# runs, Debian also starts its nginx service, which the tests do not use), iproute2 (`ip netns`:
+# the hall's phone and laptop, tests/test_hall.py). Installed when running as root and missing;
+# otherwise reported.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -11,6 +12,7 @@ command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

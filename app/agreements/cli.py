@@ -15,7 +15,7 @@ from app.agreements.reminders import outbox_dir, send_reminders
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.web.inputs import db_int_or_none
-from app.core.web.urls import public_url
+from app.core.web.urls import cli_loopback_warning, public_url
 from app.fairs.models import Fair
 
 agreements_cli = AppGroup("agreements", help="Agreements: their PDFs, follow-up reminders.")
@@ -36,7 +36,10 @@ def pdf_command(number: str, output: Path, copies: bool) -> None:
         agreement = db.session.scalar(select(Agreement).where(Agreement.number == number))
     if agreement is None:
         raise click.ClickException(f"There is no agreement {number}.")
-    if not current_app.config.get("PUBLIC_URL"):
+    warning = cli_loopback_warning(public_url(), "A newly rendered agreement's QR code")
+    if warning:
+        click.echo(warning, err=True)
+    elif not current_app.config.get("PUBLIC_URL"):
         click.echo(f"Note: PUBLIC_URL is not set; a newly rendered QR code points to {public_url()}.", err=True)
     try:
         data = (render_copies([agreement_sheet(agreement, with_annulment=True)]) if copies

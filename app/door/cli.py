@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.core.cli import fair_cli
 from app.core.errors import DomainError
-from app.core.web.urls import public_url
+from app.core.web.urls import cli_loopback_warning, public_url
 from app.door.badges import PrintKind, PrintLayout, printable_people, write_for_people
 from app.fairs.queries import fair_by_slug
 from app.fairs.roles import PASSWORD_ROLES
@@ -31,9 +31,12 @@ def badges_command(slug: str, output: str, slips: bool, layout: str) -> None:
     if slips:  # staff log in with their password; a revoked login gets no slip
         people = [p for p in people if p.role not in PASSWORD_ROLES and not p.login_revoked]
     base = public_url()
-    if not current_app.config.get("PUBLIC_URL"):
-        click.echo(f"Note: PUBLIC_URL is not set; the QR codes point to {base}.", err=True)
     kind = PrintKind.SLIPS if slips else PrintKind.BADGES
+    warning = cli_loopback_warning(base, f"The QR codes on these {kind.value}")
+    if warning:
+        click.echo(warning, err=True)
+    elif not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set; the QR codes point to {base}.", err=True)
     with click.progressbar(length=len(people), label=f"Laying out {kind.value}") as bar:
         def progress(done: int, _total: int) -> None:
             bar.update(done - bar.pos)

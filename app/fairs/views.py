@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.core.i18n import to_local, to_utc
 from app.core.web.formfields import ConfirmForm, required_int
 from app.core.web.refusals import refusal_back_to, refusal_flashed
+from app.core.web.urls import public_page_url
 from app.fairs import categories as category_services
 from app.fairs import settings as settings_service
 from app.fairs import trading
@@ -40,7 +41,7 @@ def settings(slug: str) -> Any:
                 point_rate=required_int(form.point_rate), target_agreements=form.target_agreements.data))
             flash(_("Settings saved."), "success")
             return redirect(url_for("fairs.settings", slug=slug), 303)
-    screen_url = url_for("reports.screen", slug=fair.slug, token=fair.display_token, _external=True)
+    screen_url = public_page_url("reports.screen", slug=fair.slug, token=fair.display_token)
     return render_template("fairs/settings.html", fair=fair, form=form, screen_url=screen_url,
                            confirm_form=ConfirmForm()), \
         422 if form.errors else 200

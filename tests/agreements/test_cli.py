@@ -18,7 +18,7 @@ from app.fairs.roles import Role
 from app.people.models import Participant
 from tests.agreements.conftest import Deal
 from tests.mail_server import free_port
-from tests.pdfs import pdf_text
+from tests.pdfs import pdf_text, qr_payloads
 
 
 def test_writes_the_kept_pdf(make_signed_agreement, runner, tmp_path: Path):
@@ -110,3 +110,14 @@ def test_cli_remind_fails_loudly_when_smtp_is_down(app: Flask, runner: Any, make
     assert result.exit_code == 1
     assert "failed: 2" in result.output
     assert count(ReminderState.FAILED) == 2
+
+
+def test_warns_when_a_newly_rendered_qr_code_would_point_to_this_computer(
+        app: Flask, make_signed_agreement, runner, tmp_path: Path):
+    agreement = make_signed_agreement()
+    app.config["PUBLIC_URL"] = "http://localhost:5000"
+    result = runner.invoke(args=["agreements", "pdf", agreement.number, "--output", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("WARNING: A newly rendered agreement's QR code will point to "
+                                    "http://localhost:5000, an address of this computer only")
+    assert qr_payloads(tmp_path / "a.pdf", tmp_path) == [f"http://localhost:5000/c/{agreement.public_code}"]

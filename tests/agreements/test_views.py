@@ -233,3 +233,22 @@ def test_shared_signing_with_a_pin_that_is_not_six_ascii_digits(pin, client, tra
     assert "PIN ma 6 cyfr." in text(client.get(r.headers["Location"]))
     db.session.expire_all()
     assert db.session.get(Agreement, d.id).current_signatures() == []
+
+
+def test_agreement_and_notary_pages_warn_when_pdf_qr_codes_would_point_to_this_computer(
+        app, client, trading_fair, notary, make_participant, make_draft, login):
+    from app.agreements.signing import sign_agreement
+
+    a, b = make_participant(), make_participant()
+    d = make_draft(a, b)
+    sign_agreement(a, trading_fair.id, d.id, d.version)
+    sign_agreement(b, trading_fair.id, d.id, d.version)
+    login(notary)
+    pages = [f"/f/{trading_fair.slug}/notary", f"/f/{trading_fair.slug}/agreements/{d.id}"]
+    app.config["PUBLIC_URL"] = "http://localhost:5000"
+    for page in pages:
+        body = text(client.get(page))
+        assert 'id="loopback-warning"' in body and "http://localhost:5000" in body, page
+    app.config["PUBLIC_URL"] = "http://192.168.1.20:5000"
+    for page in pages:
+        assert 'id="loopback-warning"' not in text(client.get(page)), page

@@ -35,3 +35,17 @@ def test_walk_in_registers_and_checks_in(client, fair, notary, login):
         "first_name": "Jan", "last_name": "Wróbel", "sector": "resident", "organisation_name": ""})
     assert r.status_code == 303
     assert db.session.query(CheckIn).count() == 1
+
+
+def test_the_walk_ins_print_page_warns_when_its_qr_codes_would_point_to_this_computer(
+        app, client, fair, notary, login):
+    app.config["PUBLIC_URL"] = "http://127.0.0.1:5000"
+    login(notary)
+    r = client.post(f"/f/{fair.slug}/desk/walk-in", data={
+        "first_name": "Jan", "last_name": "Wróbel", "sector": "resident", "organisation_name": ""},
+        follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "Print badge" in page or "Drukuj identyfikator" in page
+    assert 'id="loopback-warning"' in page and "http://127.0.0.1:5000" in page
+    app.config["PUBLIC_URL"] = "http://10.77.0.1:5000"
+    assert 'id="loopback-warning"' not in client.get(r.request.path).get_data(as_text=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
+
+from app.core.web.public_address import hall_url, is_loopback_url, lan_address
 
 FALLBACK_URL = "http://127.0.0.1:5000"
 
@@ -17,6 +21,52 @@ def public_url() -> str:
     if has_request_context():
         return request.url_root.rstrip("/")
     return FALLBACK_URL
+
+
+def public_page_url(endpoint: str, **values: Any) -> str:
+    """A page's address as phones reach it (PUBLIC_URL's host, not the browser's), e.g. the big
+    screen's QR code to the board."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    return public_url() + (path[len(root):] if root and path.startswith(root) else path)
+
+
+def loopback_warning() -> dict[str, str] | None:
+    """When QR codes made now would point at this computer only (PUBLIC_URL, else the browser's
+    host, is 127.x, ::1 or localhost): the address they would carry and, when this computer has
+    one, its address in the local network (what `make hall` would publish). None when phones can
+    open them."""
+    base = public_url()
+    if not is_loopback_url(base):
+        return None
+    parts = urlsplit(base)
+    lan = _lan_address_recently()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return {"url": base, "lan": hall_url(lan, port) if lan else ""}
+
+
+_LAN_TTL = 30.0  # seconds: a page shown again and again asks `ip` at most this often
+_lan_seen: tuple[float, str | None] = (-_LAN_TTL, None)
+
+
+def _lan_address_recently() -> str | None:
+    global _lan_seen
+    now = time.monotonic()
+    if now - _lan_seen[0] >= _LAN_TTL:
+        _lan_seen = (now, lan_address())
+    return _lan_seen[1]
+
+
+def cli_loopback_warning(base: str, what: str) -> str | None:
+    """The plain warning the commands that print QR codes give on stderr before printing."""
+    if not is_loopback_url(base):
+        return None
+    port = urlsplit(base).port or 80
+    lan = lan_address()
+    example = hall_url(lan, port) if lan else "http://192.168.1.20:5000"
+    return (f"WARNING: {what} will point to {base}, an address of this computer only: no phone can open "
+            f"them. Serve the fair with `make hall` and print with PUBLIC_URL set to the address phones use "
+            f"(e.g. PUBLIC_URL={example}).")
 
 
 def card_url(badge_code: str, base: str | None = None) -> str:

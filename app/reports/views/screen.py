@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template
 from flask_login import current_user
 
 from app.core.output.qr import qr_svg
 from app.core.storage.events import recent_public_events
 from app.core.web.formfields import ConfirmForm
 from app.core.web.inputs import same_secret
+from app.core.web.urls import public_page_url, public_url
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm
@@ -28,7 +29,7 @@ def screen(slug: str, token: str) -> Any:
     fair = fair_or_404(slug)
     if not same_secret(token, fair.display_token):
         abort(404)
-    board_url = url_for("floor.board_page", slug=fair.slug, _external=True)
+    board_url = public_page_url("floor.board_page", slug=fair.slug)
     recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
     return render_template("reports/screen.html", fair=fair, token=token, stats=fair_stats(fair), recent=recent,
                            board_qr=qr_svg(board_url), board_url=board_url,
@@ -39,13 +40,14 @@ def screen(slug: str, token: str) -> Any:
 @organiser_required
 def control(slug: str) -> Any:
     fair = current_user.fair
+    fair_url = public_page_url("fairs.home", slug=fair.slug)  # what the QR code on the console opens
     return render_template(
         "reports/control.html", fair=fair, stats=fair_stats(fair), open_form=OpenTradingForm(),
         panels=control_panels(fair.id),
         announce_form=AnnouncementForm(), category_form=CategoryForm(), confirm=ConfirmForm(),
         hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
-        category_label=category_label,
-        screen_url=url_for("reports.screen", slug=fair.slug, token=fair.display_token, _external=True))
+        category_label=category_label, phones_url=public_url(), fair_url=fair_url, fair_qr=qr_svg(fair_url),
+        screen_url=public_page_url("reports.screen", slug=fair.slug, token=fair.display_token))
 
 
 @bp.get("/admin/control/panels")
