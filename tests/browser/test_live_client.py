@@ -250,6 +250,8 @@ def test_reconnecting_to_a_reset_database_reloads_the_page(
 # --- a burst of events at the big screen ------------------------------------------------------------
 
 BURST = 30  # offers posted in each of the two bursts
+STATS_ANSWERED = """() => performance.getEntriesByType('resource')
+    .filter(e => /\\/api\\/fairs\\/[^/]+\\/stats$/.test(e.name)).length === GieldaLive.stats.loads"""
 
 
 def test_a_burst_of_events_makes_the_screen_ask_for_few_snapshots_one_at_a_time(
@@ -316,8 +318,7 @@ def test_a_burst_of_events_makes_the_screen_ask_for_few_snapshots_one_at_a_time(
         list(pool.map(post, range(BURST, 2 * BURST)))
     expect(screen.locator("#n-offers")).to_have_text(str(2 * BURST), timeout=30_000)
     # Idle: every load the screen started has its answer (resource timings are written on arrival).
-    screen.wait_for_function("""() => performance.getEntriesByType('resource')
-        .filter(e => /\\/api\\/fairs\\/[^/]+\\/stats$/.test(e.name)).length === GieldaLive.stats.loads""", timeout=30_000)
+    screen.wait_for_function(STATS_ANSWERED, timeout=30_000)
     assert len(sent) == screen.evaluate("() => GieldaLive.stats.loads")
     assert in_flight == [0, 1], in_flight
     assert len(sent) <= 2 + BURST // 3, f"{len(sent)} requests for {2 * BURST} events"

@@ -148,7 +148,7 @@ def test_fairs_and_languages_each_have_their_own_snapshot(
     assert (mine["fair"], theirs["fair"]) == (fair.slug, other.slug)
 
     polish = next(c["name"] for c in mine["posts_by_category"] if c["key"] == "rooms")
-    english_stats, seen = get_stats(client, fair.slug, lang="en")
+    english_stats, _ = get_stats(client, fair.slug, lang="en")
     english = next(c["name"] for c in english_stats["posts_by_category"] if c["key"] == "rooms")
     assert (polish, english) == ("Sale i pomieszczenia", "Rooms")
     again, _ = get_stats(client, fair.slug)

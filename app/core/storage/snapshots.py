@@ -68,7 +68,7 @@ class SnapshotCache:
         computes it, this one first calls `before_wait` (to give back what it holds) and waits."""
         found = self._fresh(key)
         if found is not _MISSING:
-            return found  # type: ignore[no-any-return]
+            return found
         with self._guard:
             slot = self._locks.setdefault(key, [threading.Lock(), 0])
             slot[1] += 1
@@ -81,7 +81,7 @@ class SnapshotCache:
             try:
                 found = self._fresh(key)  # computed by the request this one waited for
                 if found is not _MISSING:
-                    return found  # type: ignore[no-any-return]
+                    return found
                 value = compute()
                 with self._guard:
                     self.computed += 1
@@ -133,7 +133,7 @@ def snapshot(kind: str, fair_id: int, event_seq: int, compute: Callable[[], T], 
 
 
 def snapshot_cache(app: Flask) -> SnapshotCache:
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    return app.extensions[EXTENSION]
 
 
 def _wrote(session: Session, *_args: Any) -> None:
