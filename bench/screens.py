@@ -85,17 +85,20 @@ def _prepare(tmp: Path) -> Fixture:
     return fixture
 
 
-def _ask_together(url: str, sessions: list[requests.Session]) -> float:
-    """Seconds from releasing every client at once until the last has its whole answer."""
-    barrier = threading.Barrier(len(sessions) + 1)
+def _ask_together(url: str, clients: int) -> float:
+    """Seconds from releasing `clients` clients at once until the last has its whole answer. Each
+    opens its own connection: on a kept-alive one, `python -m app`'s gevent server answers every
+    request after the first about 40 ms late (its socket has no TCP_NODELAY: the body's write
+    waits for the client's delayed ACK of the headers), which would hide what is measured here."""
+    barrier = threading.Barrier(clients + 1)
     done: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
 
-    def ask(http: requests.Session) -> None:
+    def ask() -> None:
         barrier.wait(TIMEOUT)
         try:
-            r = http.get(url, timeout=TIMEOUT)
+            r = requests.get(url, timeout=TIMEOUT, headers={"Connection": "close"})
             ok = r.status_code == 200 and "offers" in r.json()
         except requests.RequestException as exc:
             ok, r = False, exc  # type: ignore[assignment]
@@ -104,15 +107,15 @@ def _ask_together(url: str, sessions: list[requests.Session]) -> float:
             if not ok:
                 failures.append(repr(r))
 
-    threads = [threading.Thread(target=ask, args=(s,)) for s in sessions]
+    threads = [threading.Thread(target=ask) for _ in range(clients)]
     for t in threads:
         t.start()
     barrier.wait(TIMEOUT)
     started = time.perf_counter()
     for t in threads:
         t.join(TIMEOUT)
-    if failures or len(done) != len(sessions):
-        raise RuntimeError(f"{len(failures)} failed, {len(sessions) - len(done)} unanswered: {failures[:3]}")
+    if failures or len(done) != clients:
+        raise RuntimeError(f"{len(failures)} failed, {clients - len(done)} unanswered: {failures[:3]}")
     return max(done) - started
 
 
@@ -121,9 +124,6 @@ def _measure(server_url: str, fixture: Fixture) -> dict[str, Any]:
 
     poster = login_session(server_url, SLUG, fixture.login_secret)
     stats_url = f"{server_url}/api/fairs/{SLUG}/stats"
-    screens = [requests.Session() for _ in range(SCREENS)]
-    for s in screens:  # each with its connection open, as a screen that has been following the fair
-        assert s.get(stats_url, timeout=TIMEOUT).status_code == 200
     n = [0]
 
     def new_event() -> None:
@@ -138,12 +138,10 @@ def _measure(server_url: str, fixture: Fixture) -> dict[str, Any]:
             if fresh:
                 new_event()
             else:  # the snapshot of the current number is made (and, for 1 screen alone, kept)
-                _ask_together(stats_url, screens[:1])
-            seconds = _ask_together(stats_url, screens[:clients])
+                _ask_together(stats_url, 1)
+            seconds = _ask_together(stats_url, clients)
             if round_:
                 times[case].append(seconds)
-    for s in screens:
-        s.close()
     return times
 
 
@@ -183,8 +181,8 @@ def _section(header: str, mode: str, result: dict[str, list[float]]) -> str:
         f"Server: `python -m app` ({mode}) on a SQLite file; a fair of {PEOPLE:,} participants, {ORGS:,} "
         f"organisations and {POSTS:,} posts. Each round an offer is posted (the fair's event number moves, "
         "so no snapshot is ready), then the stats API (`/api/fairs/<slug>/stats`, what the big screen and "
-        f"the control room re-read) is asked by {SCREENS} clients released together, each on its open "
-        "keep-alive connection, and timed until the last has its answer. Floor: one client alone asking for a "
+        f"the control room re-read) is asked by {SCREENS} clients released together, each on a connection "
+        "of its own (see below), and timed until the last has its answer. Floor: one client alone asking for a "
         "fresh snapshot the same way, in the same run. Also timed: the same requests when the snapshot is "
         f"already made (what serving them costs without computing anything). {ROUNDS} rounds of each, "
         "alternating the order; medians.",
@@ -194,6 +192,13 @@ def _section(header: str, mode: str, result: dict[str, list[float]]) -> str:
         *rows,
         "",
         f"{SCREENS} screens after a new event take **{ratio:.1f}×** one screen alone. " + _computations(compute, extra),
+        "",
+        "Each client opens a connection of its own: on a kept-alive connection `python -m app`'s gevent "
+        "server answers every request after the first about 40 ms late (its sockets have no TCP_NODELAY, so "
+        "the write of the body waits for the client's delayed ACK of the headers; a bare gevent `pywsgi` "
+        "server shows the same, ~44 ms a request, and ~1 ms with TCP_NODELAY on its listening socket), "
+        "which would hide what is measured here — and slows every screen and phone that keeps its "
+        "connection.",
     ])
 
 
@@ -203,8 +208,10 @@ def _computations(compute: float, extra: float) -> str:
         return (f"Computing the snapshot (1 screen: new number − ready, {compute:.1f} ms) is lost in the noise "
                 "of this run, so the figures cannot tell how often it was computed.")
     return (f"Computing the snapshot costs about {compute:.1f} ms (1 screen: new number − ready); {SCREENS} screens "
-            f"after a new event cost {extra:.1f} ms more than {SCREENS} screens with it ready, i.e. about "
-            f"**{extra / compute:.1f} computations** for {SCREENS} requests (without sharing: {SCREENS}). One "
+            f"after a new event cost {extra:.1f} ms more than {SCREENS} screens with it ready, i.e. "
+            f"**{extra / compute:.1f} computations' worth** for {SCREENS} requests (1 is the one that must run; "
+            f"without sharing it would be {SCREENS}, about {SCREENS * compute:.0f} ms; near 0 or below is "
+            "this run's noise). One "
             "computes, the others wait for it and share it (app/core/storage/snapshots.py); the rest of the "
             f"{SCREENS}-screen time is serving {SCREENS} HTTP requests (the fair looked up, JSON, gzip) and this "
             "process's own client threads.")
