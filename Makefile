@@ -8,7 +8,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres lint bench translations system-deps clean
+.PHONY: run test test-sqlite test-postgres lint bench load translations system-deps cluster clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ test-sqlite:
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser and not deploy"
 
 ## ruff, the layers (import-linter, .importlinter), the import rules it cannot state, and mypy.
 lint: $(VENV)/.dev
@@ -56,8 +56,20 @@ lint: $(VENV)/.dev
 	$(PY) scripts/check_imports.py
 	$(VENV)/bin/mypy
 
+## The deployment on this machine (deploy/, docs/deploy.md): nginx on 127.0.0.1:8080 in front of
+## 3 app processes and the consumer, on the local PostgreSQL (a fresh database with the demo fair,
+## dropped at the end) and Redis. Ctrl-C stops it. `python -m deploy.cluster --help` for options.
+CLUSTER_ARGS ?= --processes 3 --port 8080 --demo
+cluster: $(VENV)/.runtime translations system-deps
+	$(PY) -m deploy.cluster $(CLUSTER_ARGS)
+
 bench: $(VENV)/.dev translations system-deps
 	$(PY) -m bench
+
+## The gong burst and a trading period on locust (load/): `make load`, figures in docs/benchmarks.md.
+## Against a server you started: .venv/bin/python -m load --target URL --spec SPEC (see load/__init__.py).
+load: $(VENV)/.dev translations
+	$(PY) -m load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

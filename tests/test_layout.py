@@ -16,7 +16,8 @@ from app.core.paths import ROOT
 # Whole-app test modules at tests/ root, and test folders that are no area of the app.
 WHOLE_APP = {"test_authorization_matrix.py", "test_malformed_requests.py", "test_smoke.py", "test_layout.py",
              "test_imports.py"}  # the import rules (scripts/check_imports.py) over the whole app
-NOT_AREAS = {"browser"}  # end-to-end flows in a real browser, across every area
+TOOLS = {"test_load.py"}  # the load harness (load/, `make load`), which drives the whole app
+NOT_AREAS = {"browser", "deploy"}  # end-to-end flows in a real browser; the deployment (deploy/)
 
 
 def _is_service(decorator: ast.expr) -> bool:
@@ -75,7 +76,7 @@ def misnamed_test_modules(app: Path, tests: Path) -> list[str]:
         if relative.parts[0] in NOT_AREAS:
             continue
         if len(relative.parts) == 1:
-            ok = path.name in WHOLE_APP or _names_a_module(name, top)
+            ok = path.name in WHOLE_APP | TOOLS or _names_a_module(name, top)
         elif len(relative.parts) == 2 and (app / relative.parts[0]).is_dir():
             ok = _names_a_module(name, module_names(app / relative.parts[0]))
         else:

@@ -9,10 +9,13 @@ anything imports `socket` or `threading`: `python -m app` re-executes itself thr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.core.extensions import socketio
 
@@ -52,22 +55,54 @@ def reexec_patched(module: str = "app") -> None:
     os.execv(sys.executable, [sys.executable, "-m", "gevent.monkey", "--module", module, *sys.argv[1:]])
 
 
+STOP_SECONDS = 10
 ACCESS_LOG = "gielda.access"
 ERROR_LOG = "gielda.server"
 
 
-def serve(app: Flask, host: str, port: int) -> None:
-    """Serve `app` (its Socket.IO middleware included) until interrupted."""
+def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
+    """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
+    interrupted."""
     if async_mode() != "gevent":
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+        (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
         return
-    from gevent import pywsgi  # late: only the gevent server needs it (SERVER=threading runs without)
+    import gevent  # late: only the gevent server needs it (SERVER=threading runs without)
+    from gevent import pywsgi  # late: as above
 
     # Request and error lines go through logging, so that RedactSecrets keeps login links out.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG,
+
+    class Handler(pywsgi.WSGIHandler):
+        """TCP_NODELAY: pywsgi sends a response's headers and body in separate writes, and with
+        Nagle's algorithm on, a kept-alive connection waits for the client's delayed ACK (40 ms
+        on Linux) between them. After a WebSocket ends, the connection ends: the client's
+        closing frame must not be read as the next HTTP request (a 400 and an error line)."""
+
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):
+                self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().handle()
+
+        def handle_one_response(self) -> None:
+            super().handle_one_response()
+            if str(self.environ.get("HTTP_UPGRADE", "")).lower() == "websocket":
+                self.close_connection = True
+
+    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler,
                                log=logging.getLogger(ACCESS_LOG), error_log=logging.getLogger(ERROR_LOG))
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.stop(timeout=5)
+
+    def stop(signum: int) -> None:
+        """Ctrl-C or SIGTERM (systemd): stop listening, close the live connections (their
+        phones reconnect — to another process behind nginx — and catch up by sequence number),
+        let requests in flight finish (up to STOP_SECONDS), then return: no traceback, no
+        answer cut off midway."""
+        logging.getLogger(ERROR_LOG).info("Stopping (signal %s): finishing requests in flight", signum)
+        server.close()
+        for connection in list((sio or socketio).server.eio.sockets.values()):
+            with contextlib.suppress(Exception):  # one already gone must not keep the others open
+                connection.close(wait=False, abort=True)
+        gevent.spawn(server.stop, timeout=STOP_SECONDS)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop, signum)
+    server.serve_forever()

@@ -52,7 +52,27 @@ class BoardFilter:
     q: str = ""
 
 
-def board(fair_id: int, flt: BoardFilter, limit: int = 200) -> list[Post]:
+BOARD_PAGE = 60  # cards on one page of the board: a phone's screenful many times over
+MAX_BOARD_PAGE = 10_000
+
+
+@dataclass
+class BoardPage:
+    """One page of the board, newest first; `has_older`: a next page exists."""
+
+    posts: list[Post]
+    page: int
+    has_older: bool
+
+
+def paged_board(fair_id: int, flt: BoardFilter, page: int = 1, page_size: int = BOARD_PAGE) -> BoardPage:
+    """The board's page `page` (1: the newest posts), paged in SQL."""
+    page = max(1, min(page, MAX_BOARD_PAGE))
+    posts = board(fair_id, flt, limit=page_size + 1, offset=(page - 1) * page_size)
+    return BoardPage(posts[:page_size], page, len(posts) > page_size)
+
+
+def board(fair_id: int, flt: BoardFilter, limit: int = 200, offset: int = 0) -> list[Post]:
     query = _with_relations(select(Post).join(Organisation, Post.organisation_id == Organisation.id)
                             .where(Post.fair_id == fair_id, *_live()))
     if flt.kind:
@@ -64,7 +84,8 @@ def board(fair_id: int, flt: BoardFilter, limit: int = 200) -> list[Post]:
     for term in search_key(flt.q).split():
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Post.search_text.like(f"%{escaped}%", escape="\\"))
-    return list(db.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit)))
+    return list(db.session.scalars(query.order_by(Post.created_at.desc(), Post.id.desc())
+                                   .limit(limit).offset(offset)))
 
 
 def board_posts(fair_id: int, post_ids: list[int]) -> list[Post]:

@@ -4,11 +4,15 @@ in a child process that ends with it; gzip for pages."""
 from __future__ import annotations
 
 import gzip
+import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import socketio
 from flask.testing import FlaskClient
 
 from app.core.serving import LISTEN_BACKLOG, async_mode
@@ -79,3 +83,23 @@ def test_pages_are_sent_gzipped(client: FlaskClient) -> None:
     assert packed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
     assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data)
 
+
+
+def test_sigterm_closes_live_connections_and_exits_cleanly(database_url: str, tmp_path: Path,
+                                                           trading_fair: Any) -> None:
+    """systemd stops a process with SIGTERM: its phones are disconnected (to reconnect to
+    another process and catch up), requests in flight finish, the process exits 0, no traceback."""
+    live = LiveServer(database_url, tmp_path, extra_env={"TASK_WORKERS": "1"})
+    gone = threading.Event()
+    phone = socketio.Client(reconnection=False)
+    phone.on("disconnect", lambda *_args: gone.set())
+    try:
+        phone.connect(live.url, auth={"fair": trading_fair.slug}, transports=["websocket"], wait_timeout=30)
+        live.proc.send_signal(signal.SIGTERM)
+        assert live.proc.wait(60) == 0
+        assert gone.wait(30), "the live connection was left open"
+    finally:
+        phone.disconnect()
+        live.stop()
+    log = live.log.read_text()
+    assert "Stopping (signal 15)" in log and "Traceback" not in log

@@ -1,6 +1,6 @@
 """The board (app/floor/board.py): filters, diacritic-insensitive search, matches for you."""
 
-from app.floor.board import BoardFilter, board, matches_for, words
+from app.floor.board import BoardFilter, board, matches_for, paged_board, words
 from app.floor.kinds import PostKind
 from app.floor.posts import withdraw_post
 from app.people.sectors import Sector
@@ -44,6 +44,28 @@ def test_withdrawn_posts_leave_the_board(trading_fair, make_participant, make_po
     post = make_post(a, "Znika")
     withdraw_post(a, trading_fair.id, post.id)
     assert titles(board(trading_fair.id, BoardFilter())) == []
+
+
+def test_the_board_is_paged_newest_first(trading_fair, make_participant, make_post):
+    author = make_participant()
+    for n in range(7):
+        make_post(author, f"Oferta {n}")
+    first = paged_board(trading_fair.id, BoardFilter(), 1, page_size=3)
+    second = paged_board(trading_fair.id, BoardFilter(), 2, page_size=3)
+    last = paged_board(trading_fair.id, BoardFilter(), 3, page_size=3)
+    assert titles(first.posts) == ["Oferta 6", "Oferta 5", "Oferta 4"] and first.has_older
+    assert titles(second.posts) == ["Oferta 3", "Oferta 2", "Oferta 1"] and second.has_older
+    assert titles(last.posts) == ["Oferta 0"] and not last.has_older
+    assert paged_board(trading_fair.id, BoardFilter(), 0, page_size=3).page == 1  # no page before the first
+
+
+def test_paging_keeps_the_filter(trading_fair, make_participant, make_post):
+    author = make_participant()
+    for n in range(4):
+        make_post(author, f"Sala {n}")
+        make_post(author, f"Rzutnik {n}")
+    page = paged_board(trading_fair.id, BoardFilter(q="sala"), 2, page_size=3)
+    assert titles(page.posts) == ["Sala 0"] and not page.has_older
 
 
 def test_words_fold_and_stem():

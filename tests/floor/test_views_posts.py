@@ -21,6 +21,28 @@ def test_board_is_public_and_lists_live_posts(client, trading_fair, make_partici
     assert r.status_code == 200 and "Żółw do terapii" in text(r)
 
 
+def test_board_pages_link_older_and_newer_posts_keeping_the_search(client, trading_fair, make_participant,
+                                                                    make_post, monkeypatch):
+    import app.floor.board as board_module
+
+    monkeypatch.setattr(board_module, "BOARD_PAGE", 2)
+    monkeypatch.setattr(board_module.paged_board, "__defaults__", (1, 2))
+    author = make_participant()
+    for n in range(5):
+        make_post(author, f"Sala {n}")
+    first = text(client.get(f"/f/{trading_fair.slug}/board?q=sala"))
+    assert "Sala 4" in first and "Sala 2" not in first
+    assert f'href="/f/{trading_fair.slug}/board?page=2&amp;q=sala"' in first and "Nowsze ogłoszenia" not in first
+    second = text(client.get(f"/f/{trading_fair.slug}/board?q=sala&page=2"))
+    assert "Sala 2" in second and "Sala 4" not in second and "Strona 2" in second
+    assert f'href="/f/{trading_fair.slug}/board?q=sala"' in second and "Starsze ogłoszenia" in second
+    assert 'data-filtered="1"' in second  # an older page does not take new posts in at the top
+    third = text(client.get(f"/f/{trading_fair.slug}/board?q=sala&page=3"))
+    assert "Sala 0" in third and "Starsze ogłoszenia" not in third
+    huge = client.get(f"/f/{trading_fair.slug}/board?page=99999999999999999999")
+    assert huge.status_code == 200
+
+
 def test_board_ignores_bad_filter_values(client, trading_fair):
     r = client.get(f"/f/{trading_fair.slug}/board?kind=bogus&sector=nope&category=abc")
     assert r.status_code == 200

@@ -16,7 +16,7 @@ from app.fairs.access import fair_or_404, login_required, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import FairState
 from app.floor import posts as post_services
-from app.floor.board import BoardFilter, board, board_posts, matches_for, organisation_posts
+from app.floor.board import BoardFilter, board_posts, matches_for, organisation_posts, paged_board
 from app.floor.forms import HidePostForm, NewPostForm, PostForm
 from app.floor.kinds import PostKind
 from app.floor.posts import get_post
@@ -46,10 +46,11 @@ def board_page(slug: str) -> Any:
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     categories = fair_categories(fair.id, include_archived=True)
+    shown = paged_board(fair.id, flt, args.get("page", type=db_int) or 1)
     return render_template(
-        "floor/board.html", fair=fair, posts=board(fair.id, flt), flt=flt, categories=categories,
+        "floor/board.html", fair=fair, posts=shown.posts, shown=shown, flt=flt, categories=categories,
         category_names={c.id: category_label(c) for c in categories}, me=_viewer(fair.id),
-        filtered=bool(kind or sector or category_id or flt.q))
+        filtered=bool(kind or sector or category_id or flt.q or shown.page > 1))
 
 
 @bp.get("/posts/cards")

@@ -1,0 +1,51 @@
+"""A post's card, rendered once and reused: every phone loading the board during a burst gets
+the same cards, so each card's HTML is kept (in this process, a bounded LRU) under a key holding
+every value the card shows — the post's fields and version, its category's label, its
+organisation and author, the fair, the language and the application root — and rendered again
+only when one of them changes."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from flask import get_template_attribute, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+MAX_CARDS = 5_000
+
+_cards: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(post: Any, fair: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
+    label = category_names[post.category_id] if category_names else post.category.name
+    org = post.organisation
+    return (str(get_locale()), request.script_root, fair.slug, post.id, post.version, post.kind.value,
+            post.title, post.details, post.quantity, post.unit, post.available_when, post.category_id, label,
+            org.name, org.sector.value, post.author.badge_code)
+
+
+def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None) -> Markup:
+    """The card of templates/floor/_post.html for this post, from the cache when nothing on it
+    has changed."""
+    key = _key(post, fair, category_names)
+    with _lock:
+        html = _cards.get(key)
+        if html is not None:
+            _cards.move_to_end(key)
+            return html
+    html = Markup(get_template_attribute("floor/_post.html", "post_card")(post, fair, category_names))
+    with _lock:
+        _cards[key] = html
+        while len(_cards) > MAX_CARDS:
+            _cards.popitem(last=False)
+    return html
+
+
+def forget_cards() -> None:
+    """Empty the cache (tests, or after a template change at run time)."""
+    with _lock:
+        _cards.clear()

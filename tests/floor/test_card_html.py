@@ -1,0 +1,58 @@
+"""A post's card is rendered once and reused while nothing on it changes (app/floor/card_html.py)."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from app.floor.card_html import forget_cards, post_card_html
+from app.floor.kinds import PostKind
+from app.floor.posts import PostData, edit_post
+from app.people.organisations import OrganisationData, update_organisation
+
+
+def _card(app, fair, post, names=None):
+    with app.test_request_context("/"):
+        return str(post_card_html(post, fair, names))
+
+
+def test_the_same_card_comes_from_the_cache(app, trading_fair, make_participant, make_post):
+    forget_cards()
+    post = make_post(make_participant(), "Sala na 30 osób")
+    with app.test_request_context("/"):
+        first = post_card_html(post, trading_fair)
+        assert post_card_html(post, trading_fair) is first  # not rendered again
+    assert "Sala na 30 osób" in first and f"/f/{trading_fair.slug}/posts/{post.id}" in first
+
+
+def test_an_edited_post_gets_a_new_card(app, trading_fair, make_participant, make_post, category):
+    forget_cards()
+    author = make_participant()
+    post = make_post(author, "Sala na 30 osób")
+    before = _card(app, trading_fair, post)
+    edited = edit_post(author, trading_fair.id, post.id, PostData(kind=PostKind.OFFER, category_id=category("rooms"),
+                                                                 title="Sala na 50 osób"), version=post.version)
+    after = _card(app, trading_fair, edited)
+    assert "Sala na 50 osób" in after and "Sala na 50 osób" not in before
+
+
+def test_a_renamed_organisation_or_category_label_gets_a_new_card(app, trading_fair, organiser, make_participant,
+                                                                  make_post):
+    forget_cards()
+    author = make_participant(organisation="Fundacja Żółw")
+    post = make_post(author, "Rzutnik")
+    assert "Fundacja Żółw" in _card(app, trading_fair, post)
+    update_organisation(organiser, trading_fair.id, author.organisation_id,
+                        OrganisationData("Fundacja Żółw i Przyjaciele", author.organisation.sector))
+    assert "Fundacja Żółw i Przyjaciele" in _card(app, trading_fair, post)
+    renamed = {post.category_id: "Sale i pomieszczenia (nowe)"}
+    assert "Sale i pomieszczenia (nowe)" in _card(app, trading_fair, post, renamed)
+
+
+def test_the_language_is_part_of_the_card(app, trading_fair, make_participant, make_post):
+    forget_cards()
+    post = make_post(make_participant(), "Sala", kind=PostKind.NEED)
+    with app.test_request_context("/"), force_locale("pl"):
+        polish = str(post_card_html(post, trading_fair))
+    with app.test_request_context("/"), force_locale("en"):
+        english = str(post_card_html(post, trading_fair))
+    assert "Potrzeba" in polish and "Need" in english

@@ -1,0 +1,36 @@
+"""`make load` works: a short trading period (gong flow first) of a dozen phones against
+`python -m app`, driven by the harness exactly as `make load` drives it (locust phones with real
+Socket.IO clients, the real forms), loses nothing and leaves the ledger and the event streams
+whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from load.__main__ import ONE_ADDRESS, PY, _copy_database, _errors, checks, drive, prepare, serve
+
+PHONES = 12
+
+
+def test_a_short_trading_period_loses_no_event_and_keeps_the_ledger_whole(tmp_path: Path) -> None:
+    db_file, spec = prepare(tmp_path, PHONES)
+    assert len(json.loads(spec.read_text(encoding="utf-8"))["phones"]) == PHONES
+    instance = tmp_path / "run"
+    instance.mkdir()
+    database_url = _copy_database(db_file, instance)
+    env = {"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "TASK_WORKERS": "1",
+           "SECRET_KEY": "load-test", **ONE_ADDRESS}
+    with serve([PY, "-m", "app"], env, tmp_path / "app.log") as app:
+        result = drive(spec, app.url, PHONES, tmp_path / "result.json", "trading", 8)
+    assert _errors(result) == 0, json.dumps({k: result[k] for k in ("requests", "exceptions", "problems")}, indent=1)
+    assert result["flows_done"] == result["connected"] == PHONES
+    assert result["events"] == {"lost": 0, "repeated": 0, "phones_without_marker": 0}
+    assert result["delivery_ms"]["count"] >= PHONES  # every phone got at least the marker
+    for name in ("login link", "board", "socket connect", "post form", "post", "board search"):
+        assert result["requests"][name]["requests"] >= 1, name
+    after = checks(database_url)
+    assert after["ledger_ok"], after["ledger_problems"]
+    assert after["public_gaps"] == 0 and after["private_gaps"] == 0
+    assert after["public_events"] == after["public_seq"] > PHONES  # a post per phone at least, and the marker
+    assert after["agreements_signed"] == result["agreements_signed"] >= 1  # drafted, both signed, through the pages
