@@ -28,6 +28,7 @@ from app.core.paths import ROOT, STATIC, TEMPLATES
 from app.core.serving import async_mode
 from app.core.storage.events import init_events
 from app.core.storage.migrate import db_cli, upgrade
+from app.core.storage.snapshots import init_snapshots
 from app.core.storage.transactions import configure_sqlite
 from app.core.tasks import init_tasks, tasks_cli
 from app.core.web.inputs import init_inputs
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
         init_events(app)
+        init_snapshots(app)
         if app.config["AUTO_MIGRATE"]:
             upgrade(db.engine)
 

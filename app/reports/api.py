@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.core.extensions import csrf, db
 from app.fairs.fairs import get_fair
-from app.reports.stats import fair_stats
+from app.reports.snapshots import shared_stats
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -28,7 +28,7 @@ def healthz() -> Any:
 
 @bp.get("/api/fairs/<slug>/stats")
 def stats(slug: str) -> Any:
-    return jsonify(fair_stats(get_fair(slug)))
+    return jsonify(shared_stats(get_fair(slug)))
 
 
 _SECTORS = {"type": "object", "additionalProperties": {"type": "integer"},

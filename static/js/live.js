@@ -15,8 +15,8 @@
    another world, so it is loaded again.
 
    GieldaLive.refresher(load, delay): what a page re-reads when events arrive (counters, lists,
-   cards): many asks within `delay` make one load, and never two loads at once (an ask while one
-   is running makes one more after it).
+   cards): many asks within `delay` make one load, and never two loads at once: the asks that
+   come while a load is on its way (no timer runs meanwhile) make one more load after its answer.
 
    GieldaLive.stats counts resyncs asked, refused, events applied, resets, and the loads of
    refreshers started and held back while another ran (shown to tests). */
@@ -146,15 +146,18 @@
     var timer = null, running = false, again = false;
     function run() {
       timer = null;
-      if (running) { again = true; stats.held += 1; return; }
       running = true;
       stats.loads += 1;
       Promise.resolve().then(load).catch(function () {}).then(function () {
         running = false;
-        if (again) { again = false; ask(); }
+        if (again) { again = false; ask(); }  // what came meanwhile: one more load
       });
     }
-    function ask() { if (!timer) { timer = setTimeout(run, delay || 0); } }
+    function ask() {
+      // While a load is on its way no timer runs: the asks are remembered as one, for after it.
+      if (running) { again = true; stats.held += 1; return; }
+      if (!timer) { timer = setTimeout(run, delay || 0); }
+    }
     return ask;
   }
 

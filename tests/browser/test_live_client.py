@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -244,3 +245,81 @@ def test_reconnecting_to_a_reset_database_reloads_the_page(
 
     reloaded_into_the_new_world(page, http, base, trading_fair, category("rooms"))
     page.context.close()
+
+
+# --- a burst of events at the big screen ------------------------------------------------------------
+
+BURST = 30  # offers posted in each of the two bursts
+STATS_ANSWERED = """() => performance.getEntriesByType('resource')
+    .filter(e => /\\/api\\/fairs\\/[^/]+\\/stats$/.test(e.name)).length === GieldaLive.stats.loads"""
+
+
+def test_a_burst_of_events_makes_the_screen_ask_for_few_snapshots_one_at_a_time(
+        browser: Any, live_server: LiveServer, trading_fair: Fair, category: Callable[[str], int],
+        make_participant: Callable[..., Participant]) -> None:
+    base, slug = live_server.url, trading_fair.slug
+    rooms = category("rooms")
+    authors = [login_session(base, slug, make_participant(f"Autor{n}", "Żółkiewski",
+                                                          organisation=f"Fundacja Źródło {n}").login_secret)
+               for n in range(4)]
+    for http in authors:  # each session's CSRF secret is made once, before the threads share it
+        assert http.get(f"{base}/f/{slug}/posts/new", timeout=10).status_code == 200
+
+    stats_url = re.compile(r"/api/fairs/[^/]+/stats$")
+    sent: list[str] = []
+    in_flight = [0, 0]  # now, most at once
+    held: list[Any] = []
+    holding = [True]
+
+    def started(request: Any) -> None:
+        if stats_url.search(request.url):
+            sent.append(request.url)
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+
+    def ended(request: Any) -> None:
+        if stats_url.search(request.url):
+            in_flight[0] -= 1
+
+    def hold(route: Any) -> None:
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    screen = ctx.new_page()
+    screen.on("request", started)
+    screen.on("requestfinished", ended)
+    screen.on("requestfailed", ended)
+    screen.route(stats_url, hold)
+    screen.goto(f"{base}/f/{slug}/screen/{trading_fair.display_token}")
+    expect(screen.locator("body")).to_have_attribute("data-connected", "1")
+    applied = screen.evaluate("() => GieldaLive.stats.applied")
+
+    def post(n: int) -> None:
+        post_offer(authors[n % len(authors)], base, slug, rooms, f"Sala nr {n}")
+
+    # A burst while the screen's first request for a snapshot is held (a slow answer): it asks no more.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(post, range(BURST)))
+    screen.wait_for_function("n => GieldaLive.stats.applied >= n", arg=applied + BURST, timeout=30_000)
+    assert len(sent) == 1 and len(held) == 1, sent
+
+    # Its answer arrives: one more request for everything that came meanwhile, and no other.
+    holding[0] = False
+    held.pop().continue_()
+    screen.wait_for_function("() => GieldaLive.stats.loads === 2", timeout=30_000)
+    expect(screen.locator("#n-offers")).to_have_text(str(BURST), timeout=30_000)
+    assert len(sent) == 2, sent
+
+    # A second burst, answered as fast as the server can: still one request at a time, and few.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(post, range(BURST, 2 * BURST)))
+    expect(screen.locator("#n-offers")).to_have_text(str(2 * BURST), timeout=30_000)
+    # Idle: every load the screen started has its answer (resource timings are written on arrival).
+    screen.wait_for_function(STATS_ANSWERED, timeout=30_000)
+    assert len(sent) == screen.evaluate("() => GieldaLive.stats.loads")
+    assert in_flight == [0, 1], in_flight
+    assert len(sent) <= 2 + BURST // 3, f"{len(sent)} requests for {2 * BURST} events"
+    ctx.close()

@@ -17,8 +17,7 @@ from app.fairs.categories import category_label, fair_categories
 from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm
 from app.floor.board import hidden_posts
 from app.people.sectors import Sector
-from app.reports.control_room import control_panels
-from app.reports.stats import fair_stats
+from app.reports.snapshots import shared_control_panels, shared_stats
 from app.reports.views.blueprint import bp
 
 TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
@@ -31,7 +30,7 @@ def screen(slug: str, token: str) -> Any:
         abort(404)
     board_url = public_page_url("floor.board_page", slug=fair.slug)
     recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
-    return render_template("reports/screen.html", fair=fair, token=token, stats=fair_stats(fair), recent=recent,
+    return render_template("reports/screen.html", fair=fair, token=token, stats=shared_stats(fair), recent=recent,
                            board_qr=qr_svg(board_url), board_url=board_url,
                            sector_labels={s.value: str(s.label) for s in Sector})
 
@@ -42,8 +41,8 @@ def control(slug: str) -> Any:
     fair = current_user.fair
     fair_url = public_page_url("fairs.home", slug=fair.slug)  # what the QR code on the console opens
     return render_template(
-        "reports/control.html", fair=fair, stats=fair_stats(fair), open_form=OpenTradingForm(),
-        panels=control_panels(fair.id),
+        "reports/control.html", fair=fair, stats=shared_stats(fair), open_form=OpenTradingForm(),
+        panels=shared_control_panels(fair),
         announce_form=AnnouncementForm(), category_form=CategoryForm(), confirm=ConfirmForm(),
         hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
         category_label=category_label, phones_url=public_url(), fair_url=fair_url, fair_qr=qr_svg(fair_url),
@@ -54,5 +53,4 @@ def control(slug: str) -> Any:
 @organiser_required
 def control_panels_fragment(slug: str) -> Any:
     """The control room's live lists, re-fetched by the page when events arrive."""
-    return render_template("reports/_control_panels.html", fair=current_user.fair,
-                           panels=control_panels(current_user.fair_id))
+    return shared_control_panels(current_user.fair)
