@@ -159,9 +159,9 @@ def build_fair(n: int, slug: str = "duza", seed: int = 11) -> BigFair:
         org = i % n_orgs  # every organisation has someone; larger ones a few people
         rows.append(f"{FIRST[i % len(FIRST)]};{LAST[(i // len(FIRST)) % len(LAST)]}-{i};osoba{i}@{slug}.example.org;"
                     f"{org_names[org]};{SECTORS[org % len(SECTORS)]};Tczew")
-    organiser = db.session.get_one(Participant, organiser_id)
     for start in range(0, n, IMPORT_ROWS):
-        import_participants(organiser, fair_id, _csv(rows[start:start + IMPORT_ROWS]))
+        import_participants(db.session.get_one(Participant, organiser_id), fair_id,
+                            _csv(rows[start:start + IMPORT_ROWS]))
         db.session.expunge_all()
     people = list(db.session.execute(
         select(Participant.id, Participant.organisation_id, Participant.badge_code)

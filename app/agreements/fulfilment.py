@@ -7,9 +7,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.agreements.events import notify_parties
-from app.agreements.models import Agreement, AgreementState, Obligation, ObligationState
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
 from app.core.storage.db import utcnow
@@ -95,10 +96,15 @@ def on_obligation_fulfilled(ob: Obligation, actor: Participant) -> None:
 
 def follow_up(fair_id: int) -> list[Obligation]:
     """Every obligation of the fair's signed agreements: overdue first, then by due date."""
+    # Everything the page and the export show, in a fixed number of queries however many rows:
+    # each agreement with its obligations (numbering), each party with its organisation.
     obligations = list(db.session.scalars(
         select(Obligation).join(Agreement).where(
             Agreement.fair_id == fair_id,
-            Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))))
+            Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))
+        .options(contains_eager(Obligation.agreement).selectinload(Agreement.obligations),
+                 selectinload(Obligation.giver).joinedload(AgreementParty.organisation),
+                 selectinload(Obligation.receiver).joinedload(AgreementParty.organisation))))
     today = date.today()
 
     def key(o: Obligation) -> tuple[int, int, date, int]:
