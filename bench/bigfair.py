@@ -95,12 +95,130 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def target_ms(label: str) -> int:
+    """The issue's targets: the stats API and the big screen 100 ms, every export (a download:
+    CSV, XLSX, JSON, PDF) 3 s, every other page 300 ms."""
+    if label.split("[")[0] in ("api.stats", "reports.screen"):
+        return LIVE_TARGET_MS
+    endpoint = label.split("[")[0]
+    if "export" in endpoint or "download" in endpoint or endpoint.startswith("documents.") or endpoint in (
+            "door.badge_pdf", "door.slip_pdf", "reports.results_report", "people.admin_import_template"):
+        return EXPORT_TARGET_MS
+    return PAGE_TARGET_MS
+
+
 def run() -> str:
-    raise NotImplementedError
+    path, meta = cached_database(SIZE)
+    print(f"timing {len(meta['counts'])} kinds of rows: {meta['counts']}", flush=True)
+    result = run_child("bench.bigfair", "child", "time", str(path), timeout=4 * 3600)
+    return _section(meta, result)
+
+
+def _fair(meta: dict[str, Any]) -> Any:
+    from bench._scale import BigFair
+
+    return BigFair(slug=meta["slug"], fair_id=meta["fair_id"], organiser_id=meta["organiser_id"],
+                   notary_id=meta["notary_id"], broker_id=meta["broker_id"], counts=meta["counts"],
+                   sample=meta["sample"])
 
 
 def _time(path: Path) -> None:
-    raise NotImplementedError
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.core.extensions import db
+    from bench._pages import log_in, requests_for
+
+    meta = json.loads(path.with_suffix(".json").read_text())
+    fair = _fair(meta)
+    only = os.environ.get("BIGFAIR_ONLY", "")
+    with tempfile.TemporaryDirectory(prefix="bigfair-time-") as tmp:
+        copy = Path(tmp) / "fair.db"
+        shutil.copy(path, copy)
+        app = create_app(_config(copy, Path(tmp) / "instance"))
+        pages = []
+        with app.app_context():
+            client = app.test_client()
+            log_in(client, fair)
+            captured: list[tuple[str, Any]] = []
+
+            def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+                captured.append((statement, parameters))
+
+            for label, url in requests_for(app, fair).items():
+                if only and only not in label:
+                    continue
+                captured.clear()
+                db.session.expire_all()
+                event.listen(db.engine, "before_cursor_execute", capture)
+                try:
+                    first = client.get(url)  # warm-up, and the statements it sends
+                finally:
+                    event.remove(db.engine, "before_cursor_execute", capture)
+                selects = [(s, p) for s, p in captured if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+                times, floors = [], []
+                for _ in range(ROUNDS):
+                    db.session.expire_all()
+                    started = time.perf_counter()
+                    r = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                    floors.append(_replay(db, selects))
+                page = {"label": label, "url": url, "status": first.status_code, "bytes": len(r.data),
+                        "ms": statistics.median(times), "floor_ms": statistics.median(floors),
+                        "statements": len(captured), "target_ms": target_ms(label)}
+                print(f"{label}: {page['ms']:.0f} ms (floor {page['floor_ms']:.0f}), "
+                      f"{page['statements']} statements, {page['status']}", file=sys.stderr, flush=True)
+                pages.append(page)
+            db.engine.dispose()
+    print(MARK + json.dumps({"pages": pages}), flush=True)
+
+
+def _replay(db: Any, selects: list[tuple[str, Any]]) -> float:
+    """The page's floor: its SELECTs with their parameters, bare, on one raw connection (ms)."""
+    conn = db.engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        started = time.perf_counter()
+        for statement, parameters in selects:
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+        elapsed = (time.perf_counter() - started) * 1000
+        cursor.close()
+    finally:
+        conn.close()
+    return elapsed
+
+
+def _section(meta: dict[str, Any], result: dict[str, Any]) -> str:
+    counts = meta["counts"]
+    pages = result["pages"]
+    met = [p for p in pages if p["ms"] <= p["target_ms"]]
+    lines = [
+        "## Pages of a big fair (`bigfair`)",
+        "",
+        machine("Flask", "SQLAlchemy", "Jinja2", "openpyxl", "weasyprint"),
+        "",
+        f"The fair: {counts['participants']:,} participants, {counts['organisations']:,} organisations, "
+        f"{counts['posts']:,} posts, {counts['agreements']:,} agreements, built through the services by "
+        f"`bench/_scale.py` (in {meta['build_seconds']:.0f} s; kept in `instance/bigfair/`), on SQLite. "
+        "Every GET route of the app (the list `tests/test_query_counts.py` checks), requested by the "
+        "organiser (also the network's coordinator) through the Flask test client: one warm-up, then the "
+        f"median of {ROUNDS}. **floor** = the SQL `SELECT`s the request sent, with the same parameters, "
+        "replayed bare on one raw connection with `fetchall()` (the database work of the page without the "
+        "ORM, the view, the template or the file format), measured right after each request. Targets "
+        f"(issue 11): pages ≤ {PAGE_TARGET_MS} ms, stats API and big screen ≤ {LIVE_TARGET_MS} ms, "
+        f"exports ≤ {EXPORT_TARGET_MS / 1000:g} s.",
+        "",
+        "| page | status | statements | ms (median) | floor ms | ÷ floor | target ms | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for p in pages:
+        ratio = f"{p['ms'] / p['floor_ms']:.1f}" if p["floor_ms"] >= 0.05 else "—"
+        verdict = "met" if p["ms"] <= p["target_ms"] else "**not met**"
+        lines.append(f"| `{p['label']}` | {p['status']} | {p['statements']} | {p['ms']:.0f} | "
+                     f"{p['floor_ms']:.1f} | {ratio} | {p['target_ms']} | {verdict} |")
+    lines += ["", f"Met: {len(met)} of {len(pages)}."]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
