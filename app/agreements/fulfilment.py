@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agreements.events import notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState

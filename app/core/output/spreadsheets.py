@@ -199,7 +199,7 @@ def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
             if value is None:
                 continue
             kind = type(value)
-            if kind is str:  # the common case first: no formatting but the text's
+            if isinstance(value, str):  # the common case first: no formatting but the text's
                 width = len(value) if "\n" not in value and "\r" not in value else _width(value)
             elif kind is int:
                 width = len(str(value))
