@@ -342,7 +342,8 @@ def notary_desk(slug: str) -> Any:
                 return _to_started(sent)
     queue = notary_queue(fair.id)
     return render_template("agreements/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
-                           signed=queue.signed, paper=paper, form=VersionForm())
+                           signed=queue.signed, paper=paper, form=VersionForm(),
+                           drafts_total=queue.drafts_total, signed_total=queue.signed_total)
 
 
 @bp.get("/admin/follow-up")
