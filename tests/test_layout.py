@@ -15,7 +15,8 @@ from app.core.paths import ROOT
 
 # Whole-app test modules at tests/ root, and test folders that are no area of the app.
 WHOLE_APP = {"test_authorization_matrix.py", "test_malformed_requests.py", "test_smoke.py", "test_layout.py",
-             "test_imports.py"}  # the import rules (scripts/check_imports.py) over the whole app
+             "test_imports.py",  # the import rules (scripts/check_imports.py) over the whole app
+             "test_query_counts.py"}  # every page at two sizes of a fair
 TOOLS = {"test_load.py"}  # the load harness (load/, `make load`), which drives the whole app
 NOT_AREAS = {"browser", "deploy"}  # end-to-end flows in a real browser; the deployment (deploy/)
 

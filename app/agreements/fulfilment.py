@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.agreements.events import notify_parties
-from app.agreements.models import Agreement, AgreementState, Obligation, ObligationState
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
 from app.core.storage.db import utcnow
@@ -93,20 +95,42 @@ def on_obligation_fulfilled(ob: Obligation, actor: Participant) -> None:
                    ob.agreement.fair_id, actor, memo=f"{ob.agreement.number}: {ob.description[:80]}")
 
 
+@dataclass
+class FollowUpPage:
+    obligations: list[Obligation]  # this page's, in order
+    total: int  # all of them
+
+
+def _signed(fair_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (Agreement.fair_id == fair_id, Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))
+
+
+def _follow_up_query(fair_id: int) -> Select[tuple[Obligation]]:
+    """The obligations of the fair's signed agreements, overdue first, then those still to be
+    done, then by due date (none last) — sorted in SQL, with everything the page and the export
+    show loaded in a fixed number of queries however many rows: each agreement with its
+    obligations (their numbering), each party with its organisation."""
+    overdue = and_(Obligation.state != ObligationState.CONFIRMED, Obligation.due_date.is_not(None),
+                   Obligation.due_date < date.today())
+    return (select(Obligation).join(Agreement).where(*_signed(fair_id))
+        .options(contains_eager(Obligation.agreement).selectinload(Agreement.obligations),
+                 selectinload(Obligation.giver).joinedload(AgreementParty.organisation),
+                 selectinload(Obligation.receiver).joinedload(AgreementParty.organisation))
+        .order_by(case((overdue, 0), else_=1), case((Obligation.state == ObligationState.CONFIRMED, 1), else_=0),
+                  Obligation.due_date.is_(None), Obligation.due_date, Obligation.id))
+
+
 def follow_up(fair_id: int) -> list[Obligation]:
     """Every obligation of the fair's signed agreements: overdue first, then by due date."""
-    obligations = list(db.session.scalars(
-        select(Obligation).join(Agreement).where(
-            Agreement.fair_id == fair_id,
-            Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))))
-    today = date.today()
+    return list(db.session.scalars(_follow_up_query(fair_id)))
 
-    def key(o: Obligation) -> tuple[int, int, date, int]:
-        done = o.state == ObligationState.CONFIRMED
-        overdue = not done and o.due_date is not None and o.due_date < today
-        return (0 if overdue else 1, 1 if done else 0, o.due_date or date.max, o.id)
 
-    return sorted(obligations, key=key)
+def follow_up_page(fair_id: int, page: int, page_size: int) -> FollowUpPage:
+    """One page of `follow_up` (paged in SQL), and how many there are in all."""
+    query = _follow_up_query(fair_id)
+    total = db.session.scalar(select(func.count(Obligation.id)).join(Agreement).where(*_signed(fair_id))) or 0
+    rows = list(db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
+    return FollowUpPage(rows, total)
 
 
 def is_overdue(ob: Obligation) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState
@@ -34,11 +34,16 @@ def awaiting_notary(fair_id: int) -> list[Agreement]:
     return [a for a in rows if is_waiting_for_notary(a)]
 
 
+SHOWN = 50  # signed agreements and drafts listed on the desk: the newest (the counts say how many in all)
+
+
 @dataclass
 class NotaryQueue:
     waiting: list[Agreement]
-    drafts: list[Agreement]
-    signed: list[Agreement]
+    drafts: list[Agreement]  # the newest SHOWN
+    signed: list[Agreement]  # the newest SHOWN, read in SQL
+    drafts_total: int
+    signed_total: int
 
 
 def notary_queue(fair_id: int) -> NotaryQueue:
@@ -46,7 +51,10 @@ def notary_queue(fair_id: int) -> NotaryQueue:
         _in_states(fair_id, AgreementState.DRAFT, AgreementState.AWAITING_SIGNATURES)
         .order_by(Agreement.updated_at.desc(), Agreement.id.desc())))
     signed = list(db.session.scalars(_in_states(fair_id, AgreementState.SIGNED)
-                                     .order_by(Agreement.signed_at.desc(), Agreement.id.desc())))
+                                     .order_by(Agreement.signed_at.desc(), Agreement.id.desc()).limit(SHOWN)))
+    signed_total = db.session.scalar(select(func.count()).select_from(Agreement).where(
+        Agreement.fair_id == fair_id, Agreement.state == AgreementState.SIGNED)) or 0
+    drafts = [a for a in unsigned if not is_waiting_for_notary(a)]
     return NotaryQueue(waiting=sorted((a for a in unsigned if is_waiting_for_notary(a)),
                                       key=lambda a: (a.updated_at, a.id)),
-                       drafts=[a for a in unsigned if not is_waiting_for_notary(a)], signed=signed)
+                       drafts=drafts[:SHOWN], signed=signed, drafts_total=len(drafts), signed_total=signed_total)

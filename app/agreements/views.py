@@ -36,6 +36,7 @@ from app.people.models import Participant
 from app.people.queries import organisation_names, participant_by_badge
 
 bp = Blueprint("agreements", __name__, url_prefix="/f/<slug>")
+FOLLOW_UP_PAGE_SIZE = 100  # obligations on one page of the follow-up
 
 
 def _agreement_for_view(agreement_id: int) -> Agreement:
@@ -341,15 +342,18 @@ def notary_desk(slug: str) -> Any:
                 return _to_started(sent)
     queue = notary_queue(fair.id)
     return render_template("agreements/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
-                           signed=queue.signed, paper=paper, form=VersionForm())
+                           signed=queue.signed, paper=paper, form=VersionForm(),
+                           drafts_total=queue.drafts_total, signed_total=queue.signed_total)
 
 
 @bp.get("/admin/follow-up")
 @organiser_required
 def follow_up(slug: str) -> Any:
-    obligations = fulfilment.follow_up(current_user.fair_id)
-    return render_template("agreements/follow_up.html", fair=current_user.fair, obligations=obligations,
-                           is_overdue=fulfilment.is_overdue)
+    page = max(1, request.args.get("page", 1, type=db_int))
+    found = fulfilment.follow_up_page(current_user.fair_id, page, FOLLOW_UP_PAGE_SIZE)
+    return render_template("agreements/follow_up.html", fair=current_user.fair, obligations=found.obligations,
+                           is_overdue=fulfilment.is_overdue, page=page, total=found.total,
+                           pages=max(1, -(-found.total // FOLLOW_UP_PAGE_SIZE)))
 
 
 @bp.app_template_global("reminder_status")

@@ -18,6 +18,7 @@ class Post(Base):
 
     __tablename__ = "posts"
     __table_args__ = (Index("ix_posts_fair_state", "fair_id", "state"),
+                      Index("ix_posts_fair_created", "fair_id", "created_at"),  # the board, newest first
                       UniqueConstraint("fair_id", "form_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

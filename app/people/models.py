@@ -118,7 +118,8 @@ class CheckIn(Base):
     """Arrival at the door. One per participant: scanning again changes nothing."""
 
     __tablename__ = "check_ins"
-    __table_args__ = (UniqueConstraint("participant_id"),)
+    __table_args__ = (UniqueConstraint("participant_id"),
+                      Index("ix_check_ins_fair_at", "fair_id", "checked_in_at"))  # the latest arrivals
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)

@@ -72,8 +72,9 @@ def active_organisations(fair_id: int) -> list[Organisation]:
 
 
 def active_participants(fair_id: int) -> list[Participant]:
-    """The fair's participants (not removed), by last and first name."""
-    return list(db.session.scalars(select(Participant).where(
+    """The fair's participants (not removed), by last and first name, each with its organisation
+    (one query: a list of choices names both)."""
+    return list(db.session.scalars(select(Participant).options(joinedload(Participant.organisation)).where(
         Participant.fair_id == fair_id, Participant.removed_at.is_(None))
         .order_by(Participant.last_name, Participant.first_name)))
 

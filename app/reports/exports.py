@@ -23,7 +23,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.agreements.fulfilment import follow_up, is_overdue
-from app.agreements.models import Agreement, AgreementParty, AgreementState, ObligationState, Reminder
+from app.agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementState,
+    Obligation,
+    ObligationState,
+    Reminder,
+    Signature,
+)
 from app.agreements.reminders import last_reminded
 from app.core.extensions import db
 from app.core.output.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
@@ -261,39 +269,57 @@ def _pick(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
+def _columns(model: Any, fields: Sequence[str], *where: Any, order: Any) -> list[dict[str, Any]]:
+    """Rows of `model` as plain dicts of `fields`, read as columns (no ORM objects: a big fair's
+    document has tens of thousands of rows)."""
+    columns = [getattr(model, name) for name in fields]
+    return [dict(zip(fields, map(_plain, row), strict=True))
+            for row in db.session.execute(select(*columns).where(*where).order_by(*order))]
+
+
+def _by_agreement(model: Any, fields: Sequence[str], fair_id: int, *order: Any) -> dict[int, list[dict[str, Any]]]:
+    """The fair's rows of a table of agreements' parts, grouped by agreement."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    columns = [model.agreement_id, *(getattr(model, name) for name in fields)]
+    for agreement_id, *values in db.session.execute(
+            select(*columns).join(Agreement, Agreement.id == model.agreement_id)
+            .where(Agreement.fair_id == fair_id).order_by(*order)):
+        grouped.setdefault(agreement_id, []).append(dict(zip(fields, map(_plain, values), strict=True)))
+    return grouped
+
+
 def fair_document(fair: Fair) -> dict[str, Any]:
     """The whole fair as one JSON-ready document (format gielda-fair, version 1)."""
 
-    def rows(model: Any, *order: Any) -> list[Any]:
-        return list(db.session.scalars(select(model).where(model.fair_id == fair.id).order_by(*order)))
+    def rows(model: Any, fields: Sequence[str]) -> list[dict[str, Any]]:
+        return _columns(model, fields, model.fair_id == fair.id, order=[model.id])
 
-    agreements = list(db.session.scalars(
-        select(Agreement).options(selectinload(Agreement.parties), selectinload(Agreement.obligations),
-                                  selectinload(Agreement.signatures))
-        .where(Agreement.fair_id == fair.id).order_by(Agreement.id)))
+    parties = _by_agreement(AgreementParty, PARTY_FIELDS, fair.id, AgreementParty.agreement_id,
+                            AgreementParty.position, AgreementParty.id)
+    obligations = _by_agreement(Obligation, OBLIGATION_FIELDS, fair.id, Obligation.agreement_id,
+                                Obligation.position, Obligation.id)
+    signatures = _by_agreement(Signature, SIGNATURE_FIELDS, fair.id, Signature.agreement_id, Signature.id)
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported_at": iso(datetime.now(UTC)),
         "fair": _pick(fair, FAIR_FIELDS),
         "categories": [_pick(c, CATEGORY_FIELDS) for c in fair_categories(fair.id, include_archived=True)],
-        "organisations": [_pick(o, ORGANISATION_FIELDS) for o in rows(Organisation, Organisation.id)],
-        "participants": [_pick(p, PARTICIPANT_FIELDS) for p in rows(Participant, Participant.id)],
-        "posts": [_pick(p, POST_FIELDS) for p in rows(Post, Post.id)],
-        "agreements": [{
-            **_pick(a, AGREEMENT_FIELDS),
-            "parties": [_pick(p, PARTY_FIELDS) for p in a.parties],
-            "obligations": [_pick(o, OBLIGATION_FIELDS) for o in a.obligations],
-            "signatures": [_pick(s, SIGNATURE_FIELDS) for s in sorted(a.signatures, key=lambda s: s.id)],
-        } for a in agreements],
-        "check_ins": [_pick(c, CHECK_IN_FIELDS) for c in rows(CheckIn, CheckIn.id)],
-        "announcements": [_pick(a, ANNOUNCEMENT_FIELDS) for a in rows(Announcement, Announcement.id)],
-        "reminders": [_pick(r, REMINDER_FIELDS) for r in rows(Reminder, Reminder.id)],
+        "organisations": rows(Organisation, ORGANISATION_FIELDS),
+        "participants": rows(Participant, PARTICIPANT_FIELDS),
+        "posts": rows(Post, POST_FIELDS),
+        "agreements": [{**a, "parties": parties.get(a["id"], []), "obligations": obligations.get(a["id"], []),
+                        "signatures": signatures.get(a["id"], [])}
+                       for a in rows(Agreement, AGREEMENT_FIELDS)],
+        "check_ins": rows(CheckIn, CHECK_IN_FIELDS),
+        "announcements": rows(Announcement, ANNOUNCEMENT_FIELDS),
+        "reminders": rows(Reminder, REMINDER_FIELDS),
     }
 
 
 def fair_json(fair: Fair) -> bytes:
-    return json.dumps(fair_document(fair), ensure_ascii=False, indent=1).encode("utf-8")
+    # Without `indent` json uses its C encoder (with it, the pure-Python one: several times slower).
+    return json.dumps(fair_document(fair), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # --- one entry point for the views and the CLI ------------------------------------------------

@@ -102,3 +102,22 @@ def test_follow_up_lists_overdue_first(trading_fair, signed):
         db.session.get(type(second), second.id).due_date = date.today() - timedelta(days=1)
     order = [o.id for o in follow_up(trading_fair.id)]
     assert order == [d.obligations[1].id, d.obligations[0].id]
+
+
+def test_follow_up_pages_in_sql_in_the_same_order(trading_fair, notary, make_participant, make_draft):
+    from app.agreements.fulfilment import follow_up_page
+
+    for i in range(3):
+        d = make_draft(make_participant(f"Daje{i}"), make_participant(f"Bierze{i}"))
+        record_paper_agreement(notary, trading_fair.id, d.id, d.version)
+        with transaction():  # one overdue, one due later, one without a date, per agreement
+            for ob, days in zip(d.obligations, (-1 - i, 10 + i), strict=True):
+                db.session.get(type(ob), ob.id).due_date = date.today() + timedelta(days=days)
+    everything = [o.id for o in follow_up(trading_fair.id)]
+    pages = [follow_up_page(trading_fair.id, n, 4) for n in (1, 2)]
+    assert [p.total for p in pages] == [6, 6]
+    assert [o.id for p in pages for o in p.obligations] == everything
+    assert [len(p.obligations) for p in pages] == [4, 2]
+    first = pages[0].obligations
+    assert [o.due_date < date.today() for o in first[:3]] == [True, True, True]  # the overdue first
+    assert first[0].due_date < first[1].due_date < first[2].due_date

@@ -118,6 +118,23 @@ def test_follow_up_page(client, trading_fair, organiser, notary, make_participan
     assert f"GZ/{trading_fair.slug}/001" in page
 
 
+def test_follow_up_page_is_paged(client, trading_fair, organiser, notary, make_participant, make_draft, login,
+                                 monkeypatch):
+    from app.agreements import views
+    from app.agreements.signing import record_paper_agreement
+
+    monkeypatch.setattr(views, "FOLLOW_UP_PAGE_SIZE", 2)
+    for i in range(2):  # four obligations: two pages
+        d = make_draft(make_participant(f"Daje{i}"), make_participant(f"Bierze{i}"))
+        record_paper_agreement(notary, trading_fair.id, d.id, d.version)
+    login(organiser)
+    first = client.get(f"/f/{trading_fair.slug}/admin/follow-up").get_data(as_text=True)
+    second = client.get(f"/f/{trading_fair.slug}/admin/follow-up?page=2").get_data(as_text=True)
+    assert first.count("<tr>") + first.count('<tr class="overdue">') == 3  # the header and two rows
+    assert f"/f/{trading_fair.slug}/admin/follow-up?page=2" in first
+    assert f"GZ/{trading_fair.slug}/001" in first and f"GZ/{trading_fair.slug}/002" in second
+
+
 def test_confirm_from_page_posts_points(client, trading_fair, notary, make_participant, make_draft, login):
     from app.agreements.signing import record_paper_agreement
     from app.ledger.accounts import find_organisation_account, posted_balance

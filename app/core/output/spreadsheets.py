@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.core.i18n import LOCAL_ZONE
@@ -131,37 +130,143 @@ def _width(value: Cell) -> int:
         return 10
     if value is None:
         return 0
-    text = str(value)
+    text = value if isinstance(value, str) else str(value)
+    if "\n" not in text and "\r" not in text:
+        return len(text)
     return max((len(line) for line in text.splitlines()), default=0)
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Cell styles (cellXfs): 0 plain, 1 moment, 2 date, 3 bold (the header row).
+_STYLES = (_XML + f'<styleSheet xmlns="{_MAIN}">'
+           f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{XLSX_DATETIME}"/>'
+           f'<numFmt numFmtId="165" formatCode="{XLSX_DATE}"/></numFmts>'
+           '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+           '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
+           '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+           '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+           '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+_EPOCH = datetime(1899, 12, 30)
+_EPOCH_DAY = _EPOCH.date().toordinal()
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attribute(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def _cell_xml(ref: str, value: Cell, style: int = 0) -> str:
+    """One cell of a worksheet's XML (`value` as xlsx_cell made it); '' for an empty one."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, datetime):  # a serial number: days since 1899-12-30, with the time as a fraction
+        serial = (value - _EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="1"><v>{serial!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="2"><v>{value.toordinal() - _EPOCH_DAY}</v></c>'
+    style_attr = f' s="{style}"' if style else ""
+    return f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+
+
+def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
+    columns = max([len(sheet.headers), *(len(row) for row in sheet.rows)], default=0)
+    letters = [get_column_letter(i) for i in range(1, columns + 1)]
+    widths = [len(h) for h in sheet.headers] + [0] * (columns - len(sheet.headers))
+    parts = [_XML, f'<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">',
+             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>']
+    body = ['<row r="1">', *(_cell_xml(f"{letters[i]}1", xlsx_cell(h, zone), 3) for i, h in enumerate(sheet.headers)),
+            "</row>"]
+    for number, row in enumerate(sheet.rows, start=2):
+        body.append(f'<row r="{number}">')
+        for i, value in enumerate(row):
+            if value is None:
+                continue
+            kind = type(value)
+            if isinstance(value, str):  # the common case first: no formatting but the text's
+                width = len(value) if "\n" not in value and "\r" not in value else _width(value)
+            elif kind is int:
+                width = len(str(value))
+            else:
+                width = _width(value)
+            if width > widths[i]:
+                widths[i] = width
+            body.append(_cell_xml(f"{letters[i]}{number}", xlsx_cell(value, zone)))
+        body.append("</row>")
+    if columns:
+        parts.append("<cols>" + "".join(
+            f'<col min="{i}" max="{i}" width="{min(max(w + 2, MIN_WIDTH), MAX_WIDTH)}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)) + "</cols>")
+    parts += ["<sheetData>", *body, "</sheetData>"]
+    if sheet.headers:
+        parts.append(f'<autoFilter ref="{_filter_range(sheet)}"/>')
+    parts.append("</worksheet>")
+    return "".join(parts).encode("utf-8")
+
+
+def _filter_range(sheet: Sheet, absolute: bool = False) -> str:
+    last = get_column_letter(len(sheet.headers))
+    if absolute:
+        return f"$A$1:${last}${len(sheet.rows) + 1}"
+    return f"A1:{last}{len(sheet.rows) + 1}"
+
+
 def xlsx_bytes(sheets: Sequence[Sheet], zone: ZoneInfo = LOCAL_ZONE) -> bytes:
-    """A workbook with one worksheet per sheet."""
-    book = Workbook()
-    book.remove(book.active)
+    """A workbook with one worksheet per sheet: the header row bold and frozen, with a filter;
+    column widths from the longest value; dates and moments typed with their number formats.
+
+    Written directly as the XML parts of the file (no cell objects: a fair's workbook has
+    hundreds of thousands of cells); openpyxl reads it back in the tests."""
     taken: set[str] = set()
-    bold = Font(bold=True)
-    for sheet in sheets:
-        ws = book.create_sheet(sheet_title(sheet.title, taken))
-        ws.append([xlsx_cell(h, zone) for h in sheet.headers])
-        for cell in ws[1]:
-            cell.font = bold
-        widths = [len(h) for h in sheet.headers]
-        for row in sheet.rows:
-            ws.append([xlsx_cell(v, zone) for v in row])
-            for i, value in enumerate(row):
-                widths[i] = max(widths[i], _width(value))
-        for column in ws.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = XLSX_DATETIME
-                elif isinstance(cell.value, date):
-                    cell.number_format = XLSX_DATE
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-        ws.freeze_panes = "A2"
-        if sheet.headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{len(sheet.rows) + 1}"
+    titles = [sheet_title(sheet.title, taken) for sheet in sheets]
     buffer = io.BytesIO()
-    book.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", _XML + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for n in range(1, len(sheets) + 1)) + "</Types>"))
+        z.writestr("_rels/.rels", _XML + (
+            f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+            f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        filters = "".join(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
+            f"{_xml_text(chr(39) + title.replace(chr(39), chr(39) * 2) + chr(39))}!{_filter_range(sheet, True)}"
+            "</definedName>" for n, (title, sheet) in enumerate(zip(titles, sheets, strict=True)) if sheet.headers)
+        z.writestr("xl/workbook.xml", _XML + (
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+            + "".join(f'<sheet name="{_xml_attribute(title)}" sheetId="{n}" r:id="rId{n}"/>'
+                      for n, title in enumerate(titles, start=1))
+            + "</sheets>" + (f"<definedNames>{filters}</definedNames>" if filters else "") + "</workbook>"))
+        z.writestr("xl/_rels/workbook.xml.rels", _XML + (
+            f'<Relationships xmlns="{_PACKAGE_RELS}">'
+            + "".join(f'<Relationship Id="rId{n}" Type="{_RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                      for n in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
+            "</Relationships>"))
+        z.writestr("xl/styles.xml", _STYLES)
+        for n, sheet in enumerate(sheets, start=1):
+            z.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(sheet, zone))
     return buffer.getvalue()
