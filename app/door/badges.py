@@ -36,7 +36,8 @@ from app.people.models import Participant
 from app.people.sectors import SECTOR_COLOURS, Sector
 
 STYLESHEET = "css/badges.css"
-CHUNK_PAGES = 5  # pages per WeasyPrint document: 50 badges or 30 slips
+CHUNK_PAGES = 10  # pages per WeasyPrint document (100 badges or 60 slips): each document costs its own
+# style computation, so fewer, longer chunks lay out faster; progress is reported after each
 
 # Called after each chunk with (items laid out so far, items in the run).
 Progress = Callable[[int, int], None]
@@ -282,7 +283,7 @@ def _run(template: str, faces: Sequence[BadgeFace | SlipFace], payloads: Sequenc
         raise ValueError("one QR image per face")
     per_page = grid.per_page if layout == PrintLayout.SHEET else 1
     chunk = per_page * CHUNK_PAGES
-    version = fit_version(payloads)  # one QR size for the whole run
+    version = fit_version(payloads) if images is None else None  # one QR size for the whole run
     builder = PdfBuilder(STYLESHEET, grid.css(layout))
     for start in range(0, len(faces), chunk):
         end = start + chunk
