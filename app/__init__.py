@@ -22,9 +22,10 @@ from app.agreements.stats import points_pledged
 from app.core.cli import fair_cli
 from app.core.config import load_config
 from app.core.errors import register_error_handlers
-from app.core.extensions import babel, csrf, db, limiter, login_manager, socketio
+from app.core.extensions import babel, compress, csrf, db, limiter, login_manager, socketio
 from app.core.i18n import init_i18n
 from app.core.paths import ROOT, STATIC, TEMPLATES
+from app.core.serving import async_mode
 from app.core.storage.events import init_events
 from app.core.storage.migrate import db_cli, upgrade
 from app.core.storage.transactions import configure_sqlite
@@ -66,10 +67,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     init_i18n(app, babel)
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=async_mode(),  # gevent when `python -m app` patched the process (app/core/serving.py)
         # A fresh manager for every app (Flask-SocketIO would otherwise keep one made for an
         # earlier app); it also closes a person's sockets when their login ends.
         client_manager=client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"], app.config["SOCKETIO_CHANNEL"]),

@@ -1,24 +1,29 @@
-"""`python -m app`: serve the app with its Socket.IO server (embedded default set-up), and
-consume the background queue in threads of the same process (TASK_WORKERS, 0: none)."""
+"""`python -m app`: serve the app with its Socket.IO server (embedded default set-up) on gevent
+(SERVER=threading: Werkzeug's threaded server), and consume the background queue
+(TASK_WORKERS workers, 0: none) — in a child process under gevent, whose greenlets a PDF
+rendering would otherwise hold up, in threads of this process otherwise."""
 
 from __future__ import annotations
 
 import os
 
+from app.core.serving import gevent_patched, reexec_patched, wanted_server
+
+if __name__ == "__main__" and wanted_server() == "gevent" and not gevent_patched():
+    reexec_patched("app")  # does not return
+
 from app import create_app
-from app.core.extensions import socketio
-from app.core.tasks import queue, start_consumer
+from app.core.serving import async_mode, serve
+from app.core.tasks import queue, start_consumer, start_consumer_process
 from app.people.first_fair import has_fairs, setup_code
 
 
 def main() -> None:
-
     app = create_app()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
-    print(f" * Giełda on http://{host}:{port}/", flush=True)
+    print(f" * Giełda on http://{host}:{port}/ ({async_mode()})", flush=True)
     with app.app_context():
-
         if not has_fairs():
             base = app.config.get("PUBLIC_URL") or f"http://{host}:{port}"
             print(f" * No fair yet. Create the first one at: {base}/setup?code={setup_code(app.instance_path)}",
@@ -26,9 +31,13 @@ def main() -> None:
     workers = int(app.config.get("TASK_WORKERS") or 0)
     tasks = queue(app)
     if workers > 0 and not tasks.immediate:
-        start_consumer(app, workers)
-        print(f" * Background tasks: {workers} worker thread(s) on {tasks.where}", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+        if async_mode() == "gevent":
+            start_consumer_process(workers)
+            print(f" * Background tasks: {workers} worker(s) in a child process on {tasks.where}", flush=True)
+        else:
+            start_consumer(app, workers)
+            print(f" * Background tasks: {workers} worker thread(s) on {tasks.where}", flush=True)
+    serve(app, host, port)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ class LiveServer:
     once)."""
 
     def __init__(self, database_url: str, tmp: Path, extra_env: dict[str, str] | None = None,
-                 ready_timeout: float = 30, wait: bool = True, port: int | None = None,
+                 ready_timeout: float = 90, wait: bool = True, port: int | None = None,
                  command: list[str] | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -61,7 +61,7 @@ class LiveServer:
                 self.stop()
                 raise
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -85,6 +85,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "HUEY_NAME": os.environ.get("HUEY_NAME") or "gielda",
         "TASK_WORKERS": int(os.environ.get("TASK_WORKERS") or 2),
+        # Flask-Compress: gzip only (brotli costs the 2-core laptop more CPU per page than it
+        # saves on the hall's Wi-Fi); nothing under 500 bytes.
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_LEVEL": 5,
+        "COMPRESS_MIN_SIZE": 500,
     }
     cfg.update(overrides)
     # Over https (PUBLIC_URL says so) cookies travel over https only; `make run` serves plain

@@ -1,6 +1,7 @@
 """Extension singletons, bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,4 +16,5 @@ socketio = SocketIO()
 babel = Babel()
 login_manager = LoginManager()
 csrf = SameOriginCSRFProtect()
+compress = Compress()  # gzip for pages, JSON, CSS and scripts
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -6,8 +6,9 @@ binds them to its queue when it is created (`init_tasks`). Where the queue lives
 - `HUEY_URL` (or `REDIS_URL`) `redis://…`: Redis, shared by every process of a deployment;
   run the consumer as its own process (`flask --app app tasks consume`).
 - otherwise SQLite in the instance folder (`instance/huey.db`, or `HUEY_URL=sqlite:///path`):
-  nothing to install; `python -m app` (`make run`) consumes it in threads of its own process
-  (`TASK_WORKERS`, 2 by default).
+  nothing to install; `python -m app` (`make run`) consumes it with `TASK_WORKERS` workers
+  (2 by default) in a child process it starts and stops (under gevent, app/core/serving.py),
+  or in threads of its own (SERVER=threading).
 - testing: `TASKS_IMMEDIATE` (on when TESTING) runs each task at once, in the enqueuing
   process, in a fresh application context, as a consumer would.
 
@@ -26,10 +27,15 @@ its lease (`CLAIM_LEASE`) has run out.
 
 from __future__ import annotations
 
+import atexit
 import contextvars
+import ctypes
 import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import uuid
 from collections import Counter
@@ -47,6 +53,7 @@ from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
+from app.core.paths import ROOT
 from app.core.storage.db import utcnow
 from app.core.storage.events import after_commit
 
@@ -319,6 +326,32 @@ def start_consumer(app: Flask, workers: int = DEFAULT_WORKERS) -> Consumer:
                                  max_delay=POLL_SECONDS, check_worker_health=False)
     consumer.start()
     return consumer
+
+
+def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, before exec)
+    """Linux: the child is killed when the server that started it dies, however it dies — as its
+    threads would have been: what it was doing is queued again when a consumer next starts. (A
+    server stopped in order stops it gracefully first: _stop_child.)"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def start_consumer_process(workers: int = DEFAULT_WORKERS) -> subprocess.Popen[bytes]:
+    """Consume the queue in a child process (`flask tasks consume`) that ends with this one: for
+    a gevent server, whose greenlets one PDF rendering in a worker would hold up."""
+    command = [sys.executable, "-m", "flask", "--app", "app", "tasks", "consume", "--workers", str(workers)]
+    child = subprocess.Popen(command, cwd=str(ROOT), preexec_fn=_die_with_parent)
+    atexit.register(_stop_child, child)
+    return child
+
+
+def _stop_child(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 tasks_cli = AppGroup("tasks", help="The background queue (huey): PDFs, print runs, e-mails.")

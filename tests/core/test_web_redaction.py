@@ -77,16 +77,16 @@ def _assert_no_secret(text: str, urls: SecretUrls) -> None:
 
 
 @pytest.fixture
-def werkzeug_server(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def app_server(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(database_url, tmp_path)
     yield server
     server.stop()
 
 
-def test_the_development_servers_request_log_holds_no_login_secret(werkzeug_server: LiveServer,
+def test_make_runs_request_log_holds_no_login_secret(app_server: LiveServer,
                                                                    secrets_in_urls: SecretUrls) -> None:
-    _request_all(werkzeug_server.url, secrets_in_urls)
-    text = _wait_for_lines(werkzeug_server.log, r"GET /f/\S+ HTTP/1\.1", len(secrets_in_urls.paths))
+    _request_all(app_server.url, secrets_in_urls)
+    text = _wait_for_lines(app_server.log, r"GET /f/\S+ HTTP/1\.1", len(secrets_in_urls.paths))
     _assert_no_secret(text, secrets_in_urls)
 
 

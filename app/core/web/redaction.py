@@ -3,7 +3,7 @@
 A participant's private login link is /f/<slug>/login/<secret>; a staff invitation is
 /f/<slug>/welcome/<token>; the big screen's display link is /f/<slug>/screen/<token>. Whoever
 reads such a URL can use it, so every log line that can hold a request's URL — Werkzeug's
-request log (`python -m app`, `make run`), gunicorn's access and error logs, Flask's "Exception
+request log (`python -m app`, `make run`: gevent's, or Werkzeug's), gunicorn's access and error logs, Flask's "Exception
 on <path>" — passes through `RedactSecrets`, which replaces the secret part (also URL-encoded,
 as in ?next=%2Ff%2Fx%2Flogin%2F…) with `[redacted]`. `install_log_redaction` attaches it to
 those loggers; create_app calls it, so it holds however the app is served.
@@ -20,9 +20,10 @@ SECRET_SEGMENTS = ("login", "welcome", "screen")
 _WORDS = "|".join(SECRET_SEGMENTS)
 _PLAIN = re.compile(rf"(/(?:{_WORDS})/)[^/?#&\s\"'%;]+", re.IGNORECASE)
 _ENCODED = re.compile(rf"((?:%2F|/)(?:{_WORDS})%2F)[^%&?#\s\"';]+", re.IGNORECASE)
-# Loggers whose records can hold a request URL: Werkzeug's development server, gunicorn's
+# Loggers whose records can hold a request URL: `python -m app`'s gevent server (gielda.*) or
+# Werkzeug's (SERVER=threading), gunicorn's
 # access and error logs. The Flask app's own logger is added by install_log_redaction.
-LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+LOGGERS = ("werkzeug", "gielda.access", "gielda.server", "gunicorn.access", "gunicorn.error")
 
 
 def redact(text: str) -> str:
