@@ -52,22 +52,33 @@ SLUG = "bench"
 USER_AGENT = "GieldaBench/1.0 (reconnect storm)"  # the same at login and on the socket, as one phone
 # All clients come from 127.0.0.1; in the hall every phone has its own address. The per-address
 # limit of resyncs is raised accordingly (the per-connection one is left as it is).
-APP_ENV = {"SOCKETIO_MESSAGE_QUEUE": "", "SOCKET_CLIENT_RATELIMIT": "100000/minute"}
-SERVER_MODE = "threading"  # as app/__init__.py and app/__main__.py: threading, Werkzeug's server
+APP_ENV = {"SOCKETIO_MESSAGE_QUEUE": "", "SOCKET_CLIENT_RATELIMIT": "100000/minute",
+           "SECRET_KEY": "bench"}  # the key the session cookies were signed with in _prepare
+
+def server_mode() -> str:
+    """What `python -m app` serves with (app/core/serving.py): gevent, or with SERVER=threading
+    Werkzeug's threaded server; the floor runs the same."""
+    from app.core.serving import wanted_server
+
+    return wanted_server()
 
 
 # --- the floor: a bare python-socketio server --------------------------------------------------
 
 def serve_floor(port: int, reply_file: str) -> None:
-    """python-socketio in the app's async mode on the app's server: on connect, the client joins
-    the fair's room and a room of its own; `resync` is answered with the prepared reply."""
+    """python-socketio in the app's async mode on the app's server (gevent's pywsgi with the same
+    backlog, the process patched by `python -m gevent.monkey` as the app's; or Werkzeug's threaded
+    server): on connect, the client joins the fair's room and a room of its own; `resync` is
+    answered with the prepared reply."""
     import socketio
-    from werkzeug.serving import run_simple
     from werkzeug.wrappers import Request, Response
 
+    from app.core.serving import LISTEN_BACKLOG, async_mode
+
+    mode = async_mode()  # gevent exactly when this process was patched
     prepared = json.loads(Path(reply_file).read_text())
     reply, fair_id = prepared["reply"], prepared["fair_id"]
-    sio = socketio.Server(async_mode=SERVER_MODE)  # cors_allowed_origins=None: same origin only
+    sio = socketio.Server(async_mode=mode)  # cors_allowed_origins=None: same origin only
     joined = [0]
 
     @sio.event
@@ -86,7 +97,15 @@ def serve_floor(port: int, reply_file: str) -> None:
             return Response("ok")(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
 
-    run_simple("127.0.0.1", port, socketio.WSGIApp(sio, wsgi), threaded=True)
+    app = socketio.WSGIApp(sio, wsgi)
+    if mode == "gevent":
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(("127.0.0.1", port), app, backlog=LISTEN_BACKLOG).serve_forever()
+    else:
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", port, app, threaded=True)
 
 
 # --- the load generator ---------------------------------------------------------------------------
@@ -107,9 +126,11 @@ async def _storms(spec: dict[str, Any]) -> dict[str, Any]:
     async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:
 
         async def connect(client: dict[str, Any]) -> Any:
-            sio = socketio.AsyncClient(reconnection=False, http_session=http)
-            await sio.connect(url, headers={"Cookie": client["cookie"], "User-Agent": USER_AGENT},
-                              auth={"fair": SLUG}, transports=["websocket"], wait_timeout=TIMEOUT)
+            # The cookie as a header of the WebSocket request itself: given to connect(), python-engineio
+            # would move it into the shared session's cookie jar, which keeps none.
+            sio = socketio.AsyncClient(reconnection=False, http_session=http, websocket_extra_options={
+                "headers": {"Cookie": client["cookie"], "User-Agent": USER_AGENT}})
+            await sio.connect(url, auth={"fair": SLUG}, transports=["websocket"], wait_timeout=TIMEOUT)
             return sio
 
         sockets = []
@@ -129,8 +150,9 @@ async def _storms(spec: dict[str, Any]) -> dict[str, Any]:
                                        timeout=TIMEOUT)
                 done = time.perf_counter() - started
                 events = reply.get("events", []) if isinstance(reply, dict) else []
-                ok = isinstance(reply, dict) and reply.get("ok") and [e["seq"] for e in events] == expected
-                return sio, done, "" if ok else repr(reply)[:300]
+                ok = isinstance(reply, dict) and reply.get("ok") and [e["seq"] for e in events] == expected \
+                    and reply.get("private_seq") == client["after_private"]  # logged in: its own stream too
+                return sio, done, "" if ok else repr(reply)[-300:]
 
             results = await asyncio.gather(*(come_back(c) for c in clients))
             seconds = time.perf_counter() - started
@@ -226,6 +248,7 @@ def _prepare(tmp: Path) -> Fixture:
                  "private_seq": people[0].event_seq}
         fixture = Fixture(url, fair_id, clients, [e.seq for e in missed], reply)
         assert len(fixture.expected) == MISSED
+        assert {c["after_private"] for c in clients} == {reply["private_seq"]}  # one reply fits every client
         db.session.remove()
         db.engine.dispose()
     return fixture
@@ -239,7 +262,8 @@ def _floor_server(tmp: Path, fixture: Fixture) -> Iterator[tuple[str, int]]:
     reply_file = tmp / "reply.json"
     reply_file.write_text(json.dumps({"reply": fixture.reply, "fair_id": fixture.fair_id}))
     log = (tmp / f"floor-{port}.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "bench.reconnect", "floor", str(port), str(reply_file)],
+    patch = ["-m", "gevent.monkey", "--module"] if server_mode() == "gevent" else ["-m"]  # as `python -m app`
+    proc = subprocess.Popen([sys.executable, *patch, "bench.reconnect", "floor", str(port), str(reply_file)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -282,7 +306,7 @@ def run() -> str:
     with tempfile.TemporaryDirectory(prefix="bench-reconnect-") as name:
         tmp = Path(name)
         header = machine("python-socketio", "python-engineio", "Flask-SocketIO", "Flask-Login",
-                         "simple-websocket", "Werkzeug", "aiohttp")
+                         "simple-websocket", "gevent", "Werkzeug", "aiohttp")
         fixture = _prepare(tmp)
         for r in range(ROUNDS):
             # Alternate which server goes first, so a drift in the machine's load favours neither.
@@ -296,7 +320,15 @@ def run() -> str:
     return _section(header, storms)
 
 
+_SERVERS = {
+    "gevent": "**gevent** (the process monkey-patched, gevent's pywsgi with a 2048-deep listen queue, "
+              "python-socketio's gevent mode, simple-websocket)",
+    "threading": "**threading** (Werkzeug's threaded server, python-socketio's threading mode, simple-websocket)",
+}
+
+
 def _section(header: str, storms: dict[str, list[dict[str, Any]]]) -> str:
+    mode = server_mode()
     def best(server: str, key: str = "seconds") -> float:
         return min(s[key] for s in storms[server])
 
@@ -320,9 +352,9 @@ def _section(header: str, storms: dict[str, list[dict[str, Any]]]) -> str:
 
 {header}
 
-Code in `bench/reconnect.py`. Server mode for both servers: **{SERVER_MODE}** (python-socketio's
-async mode and the server `python -m app` runs: Werkzeug's threaded server via `socketio.run`);
-in-process Socket.IO (no message queue), SQLite. Clients: `socketio.AsyncClient` (asyncio +
+Code in `bench/reconnect.py`. Server for both: {_SERVERS[mode]}, as `python -m app` serves
+(app/core/serving.py), python-socketio in the same async mode; in-process Socket.IO (no message
+queue), SQLite. Clients: `socketio.AsyncClient` (asyncio +
 aiohttp, websocket transport) in one separate process, each with its own participant's session
 cookie, as a logged-in phone on the board.
 
