@@ -21,17 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import disconnect, join_room
 from limits import RateLimitItem, parse
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from app.core.extensions import db, socketio
 from app.core.storage.events import private_events_since, public_events_since
 from app.core.web.inputs import DB_INT_MAX, forbidden_character, same_secret
 from app.fairs.models import Fair
 from app.fairs.queries import fair_by_slug
+from app.people.auth import parse_user_id
 from app.people.models import Participant
 
 MAX_RESYNC = 1000
@@ -95,9 +96,12 @@ def _fair_by_slug(slug: Any) -> Fair | None:
 @socketio.on("connect")
 def on_connect(auth: dict[str, Any] | None = None) -> bool:
     auth = auth if isinstance(auth, dict) else {}
-    if current_user.is_authenticated:
+    login = parse_user_id(session.get("_user_id"))
+    if login is not None and _connect_participant(*login):
+        return True
+    if current_user.is_authenticated:  # e.g. by the remember-me cookie: Flask-Login's own way
         _clients[_sid()] = {"fair_id": current_user.fair_id, "participant_id": current_user.id,
-                                 "login_version": current_user.login_version, "screen": False}
+                            "login_version": current_user.login_version, "screen": False}
         join_room(f"fair:{current_user.fair_id}")
         join_room(f"participant:{current_user.id}")
         return True
@@ -113,6 +117,36 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
         return True
     _clients[_sid()] = {"fair_id": fair.id, "participant_id": None, "screen": False}
     join_room(f"fair:{fair.id}")
+    return True
+
+
+# The queries of a connection and its resyncs, built once, run as Core statements on the session's
+# connection: a reconnect storm runs each a thousand times, where the ORM's per-query work showed.
+_P, _F = Participant.__table__.c, Fair.__table__.c
+_LOGIN = select(_P.fair_id, _P.login_version, _P.removed_at, _P.login_revoked).where(_P.id == bindparam("pid"))
+_PARTICIPANT_NUMBERS = (
+    select(_F.event_seq, _F.created_at, _P.event_seq.label("private_seq"), _P.login_version, _P.removed_at,
+           _P.login_revoked)
+    .select_from(Participant.__table__.join(Fair.__table__, _F.id == _P.fair_id))
+    .where(_P.id == bindparam("pid")))
+_FAIR_NUMBERS = select(_F.event_seq, _F.created_at).where(_F.id == bindparam("fair_id"))
+
+
+def _one(statement: Any, **params: int) -> Row[Any] | None:
+    return db.session.connection().execute(statement, params).one_or_none()
+
+
+def _connect_participant(participant_id: int, login_version: int) -> bool:
+    """A phone logged in as this participant (per its session), if that login still holds: one
+    query of four columns rather than Flask-Login loading the whole participant. When it does
+    not, Flask-Login's own way decides (e.g. the remember-me cookie)."""
+    row = _one(_LOGIN, pid=participant_id)
+    if row is None or row.login_version != login_version or row.removed_at is not None or row.login_revoked:
+        return False
+    _clients[_sid()] = {"fair_id": row.fair_id, "participant_id": participant_id, "login_version": login_version,
+                        "screen": False}
+    join_room(f"fair:{row.fair_id}")
+    join_room(f"participant:{participant_id}")
     return True
 
 
@@ -162,14 +196,9 @@ def _current_numbers(client: dict[str, Any]) -> _Numbers | None:
     """The streams' current numbers, in one query; None when the participant's login has ended
     since the connection opened."""
     if client["participant_id"] is None:
-        fair = db.session.execute(select(Fair.event_seq, Fair.created_at)
-                                  .where(Fair.id == client["fair_id"])).one_or_none()
+        fair = _one(_FAIR_NUMBERS, fair_id=client["fair_id"])
         return None if fair is None else _Numbers(fair.event_seq, fair.created_at, None)
-    row = db.session.execute(
-        select(Fair.event_seq, Fair.created_at, Participant.event_seq.label("private_seq"),
-               Participant.login_version, Participant.removed_at, Participant.login_revoked)
-        .join_from(Participant, Fair, Fair.id == Participant.fair_id)
-        .where(Participant.id == client["participant_id"])).one_or_none()
+    row = _one(_PARTICIPANT_NUMBERS, pid=client["participant_id"])
     if row is None or row.login_version != client["login_version"] or row.removed_at is not None \
             or row.login_revoked:
         return None
