@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import disconnect, join_room
+from flask_socketio import join_room
 from limits import RateLimitItem, parse
 from sqlalchemy import Row, bindparam, select
 
@@ -150,26 +150,43 @@ def _connect_participant(participant_id: int, login_version: int) -> bool:
     return True
 
 
-@socketio.on("disconnect")
-def on_disconnect(*_args: Any) -> None:
-    _clients.pop(_sid(), None)
+def _bare(message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a handler with python-socketio itself, run in an app context only, given the
+    connection's sid and WSGI environ. Flask-SocketIO's `on` builds a whole request per event
+    (the session cookie opened, the URL matched) — twice more per phone after its connect, which a
+    reconnect storm paid about as much as for the resync itself. Only the connect needs the
+    request (Flask-Login's session)."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def run(sid: str, *args: Any) -> Any:
+            environ = socketio.server.get_environ(sid) or {}
+            app = environ.get("flask.app")  # set by Flask-SocketIO for every connection
+            if app is None:
+                return None
+            with app.app_context():
+                return handler(sid, environ, *args)
+
+        if socketio.server:  # as Flask-SocketIO's `on` does: now, or at init_app
+            socketio.server.on(message, run, namespace="/")
+        else:
+            socketio.handlers.append((message, run, "/"))
+        return handler
+
+    return register
 
 
-def rate_limited(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+@_bare("disconnect")
+def on_disconnect(sid: str, _environ: dict[str, Any], *_args: Any) -> None:
+    _clients.pop(sid, None)
+
+
+def _within_limits(sid: str, environ: dict[str, Any]) -> bool:
     """At most SOCKET_RATELIMIT events per connection (e.g. '30/10seconds') and
     SOCKET_CLIENT_RATELIMIT per client address, over all its connections."""
-
-    @functools.wraps(handler)
-    def wrapper(*args: Any) -> dict[str, Any]:
-        per_connection = _limit(current_app.config.get("SOCKET_RATELIMIT", "30/10seconds"))
-        per_client = _limit(current_app.config.get("SOCKET_CLIENT_RATELIMIT", "300/minute"))
-        if not _limiter.hit(per_connection, "socket", _sid()):
-            return {"ok": False, "code": "rate_limited"}
-        if not _limiter.hit(per_client, "socket-client", request.remote_addr or "unknown"):
-            return {"ok": False, "code": "rate_limited"}
-        return handler(*args)
-
-    return wrapper
+    per_connection = _limit(current_app.config.get("SOCKET_RATELIMIT", "30/10seconds"))
+    per_client = _limit(current_app.config.get("SOCKET_CLIENT_RATELIMIT", "300/minute"))
+    return (_limiter.hit(per_connection, "socket", sid)
+            and _limiter.hit(per_client, "socket-client", environ.get("REMOTE_ADDR") or "unknown"))
 
 
 def _sequence(data: dict[str, Any], key: str) -> int | None:
@@ -235,21 +252,22 @@ class _Replays:
 _replays = _Replays()
 
 
-@socketio.on("resync")
-@rate_limited
-def on_resync(data: Any = None) -> dict[str, Any]:
+@_bare("resync")
+def on_resync(sid: str, environ: dict[str, Any], data: Any = None, *_extra: Any) -> dict[str, Any]:
     """Events after the client's last sequence numbers (`after`: the fair's public stream;
     `after_private`: the participant's own stream), in order, visible to this client.
 
     The streams' numbers are read first, in one query with the login check; the public events
     replayed are those up to that number (shared between clients, see `_Replays`), and a client
     is in its rooms before it asks, so whatever is committed later reaches it live."""
-    client = _clients.get(_sid())
+    if not _within_limits(sid, environ):
+        return {"ok": False, "code": "rate_limited"}
+    client = _clients.get(sid)
     if client is None:
         return {"ok": False, "code": "not_connected"}
     numbers = _current_numbers(client)
     if numbers is None:
-        disconnect()
+        socketio.server.disconnect(sid, namespace="/")
         return {"ok": False, "code": "logged_out"}
     try:
         if data is None:
