@@ -120,8 +120,8 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
     return True
 
 
-# The queries of a connection and its resyncs, built once, run as Core statements on the session's
-# connection: a reconnect storm runs each a thousand times, where the ORM's per-query work showed.
+# The queries of a connection and its resyncs, built once, run as Core statements: a reconnect
+# storm runs each a thousand times, where the ORM's per-query work showed.
 _P, _F = Participant.__table__.c, Fair.__table__.c
 _LOGIN = select(_P.fair_id, _P.login_version, _P.removed_at, _P.login_revoked).where(_P.id == bindparam("pid"))
 _PARTICIPANT_NUMBERS = (
@@ -133,7 +133,9 @@ _FAIR_NUMBERS = select(_F.event_seq, _F.created_at).where(_F.id == bindparam("fa
 
 
 def _one(statement: Any, **params: int) -> Row[Any] | None:
-    return db.session.connection().execute(statement, params).one_or_none()
+    """One row, read on a connection of its own: no ORM session to set up and tear down."""
+    with db.engine.connect() as connection:
+        return connection.execute(statement, params).one_or_none()
 
 
 def _connect_participant(participant_id: int, login_version: int) -> bool:
