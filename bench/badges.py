@@ -1,14 +1,21 @@
-"""Badge PDF for 1,000 participants, against a bare WeasyPrint render of as many QR images.
+"""Badge PDF for 1,000 participants, against a bare WeasyPrint render of the same badge HTML.
 
 `run()` builds a fair of N participants in a temporary SQLite database, then measures, each
 time in a fresh child process (`python -m bench.badges child <what> <dir>`), in alternating
 rounds:
 
-- ours: what the background job and the CLI do: load the participants, make their QR codes,
-  lay the badges out in chunks, write the PDF;
-- floor: WeasyPrint rendering a page of nothing but the same N QR images, as `qrcode.make()`
-  makes them by default (PNG), made beforehand; their making is timed on its own;
-- reference: the same bare render of our own one-pixel-per-module PNGs.
+- ours: the app's badge path — load the participants, their badge faces, the template rendered
+  chunk by chunk, WeasyPrint's layout of each chunk, the PDF written — with the QR images made
+  beforehand (`app.door.badges.qr_images`), as the floor's are;
+- floor: a bare `weasyprint.HTML(string=html).write_pdf(path)` of the same badges as one HTML
+  document, made beforehand by the app: the same template, the same QR images (one pixel per
+  module, greyscale PNG data URIs), the app's stylesheet and grid rules inlined in a <style>
+  (its font URLs made absolute). Nothing of the app runs while it is timed;
+- ours with the QR images: what the background job and the CLI run (`write_for_people`), the
+  images made in the step; and the QR images alone (`qr_images`), for reference.
+
+Making the QR images is thus in neither of the two compared figures. The parent then checks that
+ours and the floor draw the same pages (pdftoppm, pixel for pixel).
 
 Wall time is time.perf_counter() around the step, CPU time the child's user + system time, memory
 the child's peak RSS from resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole process
@@ -17,18 +24,17 @@ the child's peak RSS from resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole p
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from bench._child import cpu_seconds, measure, run_child
+from bench._child import measure, run_child
 from bench._report import machine
 
 N = int(os.environ.get("BENCH_BADGES", "1000"))
@@ -53,16 +59,34 @@ def run() -> str:
         run_child("bench.badges", "setup", workdir, str(N))
         rounds: list[dict[str, dict[str, Any]]] = []
         for r in range(ROUNDS):
-            order = ["floor", "ours", "reference"] if r % 2 == 0 else ["ours", "floor", "reference"]
+            order = ["floor", "ours", "full"] if r % 2 == 0 else ["ours", "floor", "full"]
             results = {what: run_child("bench.badges", "child", what, workdir) for what in order}
             rounds.append(results)
-            print(f"round {r + 1}: " + ", ".join(f"{k} {v['seconds']:.2f} s" for k, v in results.items()),
-                  flush=True)
+            print(f"round {r + 1}: " + ", ".join(f"{k} {v['seconds']:.2f} s / {v['cpu_seconds']:.2f} s CPU"
+                                                for k, v in results.items()), flush=True)
         qr = run_child("bench.badges", "child", "qr", workdir)
-    return _section(rounds, qr)
+        same = _same_pages(Path(workdir) / "ours.pdf", Path(workdir) / "floor.pdf", rounds[0]["ours"]["pages"])
+    return _section(rounds, qr, same)
 
 
-def _section(rounds: list[dict[str, dict[str, Any]]], qr: dict[str, Any]) -> str:
+def _same_pages(ours: Path, floor: Path, pages: int) -> str:
+    """Whether both PDFs draw the same pixels (pdftoppm at 50 dpi, greyscale), every page."""
+    if shutil.which("pdftoppm") is None:
+        return "not checked (pdftoppm is not installed)"
+    with tempfile.TemporaryDirectory(prefix="bench-badges-pages-") as folder:
+        for name, pdf in (("ours", ours), ("floor", floor)):
+            subprocess.run(["pdftoppm", "-r", "50", "-gray", str(pdf), f"{folder}/{name}"], check=True)
+        mine, theirs = sorted(Path(folder).glob("ours-*.pgm")), sorted(Path(folder).glob("floor-*.pgm"))
+        if len(mine) != pages or len(theirs) != pages:
+            return f"**different**: {len(mine)} pages against {len(theirs)}"
+        differ = [i + 1 for i, (a, b) in enumerate(zip(mine, theirs, strict=True))
+                  if a.read_bytes() != b.read_bytes()]
+    if differ:
+        return f"**different** on {len(differ)} of {pages} pages (first: page {differ[0]})"
+    return f"identical: all {pages} pages pixel for pixel (pdftoppm, 50 dpi, greyscale)"
+
+
+def _section(rounds: list[dict[str, dict[str, Any]]], qr: dict[str, Any], same: str) -> str:
     def best(what: str, key: str = "seconds") -> float:
         return min(r[what][key] for r in rounds)
 
@@ -76,22 +100,22 @@ def _section(rounds: list[dict[str, dict[str, Any]]], qr: dict[str, Any]) -> str
     wall = best("ours") / best("floor")
     cpu = best("ours", "cpu_seconds") / best("floor", "cpu_seconds")
     paired = statistics.median(r["ours"]["seconds"] / r["floor"]["seconds"] for r in rounds)
-    made, made_cpu = best("floor", "making_seconds"), best("floor", "making_cpu_seconds")
+    paired_cpu = statistics.median(r["ours"]["cpu_seconds"] / r["floor"]["cpu_seconds"] for r in rounds)
+    full_wall = best("full") / best("floor")
+    full_cpu = best("full", "cpu_seconds") / best("floor", "cpu_seconds")
     verdict = "within" if max(wall, cpu) <= TARGET else ("**over**" if min(wall, cpu) > TARGET else "**at**")
+    pages = rounds[0]["ours"]["pages"]
     rows = [
-        (f"**ours**: badges PDF, {rounds[0]['ours']['pages']} A4 pages (load participants, QR codes, "
-         "layout, write)", "ours"),
-        (f"**floor**: bare WeasyPrint render of {N:,} QR images (`qrcode.make()` PNGs, made beforehand)",
+        (f"**ours**: badges PDF, {pages} A4 pages (load participants, faces, template, layout, write; "
+         "QR images made beforehand)", "ours"),
+        (f"**floor**: bare `HTML(string=...).write_pdf()` of the same {N:,} badges' HTML and QR images",
          "floor"),
-        (f"reference: the same bare render of our {N:,} one-pixel-per-module QR PNGs", "reference"),
+        ("ours with the QR images made in the step (`write_for_people`, what the job and the CLI run)", "full"),
     ]
-    table = [f"| {label} | **{best(what):.2f}** | {best(what, 'cpu_seconds'):.2f} | {each(what)} | {peak(what)} |"
-             for label, what in rows]
-    table.append(f"| making the floor's {N:,} images with `qrcode.make()` (not in the floor) | {made:.2f} | "
-                 f"{made_cpu:.2f} | {each('floor', 'making_seconds')} | |")
-    table.append(f"| our {N:,} QR images alone (`app.door.badge_qr`; part of ours) | {qr['seconds']:.2f} | "
-                 f"{qr['cpu_seconds']:.2f} | | |")
-    writing = min(r["ours"]["writing_seconds"] for r in rounds)
+    table = [f"| {label} | **{best(what):.2f}** | {best(what, 'cpu_seconds'):.2f} | {each(what)} | "
+             f"{each(what, 'cpu_seconds')} | {peak(what)} |" for label, what in rows]
+    table.append(f"| the {N:,} QR images alone (`app.door.badges.qr_images`) | {qr['seconds']:.2f} | "
+                 f"{qr['cpu_seconds']:.2f} | | | |")
     table_text = "\n".join(table)
     return f"""## Badge PDF for {N:,} participants
 
@@ -100,21 +124,25 @@ def _section(rounds: list[dict[str, dict[str, Any]]], qr: dict[str, Any]) -> str
 Best of {len(rounds)} rounds; every measurement in a fresh child process (`python -m bench badges`,
 code in `bench/badges.py`). Wall time is `time.perf_counter()` around the step, CPU time the
 child's user + system time from `resource.getrusage()` (other load on the machine disturbs it
-far less), peak memory the child's peak RSS from `resource.getrusage()`, the whole process.
+far less; the load average above is the other helpers' work on the same 2 cores), peak memory the
+child's peak RSS from `resource.getrusage()`, the whole process.
 
-| measured | wall s (best) | CPU s (best) | wall s, each round | peak RSS, MiB |
-|---|---:|---:|---|---:|
+The **floor** is a bare WeasyPrint render of the very HTML our badges are: the app's template for
+all {N:,} badges as one document, with the same QR images (one pixel per module, greyscale PNG
+data URIs, one QR version for the run) and the app's stylesheet and grid rules inlined, all made
+before the timer starts; timed is only `weasyprint.HTML(string=html).write_pdf(path)`. **Making the
+QR images is in neither** ours nor the floor: ours is given the same images, made beforehand by
+the app, and everything else of the app's path is timed. Ours and the floor's PDFs:
+{same}.
+
+| measured | wall s (best) | CPU s (best) | wall s, each round | CPU s, each round | peak RSS, MiB |
+|---|---:|---:|---|---|---:|
 {table_text}
 
 **Ratio ours ÷ floor: {wall:.2f}× wall, {cpu:.2f}× CPU** (best against best; median of the
-per-round wall ratios {paired:.2f}×) — {verdict} the {TARGET}× target. Against making *and*
-rendering the floor's images ({made + best("floor"):.2f} s wall) ours takes
-{best("ours") / (made + best("floor")):.2f}×.
-
-Writing the PDF after the last chunk took {writing:.2f} s of ours; the rest is laying out the
-chunks, QR codes included. Rendered from our tiny PNGs, the floor's bare page takes
-{best("reference"):.2f} s: most of our time is WeasyPrint laying out the text of {N:,} badges
-(names, organisations, fair, codes), not the QR codes.
+per-round ratios {paired:.2f}× wall, {paired_cpu:.2f}× CPU) — {verdict} the {TARGET}× target.
+With the QR images made in the step, as a print run does, ours takes {full_wall:.2f}× wall,
+{full_cpu:.2f}× CPU of the floor.
 """
 
 
@@ -151,95 +179,88 @@ def _setup(workdir: str, n: int) -> None:
     measure(lambda: {"participants": n})
 
 
-def _card_urls(workdir: str) -> list[str]:
+def _inputs() -> tuple[Any, list[Any], list[str]]:
+    """The fair, its badge faces in print order and their QR images, as the app makes them."""
     from sqlalchemy import select
 
     from app.core.extensions import db
-    from app.core.web.urls import card_url
-    from app.people.models import Participant
+    from app.door.badges import badge_face, printable_people, qr_images
+    from app.fairs.models import Fair
 
-    with _app(workdir).app_context():
-        return [card_url(code, PUBLIC_URL) for code in db.session.scalars(select(Participant.badge_code))]
+    fair = db.session.scalars(select(Fair)).one()
+    faces = [badge_face(p, PUBLIC_URL) for p in printable_people(fair.id)]
+    return fair, faces, qr_images([f.card_url for f in faces])
 
 
-def _bare_render(sources: list[str], target: Path) -> None:
-    from weasyprint import HTML
+def _document(fair: Any, faces: list[Any], images: list[str]) -> str:
+    """All the badges as one HTML document: the app's template, its stylesheet and grid inlined."""
+    from flask import render_template
+    from flask_babel import gettext
 
-    images = "".join(f'<img src="{src}">' for src in sources)
-    HTML(string="<style>@page { size: A4; margin: 10mm } img { width: 25mm; height: 25mm; margin: 2mm }"
-                f"</style>{images}").write_pdf(target)
+    from app.core.output.pdf import STATIC_ROOT
+    from app.door.badges import BADGE_GRID, STYLESHEET, PrintLayout, _pages, _Placed, fair_name_size
+
+    per_page = BADGE_GRID.per_page
+    placed = [_Placed(face, qr, i % per_page) for i, (face, qr) in enumerate(zip(faces, images, strict=True))]
+    html = render_template("door/badges.html", pages=list(_pages(placed, per_page)), layout="sheet",
+                           fair_name=fair.name, fair_size=fair_name_size(fair.name),
+                           title=gettext("Badges · %(fair)s", fair=fair.name))
+    css = (STATIC_ROOT / STYLESHEET).read_text().replace('url("../', f'url("{STATIC_ROOT.as_uri()}/')
+    style = f"<style>\n{css}\n{BADGE_GRID.css(PrintLayout.SHEET)}\n</style>"
+    head, found, body = html.partition("</head>")
+    assert found, "the badge template has no </head>"
+    return head + style + found + body
 
 
 def _ours(workdir: str) -> None:
+    from app.door.badges import badge_face, printable_people, write_badges
+
+    with _app(workdir).app_context():
+        fair, faces, images = _inputs()  # beforehand: the QR images, as the floor's
+        target = Path(workdir) / "ours.pdf"
+
+        def step() -> dict[str, Any]:
+            people = printable_people(fair.id)
+            mine = [badge_face(p, PUBLIC_URL) for p in people]
+            return {"pages": write_badges(mine, target, fair_name=fair.name, images=images)}
+
+        measure(step)
+        assert [f.card_url for f in faces] == [f.card_url for f in _inputs()[1]]
+
+
+def _full(workdir: str) -> None:
     from sqlalchemy import select
 
     from app.core.extensions import db
     from app.door.badges import PrintKind, printable_people, write_for_people
     from app.fairs.models import Fair
 
-    app = _app(workdir)
-    with app.app_context():
+    with _app(workdir).app_context():
         fair = db.session.scalars(select(Fair)).one()
-        target = Path(workdir) / "ours.pdf"
-
-        def step() -> dict[str, Any]:
-            laid_out = 0.0
-
-            def progress(done: int, total: int) -> None:
-                nonlocal laid_out
-                laid_out = time.perf_counter()
-
-            people = printable_people(fair.id)
-            pages = write_for_people(PrintKind.BADGES, fair, people, target, base=PUBLIC_URL, progress=progress)
-            return {"pages": pages, "writing_seconds": time.perf_counter() - laid_out}
-
-        measure(step)
+        target = Path(workdir) / "full.pdf"
+        measure(lambda: {"pages": write_for_people(PrintKind.BADGES, fair, printable_people(fair.id), target,
+                                                   base=PUBLIC_URL)})
 
 
 def _floor(workdir: str) -> None:
-    import qrcode
+    with _app(workdir).app_context():
+        html = _document(*_inputs())
+    from weasyprint import HTML
 
-    urls = _card_urls(workdir)
-    cpu = cpu_seconds()
-    started = time.perf_counter()
-    sources = []
-    for url in urls:
-        out = io.BytesIO()
-        qrcode.make(url).save(out)
-        sources.append("data:image/png;base64," + base64.b64encode(out.getvalue()).decode())
-    making = time.perf_counter() - started
-    making_cpu = cpu_seconds() - cpu
-
-    def step() -> dict[str, Any]:
-        _bare_render(sources, Path(workdir) / "floor.pdf")
-        return {"making_seconds": making, "making_cpu_seconds": making_cpu}
-
-    measure(step)
-
-
-def _reference(workdir: str) -> None:
-    from app.door.badge_qr import fit_version, qr_data_uri
-
-    urls = _card_urls(workdir)
-    version = fit_version(urls)
-    sources = [qr_data_uri(url, version) for url in urls]
-    measure(lambda: _bare_render(sources, Path(workdir) / "reference.pdf"))
+    target = Path(workdir) / "floor.pdf"
+    measure(lambda: HTML(string=html).write_pdf(target))
 
 
 def _qr(workdir: str) -> None:
-    from app.door.badge_qr import fit_version, qr_data_uri
+    from app.door.badges import qr_images
 
-    urls = _card_urls(workdir)
-
-    def step() -> None:
-        version = fit_version(urls)
-        for url in urls:
-            qr_data_uri(url, version)
-
-    measure(step)
+    with _app(workdir).app_context():
+        _fair, faces, _images = _inputs()
+    urls = [f.card_url for f in faces]
+    measure(lambda: {"images": len(qr_images(urls))})
 
 
-CHILDREN = {"ours": _ours, "floor": _floor, "reference": _reference, "qr": _qr}
+CHILDREN = {"ours": _ours, "floor": _floor, "full": _full, "qr": _qr}
 
 if __name__ == "__main__":
     match sys.argv[1:]:
@@ -248,4 +269,4 @@ if __name__ == "__main__":
         case ["child", what, workdir] if what in CHILDREN:
             CHILDREN[what](workdir)
         case _:
-            sys.exit("usage: python -m bench.badges setup DIR N | child ours|floor|reference|qr DIR")
+            sys.exit("usage: python -m bench.badges setup DIR N | child ours|floor|full|qr DIR")

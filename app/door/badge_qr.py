@@ -32,11 +32,20 @@ _TO_GREY = bytes.maketrans(b"01", b"\xff\x00")  # light module â†’ white, dark â
 
 
 def fit_version(payloads: Iterable[str]) -> int:
-    """The smallest QR version that holds every payload, so that a print run's codes match."""
-    version = 1
+    """The smallest QR version that holds every payload, so that a print run's codes match.
+
+    Within one encoding mode a longer payload never needs a smaller version, so only the longest
+    payload of each mode is fitted (a run's payloads are mostly of one length and mode).
+    """
+    longest: dict[int, qr_util.QRData] = {}
     for payload in payloads:
+        data = qr_util.QRData(payload)
+        if data.mode not in longest or len(data) > len(longest[data.mode]):
+            longest[data.mode] = data
+    version = 1
+    for data in longest.values():
         qr = qrcode.QRCode(error_correction=ERROR_CORRECTION)
-        qr.add_data(payload, optimize=0)
+        qr.add_data(data, optimize=0)
         version = max(version, qr.best_fit())
     return version
 

@@ -36,7 +36,8 @@ from app.people.models import Participant
 from app.people.sectors import SECTOR_COLOURS, Sector
 
 STYLESHEET = "css/badges.css"
-CHUNK_PAGES = 5  # pages per WeasyPrint document: 50 badges or 30 slips
+CHUNK_PAGES = 10  # pages per WeasyPrint document (100 badges or 60 slips): each document costs its own
+# style computation, so fewer, longer chunks lay out faster; progress is reported after each
 
 # Called after each chunk with (items laid out so far, items in the run).
 Progress = Callable[[int, int], None]
@@ -262,32 +263,47 @@ def _pages(placed: list[_Placed], per_page: int) -> Iterator[list[_Placed]]:
         yield placed[start:start + per_page]
 
 
+def qr_images(payloads: Sequence[str], version: int | None = None) -> list[str]:
+    """The QR images (data URIs) of a print run's payloads, all of one size: the smallest version
+    that holds every payload of the run unless `version` is given."""
+    version = version or fit_version(payloads)
+    return [qr_data_uri(payload, version) for payload in payloads]
+
+
 def _run(template: str, faces: Sequence[BadgeFace | SlipFace], payloads: Sequence[str], grid: Grid,
          layout: PrintLayout, target: str | Path | IO[bytes], progress: Progress | None,
-         **context: object) -> int:
-    """Lay out the faces chunk by chunk and write one PDF. Returns the number of pages."""
+         images: Sequence[str] | None = None, **context: object) -> int:
+    """Lay out the faces chunk by chunk and write one PDF. Returns the number of pages.
+
+    `images`: the payloads' QR images if made beforehand (`qr_images`); else made chunk by chunk.
+    """
     if not faces:
         raise ValueError("nothing to print")
+    if images is not None and len(images) != len(faces):
+        raise ValueError("one QR image per face")
     per_page = grid.per_page if layout == PrintLayout.SHEET else 1
     chunk = per_page * CHUNK_PAGES
-    version = fit_version(payloads)  # one QR size for the whole run
+    version = fit_version(payloads) if images is None else None  # one QR size for the whole run
     builder = PdfBuilder(STYLESHEET, grid.css(layout))
     for start in range(0, len(faces), chunk):
-        placed = [_Placed(face, qr_data_uri(payload, version), i % per_page)
-                  for i, (face, payload) in enumerate(zip(faces[start:start + chunk],
-                                                           payloads[start:start + chunk], strict=True))]
+        end = start + chunk
+        codes = images[start:end] if images is not None else qr_images(payloads[start:end], version)
+        placed = [_Placed(face, qr, i % per_page)
+                  for i, (face, qr) in enumerate(zip(faces[start:end], codes, strict=True))]
         builder.add(render_template(template, pages=list(_pages(placed, per_page)), layout=layout.value,
                                     **context))
         if progress:
-            progress(min(start + chunk, len(faces)), len(faces))
+            progress(min(end, len(faces)), len(faces))
     builder.write(target)
     return builder.page_count
 
 
 def write_badges(faces: Sequence[BadgeFace], target: str | Path | IO[bytes], *, fair_name: str,
-                 layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None) -> int:
+                 layout: PrintLayout = PrintLayout.SHEET, progress: Progress | None = None,
+                 images: Sequence[str] | None = None) -> int:
+    """`images`: the faces' QR images (of their card URLs) when made beforehand, by `qr_images`."""
     return _run("door/badges.html", faces, [f.card_url for f in faces], BADGE_GRID, layout, target,
-                progress, fair_name=fair_name, fair_size=fair_name_size(fair_name),
+                progress, images, fair_name=fair_name, fair_size=fair_name_size(fair_name),
                 title=_("Badges · %(fair)s", fair=fair_name))
 
 

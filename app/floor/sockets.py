@@ -14,26 +14,69 @@ a refused request is answered `rate_limited`, and the client retries later (stat
 from __future__ import annotations
 
 import functools
+import threading
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import disconnect, join_room
-from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from flask_socketio import join_room
+from limits import RateLimitItem, parse
+from sqlalchemy import Row, bindparam, select
 
 from app.core.extensions import db, socketio
-from app.core.storage.events import events_since
+from app.core.storage.events import private_events_since, public_events_since
 from app.core.web.inputs import DB_INT_MAX, forbidden_character, same_secret
 from app.fairs.models import Fair
 from app.fairs.queries import fair_by_slug
+from app.people.auth import parse_user_id
 from app.people.models import Participant
 
 MAX_RESYNC = 1000
 MAX_SEQ = DB_INT_MAX  # the sequence columns' range
-_limiter = MovingWindowRateLimiter(MemoryStorage())
+SWEEP_SECONDS = 60.0  # how often keys with no hit left in their window are forgotten
+REPLAYS_KEPT = 64  # public replays kept in memory, shared by every client that asks the same
+
+
+class MovingWindow:
+    """At most `amount` hits per key in any window of the limit's length, counted in memory.
+
+    What `limits`' moving window does, without its memory storage's expiry timer: that storage
+    starts a thread whenever its last timer has run out, which a reconnect storm of a thousand
+    resyncs paid nearly once per resync. Here old hits are dropped when their key is hit again,
+    and keys with nothing left in their window are swept every SWEEP_SECONDS.
+    """
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[str, ...], tuple[deque[float], float]] = {}
+        self._lock = threading.Lock()
+        self._swept = time.monotonic()
+
+    def hit(self, limit: RateLimitItem, *key: str) -> bool:
+        window = float(limit.get_expiry())
+        now = time.monotonic()
+        with self._lock:
+            if now - self._swept > SWEEP_SECONDS:
+                self._sweep(now)
+            hits, _ = self._hits.setdefault((*key, str(limit.amount), str(window)), (deque(), window))
+            while hits and hits[0] <= now - window:
+                hits.popleft()
+            if len(hits) >= limit.amount:
+                return False
+            hits.append(now)
+            return True
+
+    def _sweep(self, now: float) -> None:
+        self._swept = now
+        for key in [k for k, (hits, window) in self._hits.items() if not hits or hits[-1] <= now - window]:
+            del self._hits[key]
+
+
+_limiter = MovingWindow()
+_limit = functools.lru_cache(maxsize=32)(parse)  # '30/10seconds' → RateLimitItem, parsed once
 # Who each connection is: {"fair_id", "participant_id" (None when anonymous), "login_version",
 # "screen": bool}
 _clients: dict[str, dict[str, Any]] = {}
@@ -53,9 +96,12 @@ def _fair_by_slug(slug: Any) -> Fair | None:
 @socketio.on("connect")
 def on_connect(auth: dict[str, Any] | None = None) -> bool:
     auth = auth if isinstance(auth, dict) else {}
-    if current_user.is_authenticated:
+    login = parse_user_id(session.get("_user_id"))
+    if login is not None and _connect_participant(*login):
+        return True
+    if current_user.is_authenticated:  # e.g. by the remember-me cookie: Flask-Login's own way
         _clients[_sid()] = {"fair_id": current_user.fair_id, "participant_id": current_user.id,
-                                 "login_version": current_user.login_version, "screen": False}
+                            "login_version": current_user.login_version, "screen": False}
         join_room(f"fair:{current_user.fair_id}")
         join_room(f"participant:{current_user.id}")
         return True
@@ -74,26 +120,75 @@ def on_connect(auth: dict[str, Any] | None = None) -> bool:
     return True
 
 
-@socketio.on("disconnect")
-def on_disconnect(*_args: Any) -> None:
-    _clients.pop(_sid(), None)
+# The queries of a connection and its resyncs, built once, run as Core statements: a reconnect
+# storm runs each a thousand times, where the ORM's per-query work showed.
+_P, _F = Participant.__table__.c, Fair.__table__.c
+_LOGIN = select(_P.fair_id, _P.login_version, _P.removed_at, _P.login_revoked).where(_P.id == bindparam("pid"))
+_PARTICIPANT_NUMBERS = (
+    select(_F.event_seq, _F.created_at, _P.event_seq.label("private_seq"), _P.login_version, _P.removed_at,
+           _P.login_revoked)
+    .select_from(Participant.__table__.join(Fair.__table__, _F.id == _P.fair_id))
+    .where(_P.id == bindparam("pid")))
+_FAIR_NUMBERS = select(_F.event_seq, _F.created_at).where(_F.id == bindparam("fair_id"))
 
 
-def rate_limited(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+def _one(statement: Any, **params: int) -> Row[Any] | None:
+    """One row, read on a connection of its own: no ORM session to set up and tear down."""
+    with db.engine.connect() as connection:
+        return connection.execute(statement, params).one_or_none()
+
+
+def _connect_participant(participant_id: int, login_version: int) -> bool:
+    """A phone logged in as this participant (per its session), if that login still holds: one
+    query of four columns rather than Flask-Login loading the whole participant. When it does
+    not, Flask-Login's own way decides (e.g. the remember-me cookie)."""
+    row = _one(_LOGIN, pid=participant_id)
+    if row is None or row.login_version != login_version or row.removed_at is not None or row.login_revoked:
+        return False
+    _clients[_sid()] = {"fair_id": row.fair_id, "participant_id": participant_id, "login_version": login_version,
+                        "screen": False}
+    join_room(f"fair:{row.fair_id}")
+    join_room(f"participant:{participant_id}")
+    return True
+
+
+def _bare(message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a handler with python-socketio itself, run in an app context only, given the
+    connection's sid and WSGI environ. Flask-SocketIO's `on` builds a whole request per event
+    (the session cookie opened, the URL matched) — twice more per phone after its connect, which a
+    reconnect storm paid about as much as for the resync itself. Only the connect needs the
+    request (Flask-Login's session)."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def run(sid: str, *args: Any) -> Any:
+            environ = socketio.server.get_environ(sid) or {}
+            app = environ.get("flask.app")  # set by Flask-SocketIO for every connection
+            if app is None:
+                return None
+            with app.app_context():
+                return handler(sid, environ, *args)
+
+        if socketio.server:  # as Flask-SocketIO's `on` does: now, or at init_app
+            socketio.server.on(message, run, namespace="/")
+        else:
+            socketio.handlers.append((message, run, "/"))
+        return handler
+
+    return register
+
+
+@_bare("disconnect")
+def on_disconnect(sid: str, _environ: dict[str, Any], *_args: Any) -> None:
+    _clients.pop(sid, None)
+
+
+def _within_limits(sid: str, environ: dict[str, Any]) -> bool:
     """At most SOCKET_RATELIMIT events per connection (e.g. '30/10seconds') and
     SOCKET_CLIENT_RATELIMIT per client address, over all its connections."""
-
-    @functools.wraps(handler)
-    def wrapper(*args: Any) -> dict[str, Any]:
-        per_connection = parse(current_app.config.get("SOCKET_RATELIMIT", "30/10seconds"))
-        per_client = parse(current_app.config.get("SOCKET_CLIENT_RATELIMIT", "300/minute"))
-        if not _limiter.hit(per_connection, "socket", _sid()):
-            return {"ok": False, "code": "rate_limited"}
-        if not _limiter.hit(per_client, "socket-client", request.remote_addr or "unknown"):
-            return {"ok": False, "code": "rate_limited"}
-        return handler(*args)
-
-    return wrapper
+    per_connection = _limit(current_app.config.get("SOCKET_RATELIMIT", "30/10seconds"))
+    per_client = _limit(current_app.config.get("SOCKET_CLIENT_RATELIMIT", "300/minute"))
+    return (_limiter.hit(per_connection, "socket", sid)
+            and _limiter.hit(per_client, "socket-client", environ.get("REMOTE_ADDR") or "unknown"))
 
 
 def _sequence(data: dict[str, Any], key: str) -> int | None:
@@ -109,23 +204,72 @@ def _sequence(data: dict[str, Any], key: str) -> int | None:
     return int(value)
 
 
-def _login_still_valid(client: dict[str, Any]) -> bool:
+@dataclass(frozen=True)
+class _Numbers:
+    fair_seq: int  # the fair's public stream
+    fair_created: Any  # with the fair's id, which world the numbers belong to (a database reset)
+    private_seq: int | None  # the participant's own stream (None: anonymous, a screen)
+
+
+def _current_numbers(client: dict[str, Any]) -> _Numbers | None:
+    """The streams' current numbers, in one query; None when the participant's login has ended
+    since the connection opened."""
     if client["participant_id"] is None:
-        return True
-    person = db.session.get(Participant, client["participant_id"])
-    return person is not None and person.is_active and person.login_version == client["login_version"]
+        fair = _one(_FAIR_NUMBERS, fair_id=client["fair_id"])
+        return None if fair is None else _Numbers(fair.event_seq, fair.created_at, None)
+    row = _one(_PARTICIPANT_NUMBERS, pid=client["participant_id"])
+    if row is None or row.login_version != client["login_version"] or row.removed_at is not None \
+            or row.login_revoked:
+        return None
+    return _Numbers(row.event_seq, row.created_at, row.private_seq)
 
 
-@socketio.on("resync")
-@rate_limited
-def on_resync(data: Any = None) -> dict[str, Any]:
+class _Replays:
+    """The public events between two numbers of a fair's stream, as messages, kept for every
+    client that asks the same (after a drop, a hall's phones all ask from about the same number).
+    Committed events never change, so a replay up to a number read from the fair stays true; the
+    fair's creation time in the key tells a fair apart from one of a reset database."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, fair_id: int, numbers: _Numbers, after: int) -> list[dict[str, Any]]:
+        if after >= numbers.fair_seq:
+            return []
+        key = (fair_id, numbers.fair_created, after, numbers.fair_seq)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        messages = [e.as_message() for e in public_events_since(fair_id, after, MAX_RESYNC,
+                                                                up_to=numbers.fair_seq)]
+        with self._lock:
+            self._kept[key] = messages
+            while len(self._kept) > REPLAYS_KEPT:
+                self._kept.popitem(last=False)
+        return messages
+
+
+_replays = _Replays()
+
+
+@_bare("resync")
+def on_resync(sid: str, environ: dict[str, Any], data: Any = None, *_extra: Any) -> dict[str, Any]:
     """Events after the client's last sequence numbers (`after`: the fair's public stream;
-    `after_private`: the participant's own stream), in order, visible to this client."""
-    client = _clients.get(_sid())
+    `after_private`: the participant's own stream), in order, visible to this client.
+
+    The streams' numbers are read first, in one query with the login check; the public events
+    replayed are those up to that number (shared between clients, see `_Replays`), and a client
+    is in its rooms before it asks, so whatever is committed later reaches it live."""
+    if not _within_limits(sid, environ):
+        return {"ok": False, "code": "rate_limited"}
+    client = _clients.get(sid)
     if client is None:
         return {"ok": False, "code": "not_connected"}
-    if not _login_still_valid(client):
-        disconnect()
+    numbers = _current_numbers(client)
+    if numbers is None:
+        socketio.server.disconnect(sid, namespace="/")
         return {"ok": False, "code": "logged_out"}
     try:
         if data is None:
@@ -136,10 +280,11 @@ def on_resync(data: Any = None) -> dict[str, Any]:
         after_private = _sequence(data, "after_private")
     except ValueError:
         return {"ok": False, "code": "bad_request"}
-    events = events_since(client["fair_id"], after, client["participant_id"],
-                          after_private=after_private, limit=MAX_RESYNC)
-    fair = db.session.get_one(Fair, client["fair_id"])
-    reply: dict[str, Any] = {"ok": True, "events": [e.as_message() for e in events], "seq": fair.event_seq}
+    events = list(_replays.get(client["fair_id"], numbers, after))
+    reply: dict[str, Any] = {"ok": True, "events": events, "seq": numbers.fair_seq}
     if client["participant_id"] is not None:
-        reply["private_seq"] = db.session.get_one(Participant, client["participant_id"]).event_seq
+        if after_private is not None and numbers.private_seq is not None and after_private < numbers.private_seq:
+            events += [e.as_message() for e in private_events_since(client["participant_id"], after_private,
+                                                                    MAX_RESYNC)]
+        reply["private_seq"] = numbers.private_seq
     return reply

@@ -12,6 +12,18 @@ from app.core.extensions import db
 from app.people.models import Participant
 
 
+def parse_user_id(user_id: Any) -> tuple[int, int] | None:
+    """(participant id, login version) from Flask-Login's id of a participant, "<id>:<version>"
+    (Participant.get_id); None for anything else."""
+    if not isinstance(user_id, str):
+        return None
+    try:
+        pid, version = (int(x) for x in user_id.split(":", 1))
+    except ValueError:
+        return None
+    return pid, version
+
+
 def init_auth(app: Flask, login_manager: LoginManager) -> None:
     login_manager.init_app(app)
     login_manager.login_message = _l("Please log in to see this page.")
@@ -19,10 +31,10 @@ def init_auth(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> Participant | None:
-        try:
-            pid, version = (int(x) for x in user_id.split(":", 1))
-        except ValueError:
+        login = parse_user_id(user_id)
+        if login is None:
             return None
+        pid, version = login
         person = db.session.get(Participant, pid)
         if person is None or person.login_version != version or not person.is_active:
             return None

@@ -129,14 +129,27 @@ def events_since(fair_id: int, after_seq: int, participant_id: int | None = None
     """What a client that last saw `after_seq` of the fair's stream (and `after_private` of
     its participant's own stream, if it has one) missed: each stream in order, public first,
     at most `limit` of each."""
+    found = public_events_since(fair_id, after_seq, limit)
+    if participant_id is not None and after_private is not None:
+        found += private_events_since(participant_id, after_private, limit)
+    return found
+
+
+def public_events_since(fair_id: int, after_seq: int, limit: int | None = None,
+                        up_to: int | None = None) -> list[DomainEvent]:
+    """The fair's public events after `after_seq` (and up to `up_to`), in order, at most `limit`."""
     public = select(DomainEvent).where(DomainEvent.fair_id == fair_id, DomainEvent.participant_id.is_(None),
                                        DomainEvent.seq > after_seq)
-    found = list(db.session.scalars(public.order_by(DomainEvent.seq).limit(limit)))
-    if participant_id is not None and after_private is not None:
-        private = select(DomainEvent).where(DomainEvent.participant_id == participant_id,
-                                            DomainEvent.seq > after_private)
-        found += list(db.session.scalars(private.order_by(DomainEvent.seq).limit(limit)))
-    return found
+    if up_to is not None:
+        public = public.where(DomainEvent.seq <= up_to)
+    return list(db.session.scalars(public.order_by(DomainEvent.seq).limit(limit)))
+
+
+def private_events_since(participant_id: int, after_seq: int, limit: int | None = None) -> list[DomainEvent]:
+    """One participant's own events after `after_seq`, in order, at most `limit`."""
+    private = select(DomainEvent).where(DomainEvent.participant_id == participant_id,
+                                        DomainEvent.seq > after_seq)
+    return list(db.session.scalars(private.order_by(DomainEvent.seq).limit(limit)))
 
 
 def recent_public_events(fair_id: int, types: tuple[str, ...], limit: int = 12) -> list[DomainEvent]:
