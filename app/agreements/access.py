@@ -12,11 +12,10 @@ from app.people.models import Participant
 
 
 def get_agreement(fair_id: int, agreement_id: int, lock: bool = False) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id, with_for_update=lock or None)
+    # Locked: read again under the lock, in the same statement, even if this session held it.
+    agreement = db.session.get(Agreement, agreement_id, with_for_update=lock or None, populate_existing=lock)
     if agreement is None or agreement.fair_id != fair_id:
         raise NotFound(_l("This agreement does not exist."), code="agreement_not_found")
-    if lock:
-        db.session.refresh(agreement)  # re-read under the lock
     return agreement
 
 
