@@ -116,11 +116,12 @@ def _number_pending(session: Session) -> None:
         return
     streams: dict[tuple[int, int], list[DomainEvent]] = {}
     for _savepoint, evt in pending:
-        key = (0, evt.fair_id) if evt.participant_id is None else (1, evt.participant_id)
-        streams.setdefault(key, []).append(evt)
-    for (private, key), events in sorted(streams.items()):
-        first = _bump(session, _PARTICIPANTS if private else _FAIRS, key, len(events))
-        for offset, evt in enumerate(events):
+        stream = (0, evt.fair_id) if evt.participant_id is None else (1, evt.participant_id)
+        streams.setdefault(stream, []).append(evt)
+    for private, owner in sorted(streams):
+        numbered = streams[(private, owner)]
+        first = _bump(session, _PARTICIPANTS if private else _FAIRS, owner, len(numbered))
+        for offset, evt in enumerate(numbered):
             evt.seq = first + offset
     events = [evt for _savepoint, evt in pending]
     session.add_all(events)  # inserted by the commit's own flush
