@@ -55,16 +55,20 @@ def _add_signature(agreement: Agreement, party: AgreementParty, person: Particip
     agreement.signatures.append(Signature(party_id=party.id, party=party, participant_id=person.id,
                                           participant=person, version=agreement.version, method=method,
                                           signed_at=utcnow()))
-    agreement.state = AgreementState.AWAITING_SIGNATURES
 
 
 def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
+    """Signed by every party (and the notary, where the fair wants one): number and freeze it;
+    otherwise it awaits the others' signatures. Its state is set once, here, so that the row is
+    updated once."""
     if not all_parties_signed(agreement):
+        agreement.state = AgreementState.AWAITING_SIGNATURES
         notify_parties(agreement, "agreement.signature_added", exclude=actor.id)
         return
     # Locked before the rule is read and the number given: numbering is serialised by this lock.
     fair = db.session.get_one(Fair, agreement.fair_id, with_for_update=True, populate_existing=True)
     if fair.notary_required and agreement.notary_id is None:
+        agreement.state = AgreementState.AWAITING_SIGNATURES
         notify_parties(agreement, "agreement.awaiting_notary", exclude=actor.id)
         return
     last = db.session.scalar(select(func.max(Agreement.seq_no)).where(Agreement.fair_id == fair.id))
