@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.agreements.models import Agreement, AgreementParty
 from app.core.errors import Conflict, Forbidden, NotFound
@@ -12,11 +13,14 @@ from app.people.models import Participant
 
 
 def get_agreement(fair_id: int, agreement_id: int, lock: bool = False) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id, with_for_update=lock or None)
+    # Locked (to change it): read again under the lock, in the same statement, even if this
+    # session held it, with its parties' organisations and people (whom every change names).
+    options = [selectinload(Agreement.parties).selectinload(AgreementParty.organisation),
+               selectinload(Agreement.parties).selectinload(AgreementParty.representative)] if lock else []
+    agreement = db.session.get(Agreement, agreement_id, with_for_update=lock or None, populate_existing=lock,
+                               options=options)
     if agreement is None or agreement.fair_id != fair_id:
         raise NotFound(_l("This agreement does not exist."), code="agreement_not_found")
-    if lock:
-        db.session.refresh(agreement)  # re-read under the lock
     return agreement
 
 

@@ -51,28 +51,33 @@ def _add_signature(agreement: Agreement, party: AgreementParty, person: Particip
                    method: SignatureMethod) -> None:
     if party.id in _signed_parties(agreement):
         return  # a double tap signs once
-    agreement.signatures.append(Signature(party_id=party.id, participant_id=person.id,
-                                          version=agreement.version, method=method))
-    agreement.state = AgreementState.AWAITING_SIGNATURES
-    db.session.flush()
+    # Complete here (party, person, time), not left to the flush: the frozen content reads them.
+    agreement.signatures.append(Signature(party_id=party.id, party=party, participant_id=person.id,
+                                          participant=person, version=agreement.version, method=method,
+                                          signed_at=utcnow()))
 
 
 def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
-    fair = db.session.get_one(Fair, agreement.fair_id, with_for_update=True)
+    """Signed by every party (and the notary, where the fair wants one): number and freeze it;
+    otherwise it awaits the others' signatures. Its state is set once, here, so that the row is
+    updated once."""
     if not all_parties_signed(agreement):
+        agreement.state = AgreementState.AWAITING_SIGNATURES
         notify_parties(agreement, "agreement.signature_added", exclude=actor.id)
         return
+    # Locked before the rule is read and the number given: numbering is serialised by this lock.
+    fair = db.session.get_one(Fair, agreement.fair_id, with_for_update=True, populate_existing=True)
     if fair.notary_required and agreement.notary_id is None:
+        agreement.state = AgreementState.AWAITING_SIGNATURES
         notify_parties(agreement, "agreement.awaiting_notary", exclude=actor.id)
         return
-    # Numbering is serialised by the lock on the fair row taken above.
     last = db.session.scalar(select(func.max(Agreement.seq_no)).where(Agreement.fair_id == fair.id))
     agreement.seq_no = (last or 0) + 1
     agreement.number = f"GZ/{fair.slug}/{agreement.seq_no:03d}"
     agreement.state = AgreementState.SIGNED
     agreement.signed_at = utcnow()
-    db.session.flush()
-    db.session.refresh(agreement)
+    # What this session holds is what is signed: the agreement was read under its lock, and the
+    # signature just added is in its list; nothing needs reading again before the content freezes.
     agreement.frozen_content = canonical_json(agreement_content(agreement))
     agreement.content_hash = content_hash(agreement.frozen_content)
     notify_parties(agreement, "agreement.signed_for_you")

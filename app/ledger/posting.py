@@ -14,9 +14,10 @@ and hands it here. Within one transaction `post_entry`:
    `idempotency_conflict` when that entry's content differs (looked up after the locks, so a
    writer that committed the key while we waited is seen);
 4. checks every account's floor and ceiling against its locked balance;
-5. inserts the entry inside a savepoint — a unique-key race lost to a writer on other accounts
-   ends in an IntegrityError, after which the winner's entry is read back and step 3 applies —
-   then the postings, and updates the cached balances.
+5. inserts the entry and its postings inside a savepoint (the one flush of the posting path) — a
+   unique-key race lost to a writer on other accounts ends in an IntegrityError, after which the
+   winner's entry is read back and step 3 applies — and updates the cached balances, written
+   with the rest of the transaction at its commit.
 """
 
 from __future__ import annotations
@@ -189,9 +190,9 @@ def post_entry(draft: EntryDraft, actor: Actor, locked: Mapping[int, Account] | 
         if draft.reverses_id is not None:
             raise _already_reversed(draft.reverses_id) from None
         raise
+    # The cached balances are written by the commit's flush (or the next query's), not one more here.
     for leg in legs:
         accounts[leg.account_id].balance += leg.points
-    db.session.flush()
     if draft.fair_id is not None:
         record_event(draft.fair_id, "ledger.posted", {
             "entry_id": entry.id, "kind": entry.kind.value,

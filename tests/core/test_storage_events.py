@@ -3,12 +3,17 @@ numbered without gaps; emitted after the outermost commit, never after a savepoi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event, select
 
 from app.agreements.drafting import start_agreement
 from app.core.extensions import db, socketio
@@ -17,6 +22,7 @@ from app.core.storage.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.people.models import Participant
+from tests.concurrency import WAIT, first_held_open_after, in_threads, wait_for_lock_waiter
 
 
 def sio(app: Flask, client: FlaskClient, auth: dict[str, Any] | None = None) -> Any:
@@ -119,3 +125,149 @@ def test_failed_service_emits_nothing(app, client, fair, notary, make_participan
     with pytest.raises(DomainError):
         check_in(notary, fair.id, "ZZZZZZZZ")
     assert [m for m in sc.get_received() if m["name"] == "event"] == []
+
+
+# --- one counter update per stream per transaction --------------------------------------------
+
+@contextmanager
+def sql_sent() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def counter_updates(statements: list[str], table_name: str) -> list[str]:
+    return [s for s in statements if s.upper().startswith(f"UPDATE {table_name.upper()} SET EVENT_SEQ")]
+
+
+def test_three_public_events_take_consecutive_numbers_with_one_counter_update(
+        app: Flask, client: FlaskClient, fair: Fair) -> None:
+    from app.core.storage.events import record_event
+
+    start = db.session.get_one(Fair, fair.id).event_seq
+    viewer = sio(app, client, {"fair": fair.slug})
+    with sql_sent() as statements, transaction():
+        events = [record_event(fair.id, "fair.announcement", {"text": f"Ogłoszenie {n}"}) for n in range(3)]
+    assert len(counter_updates(statements, "fairs")) == 1
+    assert [e.seq for e in events] == [start + 1, start + 2, start + 3]
+    db.session.expire_all()
+    assert db.session.get_one(Fair, fair.id).event_seq == start + 3
+    assert [(e["seq"], e["data"]["text"]) for e in received(viewer)] == [
+        (start + 1, "Ogłoszenie 0"), (start + 2, "Ogłoszenie 1"), (start + 3, "Ogłoszenie 2")]
+
+
+def test_each_stream_is_updated_once_and_numbered_in_the_order_recorded(
+        fair: Fair, make_participant: Callable[..., Participant]) -> None:
+    from app.core.storage.events import record_event
+
+    a, b = make_participant(), make_participant()
+    start = db.session.get_one(Fair, fair.id).event_seq
+    with sql_sent() as statements, transaction():
+        order = [record_event(fair.id, "x.private", {}, participant_id=b.id),
+                 record_event(fair.id, "x.public", {}),
+                 record_event(fair.id, "x.private", {}, participant_id=a.id),
+                 record_event(fair.id, "x.private", {}, participant_id=b.id),
+                 record_event(fair.id, "x.public", {})]
+    assert len(counter_updates(statements, "fairs")) == 1
+    assert len(counter_updates(statements, "participants")) == 2  # one for A, one for B
+    assert [e.seq for e in order] == [1, start + 1, 1, 2, start + 2]
+
+
+def test_an_event_recorded_inside_a_savepoint_rolled_back_takes_no_number(
+        app: Flask, client: FlaskClient, fair: Fair) -> None:
+    from app.core.storage.events import record_event
+
+    start = db.session.get_one(Fair, fair.id).event_seq
+    viewer = sio(app, client, {"fair": fair.slug})
+    with transaction():
+        record_event(fair.id, "fair.announcement", {"text": "Przed"})
+        savepoint = db.session.begin_nested()
+        record_event(fair.id, "fair.announcement", {"text": "Wycofane"})
+        savepoint.rollback()
+        record_event(fair.id, "fair.announcement", {"text": "Po"})
+    assert [(e["seq"], e["data"]["text"]) for e in received(viewer)] == [(start + 1, "Przed"), (start + 2, "Po")]
+    stored = db.session.scalars(select(DomainEvent.seq).where(DomainEvent.fair_id == fair.id,
+                                                              DomainEvent.seq > start)).all()
+    assert sorted(stored) == [start + 1, start + 2]
+
+
+def test_a_rolled_back_transaction_takes_no_number(fair: Fair) -> None:
+    from app.core.storage.events import record_event
+
+    start = db.session.get_one(Fair, fair.id).event_seq
+    with pytest.raises(RuntimeError), transaction():
+        record_event(fair.id, "fair.announcement", {"text": "Nigdy"})
+        raise RuntimeError("refused")
+    with transaction():
+        kept = record_event(fair.id, "fair.announcement", {"text": "Potem"})
+    assert kept.seq == start + 1
+
+
+def _three_announcements(fair_id: int, tag: str) -> Callable[[], list[int]]:
+    from app.core.storage.events import record_event
+
+    def call() -> list[int]:
+        with transaction():
+            events = [record_event(fair_id, "fair.announcement", {"text": f"{tag}{n}"}) for n in range(3)]
+        return [e.seq for e in events]
+
+    return call
+
+
+def test_transactions_at_the_same_moment_neither_share_nor_skip_a_number(app: Flask, fair: Fair) -> None:
+    fair_id = fair.id
+    start = db.session.get_one(Fair, fair_id).event_seq
+    db.session.rollback()  # this session's read ends here: it must see what the threads commit
+    seqs: list[list[int]] = []
+
+    def numbered(work: Callable[[], list[int]]) -> SimpleNamespace:
+        seqs.append(work())
+        return SimpleNamespace(id=len(seqs))
+
+    outcomes = in_threads(app, [functools.partial(numbered, _three_announcements(fair_id, f"t{t}-"))
+                                for t in range(6)])
+    assert [kind for kind, _ in outcomes] == ["ok"] * 6, outcomes
+    assert sorted(s for mine in seqs for s in mine) == list(range(start + 1, start + 19))
+    for mine in seqs:  # each transaction's three numbers follow each other
+        assert mine == list(range(mine[0], mine[0] + 3))
+    stored = db.session.scalars(select(DomainEvent.seq).where(DomainEvent.fair_id == fair_id,
+                                                              DomainEvent.participant_id.is_(None),
+                                                              DomainEvent.seq > start)).all()
+    assert sorted(stored) == list(range(start + 1, start + 19))
+
+
+@pytest.mark.postgresql_only
+def test_on_postgresql_a_second_transaction_waits_for_the_first_ones_numbers(
+        app: Flask, fair: Fair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first transaction has taken its numbers and not committed: the second waits for the
+    counter's row and then numbers after it, with no gap and no number shared."""
+    from app.core.storage import events as events_module
+
+    start = db.session.get_one(Fair, fair.id).event_seq
+    found: dict[str, list[int]] = {}
+
+    def run(name: str) -> None:
+        with app.app_context():
+            try:
+                found[name] = _three_announcements(fair.id, name)()
+            finally:
+                db.session.remove()
+
+    with first_held_open_after(monkeypatch, events_module, "_bump") as (reached, release):
+        first = threading.Thread(target=run, args=("first",), name="first")
+        first.start()
+        assert reached.wait(WAIT), "the first transaction did not take its numbers"
+        second = threading.Thread(target=run, args=("second",), name="second")
+        second.start()
+        wait_for_lock_waiter(app)  # the second is blocked on the fair's counter row
+        release.set()
+        first.join(WAIT)
+        second.join(WAIT)
+    assert found == {"first": [start + 1, start + 2, start + 3], "second": [start + 4, start + 5, start + 6]}

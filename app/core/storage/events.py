@@ -5,7 +5,11 @@ Two streams, each numbered without gaps, so that a client that sees a gap knows 
 something: the fair's public stream (`fair.event_seq`: posts, gongs, counters — what the board,
 the big screen and anonymous viewers see) and each participant's private stream
 (`participant.event_seq`: "a draft for you", "signed for you"). A private event never takes a
-number of the public stream, so public clients see no gap that is not a loss."""
+number of the public stream, so public clients see no gap that is not a loss.
+
+The numbers are taken when the transaction commits, with one counter update per stream however
+many events the transaction raised, so a counter row is locked only for the end of a writing
+transaction and a rolled-back transaction or savepoint takes no number."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from app.core.extensions import db, socketio
 from app.core.storage.db import Base, utcnow
 
 PENDING_KEY = "gielda_pending_events"
+READY_KEY = "gielda_ready_events"
 END_SESSIONS_KEY = "gielda_end_sessions"
 AFTER_COMMIT_KEY = "gielda_after_commit"
 
@@ -75,28 +80,53 @@ _PARTICIPANTS = table("participants", column("id"), column("event_seq"))
 def record_event(
     fair_id: int, type_: str, payload: dict[str, Any], participant_id: int | None = None
 ) -> DomainEvent:
-    """Store an event in the current transaction; it is emitted after commit. Public events take
-    the fair's next number; a participant's private events take that participant's."""
-    if participant_id is None:
-        seq = db.session.execute(
-            update(_FAIRS).where(_FAIRS.c.id == fair_id).values(event_seq=_FAIRS.c.event_seq + 1)
-            .returning(_FAIRS.c.event_seq)
-        ).scalar_one()
-    else:
-        seq = db.session.execute(
-            update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == participant_id)
-            .values(event_seq=_PARTICIPANTS.c.event_seq + 1).returning(_PARTICIPANTS.c.event_seq)
-        ).scalar_one()
-    evt = DomainEvent(
-        fair_id=fair_id, seq=seq, type=type_, payload=payload, participant_id=participant_id
-    )
-    db.session.add(evt)
-    db.session.info.setdefault(PENDING_KEY, []).append(evt)
-    # Flushed now (and so serialised for sending, see _snapshot), in the service's own
-    # transaction: a savepoint that a later step opens and rolls back (a lost race on a unique
-    # key, say) must not take the event's row with it, while its number is already taken.
-    db.session.flush()
+    """Store an event in the current transaction; it is numbered when the transaction commits and
+    emitted after that. Public events take the fair's next numbers; a participant's private events
+    take that participant's (see `_number_pending`: one counter update per stream per transaction).
+
+    Until the commit the event is neither numbered nor in the session: a savepoint that a later
+    step opens and rolls back (a lost race on a unique key, say) cannot take its row or its number;
+    an event recorded inside a savepoint that is rolled back goes with it (see
+    `_savepoint_rolled_back`)."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that the commit that numbers it, or a rollback, sees it
+    evt = DomainEvent(fair_id=fair_id, type=type_, payload=payload, participant_id=participant_id,
+                      created_at=utcnow())
+    session.info.setdefault(PENDING_KEY, []).append((session.get_nested_transaction(), evt))
     return evt
+
+
+def _bump(session: Session, counters: Any, key: int, n: int) -> int:
+    """Take `n` numbers of one stream: its counter goes up by `n` in one statement (which locks
+    the row until the commit, so no other writer takes them); returns the first."""
+    last = session.execute(
+        update(counters).where(counters.c.id == key).values(event_seq=counters.c.event_seq + n)
+        .returning(counters.c.event_seq)
+    ).scalar_one()
+    return int(last) - n + 1
+
+
+def _number_pending(session: Session) -> None:
+    """Number the transaction's events, in the order they were recorded, with one counter update
+    per stream: the fair's first, then participants' by id, the same order in every transaction
+    so that two writers never wait for each other's counters in opposite orders."""
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    streams: dict[tuple[int, int], list[DomainEvent]] = {}
+    for _savepoint, evt in pending:
+        stream = (0, evt.fair_id) if evt.participant_id is None else (1, evt.participant_id)
+        streams.setdefault(stream, []).append(evt)
+    for private, owner in sorted(streams):
+        numbered = streams[(private, owner)]
+        first = _bump(session, _PARTICIPANTS if private else _FAIRS, owner, len(numbered))
+        for offset, evt in enumerate(numbered):
+            evt.seq = first + offset
+    events = [evt for _savepoint, evt in pending]
+    session.add_all(events)  # inserted by the commit's own flush
+    # Serialised now, while everything is loaded, so that the emit after commit is cheap.
+    session.info.setdefault(READY_KEY, []).extend((room_for(evt), evt.as_message()) for evt in events)
 
 
 def end_sessions(participant_id: int) -> None:
@@ -175,15 +205,11 @@ def _emit(messages: list[tuple[list[str], dict[str, Any]]]) -> None:
 def init_events(app: Flask) -> None:
     session_cls = db.session.session_factory.class_
 
-    @event.listens_for(session_cls, "after_flush")
-    def _snapshot(session: Session, _ctx: Any) -> None:
-        # Serialise while the objects are still loaded, so the emit after commit is cheap.
-        pending = session.info.get(PENDING_KEY)
-        if pending:
-            ready = session.info.setdefault(PENDING_KEY + "_ready", [])
-            for evt in pending:
-                ready.append((room_for(evt), evt.as_message()))
-            pending.clear()
+    @event.listens_for(session_cls, "before_commit")
+    def _before_commit(session: Session) -> None:
+        # Also called when a savepoint is released: only the outermost commit numbers the events.
+        if not session.in_nested_transaction():
+            _number_pending(session)
 
     # SQLAlchemy also calls after_commit and after_rollback when a savepoint (begin_nested) is
     # released or rolled back: only the outermost transaction's end counts here.
@@ -191,8 +217,7 @@ def init_events(app: Flask) -> None:
     def _after_commit(session: Session) -> None:
         if session.in_nested_transaction():
             return
-        ready = session.info.pop(PENDING_KEY + "_ready", None)
-        session.info.pop(PENDING_KEY, None)
+        ready = session.info.pop(READY_KEY, None)
         if ready:
             _emit(ready)
         ended = session.info.pop(END_SESSIONS_KEY, None)
@@ -208,16 +233,20 @@ def init_events(app: Flask) -> None:
 
     @event.listens_for(session_cls, "after_soft_rollback")
     def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
-        # A savepoint rolled back takes the after-commit work registered inside it along.
-        entries = session.info.get(AFTER_COMMIT_KEY)
-        if previous.nested and entries:
-            entries[:] = [(sp, cb) for sp, cb in entries if not _within(sp, previous)]
+        # A savepoint rolled back takes the events recorded and the after-commit work registered
+        # inside it along.
+        if not previous.nested:
+            return
+        for key in (PENDING_KEY, AFTER_COMMIT_KEY):
+            entries = session.info.get(key)
+            if entries:
+                entries[:] = [(sp, item) for sp, item in entries if not _within(sp, previous)]
 
     @event.listens_for(session_cls, "after_transaction_end")
     def _forget(session: Session, transaction: SessionTransaction) -> None:
         # The outermost transaction ended: committed (emitted above) or rolled back (never).
         if transaction.parent is None:
             session.info.pop(PENDING_KEY, None)
-            session.info.pop(PENDING_KEY + "_ready", None)
+            session.info.pop(READY_KEY, None)
             session.info.pop(END_SESSIONS_KEY, None)
             session.info.pop(AFTER_COMMIT_KEY, None)

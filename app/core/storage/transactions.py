@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from app.core.extensions import db
 from app.core.storage.audit import audit_entry
+from app.core.storage.db import Base
 
 # --- SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for service transactions -----------------
 
@@ -79,6 +80,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
         with transaction():
             result = fn(*args, **kwargs)
             if outermost:
+                if isinstance(result, Base) and inspect(result).pending:
+                    db.session.flush()  # its id names it in the log (a flush the commit would do)
                 db.session.add(audit_entry(fn, args, kwargs, result))
             return result
 
