@@ -45,11 +45,12 @@ def board_page(slug: str) -> Any:
     category_id = args.get("category", type=db_int)
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
+    me = _viewer(fair.id)  # first: the same statements whether or not the viewer's posts are on this page
     categories = fair_categories(fair.id, include_archived=True)
     shown = paged_board(fair.id, flt, args.get("page", type=db_int) or 1)
     return render_template(
         "floor/board.html", fair=fair, posts=shown.posts, shown=shown, flt=flt, categories=categories,
-        category_names={c.id: category_label(c) for c in categories}, me=_viewer(fair.id),
+        category_names={c.id: category_label(c) for c in categories}, me=me,
         filtered=bool(kind or sector or category_id or flt.q or shown.page > 1))
 
 
