@@ -91,6 +91,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "COMPRESS_LEVEL": 5,
         "COMPRESS_MIN_SIZE": 500,
     }
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Connections per process: a server process serves a hall's phones from one pool (with
+        # gevent, thousands of greenlets). Size it so that processes × (size + overflow) stays
+        # under the server's max_connections (100 by default: 3 processes × 30 = 90). A request
+        # that waits DB_POOL_TIMEOUT seconds for one is answered 503 with Retry-After.
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": int(os.environ.get("DB_POOL_SIZE") or 10),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW") or 20),
+            "pool_timeout": float(os.environ.get("DB_POOL_TIMEOUT") or 30),
+        }
     cfg.update(overrides)
     # Over https (PUBLIC_URL says so) cookies travel over https only; `make run` serves plain
     # http on a LAN, where a Secure cookie would never come back.

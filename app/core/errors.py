@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 
@@ -72,6 +73,9 @@ def problem_response(body: dict[str, Any], status: int) -> Response:
     return response
 
 
+BUSY_RETRY_AFTER = 5  # seconds, in the Retry-After of a 503 when the database connections are all busy
+
+
 def register_error_handlers(app: Flask) -> None:
     """HTTP errors and crashes; a refused service call (a DomainError) is answered by
     app/core/web/refusals.py."""
@@ -105,6 +109,21 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return problem_response({"ok": False, "code": code, "message": str(message)}, status)
         return render_template("error.html", message=message, code=code), err.code
+
+    @app.errorhandler(PoolTimeout)
+    def _busy(err: PoolTimeout) -> Any:
+        """Every database connection of this process stayed busy for the pool's whole timeout
+        (a hall's burst beyond what the deployment was sized for): nothing was done, say so and
+        when to try again, rather than a crash."""
+        app.logger.warning("Database connections exhausted: answered 503 (%s)", err)
+        message = _l("The fair's server is very busy right now. Nothing was saved; please try again "
+                     "in a few seconds.")
+        if wants_json():
+            response = problem_response({"ok": False, "code": "server_busy", "message": str(message)}, 503)
+        else:
+            response = make_response(render_template("error.html", message=message, code="server_busy"), 503)
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
     @app.errorhandler(500)
     def _server_error(err: Exception) -> Any:
