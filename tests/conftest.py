@@ -93,6 +93,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+    # Longest first: pytest-xdist hands tests out in this order, so the tests marked `slow`
+    # (minutes each) start at once on both workers instead of one of them ending the run alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def _migrate(url: str) -> None:

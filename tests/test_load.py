@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from load.__main__ import ONE_ADDRESS, PY, _copy_database, _errors, checks, drive, prepare, serve
 
 PHONES = 12
 
 
+@pytest.mark.slow
 def test_a_short_trading_period_loses_no_event_and_keeps_the_ledger_whole(tmp_path: Path) -> None:
     db_file, spec = prepare(tmp_path, PHONES)
     assert len(json.loads(spec.read_text(encoding="utf-8"))["phones"]) == PHONES

@@ -84,6 +84,7 @@ def _compare(app: Flask, small: BigFair, big: BigFair, who: str) -> None:
 
 # Building two fairs through the services, then every page twice per fair and caller, takes a
 # few minutes on PostgreSQL (a round trip per statement): one test does it all.
+@pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_every_page_asks_the_same_number_of_statements_however_big_the_fair(app, fairs):
     small, big = fairs
