@@ -1,8 +1,9 @@
 """Live fan-out: from posting an offer to its arrival at every connected Socket.IO client.
 
 For 100, 500 and 1,000 clients on this machine, two servers are measured in the same run, with
-the same async mode (threading + simple-websocket, Werkzeug's threaded server), the same client
-process and the same message:
+the same server and async mode (what `python -m app` serves with: gevent's WSGI server and
+python-socketio's gevent mode, or Werkzeug's threads under SERVER=threading; bench/_serve.py),
+the same client process and the same message:
 
 - **Giełda**: `python -m app` on a SQLite file. An offer is posted through the real HTML form
   (login cookie, CSRF token) — view, service, transaction, domain event, emit after commit.
@@ -38,6 +39,7 @@ from typing import Any
 
 from bench._child import MARK
 from bench._report import ROOT, machine
+from bench._serve import async_mode, floor_command, serve, server_mode
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SOCKETS_SIZES", "100,500,1000").split(","))
 ROUNDS = {100: 40, 500: 20, 1000: 20}  # measured posts per size (after WARMUP); others: 10
@@ -48,23 +50,27 @@ ROUND_TIMEOUT = 30.0  # seconds for every client to get one post
 CONNECT_TIMEOUT = 180.0  # seconds for all clients to connect
 TARGET_P95_MS = 500.0
 TARGET_RATIO = 1.5
+SERVERS = {
+    "gevent": "**gevent**, as `python -m app` serves (the process monkey-patched, gevent's WSGI server with "
+              "TCP_NODELAY and a 2048-deep listen queue, python-socketio's gevent mode, simple-websocket)",
+    "threading": "**threading** (SERVER=threading: Werkzeug's threaded server, simple-websocket)",
+}
 SLUG = "bench"
 
 
 # --- the floor: a bare python-socketio server --------------------------------------------------
 
 def serve_floor(port: int, message_file: str) -> None:
-    """A minimal WSGI app + python-socketio (threading) on Werkzeug's threaded server, exactly as
-    Flask-SocketIO runs ours: POST /post emits the sample message, with the posted title, to the
-    rooms our server emits a public event to."""
+    """A minimal WSGI app + python-socketio on the app's server in the app's async mode
+    (bench/_serve.py): POST /post emits the sample message, with the posted title, to the rooms
+    our server emits a public event to."""
     import socketio
-    from werkzeug.serving import run_simple
     from werkzeug.wrappers import Request, Response
 
     template = json.loads(Path(message_file).read_text())
     fair_id = template["fair_id"]
     rooms = [f"fair:{fair_id}", f"screen:{fair_id}"]
-    sio = socketio.Server(async_mode="threading")  # cors_allowed_origins=None: same origin only
+    sio = socketio.Server(async_mode=async_mode())  # cors_allowed_origins=None: same origin only
     seq = [template["seq"]]
 
     @sio.event
@@ -84,7 +90,7 @@ def serve_floor(port: int, message_file: str) -> None:
             return Response("", status=303, headers={"Location": "/"})(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
 
-    run_simple("127.0.0.1", port, socketio.WSGIApp(sio, wsgi), threaded=True)
+    serve(socketio.WSGIApp(sio, wsgi), port)
 
 
 # --- the load generator: N asyncio clients -------------------------------------------------------
@@ -241,7 +247,7 @@ def _floor_server(tmp: Path, message: dict[str, Any]) -> Iterator[str]:
     message_file = tmp / "message.json"
     message_file.write_text(json.dumps(message))
     log = (tmp / f"floor-{port}.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "bench.sockets", "floor", str(port), str(message_file)],
+    proc = subprocess.Popen(floor_command("bench.sockets", "floor", str(port), str(message_file)),
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -333,7 +339,7 @@ def run() -> str:
     with tempfile.TemporaryDirectory(prefix="bench-sockets-") as name:
         tmp = Path(name)
         header = machine("python-socketio", "python-engineio", "Flask-SocketIO", "simple-websocket",
-                         "Werkzeug", "aiohttp")
+                         "gevent", "Werkzeug", "aiohttp")
         fixture = _prepare(tmp)
         for i, n in enumerate(SIZES):
             # Alternate which server goes first, so a drift in the machine's load favours neither.
@@ -356,8 +362,7 @@ def _section(header: str, rows: list[Row]) -> str:
         "",
         header,
         "",
-        "Async mode: **threading** with simple-websocket on Werkzeug's threaded server "
-        "(`socketio.run`), for both servers; in-process Socket.IO (no message queue). Clients: "
+        f"Server: {SERVERS[server_mode()]}, for both servers; in-process Socket.IO (no message queue). Clients: "
         "`socketio.AsyncClient` (asyncio + aiohttp, websocket transport) in one separate process, "
         f"connecting in batches of {BATCH} as anonymous board viewers of the fair.",
         "",

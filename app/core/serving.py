@@ -60,17 +60,10 @@ ACCESS_LOG = "gielda.access"
 ERROR_LOG = "gielda.server"
 
 
-def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
-    """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
-    interrupted."""
-    if async_mode() != "gevent":
-        (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
-        return
-    import gevent  # late: only the gevent server needs it (SERVER=threading runs without)
-    from gevent import pywsgi  # late: as above
-
-    # Request and error lines go through logging, so that RedactSecrets keeps login links out.
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+def gevent_server(app: Any, host: str, port: int, **options: Any) -> Any:
+    """gevent's WSGI server for `app` on host:port as `python -m app` runs it (the benchmarks'
+    bare floors too): the deep listen backlog, TCP_NODELAY, and a WebSocket ending its connection."""
+    from gevent import pywsgi  # late: only the gevent server needs it (SERVER=threading runs without)
 
     class Handler(pywsgi.WSGIHandler):
         """TCP_NODELAY: pywsgi sends a response's headers and body in separate writes, and with
@@ -88,8 +81,21 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
             if str(self.environ.get("HTTP_UPGRADE", "")).lower() == "websocket":
                 self.close_connection = True
 
-    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler,
-                               log=logging.getLogger(ACCESS_LOG), error_log=logging.getLogger(ERROR_LOG))
+    return pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler, **options)
+
+
+def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
+    """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
+    interrupted."""
+    if async_mode() != "gevent":
+        (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+        return
+    import gevent  # late: only the gevent server needs it (SERVER=threading runs without)
+
+    # Request and error lines go through logging, so that RedactSecrets keeps login links out.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    server = gevent_server(app, host, port, log=logging.getLogger(ACCESS_LOG),
+                           error_log=logging.getLogger(ERROR_LOG))
 
     def stop(signum: int) -> None:
         """Ctrl-C or SIGTERM (systemd): stop listening, close the live connections (their
