@@ -40,6 +40,7 @@ class Hall:
     connected: int = 0
     problems: list[str] = field(default_factory=list)
     agreements_signed: int = 0
+    cookies: dict[int, list[Any]] = field(default_factory=dict)  # phone index -> its logged-in cookies
     _next: Any = field(default_factory=itertools.count)
 
     def take_phone(self) -> int:
@@ -145,6 +146,7 @@ class Phone(FastHttpUser):
         """The opening gong: link, board, socket, post form, post (a phone beyond the run's
         posters only watches)."""
         self._login(self.client, self.me["secret"])
+        _hall().cookies[self.index] = list(self.client.cookiejar)
         self.client.get(f"/f/{self.slug}/board", name="board")
         self._connect()
         posters = _hall().posters
@@ -160,8 +162,9 @@ class Phone(FastHttpUser):
         the partner (logged in on a phone of its own) signs too."""
         hall = _hall()
         phones = hall.spec["phones"]
-        partner = next(p for p in (phones[(self.index + k) % len(phones)] for k in range(1, len(phones)))
-                       if p["organisation_id"] != self.me["organisation_id"])
+        at = next(i for i in ((self.index + k) % len(phones) for k in range(1, len(phones)))
+                  if phones[i]["organisation_id"] != self.me["organisation_id"])
+        partner = phones[at]
         start = f"/f/{self.slug}/agreements/new?with={partner['badge']}"
         page = self.client.get(start, name="agreement: start form")
         with self.client.post(start, data=form_with(page.text or "", "csrf_token"), name="agreement: start",
@@ -183,8 +186,14 @@ class Phone(FastHttpUser):
             if r.status_code != 303:
                 r.failure(f"save answered {r.status_code}")
                 return
+        # The partner signs on its own phone: logged in since its gong flow (its session's cookies),
+        # or, if it has not got that far, logging in by its link now.
         other = FastHttpSession(self.host, self.environment.events.request, self)
-        self._login(other, partner["secret"])
+        if at in hall.cookies:
+            for cookie in hall.cookies[at]:
+                other.cookiejar.set_cookie(cookie)
+        else:
+            self._login(other, partner["secret"])
         for who in (self.client, other):
             detail = f"/f/{self.slug}/agreements/{agreement}"
             page = who.get(detail, name="agreement: page")
