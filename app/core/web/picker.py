@@ -71,7 +71,7 @@ class PickerField(wtforms.Field):
                  required: bool = True, placeholder: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.required = required
-        self.placeholder = placeholder or _l("Type a few letters of the name")
+        self.placeholder = placeholder or _l("Search by name…")
         self.picker: Picker | None = None
         self.search_url = ""
         self.choices: list[tuple[str, str]] | None = None
