@@ -233,6 +233,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("people.admin_participant_new", "GET"): rule(ORGANISERS_A),
     ("people.admin_participant_new", "POST"): rule(ORGANISERS_A, data=lambda w: {
         **PERSON_FIELDS, "organisation_id": w.p_org, "role": "participant", "sector": "ngo"}),
+    # The participant form's organisation picker: each fair's organisers, their own fair's names.
+    ("people.pick_organisation", "GET"): rule(ORGANISERS_A | {ORGANISER_B_AT_B}, query=lambda w: {"q": "a"}),
     ("people.admin_participant", "GET"): rule(ORGANISERS_A, pid="p"),
     ("people.admin_participant_edit", "GET"): rule(ORGANISERS_A, pid="p"),
     ("people.admin_participant_edit", "POST"): rule(ORGANISERS_A, pid="p", data=lambda w: {
@@ -351,6 +353,15 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("ledger.transfer", "POST"): rule(P_ONLY | ORGANISERS_A, choice="source", data=lambda w: {
         "source": f"person:{w.p}", "target": f"org:{w.q_org}", "points": 5, "memo": "Za kawę", "key": key()}),
     ("ledger.award", "GET"): rule(LOGGED_IN_A),
+    # The ledger forms' pickers: whoever may use the form, each at their own fair's address
+    # (what they find is their own fair's: tests/ledger/test_pickers.py).
+    ("ledger.pick", "GET"): cases(
+        target=rule(LOGGED_IN_A | set(AT_B), kind=Lit("target"), query=lambda w: {"q": "a"}),
+        volunteer=rule(LOGGED_IN_A | set(AT_B), kind=Lit("volunteer"), query=lambda w: {"q": "a"}),
+        source=rule(ORGANISERS_A | {ORGANISER_B_AT_B}, kind=Lit("source"), query=lambda w: {"q": "a"}),
+        organisation=rule(ORGANISERS_A | {ORGANISER_B_AT_B}, kind=Lit("organisation"), query=lambda w: {"q": "a"}),
+        opening=rule(ORGANISERS_A | {ORGANISER_B_AT_B}, kind=Lit("opening"), query=lambda w: {"q": "a"}),
+    ),
     ("ledger.award", "POST"): rule(P_ONLY | ORGANISERS_A, choice="organisation", data=lambda w: {
         "organisation": w.p_org, "volunteer": w.neighbour, "points": 5, "reason": "Sprzątanie", "key": key()}),
     ("ledger.accounts", "GET"): rule(ORGANISERS_A),

@@ -9,10 +9,11 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.core.web.formfields import IntegerField
+from app.core.web.picker import PickerField
 from app.ledger.operations import MAX_POINTS
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -37,23 +38,26 @@ def _points_field(label: object, minimum: int = 1) -> IntegerField:
 
 
 class TransferForm(KeyedForm):
-    source = SelectField(_l("From account"), validate_choice=True)
-    target = SelectField(_l("To account"), validate_choice=True)
+    source = PickerField(_l("From account"))
+    target = PickerField(_l("To account"), description=_l(
+        "Type a few letters of the organisation's or the person's name and choose the account."))
     points = _points_field(_l("Points"))
     memo = StringField(_l("What for"), [DataRequired(message=_l("Describe what the points are for.")),
                                         Length(max=500)])
 
 
 class AwardForm(KeyedForm):
-    organisation = SelectField(_l("Awarding organisation"), validate_choice=True)
-    volunteer = SelectField(_l("Volunteer"), validate_choice=True)
+    organisation = PickerField(_l("Awarding organisation"))
+    volunteer = PickerField(_l("Volunteer"), description=_l(
+        "Type a few letters of the name (or the badge code) and choose the person."))
     points = _points_field(_l("Points"))
     reason = StringField(_l("Task or reason"), [DataRequired(message=_l("Give a reason.")),
                                                 Length(max=500)])
 
 
 class OpeningForm(KeyedForm):
-    target = SelectField(_l("Account"), validate_choice=True)
+    target = PickerField(_l("Account"), description=_l(
+        "Type a few letters of the organisation's or the person's name and choose the account."))
     points = IntegerField(_l("Opening balance (points, may be negative)"),
                           [InputRequired(message=_l("Give a number of points.")),
                            NumberRange(min=-MAX_POINTS, max=MAX_POINTS)])

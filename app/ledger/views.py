@@ -7,15 +7,27 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.web.formfields import required_int
+from app.core.web.inputs import db_int
+from app.core.web.picker import matches_json
 from app.core.web.refusals import Refusal, refusal_back_to, refusal_flashed
 from app.fairs.access import login_required, organiser_required
-from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.ledger import accounts as ledger_accounts
 from app.ledger import operations
@@ -34,14 +46,15 @@ from app.ledger.permissions import (
     require_can_see,
     require_network_admin,
 )
-from app.ledger.queries import entry_with_key, fair_accounts, find_entry, person_accounts, reversal_of
+from app.ledger.pickers import picker_for
+from app.ledger.queries import entry_with_key, fair_accounts, find_entry, organisations_without_account, reversal_of
 from app.ledger.statements import account_statement
 from app.ledger.totals import network_totals
 from app.people.models import Participant
-from app.people.queries import active_organisations, active_participants
 
 bp = Blueprint("ledger", __name__, url_prefix="/f/<slug>")
 RECENT_LINES = 20
+PAGE_SIZE = 50  # accounts on one page of the organisers' list, as participants
 
 
 @bp.app_template_filter("points")
@@ -88,13 +101,9 @@ def _is_organiser(person: Participant) -> bool:
     return person.role == Role.ORGANISER
 
 
-def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
-    """Accounts the actor may spend from: their own and their organisation's (organisers: all
-    of the fair's)."""
-    if _is_organiser(actor):
-        return ([(f"org:{o.id}", o.name) for o in active_organisations(actor.fair.id)]
-                + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name))
-                   for a in person_accounts(actor.fair.id)])
+def _own_spendable(actor: Participant) -> list[tuple[str, str]]:
+    """A participant's accounts to spend from: their own (if they have one) and their
+    organisation's. Organisers pick any of the fair's instead."""
     choices = []
     if ledger_accounts.find_person_account(actor.id) is not None:
         choices.append((f"person:{actor.id}", _("My personal account")))
@@ -102,13 +111,24 @@ def _spendable_choices(actor: Participant) -> list[tuple[str, str]]:
     return choices
 
 
-def _target_choices(fair: Fair) -> list[tuple[str, str]]:
-    return ([(f"org:{o.id}", o.name) for o in active_organisations(fair.id)]
-            + [(f"person:{a.participant_id}", _("%(name)s (personal)", name=a.name)) for a in person_accounts(fair.id)])
+def _pickers(form: Any, slug: str, **kinds: str) -> None:
+    """Each picker of a ledger form (form field = picker kind) searches what the caller may
+    choose (pickers.picker_for); a field given a short list of choices stays a select."""
+    for name, kind in kinds.items():
+        field = getattr(form, name)
+        if field.choices is None:
+            field.picker = picker_for(kind, current_user)
+            field.search_url = url_for("ledger.pick", slug=slug, kind=kind)
 
 
-def _placeholder(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [("", _("— choose —")), *choices]
+@bp.get("/points/pick/<any(target, volunteer, source, organisation, opening):kind>")
+@login_required
+def pick(slug: str, kind: str) -> Any:
+    """A ledger form's picker: the best matches of `q` as JSON, for whoever may use that form."""
+    picker = picker_for(kind, current_user)
+    if picker is None:
+        abort(403)
+    return jsonify(matches_json(picker, request.args.get("q", "")))
 
 
 # --- participants: my points, statements --------------------------------------------------
@@ -184,8 +204,9 @@ def entry(slug: str, entry_id: int) -> Any:
 def transfer(slug: str) -> Any:
     fair = current_user.fair
     form = TransferForm()
-    form.source.choices = _placeholder(_spendable_choices(current_user))
-    form.target.choices = _placeholder(_target_choices(fair))
+    if not _is_organiser(current_user):
+        form.source.choices = _own_spendable(current_user)
+    _pickers(form, slug, source="source", target="target")
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "transfer")
         before = entry_with_key(key)
@@ -203,14 +224,12 @@ def transfer(slug: str) -> Any:
 @bp.route("/points/award", methods=["GET", "POST"])
 @login_required
 def award(slug: str) -> Any:
-    fair = current_user.fair
     form = AwardForm()
-    orgs = active_organisations(fair.id) if _is_organiser(current_user) else [current_user.organisation]
-    form.organisation.choices = _placeholder([(str(o.id), o.name) for o in orgs])
-    form.volunteer.choices = _placeholder([(str(p.id), f"{p.full_name} · {p.organisation.name}")
-                                           for p in active_participants(fair.id)])
-    if request.method == "GET" and len(orgs) == 1:
-        form.organisation.data = str(orgs[0].id)
+    if not _is_organiser(current_user):
+        form.organisation.choices = [(str(current_user.organisation_id), current_user.organisation.name)]
+        if request.method == "GET":
+            form.organisation.data = str(current_user.organisation_id)
+    _pickers(form, slug, organisation="organisation", volunteer="volunteer")
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "award")
         before = entry_with_key(key)
@@ -231,10 +250,13 @@ def award(slug: str) -> Any:
 @organiser_required
 def accounts(slug: str) -> Any:
     fair = current_user.fair
-    rows = fair_accounts(fair.id, with_system=is_network_admin(current_user))
-    with_account = {a.organisation_id for a in rows if a.organisation_id}
-    missing = [o for o in active_organisations(fair.id) if o.id not in with_account]
-    return _render("ledger/accounts.html", rows=rows, missing=missing, form=LimitsForm())
+    q = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=db_int))
+    found = fair_accounts(fair.id, with_system=is_network_admin(current_user), q=q, page=page,
+                          page_size=PAGE_SIZE)
+    return _render("ledger/accounts.html", rows=found.accounts, total=found.total, page=page,
+                   pages=max(1, -(-found.total // PAGE_SIZE)), q=q,
+                   missing=organisations_without_account(fair.id), form=LimitsForm())
 
 
 @bp.post("/admin/points/open-accounts")
@@ -266,11 +288,9 @@ def set_limits(slug: str, account_id: int) -> Any:
 def opening(slug: str) -> Any:
     fair = current_user.fair
     form = OpeningForm()
-    form.target.choices = _placeholder(
-        [(f"org:{o.id}", o.name) for o in active_organisations(fair.id)]
-        + [(f"person:{p.id}", _("%(name)s (personal)", name=p.full_name)) for p in active_participants(fair.id)])
-    if request.method == "GET" and request.args.get("target"):
-        form.target.data = request.args["target"]
+    _pickers(form, slug, target="opening")
+    if request.method == "GET":
+        form.target.preset(request.args.get("target"))
     if form.validate_on_submit():
         key = form.idempotency_key(current_user.id, "opening")
         before = entry_with_key(key)

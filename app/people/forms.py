@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.core.emails import EmailAddress
+from app.core.web.picker import PickerField
 from app.fairs.roles import ROLE_LABELS, Role
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
@@ -73,7 +74,9 @@ class RegistrationForm(FlaskForm, PersonFields, NewOrganisationFields):
 class ParticipantForm(FlaskForm, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
 
-    organisation_id = SelectField(_l("Organisation"), coerce=str, validate_choice=True)
+    organisation_id = PickerField(_l("Organisation"), required=False,
+                                  description=_l("Type a few letters of its name and choose it; "
+                                                 "leave empty to add a new one below."))
     organisation_name = StringField(_l("…or a new organisation"), [Length(max=200)])
     sector = SelectField(_l("Sector of the new organisation"), choices=sector_choices,
                          default=Sector.NGO.value, validate_choice=False)
@@ -86,8 +89,8 @@ class ParticipantForm(FlaskForm, PersonFields):
 
     def validate_organisation_name(self, field: StringField) -> None:
 
-        if not self.organisation_id.data and not (field.data or "").strip() \
-                and self.sector.data != Sector.RESIDENT.value:
+        if not self.organisation_id.data and not self.organisation_id.errors \
+                and not (field.data or "").strip() and self.sector.data != Sector.RESIDENT.value:
             raise ValidationError(_l("Choose an organisation or name a new one."))
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from app.core.web.formfields import ConfirmForm
 from app.core.web.inputs import db_int
+from app.core.web.picker import matches_json
 from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs.access import organiser_required
 from app.fairs.fairs import set_registration_open
@@ -19,8 +19,9 @@ from app.people import credentials, organisations, participants
 from app.people.forms import OrganisationForm, ParticipantForm, PasswordForm
 from app.people.organisations import OrganisationData, get_organisation
 from app.people.participants import get_participant
+from app.people.pickers import OrganisationPicker
 from app.people.pin_guard import pin_guard
-from app.people.queries import active_organisations, search_organisations, search_participants
+from app.people.queries import search_organisations, search_participants
 from app.people.sectors import Sector
 from app.people.views.blueprint import bp
 
@@ -45,9 +46,16 @@ def admin_participants(slug: str) -> Any:
                            role=role, confirm=ConfirmForm())
 
 
-def _organisation_choices(fair_id: int) -> list[SelectChoice]:
-    return [SelectChoice("", _("— new organisation (below) —"))] + [
-        SelectChoice(str(o.id), o.name) for o in active_organisations(fair_id)]
+def _organisation_picker(form: ParticipantForm, fair_id: int, slug: str) -> None:
+    form.organisation_id.picker = OrganisationPicker(fair_id)
+    form.organisation_id.search_url = url_for("people.pick_organisation", slug=slug)
+
+
+@bp.get("/admin/organisations/pick")
+@organiser_required
+def pick_organisation(slug: str) -> Any:
+    """The participant form's organisation picker: the best matches of `q` as JSON."""
+    return jsonify(matches_json(OrganisationPicker(current_user.fair_id), request.args.get("q", "")))
 
 
 @bp.route("/admin/participants/new", methods=["GET", "POST"])
@@ -55,9 +63,9 @@ def _organisation_choices(fair_id: int) -> list[SelectChoice]:
 def admin_participant_new(slug: str) -> Any:
     fair = current_user.fair
     form = ParticipantForm()
-    form.organisation_id.choices = _organisation_choices(fair.id)
-    if request.method == "GET" and request.args.get("organisation"):
-        form.organisation_id.data = request.args["organisation"]
+    _organisation_picker(form, fair.id, slug)
+    if request.method == "GET":
+        form.organisation_id.preset(request.args.get("organisation"))
     if form.validate_on_submit():
         org_id = int(form.organisation_id.data) if form.organisation_id.data else None
         new_org = None if org_id else OrganisationData(
@@ -87,9 +95,11 @@ def admin_participant_edit(slug: str, pid: int) -> Any:
     fair = current_user.fair
     person = get_participant(fair.id, pid)
     form = ParticipantForm(obj=person if request.method == "GET" else None)
-    form.organisation_id.choices = _organisation_choices(fair.id)[1:]
+    _organisation_picker(form, fair.id, slug)
+    form.organisation_id.required = True
+    form.organisation_id.description = _("Type a few letters of its name and choose it.")
     if request.method == "GET":
-        form.organisation_id.data = str(person.organisation_id)
+        form.organisation_id.preset(str(person.organisation_id))
         form.role.data = person.role.value
     if form.validate_on_submit():
         with refusal_flashed():
@@ -161,9 +171,11 @@ def admin_organisations(slug: str) -> Any:
     fair = current_user.fair
     q = request.args.get("q", "").strip()
     sector = request.args.get("sector", "")
-    orgs = search_organisations(fair.id, q, sector)
-    return render_template("people/organisations.html", fair=fair, orgs=orgs, q=q,
-                           sector=sector, confirm=ConfirmForm())
+    page = max(1, request.args.get("page", 1, type=db_int))
+    found = search_organisations(fair.id, q, sector, page=page, page_size=PAGE_SIZE)
+    return render_template("people/organisations.html", fair=fair, orgs=found.organisations,
+                           total=found.total, page=page, pages=max(1, -(-found.total // PAGE_SIZE)),
+                           q=q, sector=sector, confirm=ConfirmForm())
 
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"])
