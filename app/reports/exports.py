@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Date, DateTime, Enum, func, select
 from sqlalchemy.orm import aliased
 
 from app.agreements.fulfilment import follow_up_select, overdue
@@ -35,6 +35,7 @@ from app.agreements.models import (
 from app.agreements.reminders import last_reminded
 from app.core.extensions import db
 from app.core.output.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
+from app.core.storage.db import UTCDateTime
 from app.core.textkeys import search_key
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import Announcement, Category, Fair
@@ -332,7 +333,8 @@ REMINDER_FIELDS = ("id", "agreement_id", "party_id", "obligation_ids", "recipien
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`YYYY-MM-DDTHH:MM:SSZ` (isoformat: several times faster than strftime)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _plain(value: Any) -> Any:
@@ -349,22 +351,39 @@ def _pick(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
+def _converted(columns: Sequence[Any]) -> list[int]:
+    """The positions of the columns whose values `_plain` changes (moments, dates, enums): the
+    other columns' values go into the document as they are read."""
+    return [i for i, column in enumerate(columns)
+            if isinstance(column.type, (DateTime, Date, Enum, UTCDateTime))]
+
+
+def _records(fields: Sequence[str], columns: Sequence[Any], rows: Any) -> Iterator[dict[str, Any]]:
+    """Rows of `columns` as plain dicts of `fields`."""
+    converted = _converted(columns)
+    for row in rows:
+        values = list(row)
+        for i in converted:
+            if values[i] is not None:
+                values[i] = _plain(values[i])
+        yield dict(zip(fields, values, strict=True))
+
+
 def _columns(model: Any, fields: Sequence[str], *where: Any, order: Any) -> list[dict[str, Any]]:
     """Rows of `model` as plain dicts of `fields`, read as columns (no ORM objects: a big fair's
     document has tens of thousands of rows)."""
     columns = [getattr(model, name) for name in fields]
-    return [dict(zip(fields, map(_plain, row), strict=True))
-            for row in db.session.execute(select(*columns).where(*where).order_by(*order))]
+    return list(_records(fields, columns, db.session.execute(select(*columns).where(*where).order_by(*order))))
 
 
 def _by_agreement(model: Any, fields: Sequence[str], fair_id: int, *order: Any) -> dict[int, list[dict[str, Any]]]:
     """The fair's rows of a table of agreements' parts, grouped by agreement."""
     grouped: dict[int, list[dict[str, Any]]] = {}
-    columns = [model.agreement_id, *(getattr(model, name) for name in fields)]
-    for agreement_id, *values in db.session.execute(
-            select(*columns).join(Agreement, Agreement.id == model.agreement_id)
-            .where(Agreement.fair_id == fair_id).order_by(*order)):
-        grouped.setdefault(agreement_id, []).append(dict(zip(fields, map(_plain, values), strict=True)))
+    columns = [getattr(model, name) for name in fields]
+    rows = db.session.execute(select(model.agreement_id, *columns).join(Agreement, Agreement.id == model.agreement_id)
+                              .where(Agreement.fair_id == fair_id).order_by(*order)).all()
+    for (agreement_id, *_values), record in zip(rows, _records(fields, columns, (r[1:] for r in rows)), strict=True):
+        grouped.setdefault(agreement_id, []).append(record)
     return grouped
 
 
