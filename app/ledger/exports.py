@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.core.output.bulk import gc_paused
 from app.core.output.spreadsheets import Cell, csv_row, csv_rows
 from app.fairs.models import Fair
 from app.ledger.limits import Limits, kind_defaults, limits_of
@@ -196,7 +197,8 @@ def _flat_encoder(level: int) -> json.JSONEncoder:
 
 
 def ledger_json() -> str:
-    return indented_json(ledger_document())
+    with gc_paused():
+        return indented_json(ledger_document())
 
 
 def statement_csv(statement: Statement) -> str:

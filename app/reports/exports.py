@@ -34,6 +34,7 @@ from app.agreements.models import (
 )
 from app.agreements.reminders import last_reminded
 from app.core.extensions import db
+from app.core.output.bulk import gc_paused
 from app.core.output.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
 from app.core.storage.db import UTCDateTime
 from app.core.textkeys import search_key
@@ -441,16 +442,17 @@ def export_file(fair: Fair, fmt: str, key: str | None = None) -> ExportFile:
         raise ValueError(f"unknown format {fmt!r}")
     if key is not None and key not in TABLES:
         raise ValueError(f"unknown table {key!r}")
-    if fmt == "json":
-        if key is not None:
-            raise ValueError("the JSON export is the whole fair; it takes no table")
-        data = fair_json(fair)
-    elif fmt == "csv":
-        if key is None:
-            raise ValueError("a CSV file holds one table: name it")
-        data = table_csv(fair, key)
-    else:
-        data = table_xlsx(fair, key) if key else workbook_xlsx(fair)
+    if fmt == "json" and key is not None:
+        raise ValueError("the JSON export is the whole fair; it takes no table")
+    if fmt == "csv" and key is None:
+        raise ValueError("a CSV file holds one table: name it")
+    with gc_paused():
+        if fmt == "json":
+            data = fair_json(fair)
+        elif fmt == "csv" and key is not None:
+            data = table_csv(fair, key)
+        else:
+            data = table_xlsx(fair, key) if key else workbook_xlsx(fair)
     stem = f"{fair.slug}-{(key or 'fair').replace('_', '-')}"
     return ExportFile(data, f"{stem}.{fmt}", MIMETYPES[fmt])
 

@@ -196,19 +196,6 @@ def _cell_xml(ref: str, value: Cell, style: int = 0) -> str:
     return f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
 
 
-def _text_cell_xml(ref: str, value: str) -> str:
-    """`_cell_xml(ref, xlsx_cell(value))` of a text, faster: most texts are printable, and a
-    printable text holds no character XML forbids."""
-    text = value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(text) > XLSX_MAX_TEXT:
-        text = text[:XLSX_MAX_TEXT]
-    if text.startswith("="):
-        text = "'" + text
-    if "&" in text or "<" in text or ">" in text:
-        text = _xml_text(text)
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
 def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
     columns = max([len(sheet.headers), *(len(row) for row in sheet.rows)], default=0)
     letters = [get_column_letter(i) for i in range(1, columns + 1)]
@@ -220,21 +207,32 @@ def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
             "</row>"]
     append = body.append
     for number, row in enumerate(sheet.rows, start=2):
-        append(f'<row r="{number}">')
+        n = str(number)
+        append(f'<row r="{n}">')
         for i, value in enumerate(row):
             if value is None:
                 continue
             kind = type(value)
-            if kind is str:  # the common cases first, written here without formatting twice
+            if kind is str:  # the common cases first, inline: `_cell_xml(ref, xlsx_cell(value))`
                 text = cast(str, value)
-                width = len(text) if "\n" not in text and "\r" not in text else _width(text)
-                append(_text_cell_xml(f"{letters[i]}{number}", text))
+                if text.isprintable():  # no line breaks, and nothing XML forbids
+                    width = len(text)
+                else:
+                    width = len(text) if "\n" not in text and "\r" not in text else _width(text)
+                    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+                if len(text) > XLSX_MAX_TEXT:
+                    text = text[:XLSX_MAX_TEXT]
+                if text.startswith("="):
+                    text = "'" + text
+                if "&" in text or "<" in text or ">" in text:
+                    text = _xml_text(text)
+                append(f'<c r="{letters[i]}{n}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
             elif kind is int:
                 width = len(str(value))
-                append(f'<c r="{letters[i]}{number}"><v>{value!r}</v></c>')
+                append(f'<c r="{letters[i]}{n}"><v>{value!r}</v></c>')
             else:
                 width = _width(value)
-                append(_cell_xml(f"{letters[i]}{number}", xlsx_cell(value, zone)))
+                append(_cell_xml(f"{letters[i]}{n}", xlsx_cell(value, zone)))
             if width > widths[i]:
                 widths[i] = width
         append("</row>")
