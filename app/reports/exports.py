@@ -166,14 +166,13 @@ def _posts(fair: Fair) -> Sheet:
     return Sheet(str(TABLE_TITLES["posts"]), headers, rows)
 
 
-def _party_names(fair_id: int, signed_only: bool = False) -> dict[int, str]:
-    """Per agreement party: its organisation's name."""
-    query = (select(AgreementParty.id, Organisation.name)
-             .join(Organisation, Organisation.id == AgreementParty.organisation_id)
-             .join(Agreement, Agreement.id == AgreementParty.agreement_id).where(Agreement.fair_id == fair_id))
-    if signed_only:
-        query = query.where(Agreement.state.in_(SIGNED_STATES))
-    return dict(db.session.execute(query).tuples().all())
+def _signed_party_names(fair_id: int) -> dict[int, str]:
+    """Per party of a signed agreement: its organisation's name."""
+    return dict(db.session.execute(
+        select(AgreementParty.id, Organisation.name)
+        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(Agreement.fair_id == fair_id, Agreement.state.in_(SIGNED_STATES))).tuples().all())
 
 
 def _agreements(fair: Fair) -> Sheet:
@@ -246,7 +245,7 @@ def _check_ins(fair: Fair) -> Sheet:
 def _follow_up(fair: Fair) -> Sheet:
     obligation_states = _words(OBLIGATION_STATE_LABELS)
     reminded = last_reminded(fair.id)
-    names = _party_names(fair.id, signed_only=True)
+    names = _signed_party_names(fair.id)
     # An obligation's number within its agreement (as on the agreement): by position.
     numbers: dict[int, int] = {}
     previous, n = None, 0

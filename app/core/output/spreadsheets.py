@@ -1,8 +1,8 @@
 """Files for people to open in a spreadsheet program: CSV the way Excel in Poland reads it, and
 XLSX. Both are safe from formula injection (OWASP "CSV Injection").
 
-Every CSV the app produces is written here, by `csv_row` (a test fails on any other CSV writer
-in app/): the fair's tables, the ledger's interchange files (entries.csv, balances.csv), the
+Every CSV the app produces is written here, by `csv_row` (or `csv_rows`, the same for many lines
+at once; a test fails on any other CSV writer in app/): the fair's tables, the ledger's interchange files (entries.csv, balances.csv), the
 points statement and the import template. A text cell that starts with `=`, `+`, `-`, `@`, a
 tab or a carriage return gets a leading apostrophe, so no spreadsheet program runs it as a
 formula. Numbers (int, float) are written as they are — a negative balance stays `-30`: only
