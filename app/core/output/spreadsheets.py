@@ -1,12 +1,12 @@
 """Files for people to open in a spreadsheet program: CSV the way Excel in Poland reads it, and
 XLSX. Both are safe from formula injection (OWASP "CSV Injection").
 
-Every CSV the app produces is written here, by `csv_row` (or `csv_rows`, the same for many lines
-at once; a test fails on any other CSV writer in app/): the fair's tables, the ledger's interchange files (entries.csv, balances.csv), the
-points statement and the import template. A text cell that starts with `=`, `+`, `-`, `@`, a
-tab or a carriage return gets a leading apostrophe, so no spreadsheet program runs it as a
-formula. Numbers (int, float) are written as they are — a negative balance stays `-30`: only
-text can be a formula.
+Every CSV the app produces is written here, by `csv_row` (or `csv_rows`, the same for many
+lines at once; a test fails on any other CSV writer in app/): the fair's tables, the ledger's
+interchange files (entries.csv, balances.csv), the points statement and the import template. A
+text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+apostrophe, so no spreadsheet program runs it as a formula. Numbers (int, float) are written as
+they are — a negative balance stays `-30`: only text can be a formula.
 
 CSV for people (`csv_bytes`): UTF-8 with a byte order mark (without it Excel reads the file as
 Windows-1250 and mangles Polish letters), `;` between cells (Polish Excel uses the comma as the
@@ -230,6 +230,10 @@ def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
             elif kind is int:
                 width = len(str(value))
                 append(f'<c r="{letters[i]}{n}"><v>{value!r}</v></c>')
+            elif kind is datetime:  # as `_cell_xml` writes it, inline
+                width = 16
+                serial = (local_time(cast(datetime, value), zone) - _EPOCH).total_seconds() / 86400
+                append(f'<c r="{letters[i]}{n}" s="1"><v>{serial!r}</v></c>')
             else:
                 width = _width(value)
                 append(_cell_xml(f"{letters[i]}{n}", xlsx_cell(value, zone)))
