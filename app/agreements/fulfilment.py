@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
@@ -105,19 +106,25 @@ def _signed(fair_id: int) -> tuple[ColumnElement[bool], ...]:
     return (Agreement.fair_id == fair_id, Agreement.state.in_([AgreementState.SIGNED, AgreementState.FULFILLED]))
 
 
-def _follow_up_query(fair_id: int) -> Select[tuple[Obligation]]:
-    """The obligations of the fair's signed agreements, overdue first, then those still to be
-    done, then by due date (none last) — sorted in SQL, with everything the page and the export
-    show loaded in a fixed number of queries however many rows: each agreement with its
-    obligations (their numbering), each party with its organisation."""
+def follow_up_select(fair_id: int, *columns: Any) -> Select[Any]:
+    """`columns` of the obligations of the fair's signed agreements (joined to their agreement),
+    overdue first, then those still to be done, then by due date (none last) — sorted in SQL. The
+    page reads it as objects (`_follow_up_query`), the export as plain columns."""
     overdue = and_(Obligation.state != ObligationState.CONFIRMED, Obligation.due_date.is_not(None),
                    Obligation.due_date < date.today())
-    return (select(Obligation).join(Agreement).where(*_signed(fair_id))
-        .options(contains_eager(Obligation.agreement).selectinload(Agreement.obligations),
-                 selectinload(Obligation.giver).joinedload(AgreementParty.organisation),
-                 selectinload(Obligation.receiver).joinedload(AgreementParty.organisation))
+    return (select(*columns).select_from(Obligation).join(Agreement, Obligation.agreement).where(*_signed(fair_id))
         .order_by(case((overdue, 0), else_=1), case((Obligation.state == ObligationState.CONFIRMED, 1), else_=0),
                   Obligation.due_date.is_(None), Obligation.due_date, Obligation.id))
+
+
+def _follow_up_query(fair_id: int) -> Select[tuple[Obligation]]:
+    """`follow_up_select` as obligations, with everything the page and the export show loaded in
+    a fixed number of queries however many rows: each agreement with its obligations (their
+    numbering), each party with its organisation."""
+    return follow_up_select(fair_id, Obligation).options(
+        contains_eager(Obligation.agreement).selectinload(Agreement.obligations),
+        selectinload(Obligation.giver).joinedload(AgreementParty.organisation),
+        selectinload(Obligation.receiver).joinedload(AgreementParty.organisation))
 
 
 def follow_up(fair_id: int) -> list[Obligation]:
@@ -133,5 +140,9 @@ def follow_up_page(fair_id: int, page: int, page_size: int) -> FollowUpPage:
     return FollowUpPage(rows, total)
 
 
+def overdue(state: ObligationState, due_date: date | None, today: date | None = None) -> bool:
+    return state != ObligationState.CONFIRMED and due_date is not None and due_date < (today or date.today())
+
+
 def is_overdue(ob: Obligation) -> bool:
-    return ob.state != ObligationState.CONFIRMED and ob.due_date is not None and ob.due_date < date.today()
+    return overdue(ob.state, ob.due_date)

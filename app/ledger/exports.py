@@ -13,13 +13,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
-from app.core.output.spreadsheets import Cell, csv_row
+from app.core.output.bulk import gc_paused
+from app.core.output.spreadsheets import Cell, csv_row, csv_rows
 from app.fairs.models import Fair
-from app.ledger.limits import limits_for
-from app.ledger.models import Account, Entry, EntryKind, Posting
+from app.ledger.limits import Limits, kind_defaults, limits_of
+from app.ledger.models import Account, AccountKind, Entry, EntryKind, Posting, account_ref
 from app.ledger.statements import LOCAL_ZONE, Statement
 
 FORMAT_NAME = "gielda-ledger"
@@ -28,20 +28,39 @@ ENTRY_COLUMNS = ["entry_id", "created_at", "kind", "idempotency_key", "memo", "f
                  "reverses_entry_id", "account_ref", "account_kind", "account_name", "points"]
 BALANCE_COLUMNS = ["account_ref", "account_kind", "account_name", "fair", "balance", "floor",
                    "ceiling", "as_of"]
-CHUNK = 2000
+CHUNK = 2000  # rows read, and CSV lines sent, at a time
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`YYYY-MM-DDTHH:MM:SSZ` (isoformat: several times faster than strftime)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _csv_line(values: Sequence[Cell], delimiter: str = ",") -> str:
     return csv_row(values, delimiter)
 
 
-def _accounts() -> dict[int, Account]:
-    rows = db.session.scalars(select(Account).options(selectinload(Account.fair)).order_by(Account.id))
-    return {a.id: a for a in rows}
+@dataclass(frozen=True)
+class ExportAccount:
+    id: int
+    ref: str
+    kind: str
+    name: str
+    fair: str | None  # its fair's slug
+    balance: int
+    limits: Limits
+
+
+def _accounts() -> list[ExportAccount]:
+    """Every account, by id, read as columns (no ORM objects: a network has thousands)."""
+    defaults = {kind: kind_defaults(kind) for kind in AccountKind}
+    return [ExportAccount(account_id, account_ref(kind, system_key, slug, organisation_id, participant_id),
+                          kind.value, name, slug, balance, limits_of(kind, floor, ceiling, defaults[kind]))
+            for (account_id, kind, system_key, slug, organisation_id, participant_id, name, floor, ceiling,
+                 balance) in db.session.execute(
+                select(Account.id, Account.kind, Account.system_key, Fair.slug, Account.organisation_id,
+                       Account.participant_id, Account.name, Account.floor, Account.ceiling, Account.balance)
+                .outerjoin(Fair, Fair.id == Account.fair_id).order_by(Account.id))]
 
 
 @dataclass(frozen=True)
@@ -58,68 +77,83 @@ class ExportEntry:
     postings: tuple[tuple[int, int], ...]  # (account id, points)
 
 
+def _entry_rows() -> Iterator[Any]:
+    """Every posting with its entry's columns (an entry without postings: one row without),
+    oldest entry first: one statement, read a chunk at a time."""
+    result = db.session.execute(
+        select(Entry.id, Entry.created_at, Entry.kind, Entry.idempotency_key, Entry.memo, Fair.slug,
+               Entry.source_kind, Entry.source_id, Entry.reverses_id, Entry.actor_label, Posting.account_id,
+               Posting.points)
+        .outerjoin(Fair, Fair.id == Entry.fair_id).outerjoin(Posting, Posting.entry_id == Entry.id)
+        .order_by(Entry.id, Posting.id).execution_options(yield_per=CHUNK))
+    for rows in result.partitions():
+        yield from rows
+
+
 def _entries() -> Iterator[ExportEntry]:
-    """Every entry with its postings, oldest first, read a chunk at a time as plain rows."""
-    slugs = {fair_id: slug for fair_id, slug in db.session.execute(select(Fair.id, Fair.slug))}
-    last = 0
-    while True:
-        rows = db.session.execute(
-            select(Entry.id, Entry.created_at, Entry.kind, Entry.idempotency_key, Entry.memo,
-                   Entry.fair_id, Entry.source_kind, Entry.source_id, Entry.reverses_id,
-                   Entry.actor_label)
-            .where(Entry.id > last).order_by(Entry.id).limit(CHUNK)).all()
-        if not rows:
-            return
-        legs: dict[int, list[tuple[int, int]]] = {}
-        for entry_id, account_id, points in db.session.execute(
-                select(Posting.entry_id, Posting.account_id, Posting.points)
-                .where(Posting.entry_id >= rows[0][0], Posting.entry_id <= rows[-1][0])
-                .order_by(Posting.id)):
-            legs.setdefault(entry_id, []).append((account_id, points))
-        for (entry_id, created_at, kind, key, memo, fair_id, source_kind, source_id, reverses_id,
-             actor) in rows:
-            yield ExportEntry(entry_id, created_at, EntryKind(kind).value, key, memo,
-                              slugs.get(fair_id) if fair_id else None,
-                              f"{source_kind}:{source_id}" if source_kind else None, reverses_id,
-                              actor, tuple(legs.get(entry_id, ())))
-        last = rows[-1][0]
+    """Every entry with its postings, oldest first."""
+    head: Any = None
+    legs: list[tuple[int, int]] = []
+    for row in _entry_rows():
+        if head is not None and row[0] != head[0]:
+            yield _entry(head, legs)
+            legs = []
+        head = row
+        if row[10] is not None:
+            legs.append((row[10], row[11]))
+    if head is not None:
+        yield _entry(head, legs)
+
+
+def _entry(row: Any, legs: list[tuple[int, int]]) -> ExportEntry:
+    entry_id, created_at, kind, key, memo, fair, source_kind, source_id, reverses_id, actor, *_posting = row
+    return ExportEntry(entry_id, created_at, EntryKind(kind).value, key, memo, fair,
+                       f"{source_kind}:{source_id}" if source_kind else None, reverses_id, actor, tuple(legs))
 
 
 def iter_entries_csv() -> Iterator[str]:
-    """entries.csv: one row per posting; the rows of one entry share its entry_id."""
-    accounts = _accounts()
-    refs = {a.id: (a.ref, a.kind.value, a.name) for a in accounts.values()}
+    """entries.csv: one row per posting; the rows of one entry share its entry_id. Sent CHUNK
+    lines at a time."""
+    refs = {a.id: (a.ref, a.kind, a.name) for a in _accounts()}
     yield _csv_line(ENTRY_COLUMNS)
-    for entry in _entries():
-        for account_id, points in entry.postings:
-            ref, kind, name = refs[account_id]
-            yield _csv_line([entry.id, iso(entry.created_at), entry.kind, entry.idempotency_key,
-                             entry.memo, entry.fair or "", entry.source or "",
-                             entry.reverses_id or "", ref, kind, name, points])
+    lines: list[list[Cell]] = []
+    for (entry_id, created_at, kind, key, memo, fair, source_kind, source_id, reverses_id, _actor, account_id,
+         points) in _entry_rows():
+        if account_id is None:
+            continue
+        ref, account_kind, name = refs[account_id]
+        lines.append([entry_id, iso(created_at), EntryKind(kind).value, key, memo, fair or "",
+                      f"{source_kind}:{source_id}" if source_kind else "", reverses_id or "", ref, account_kind,
+                      name, points])
+        if len(lines) == CHUNK:
+            yield csv_rows(lines, ",")
+            lines = []
+    if lines:
+        yield csv_rows(lines, ",")
 
 
-def _balance_row(account: Account, as_of: str) -> dict[str, Any]:
-    limits = limits_for(account)
-    return {"account_ref": account.ref, "account_kind": account.kind.value, "account_name": account.name,
-            "fair": account.fair.slug if account.fair else None, "balance": account.balance,
-            "floor": limits.floor, "ceiling": limits.ceiling, "as_of": as_of}
+def _balance_row(account: ExportAccount, as_of: str) -> dict[str, Any]:
+    return {"account_ref": account.ref, "account_kind": account.kind, "account_name": account.name,
+            "fair": account.fair, "balance": account.balance, "floor": account.limits.floor,
+            "ceiling": account.limits.ceiling, "as_of": as_of}
 
 
 def iter_balances_csv() -> Iterator[str]:
     as_of = iso(datetime.now(UTC))
     yield _csv_line(BALANCE_COLUMNS)
-    for account in _accounts().values():
-        row = _balance_row(account, as_of)
-        yield _csv_line(["" if row[c] is None else row[c] for c in BALANCE_COLUMNS])
+    rows = [_balance_row(account, as_of) for account in _accounts()]
+    for start in range(0, len(rows), CHUNK):
+        yield csv_rows((["" if row[c] is None else row[c] for c in BALANCE_COLUMNS]
+                        for row in rows[start:start + CHUNK]), ",")
 
 
 def ledger_document() -> dict[str, Any]:
     """The whole ledger as one JSON document (format gielda-ledger, version 1)."""
     as_of = iso(datetime.now(UTC))
     accounts = _accounts()
-    refs = {a.id: a.ref for a in accounts.values()}
+    refs = {a.id: a.ref for a in accounts}
     balances = []
-    for account in accounts.values():
+    for account in accounts:
         row = _balance_row(account, as_of)
         balances.append({"ref": row["account_ref"], "kind": row["account_kind"],
                          "name": row["account_name"], "fair": row["fair"], "balance": row["balance"],
@@ -134,8 +168,37 @@ def ledger_document() -> dict[str, Any]:
             "accounts": balances, "entries": entries}
 
 
+def indented_json(value: Any, level: int = 0) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)`, the same text, several times faster:
+    json's C encoder writes every dict or list of plain values (with its separators set to the
+    indentation) and only the nesting is done here; with `indent`, json would use its pure-Python
+    encoder for the whole document."""
+    if isinstance(value, dict | list | tuple) and value:
+        inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
+        values = value.values() if isinstance(value, dict) else value
+        if not any(isinstance(v, dict | list | tuple) for v in values):
+            text = _flat_encoder(level + 1).encode(value)
+            return text[0] + inner + text[1:-1] + outer + text[-1]
+        if isinstance(value, dict):
+            items = [f"{json.dumps(str(k), ensure_ascii=False)}: {indented_json(v, level + 1)}"
+                     for k, v in value.items()]
+            return "{" + inner + ("," + inner).join(items) + outer + "}"
+        return "[" + inner + ("," + inner).join(indented_json(v, level + 1) for v in value) + outer + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+_FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
+
+
+def _flat_encoder(level: int) -> json.JSONEncoder:
+    if level not in _FLAT_ENCODERS:
+        _FLAT_ENCODERS[level] = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + " " * level, ": "))
+    return _FLAT_ENCODERS[level]
+
+
 def ledger_json() -> str:
-    return json.dumps(ledger_document(), ensure_ascii=False, indent=1)
+    with gc_paused():
+        return indented_json(ledger_document())
 
 
 def statement_csv(statement: Statement) -> str:

@@ -51,13 +51,16 @@ def kind_defaults(kind: AccountKind) -> Limits:
 
 
 def limits_for(account: Account) -> Limits:
-    if account.kind == AccountKind.SYSTEM:
+    return limits_of(account.kind, account.floor, account.ceiling)
+
+
+def limits_of(kind: AccountKind, floor: int | None, ceiling: int | None, default: Limits | None = None) -> Limits:
+    """An account's limits from its kind and its own columns; `default` is `kind_defaults(kind)`
+    when the caller has it already (the exports, for every account)."""
+    if kind == AccountKind.SYSTEM:
         return Limits(None, None)
-    default = kind_defaults(account.kind)
-    return Limits(
-        account.floor if account.floor is not None else default.floor,
-        account.ceiling if account.ceiling is not None else default.ceiling,
-    )
+    default = default or kind_defaults(kind)
+    return Limits(floor if floor is not None else default.floor, ceiling if ceiling is not None else default.ceiling)
 
 
 def check_move(account: Account, balance: int, points: int) -> None:

@@ -109,12 +109,8 @@ class Account(Base):
     @property
     def ref(self) -> str:
         """Stable external reference used in exports: org:<fair>:<id>, person:<fair>:<id>, system:<key>."""
-        if self.kind == AccountKind.SYSTEM:
-            return f"system:{self.system_key}"
-        slug = self.fair.slug if self.fair is not None else "-"
-        if self.kind == AccountKind.ORGANISATION:
-            return f"org:{slug}:{self.organisation_id}"
-        return f"person:{slug}:{self.participant_id}"
+        return account_ref(self.kind, self.system_key, self.fair.slug if self.fair is not None else None,
+                           self.organisation_id, self.participant_id)
 
     @property
     def is_system(self) -> bool:
@@ -126,6 +122,17 @@ class Account(Base):
         if self.system_key in SYSTEM_ACCOUNT_LABELS:
             return str(SYSTEM_ACCOUNT_LABELS[self.system_key])
         return self.name
+
+
+def account_ref(kind: AccountKind, system_key: str | None, fair_slug: str | None, organisation_id: int | None,
+                participant_id: int | None) -> str:
+    """`Account.ref` from the account's columns (the exports read them without loading accounts)."""
+    if kind == AccountKind.SYSTEM:
+        return f"system:{system_key}"
+    slug = fair_slug if fair_slug is not None else "-"
+    if kind == AccountKind.ORGANISATION:
+        return f"org:{slug}:{organisation_id}"
+    return f"person:{slug}:{participant_id}"
 
 
 class Entry(Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,10 +19,10 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, DateTime, Enum, func, select
+from sqlalchemy.orm import aliased
 
-from app.agreements.fulfilment import follow_up, is_overdue
+from app.agreements.fulfilment import follow_up_select, overdue
 from app.agreements.models import (
     Agreement,
     AgreementParty,
@@ -34,17 +34,22 @@ from app.agreements.models import (
 )
 from app.agreements.reminders import last_reminded
 from app.core.extensions import db
+from app.core.output.bulk import gc_paused
 from app.core.output.spreadsheets import XLSX_MIMETYPE, Cell, Sheet, csv_bytes, xlsx_bytes
+from app.core.storage.db import UTCDateTime
 from app.core.textkeys import search_key
 from app.fairs.categories import category_label, fair_categories
-from app.fairs.models import Announcement, Fair
-from app.floor.kinds import PostState
+from app.fairs.models import Announcement, Category, Fair
+from app.fairs.roles import ROLE_LABELS
+from app.floor.kinds import UNIT_LABELS, PostKind, PostState
 from app.floor.models import Post
 from app.people.models import CheckIn, Organisation, Participant
+from app.people.sectors import SECTOR_LABELS
 
 FORMAT_NAME = "gielda-fair"
 FORMAT_VERSION = 1
 FORMATS = ("csv", "xlsx", "json")
+SIGNED_STATES = (AgreementState.SIGNED, AgreementState.FULFILLED)  # followed up
 TABLES = ("participants", "organisations", "posts", "agreements", "check_ins", "follow_up")
 
 AGREEMENT_STATE_LABELS: dict[AgreementState, LazyString] = {
@@ -79,26 +84,42 @@ TABLE_DESCRIPTIONS: dict[str, LazyString] = {
 
 
 # --- tables -----------------------------------------------------------------------------------
+# Every table is read as plain columns (joins, no ORM objects: a big fair's tables have tens of
+# thousands of rows) and the words of its cells are translated once per export, not per row.
 
 
-def _sorted_people(people: Sequence[Participant]) -> list[Participant]:
-    return sorted(people, key=lambda p: (search_key(p.last_name), search_key(p.first_name), p.id))
+def _words(labels: Mapping[Any, Any]) -> dict[Any, str]:
+    """Labels (lazy strings) as text in the current language, once per export."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+def _full_name(first: str | None, last: str | None) -> str | None:
+    """As Participant.full_name; None without a person."""
+    if first is None and last is None:
+        return None
+    return f"{first} {last}".strip()
 
 
 def _participants(fair: Fair) -> Sheet:
-    people = _sorted_people(db.session.scalars(
-        select(Participant).options(joinedload(Participant.organisation), joinedload(Participant.check_in))
-        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))).unique().all())
+    sectors, roles = _words(SECTOR_LABELS), _words(ROLE_LABELS)
+    people = sorted(db.session.execute(
+        select(Participant.id, Participant.first_name, Participant.last_name, Organisation.name,
+               Organisation.sector, Participant.role, Participant.email, Participant.phone,
+               Participant.badge_code, Participant.registered_via, Participant.created_at, CheckIn.checked_in_at)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
+        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))),
+        key=lambda p: (search_key(p[2]), search_key(p[1]), p[0]))  # by last name, as the lists
     headers = [_("ID"), _("First name"), _("Last name"), _("Organisation"), _("Sector"), _("Role"),
                _("E-mail"), _("Phone"), _("Badge code"), _("Registered via"), _("Registered at"),
                _("Checked in at")]
-    rows = [(p.id, p.first_name, p.last_name, p.organisation.name, str(p.organisation.sector.label),
-             str(p.role.label), p.email, p.phone, p.badge_code, p.registered_via, p.created_at,
-             p.check_in.checked_in_at if p.check_in else None) for p in people]
+    rows = [(pid, first, last, org, sectors[sector], roles[role], email, phone, badge, via, created, arrived)
+            for pid, first, last, org, sector, role, email, phone, badge, via, created, arrived in people]
     return Sheet(str(TABLE_TITLES["participants"]), headers, rows)
 
 
 def _organisations(fair: Fair) -> Sheet:
+    sectors = _words(SECTOR_LABELS)
     counts = dict(db.session.execute(
         select(Participant.organisation_id, func.count()).where(
             Participant.fair_id == fair.id, Participant.removed_at.is_(None))
@@ -107,37 +128,51 @@ def _organisations(fair: Fair) -> Sheet:
         select(Participant.organisation_id, func.count()).join(CheckIn, CheckIn.participant_id == Participant.id)
         .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
         .group_by(Participant.organisation_id)).tuples().all())
-    orgs = sorted(db.session.scalars(select(Organisation).where(
-        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None))),
-        key=lambda o: (o.name_key, o.id))
+    orgs = sorted(db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.sector, Organisation.city, Organisation.email,
+               Organisation.phone, Organisation.website, Organisation.description, Organisation.created_at,
+               Organisation.name_key)
+        .where(Organisation.fair_id == fair.id, Organisation.removed_at.is_(None))),
+        key=lambda o: (o[9], o[0]))
     headers = [_("ID"), _("Name"), _("Sector"), _("City"), _("E-mail"), _("Phone"), _("Website"),
                _("Description"), _("Participants"), _("Checked in"), _("Registered at")]
-    rows = [(o.id, o.name, str(o.sector.label), o.city, o.email, o.phone, o.website, o.description,
-             counts.get(o.id, 0), arrived.get(o.id, 0), o.created_at) for o in orgs]
+    rows = [(oid, name, sectors[sector], city, email, phone, website, description,
+             counts.get(oid, 0), arrived.get(oid, 0), created)
+            for oid, name, sector, city, email, phone, website, description, created, _key in orgs]
     return Sheet(str(TABLE_TITLES["organisations"]), headers, rows)
 
 
 def _posts(fair: Fair) -> Sheet:
-    posts = db.session.scalars(
-        select(Post).options(joinedload(Post.organisation), joinedload(Post.author), joinedload(Post.category))
-        .where(Post.fair_id == fair.id).order_by(Post.created_at, Post.id)).all()
+    sectors, units, states = _words(SECTOR_LABELS), _words(UNIT_LABELS), _words(POST_STATE_LABELS)
+    kinds = {kind: str(kind.label) for kind in PostKind}
+    categories = {c.id: category_label(c) for c in db.session.scalars(select(Category).where(
+        Category.id.in_(select(Post.category_id).where(Post.fair_id == fair.id).scalar_subquery())))}
+    posts = db.session.execute(
+        select(Post.id, Post.kind, Post.category_id, Post.title, Post.details, Post.quantity, Post.unit,
+               Post.available_when, Organisation.name, Organisation.sector, Participant.first_name,
+               Participant.last_name, Post.state, Post.hidden_at, Post.hidden_reason, Post.created_at,
+               Post.updated_at)
+        .join(Organisation, Organisation.id == Post.organisation_id)
+        .join(Participant, Participant.id == Post.author_id)
+        .where(Post.fair_id == fair.id).order_by(Post.created_at, Post.id))
     headers = [_("ID"), _("Kind"), _("Category"), _("Title"), _("Details"), _("Quantity"), _("Unit"),
                _("Available when"), _("Organisation"), _("Sector"), _("Author"), _("State"),
                _("Hidden at"), _("Reason for hiding"), _("Posted at"), _("Changed at")]
-    rows = [(p.id, str(p.kind.label), category_label(p.category), p.title, p.details, p.quantity,
-             str(p.unit.label) if p.unit else None, p.available_when, p.organisation.name,
-             str(p.organisation.sector.label), p.author.full_name, str(POST_STATE_LABELS[p.state]),
-             p.hidden_at, p.hidden_reason or None, p.created_at, p.updated_at) for p in posts]
+    rows = [(pid, kinds[kind], categories[category_id], title, details, quantity,
+             units[unit] if unit else None, available_when, org, sectors[sector], _full_name(first, last),
+             states[state], hidden_at, hidden_reason or None, created, updated)
+            for (pid, kind, category_id, title, details, quantity, unit, available_when, org, sector, first, last,
+                 state, hidden_at, hidden_reason, created, updated) in posts]
     return Sheet(str(TABLE_TITLES["posts"]), headers, rows)
 
 
-def _agreements_of(fair: Fair) -> list[Agreement]:
-    return list(db.session.scalars(
-        select(Agreement).options(
-            selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
-            selectinload(Agreement.obligations), joinedload(Agreement.notary))
-        .where(Agreement.fair_id == fair.id)
-        .order_by(Agreement.seq_no.is_(None), Agreement.seq_no, Agreement.id)))
+def _signed_party_names(fair_id: int) -> dict[int, str]:
+    """Per party of a signed agreement: its organisation's name."""
+    return dict(db.session.execute(
+        select(AgreementParty.id, Organisation.name)
+        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(Agreement.fair_id == fair_id, Agreement.state.in_(SIGNED_STATES))).tuples().all())
 
 
 def _agreements(fair: Fair) -> Sheet:
@@ -146,52 +181,98 @@ def _agreements(fair: Fair) -> Sheet:
                _("Fulfilled at"), _("Agreement points"), _("Obligation no."), _("Who gives"), _("To whom"),
                _("What"), _("Quantity"), _("Unit"), _("When"), _("Where"), _("For how long"), _("Hours"),
                _("Points"), _("Contribution to costs"), _("Due date"), _("Obligation state")]
+    agreement_states, obligation_states = _words(AGREEMENT_STATE_LABELS), _words(OBLIGATION_STATE_LABELS)
+    units = _words(UNIT_LABELS)
+    parties: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for agreement_id, party_id, name in db.session.execute(
+            select(AgreementParty.agreement_id, AgreementParty.id, Organisation.name)
+            .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+            .join(Agreement, Agreement.id == AgreementParty.agreement_id).where(Agreement.fair_id == fair.id)
+            .order_by(AgreementParty.agreement_id, AgreementParty.position, AgreementParty.id)):
+        parties.setdefault(agreement_id, []).append(name)
+        names[party_id] = name
+    obligations: dict[int, list[Sequence[Any]]] = {}
+    for agreement_id, *ob in db.session.execute(
+            select(Obligation.agreement_id, Obligation.giver_party_id, Obligation.receiver_party_id,
+                   Obligation.description, Obligation.quantity, Obligation.unit, Obligation.when, Obligation.where,
+                   Obligation.duration, Obligation.hours, Obligation.points, Obligation.cost_contribution,
+                   Obligation.due_date, Obligation.state)
+            .join(Agreement, Agreement.id == Obligation.agreement_id).where(Agreement.fair_id == fair.id)
+            .order_by(Obligation.agreement_id, Obligation.position, Obligation.id)):
+        obligations.setdefault(agreement_id, []).append(ob)
+    notary = aliased(Participant)
     rows: list[Sequence[Cell]] = []
-    for a in _agreements_of(fair):
+    for (aid, number, state, created, signed, notary_first, notary_last, notarised, on_paper,
+         fulfilled) in db.session.execute(
+            select(Agreement.id, Agreement.number, Agreement.state, Agreement.created_at, Agreement.signed_at,
+                   notary.first_name, notary.last_name, Agreement.notarised_at, Agreement.on_paper,
+                   Agreement.fulfilled_at)
+            .outerjoin(notary, notary.id == Agreement.notary_id)
+            .where(Agreement.fair_id == fair.id)
+            .order_by(Agreement.seq_no.is_(None), Agreement.seq_no, Agreement.id)):
+        obs = obligations.get(aid, [])
         head: list[Cell] = [
-            a.id, a.number, str(AGREEMENT_STATE_LABELS[a.state]),
-            " / ".join(p.organisation.name for p in a.parties), a.created_at, a.signed_at,
-            a.notary.full_name if a.notary else None, a.notarised_at, a.on_paper, a.fulfilled_at, a.points]
-        if not a.obligations:
+            aid, number, agreement_states[state], " / ".join(parties.get(aid, [])), created, signed,
+            _full_name(notary_first, notary_last), notarised, on_paper, fulfilled, sum(ob[9] for ob in obs)]
+        if not obs:
             rows.append([*head, *[None] * 14])
-        for n, ob in enumerate(a.obligations, start=1):
-            rows.append([
-                *head, n, ob.giver.organisation.name, ob.receiver.organisation.name, ob.description,
-                ob.quantity, str(ob.unit.label) if ob.unit else None, ob.when, ob.where, ob.duration,
-                ob.hours, ob.points, ob.cost_contribution, ob.due_date,
-                str(OBLIGATION_STATE_LABELS[ob.state])])
+        for n, (giver, receiver, description, quantity, unit, when, where, duration, hours, points, cost, due,
+                ob_state) in enumerate(obs, start=1):
+            rows.append([*head, n, names[giver], names[receiver], description, quantity,
+                         units[unit] if unit else None, when, where, duration, hours, points, cost, due,
+                         obligation_states[ob_state]])
     return Sheet(str(TABLE_TITLES["agreements"]), headers, rows)
 
 
 def _check_ins(fair: Fair) -> Sheet:
-    rows_ = db.session.scalars(
-        select(CheckIn).options(joinedload(CheckIn.participant).joinedload(Participant.organisation))
-        .where(CheckIn.fair_id == fair.id).order_by(CheckIn.checked_in_at, CheckIn.id)).all()
-    helpers = {p.id: p.full_name for p in db.session.scalars(select(Participant).where(
-        Participant.id.in_({c.checked_in_by_id for c in rows_ if c.checked_in_by_id})))}
+    sectors = _words(SECTOR_LABELS)
+    helper = aliased(Participant)
+    arrivals = db.session.execute(
+        select(CheckIn.checked_in_at, CheckIn.participant_id, Participant.first_name, Participant.last_name,
+               Organisation.name, Organisation.sector, helper.first_name, helper.last_name)
+        .join(Participant, Participant.id == CheckIn.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(helper, helper.id == CheckIn.checked_in_by_id)
+        .where(CheckIn.fair_id == fair.id).order_by(CheckIn.checked_in_at, CheckIn.id))
     headers = [_("Checked in at"), _("Participant ID"), _("First name"), _("Last name"), _("Organisation"),
                _("Sector"), _("Checked in by")]
-    rows = [(c.checked_in_at, c.participant_id, c.participant.first_name, c.participant.last_name,
-             c.participant.organisation.name, str(c.participant.organisation.sector.label),
-             helpers.get(c.checked_in_by_id or 0)) for c in rows_]
+    rows = [(at, pid, first, last, org, sectors[sector], _full_name(helper_first, helper_last))
+            for at, pid, first, last, org, sector, helper_first, helper_last in arrivals]
     return Sheet(str(TABLE_TITLES["check_ins"]), headers, rows)
 
 
 def _follow_up(fair: Fair) -> Sheet:
-
+    obligation_states = _words(OBLIGATION_STATE_LABELS)
     reminded = last_reminded(fair.id)
-    obligations = follow_up(fair.id)
-    confirmers = {p.id: p.full_name for p in db.session.scalars(select(Participant).where(
-        Participant.id.in_({o.confirmed_by_id for o in obligations if o.confirmed_by_id})))}
+    names = _signed_party_names(fair.id)
+    # An obligation's number within its agreement (as on the agreement): by position.
+    numbers: dict[int, int] = {}
+    previous, n = None, 0
+    for agreement_id, oid in db.session.execute(
+            select(Obligation.agreement_id, Obligation.id).join(Agreement, Agreement.id == Obligation.agreement_id)
+            .where(Agreement.fair_id == fair.id, Agreement.state.in_(SIGNED_STATES))
+            .order_by(Obligation.agreement_id, Obligation.position, Obligation.id)):
+        n = n + 1 if agreement_id == previous else 1
+        previous = agreement_id
+        numbers[oid] = n
+    confirmer = aliased(Participant)
+    today = date.today()
     headers = [_("Agreement number"), _("Obligation no."), _("Who gives"), _("To whom"), _("What"),
                _("Points"), _("Due date"), _("Overdue"), _("Obligation state"), _("Delivered at"),
                _("Confirmed at"), _("Confirmed by"), _("Disputed at"), _("Dispute comment"),
                _("Last reminder sent at")]
-    rows = [(o.agreement.number, o.agreement.obligations.index(o) + 1, o.giver.organisation.name,
-             o.receiver.organisation.name, o.description, o.points, o.due_date, is_overdue(o),
-             str(OBLIGATION_STATE_LABELS[o.state]), o.delivered_at, o.confirmed_at,
-             confirmers.get(o.confirmed_by_id or 0), o.disputed_at, o.dispute_comment or None,
-             reminded.get(o.id)) for o in obligations]
+    rows = [(number, numbers[oid], names[giver], names[receiver], description, points, due,
+             overdue(state, due, today), obligation_states[state], delivered, confirmed,
+             _full_name(confirmer_first, confirmer_last), disputed, comment or None, reminded.get(oid))
+            for (oid, number, giver, receiver, description, points, due, state, delivered, confirmed,
+                 confirmer_first, confirmer_last, disputed, comment) in db.session.execute(
+                follow_up_select(
+                    fair.id, Obligation.id, Agreement.number, Obligation.giver_party_id,
+                    Obligation.receiver_party_id, Obligation.description, Obligation.points, Obligation.due_date,
+                    Obligation.state, Obligation.delivered_at, Obligation.confirmed_at, confirmer.first_name,
+                    confirmer.last_name, Obligation.disputed_at, Obligation.dispute_comment)
+                .outerjoin(confirmer, confirmer.id == Obligation.confirmed_by_id))]
     return Sheet(str(TABLE_TITLES["follow_up"]), headers, rows)
 
 
@@ -252,7 +333,8 @@ REMINDER_FIELDS = ("id", "agreement_id", "party_id", "obligation_ids", "recipien
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`YYYY-MM-DDTHH:MM:SSZ` (isoformat: several times faster than strftime)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _plain(value: Any) -> Any:
@@ -269,22 +351,39 @@ def _pick(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
+def _converted(columns: Sequence[Any]) -> list[int]:
+    """The positions of the columns whose values `_plain` changes (moments, dates, enums): the
+    other columns' values go into the document as they are read."""
+    return [i for i, column in enumerate(columns)
+            if isinstance(column.type, (DateTime, Date, Enum, UTCDateTime))]
+
+
+def _records(fields: Sequence[str], columns: Sequence[Any], rows: Any) -> Iterator[dict[str, Any]]:
+    """Rows of `columns` as plain dicts of `fields`."""
+    converted = _converted(columns)
+    for row in rows:
+        values = list(row)
+        for i in converted:
+            if values[i] is not None:
+                values[i] = _plain(values[i])
+        yield dict(zip(fields, values, strict=True))
+
+
 def _columns(model: Any, fields: Sequence[str], *where: Any, order: Any) -> list[dict[str, Any]]:
     """Rows of `model` as plain dicts of `fields`, read as columns (no ORM objects: a big fair's
     document has tens of thousands of rows)."""
     columns = [getattr(model, name) for name in fields]
-    return [dict(zip(fields, map(_plain, row), strict=True))
-            for row in db.session.execute(select(*columns).where(*where).order_by(*order))]
+    return list(_records(fields, columns, db.session.execute(select(*columns).where(*where).order_by(*order))))
 
 
 def _by_agreement(model: Any, fields: Sequence[str], fair_id: int, *order: Any) -> dict[int, list[dict[str, Any]]]:
     """The fair's rows of a table of agreements' parts, grouped by agreement."""
     grouped: dict[int, list[dict[str, Any]]] = {}
-    columns = [model.agreement_id, *(getattr(model, name) for name in fields)]
-    for agreement_id, *values in db.session.execute(
-            select(*columns).join(Agreement, Agreement.id == model.agreement_id)
-            .where(Agreement.fair_id == fair_id).order_by(*order)):
-        grouped.setdefault(agreement_id, []).append(dict(zip(fields, map(_plain, values), strict=True)))
+    columns = [getattr(model, name) for name in fields]
+    rows = db.session.execute(select(model.agreement_id, *columns).join(Agreement, Agreement.id == model.agreement_id)
+                              .where(Agreement.fair_id == fair_id).order_by(*order)).all()
+    for (agreement_id, *_values), record in zip(rows, _records(fields, columns, (r[1:] for r in rows)), strict=True):
+        grouped.setdefault(agreement_id, []).append(record)
     return grouped
 
 
@@ -342,16 +441,17 @@ def export_file(fair: Fair, fmt: str, key: str | None = None) -> ExportFile:
         raise ValueError(f"unknown format {fmt!r}")
     if key is not None and key not in TABLES:
         raise ValueError(f"unknown table {key!r}")
-    if fmt == "json":
-        if key is not None:
-            raise ValueError("the JSON export is the whole fair; it takes no table")
-        data = fair_json(fair)
-    elif fmt == "csv":
-        if key is None:
-            raise ValueError("a CSV file holds one table: name it")
-        data = table_csv(fair, key)
-    else:
-        data = table_xlsx(fair, key) if key else workbook_xlsx(fair)
+    if fmt == "json" and key is not None:
+        raise ValueError("the JSON export is the whole fair; it takes no table")
+    if fmt == "csv" and key is None:
+        raise ValueError("a CSV file holds one table: name it")
+    with gc_paused():
+        if fmt == "json":
+            data = fair_json(fair)
+        elif fmt == "csv" and key is not None:
+            data = table_csv(fair, key)
+        else:
+            data = table_xlsx(fair, key) if key else workbook_xlsx(fair)
     stem = f"{fair.slug}-{(key or 'fair').replace('_', '-')}"
     return ExportFile(data, f"{stem}.{fmt}", MIMETYPES[fmt])
 

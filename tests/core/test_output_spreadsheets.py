@@ -7,13 +7,25 @@ import ast
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from app.core.output.spreadsheets import FORMULA_PREFIXES, csv_cell, csv_row, neutralise, sheet_title
+from app.core.i18n import LOCAL_ZONE
+from app.core.output.spreadsheets import (
+    FORMULA_PREFIXES,
+    Sheet,
+    _cell_xml,
+    _sheet_xml,
+    csv_cell,
+    csv_row,
+    csv_rows,
+    neutralise,
+    sheet_title,
+    xlsx_cell,
+)
 from app.core.paths import ROOT
 
 WRITER = ROOT / "app" / "core" / "output" / "spreadsheets.py"
@@ -109,8 +121,6 @@ def test_csv_cell_types() -> None:
     assert csv_cell(None) == ""
     assert csv_cell(True, "tak", "nie") == "tak"
     assert csv_cell(date(2027, 3, 14)) == "2027-03-14"
-    from datetime import UTC
-
     assert csv_cell(datetime(2027, 3, 14, 9, 5, tzinfo=UTC)) == "2027-03-14 10:05"  # Polish time (CET)
 
 
@@ -120,3 +130,22 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     long = "x" * 40
     assert sheet_title(long, taken) == "x" * 31
     assert sheet_title(long, taken) == "x" * 27 + " (2)"
+
+
+# Cells of every kind, the awkward ones included: formulas, quotes, separators, line breaks,
+# characters XML forbids, markup, an over-long text, empty text, booleans, dates, moments.
+AWKWARD_ROW = ["=1+1", "+48 600", 'say "hi"; ok', "a\nb", "a\r\nb", "ctl\x01x", "<b>&amp;</b>", "x" * 40000, "",
+               "Łódź", True, False, -30, 2.5, None, date(2027, 3, 14), datetime(2027, 3, 14, 9, 5, tzinfo=UTC)]
+
+
+def test_csv_rows_writes_the_lines_csv_row_writes() -> None:
+    rows = [AWKWARD_ROW, list(reversed(AWKWARD_ROW)), []]
+    assert csv_rows(rows, ";", "tak", "nie") == "".join(csv_row(row, ";", "tak", "nie") for row in rows)
+
+
+def test_worksheet_cells_are_the_cell_writers_cells() -> None:
+    xml = _sheet_xml(Sheet("t", [f"h{i}" for i in range(len(AWKWARD_ROW))], [AWKWARD_ROW]), LOCAL_ZONE).decode()
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for i, value in enumerate(AWKWARD_ROW):
+        if value is not None:
+            assert _cell_xml(f"{letters[i]}2", xlsx_cell(value)) in xml, value

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import datetime
 
 import pytest
 from flask import Flask
 
-from app.ledger.exports import BALANCE_COLUMNS, ENTRY_COLUMNS, iter_balances_csv, iter_entries_csv, ledger_document
+from app.ledger.exports import (
+    BALANCE_COLUMNS,
+    ENTRY_COLUMNS,
+    indented_json,
+    iter_balances_csv,
+    iter_entries_csv,
+    ledger_document,
+)
 from app.ledger.operations import transfer_points
 
 
@@ -56,6 +64,19 @@ def test_balances_csv_lists_every_account_with_limits(booked):
     assert by_name["Klub Ósemka"]["balance"] == "0"
     assert (by_name["Klub Ósemka"]["floor"], by_name["Klub Ósemka"]["ceiling"]) == ("-500", "1000")
     assert sum(int(r["balance"]) for r in rows) == 0
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], 0, "ż", None, [[[]]], [{"a": [{"b": 1}]}], ({"t": (1, [])},),
+    {"a": [], "b": {}, "c": [1, -2.5, True, None, {"d": 'q"\\\n\u2028Ż', "e": []}], "f": {"g": {"h": "i"}}},
+])
+def test_indented_json_is_json_dumps_with_indent_1(value):
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_ledger_json_is_the_document_indented(booked):
+    document = ledger_document()
+    assert indented_json(document) == json.dumps(document, ensure_ascii=False, indent=1)
 
 
 def test_json_document_holds_accounts_and_balanced_entries(booked):
