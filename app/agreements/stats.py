@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ScalarSelect, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
@@ -39,17 +39,22 @@ def sector_matrix(fair_id: int) -> dict[str, dict[str, int]]:
     return matrix
 
 
+def _pledged(fair_id: int) -> ScalarSelect[int]:
+    return (select(func.coalesce(func.sum(Obligation.points), 0)).join(Agreement)
+            .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED)).scalar_subquery())
+
+
 def points_pledged(fair_id: int) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Obligation.points), 0)).join(Agreement).where(
-            Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))) or 0
+    return db.session.scalar(select(_pledged(fair_id))) or 0
 
 
 def agreement_counts(fair_id: int) -> dict[str, Any]:
-    signed = db.session.scalar(select(func.count()).select_from(Agreement).where(
-        Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))) or 0
-    return {"agreements_signed": signed, "sector_matrix": sector_matrix(fair_id),
-            "points_pledged": points_pledged(fair_id)}
+    """Signed agreements and their points in one statement, and the cross-sector matrix."""
+    signed = (select(func.count()).select_from(Agreement)
+              .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED)).scalar_subquery())
+    n_signed, points = db.session.execute(select(signed, _pledged(fair_id))).one()
+    return {"agreements_signed": n_signed or 0, "sector_matrix": sector_matrix(fair_id),
+            "points_pledged": points or 0}
 
 
 def organisations_with_agreements(fair_id: int) -> int:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from app.agreements.models import Agreement, AgreementState, Obligation
-from app.agreements.queues import awaiting_notary
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, Signature
 from app.core.extensions import db
 from app.fairs.roles import Role
 from app.floor.kinds import PostKind, PostState
@@ -22,6 +21,22 @@ class Panels:
     recent_check_ins: list[CheckIn]
     without_posts: list[Participant]
     unanswered_needs: list[Post]
+
+
+def awaiting_notary(fair_id: int) -> list[Agreement]:
+    """Every party signed the current version: the notary's turn, longest waiting first. The rule
+    of app.agreements.queues.awaiting_notary (awaiting signatures, no notary yet, something
+    promised, no party without a signature of the current version), decided in SQL, with only the
+    parties' organisations loaded (what the panel shows), in one statement."""
+    signed = exists().where(Signature.agreement_id == Agreement.id, Signature.party_id == AgreementParty.id,
+                            Signature.version == Agreement.version).correlate(Agreement, AgreementParty)
+    unsigned_party = exists().where(AgreementParty.agreement_id == Agreement.id, ~signed)
+    promises = exists().where(Obligation.agreement_id == Agreement.id)
+    return list(db.session.scalars(
+        select(Agreement).options(joinedload(Agreement.parties).joinedload(AgreementParty.organisation))
+        .where(Agreement.fair_id == fair_id, Agreement.state == AgreementState.AWAITING_SIGNATURES,
+               Agreement.notary_id.is_(None), promises, ~unsigned_party)
+        .order_by(Agreement.updated_at, Agreement.id)).unique())
 
 
 def participants_without_posts(fair_id: int, limit: int = 100) -> list[Participant]:
