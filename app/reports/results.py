@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import get_timezone, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.agreements.stats import COUNTED, sector_matrix
@@ -201,9 +201,8 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
     sectors, present = _people(fair.id)
     categories = fair_categories(fair.id, include_archived=True)
     posts = _posts(fair.id)
-    agreements = list(db.session.execute(
-        select(Agreement.state, Agreement.signed_at)
-        .where(Agreement.fair_id == fair.id, Agreement.state.in_(COUNTED))))
+    window = _window(fair, now)
+    agreements, fulfilled, slots = _agreements(fair.id, window)
     matrix, with_agreements, cross = _matrix(fair.id)
     per_category = _obligations(fair.id)
 
@@ -214,7 +213,7 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
         obligations=per_category.get(c.id, _NOTHING).obligations,
         points=per_category.get(c.id, _NOTHING).points) for c in categories)
     totals = _ObligationFigures(*map(sum, zip(_NOTHING, *per_category.values(), strict=False)))
-    bucket_minutes, timeline, before, after = _timeline(fair, [signed for _s, signed in agreements], now)
+    bucket_minutes, timeline, before, after = _timeline(window, slots)
     fair_day = _fair_day(fair)
     return Results(
         fair_id=fair.id, slug=fair.slug, name=fair.name, venue=fair.venue, state=fair.state,
@@ -222,8 +221,7 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
         offers=sum(n for (_c, kind), n in posts.items() if kind == PostKind.OFFER),
         needs=sum(n for (_c, kind), n in posts.items() if kind == PostKind.NEED),
         categories=figures,
-        agreements=len(agreements),
-        agreements_fulfilled=sum(1 for state, _s in agreements if state == AgreementState.FULFILLED),
+        agreements=agreements, agreements_fulfilled=fulfilled,
         organisations_with_agreements=with_agreements, cross_sector_agreements=cross,
         sector_matrix=matrix,
         obligations=totals.obligations, obligations_confirmed=totals.confirmed,
@@ -323,35 +321,67 @@ def _confirmed_at(fair_id: int) -> list[datetime | None]:
                Obligation.state == ObligationState.CONFIRMED)))
 
 
-def _timeline(fair: Fair, signed: list[datetime | None], now: datetime
-              ) -> tuple[int, tuple[TimeBucket, ...], int, int]:
-    """(bucket minutes, buckets, signed before the opening gong, signed after the closing gong)."""
+@dataclass(frozen=True)
+class _Window:
+    """The buckets of the timeline: `count` of `minutes` each from the opening gong."""
+
+    start: datetime
+    closed: datetime | None  # the closing gong, after which signatures are counted apart
+    minutes: int
+    count: int
+
+    def bucket_start(self, i: int) -> datetime:
+        return self.start + i * timedelta(minutes=self.minutes)
+
+
+def _window(fair: Fair, now: datetime) -> _Window | None:
+    """From the opening gong to the closing gong (or now, while trading); None: nothing to draw."""
     start = fair.trading_started_at
     if start is None:
-        return BUCKET_MINUTES, (), 0, 0
+        return None
     end = fair.trading_ended_at or (now if fair.state == FairState.TRADING else None)
     if end is None:  # opened once, closed, then the dates were lost: nothing to draw
-        return BUCKET_MINUTES, (), 0, 0
+        return None
     end = max(end, start)
     span = end - start
     minutes = BUCKET_MINUTES
     while span > timedelta(minutes=minutes * MAX_BUCKETS):
         minutes += BUCKET_MINUTES
-    width = timedelta(minutes=minutes)
-    count = max(1, -(-span // width))  # ceiling division of timedeltas
-    counts = [0] * count
-    before = after = 0
-    for at in signed:
-        if at is None:
-            continue
-        if at < start:
-            before += 1
-        elif at >= end and fair.trading_ended_at is not None:
-            after += 1
-        else:
-            counts[min(count - 1, (at - start) // width)] += 1
-    buckets = tuple(TimeBucket(start + i * width, i * minutes, n) for i, n in enumerate(counts))
-    return minutes, buckets, before, after
+    count = max(1, -(-span // timedelta(minutes=minutes)))  # ceiling division of timedeltas
+    return _Window(start, end if fair.trading_ended_at is not None else None, minutes, count)
+
+
+BEFORE, AFTER, UNDATED = -1, -2, -3  # slots of signatures outside the buckets, or without a date
+
+
+def _agreements(fair_id: int, window: _Window | None) -> tuple[int, int, Counter[int]]:
+    """Counted agreements, those fulfilled, and how many were signed in each slot (a bucket's
+    number, BEFORE, AFTER or UNDATED): one query, bucketed in the database by comparing
+    `signed_at` with the buckets' bounds (exact on every backend, no date arithmetic in SQL)."""
+    signed_at = Agreement.signed_at
+    whens: list[tuple[ColumnElement[bool], int]] = [(signed_at.is_(None), UNDATED)]
+    last = UNDATED
+    if window is not None:
+        whens.append((signed_at < window.start, BEFORE))
+        if window.closed is not None:
+            whens.append((signed_at >= window.closed, AFTER))
+        whens += [(signed_at < window.bucket_start(i + 1), i) for i in range(window.count - 1)]
+        last = window.count - 1
+    slots = (select(case(*whens, else_=last).label("slot"),
+                    (Agreement.state == AgreementState.FULFILLED).label("fulfilled"))
+             .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED)).subquery())
+    rows = db.session.execute(select(slots.c.slot, func.count(), func.count(case((slots.c.fulfilled, 1))))
+                              .group_by(slots.c.slot)).all()
+    return (sum(n for _s, n, _f in rows), sum(f for _s, _n, f in rows),
+            Counter({slot: n for slot, n, _f in rows}))
+
+
+def _timeline(window: _Window | None, slots: Counter[int]) -> tuple[int, tuple[TimeBucket, ...], int, int]:
+    """(bucket minutes, buckets, signed before the opening gong, signed after the closing gong)."""
+    if window is None:
+        return BUCKET_MINUTES, (), 0, 0
+    buckets = tuple(TimeBucket(window.bucket_start(i), i * window.minutes, slots[i]) for i in range(window.count))
+    return window.minutes, buckets, slots[BEFORE], slots[AFTER]
 
 
 def _local_date(moment: datetime) -> date:

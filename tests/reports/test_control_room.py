@@ -74,8 +74,9 @@ def test_the_panel_waits_for_the_notary_by_the_queue_rule(trading_fair, make_par
                                      points=5)]),
         version=edited.version)
     sign_agreement(giver, trading_fair.id, edited.id, edited.version)  # the other's signature is of version 1
-    waiting = [x.id for x in control_room.awaiting_notary(trading_fair.id)]
-    assert waiting == [x.id for x in queues.awaiting_notary(trading_fair.id)] == [first.id, second.id]
+    waiting = control_room.awaiting_notary(trading_fair.id)
+    assert [x.id for x in waiting] == [x.id for x in queues.awaiting_notary(trading_fair.id)] == [first.id, second.id]
+    assert waiting[0].parties == [p.organisation.name for p in first.parties]  # what the panel shows
 
 
 def test_recent_check_ins_newest_first(trading_fair, notary, make_participant):
