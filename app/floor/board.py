@@ -103,12 +103,6 @@ def organisation_posts(organisation_id: int, live_only: bool = True) -> list[Pos
     return list(db.session.scalars(query.order_by(Post.created_at.desc())))
 
 
-def hidden_posts(fair_id: int) -> list[Post]:
-    return list(db.session.scalars(_with_relations(
-        select(Post).where(Post.fair_id == fair_id, Post.hidden_at.is_not(None))
-    ).order_by(Post.hidden_at.desc())))
-
-
 @dataclass
 class Match:
     mine: Post

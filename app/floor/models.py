@@ -17,7 +17,7 @@ class Post(Base):
     """An offer ("oferuję") or a need ("potrzebuję") an organisation posts at a fair."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_fair_state", "fair_id", "state"),
+    __table_args__ = (Index("ix_posts_fair_state_counts", "fair_id", "state", "hidden_at", "category_id", "kind"),
                       Index("ix_posts_fair_created", "fair_id", "created_at"),  # the board, newest first
                       UniqueConstraint("fair_id", "form_key"))
 

@@ -49,6 +49,7 @@ class Participant(Base):
         Index("uq_participants_org_name", "organisation_id", "name_key", unique=True,
               sqlite_where=text("removed_at IS NULL"), postgresql_where=text("removed_at IS NULL")),
         Index("ix_participants_fair_sort", "fair_id", "sort_key"),
+        Index("ix_participants_fair_removed_org", "fair_id", "removed_at", "organisation_id"),  # counts per sector
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

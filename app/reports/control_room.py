@@ -5,34 +5,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
-from app.agreements.models import Agreement, AgreementState, Obligation
-from app.agreements.queues import awaiting_notary
+from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, Signature
 from app.core.extensions import db
 from app.fairs.roles import Role
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
-from app.people.models import CheckIn, Participant
+from app.people.models import CheckIn, Organisation, Participant
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An agreement waiting for the notary, as the panel lists it."""
+
+    id: int
+    parties: list[str]  # the parties' organisations, in the agreement's order
 
 
 @dataclass
 class Panels:
-    awaiting_notary: list  # agreements every party signed, waiting for the countersignature
+    awaiting_notary: list[Waiting]  # agreements every party signed, waiting for the countersignature
     recent_check_ins: list[CheckIn]
     without_posts: list[Participant]
     unanswered_needs: list[Post]
 
 
+def awaiting_notary(fair_id: int) -> list[Waiting]:
+    """Every party signed the current version: the notary's turn, longest waiting first. The rule
+    of app.agreements.queues.awaiting_notary (awaiting signatures, no notary yet, something
+    promised, no party without a signature of the current version), decided in SQL; read with the
+    parties' names in one statement."""
+    signed = exists().where(Signature.agreement_id == Agreement.id, Signature.party_id == AgreementParty.id,
+                            Signature.version == Agreement.version).correlate(Agreement, AgreementParty)
+    unsigned_party = exists().where(AgreementParty.agreement_id == Agreement.id, ~signed)
+    promises = exists().where(Obligation.agreement_id == Agreement.id)
+    party = aliased(AgreementParty)
+    rows = db.session.execute(
+        select(Agreement.id, Organisation.name)
+        .outerjoin(party, party.agreement_id == Agreement.id)
+        .outerjoin(Organisation, Organisation.id == party.organisation_id)
+        .where(Agreement.fair_id == fair_id, Agreement.state == AgreementState.AWAITING_SIGNATURES,
+               Agreement.notary_id.is_(None), promises, ~unsigned_party)
+        .order_by(Agreement.updated_at, Agreement.id, party.position))
+    waiting: dict[int, Waiting] = {}
+    for agreement_id, name in rows:
+        names = waiting.setdefault(agreement_id, Waiting(agreement_id, [])).parties
+        if name is not None:
+            names.append(name)
+    return list(waiting.values())
+
+
 def participants_without_posts(fair_id: int, limit: int = 100) -> list[Participant]:
     """Participants whose organisation has posted nothing yet: brokers go and help them."""
-    # An organisation belongs to one fair: its posts are that fair's. (With `Post.fair_id` here too,
-    # SQLite may answer each participant by reading every post of the fair: 16 s at 20,000 posts.)
-    has_post = exists().where(Post.organisation_id == Participant.organisation_id)
+    # Decided per organisation of the fair (fewer than its people), then their people read by
+    # organisation. An organisation belongs to one fair: its posts are that fair's. (With
+    # `Post.fair_id` here too, SQLite may answer each organisation by reading every post of the fair.)
+    silent = select(Organisation.id).where(
+        Organisation.fair_id == fair_id, ~exists().where(Post.organisation_id == Organisation.id))
     return list(db.session.scalars(
         select(Participant).options(joinedload(Participant.organisation), joinedload(Participant.check_in))
         .where(Participant.fair_id == fair_id, Participant.removed_at.is_(None),
-               Participant.role == Role.PARTICIPANT, ~has_post)
+               Participant.role == Role.PARTICIPANT, Participant.organisation_id.in_(silent))
         .order_by(Participant.last_name, Participant.first_name).limit(limit)).unique())
 
 

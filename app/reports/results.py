@@ -36,15 +36,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import get_timezone, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
-from app.agreements.stats import COUNTED
+from app.agreements.stats import COUNTED, sector_matrix
 from app.core.errors import Conflict
 from app.core.extensions import db
 from app.core.storage.db import utcnow
@@ -202,33 +201,19 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
     sectors, present = _people(fair.id)
     categories = fair_categories(fair.id, include_archived=True)
     posts = _posts(fair.id)
-    agreements = list(db.session.execute(
-        select(Agreement.id, Agreement.state, Agreement.signed_at)
-        .where(Agreement.fair_id == fair.id, Agreement.state.in_(COUNTED))))
+    window = _window(fair, now)
+    agreements, fulfilled, slots = _agreements(fair.id, window)
     matrix, with_agreements, cross = _matrix(fair.id)
-    obligations = list(db.session.execute(
-        select(Obligation.agreement_id, func.coalesce(Obligation.category_id, Post.category_id),
-               Obligation.points, Obligation.state, Obligation.confirmed_at)
-        .join(Agreement, Agreement.id == Obligation.agreement_id)
-        .outerjoin(Post, Post.id == Obligation.post_id)
-        .where(Agreement.fair_id == fair.id, Agreement.state.in_(COUNTED))))
+    per_category = _obligations(fair.id)
 
-    per_category: dict[int, set[int]] = {}
-    obligation_count: Counter[int] = Counter()
-    category_points: Counter[int] = Counter()
-    for agreement_id, category_id, points, _state, _at in obligations:
-        if category_id is not None:
-            per_category.setdefault(category_id, set()).add(agreement_id)
-            obligation_count[category_id] += 1
-            category_points[category_id] += points
     figures = tuple(CategoryFigures(
         id=c.id, name=category_label(c), position=c.position,
         offers=posts[(c.id, PostKind.OFFER)], needs=posts[(c.id, PostKind.NEED)],
-        agreements=len(per_category.get(c.id, ())), obligations=obligation_count[c.id],
-        points=category_points[c.id]) for c in categories)
-
-    confirmed = [(points, at) for _a, _c, points, state, at in obligations if state == ObligationState.CONFIRMED]
-    bucket_minutes, timeline, before, after = _timeline(fair, [signed for _id, _s, signed in agreements], now)
+        agreements=per_category.get(c.id, _NOTHING).agreements,
+        obligations=per_category.get(c.id, _NOTHING).obligations,
+        points=per_category.get(c.id, _NOTHING).points) for c in categories)
+    totals = _ObligationFigures(*map(sum, zip(_NOTHING, *per_category.values(), strict=False)))
+    bucket_minutes, timeline, before, after = _timeline(window, slots)
     fair_day = _fair_day(fair)
     return Results(
         fair_id=fair.id, slug=fair.slug, name=fair.name, venue=fair.venue, state=fair.state,
@@ -236,41 +221,43 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
         offers=sum(n for (_c, kind), n in posts.items() if kind == PostKind.OFFER),
         needs=sum(n for (_c, kind), n in posts.items() if kind == PostKind.NEED),
         categories=figures,
-        agreements=len(agreements),
-        agreements_fulfilled=sum(1 for _id, state, _s in agreements if state == AgreementState.FULFILLED),
+        agreements=agreements, agreements_fulfilled=fulfilled,
         organisations_with_agreements=with_agreements, cross_sector_agreements=cross,
         sector_matrix=matrix,
-        obligations=len(obligations), obligations_confirmed=len(confirmed),
-        uncategorised_obligations=sum(1 for o in obligations if o[1] is None),
-        points_pledged=sum(o[2] for o in obligations), points_confirmed=sum(p for p, _at in confirmed),
+        obligations=totals.obligations, obligations_confirmed=totals.confirmed,
+        uncategorised_obligations=per_category.get(None, _NOTHING).obligations,
+        points_pledged=totals.points, points_confirmed=totals.points_confirmed,
         trading_started_at=fair.trading_started_at, trading_ended_at=fair.trading_ended_at,
         bucket_minutes=bucket_minutes, timeline=timeline, signed_before_opening=before,
         signed_after_closing=after, fair_day=fair_day,
-        fulfilment=_fulfilment(fair_day, len(obligations), [at for _p, at in confirmed], now)
+        fulfilment=_fulfilment(fair_day, totals.obligations, _confirmed_at(fair.id), now)
         if fair.state == FairState.CLOSED else (),
         target_agreements=fair.target_agreements)
 
 
 def _people(fair_id: int) -> tuple[tuple[SectorFigures, ...], int]:
-    """People, organisations and check-ins per sector, and organisations present: one query."""
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.sector, func.count(Participant.id), func.count(CheckIn.id))
+    """People, organisations and check-ins per sector, and organisations present: one query,
+    counted per organisation and summed per sector in the database."""
+    per_organisation = (
+        select(Organisation.sector.label("sector"), func.count(Participant.id).label("people"),
+               func.count(CheckIn.id).label("checked"))
         .join(Participant, Participant.organisation_id == Organisation.id)
         .outerjoin(CheckIn, CheckIn.participant_id == Participant.id)
         .where(Organisation.fair_id == fair_id, Organisation.removed_at.is_(None),
                Participant.fair_id == fair_id, Participant.removed_at.is_(None))
-        .group_by(Organisation.id, Organisation.sector))
-    people: Counter[Sector] = Counter()
-    organisations: Counter[Sector] = Counter()
-    checked: Counter[Sector] = Counter()
+        .group_by(Organisation.id, Organisation.sector).subquery())
+    rows = db.session.execute(
+        select(per_organisation.c.sector, func.sum(per_organisation.c.people), func.count(),
+               func.sum(per_organisation.c.checked),
+               func.count(case((per_organisation.c.checked > 0, 1))))
+        .group_by(per_organisation.c.sector))
+    figures = {s: SectorFigures(s, 0, 0, 0) for s in Sector}
     present = 0
-    for _org_id, sector, n_people, n_checked in rows:
+    for sector, n_people, n_organisations, n_checked, n_present in rows:
         sector = Sector(sector)
-        people[sector] += n_people
-        organisations[sector] += 1
-        checked[sector] += n_checked
-        present += 1 if n_checked else 0
-    return tuple(SectorFigures(s, people[s], organisations[s], checked[s]) for s in Sector), present
+        figures[sector] = SectorFigures(sector, int(n_people), n_organisations, int(n_checked))
+        present += n_present
+    return tuple(figures.values()), present
 
 
 def _posts(fair_id: int) -> Counter[tuple[int, PostKind]]:
@@ -282,58 +269,119 @@ def _posts(fair_id: int) -> Counter[tuple[int, PostKind]]:
 
 
 def _matrix(fair_id: int) -> tuple[dict[Sector, dict[Sector, int]], int, int]:
-    """The cross-sector matrix, organisations with an agreement, and cross-sector agreements."""
+    """The cross-sector matrix (app.agreements.stats: counted in the database), organisations with
+    an agreement, and cross-sector agreements (parties of more than one sector): two queries."""
+    matrix = {Sector(a): {Sector(b): n for b, n in row.items()} for a, row in sector_matrix(fair_id).items()}
+    counted = (AgreementParty.agreement_id == Agreement.id, Agreement.fair_id == fair_id,
+               Agreement.state.in_(COUNTED))
+    organisations = (select(func.count(func.distinct(AgreementParty.organisation_id)))
+                     .select_from(AgreementParty).join(Agreement, counted[0]).where(*counted[1:])
+                     .scalar_subquery())
+    mixed = (select(AgreementParty.agreement_id).select_from(AgreementParty).join(Agreement, counted[0])
+             .join(Organisation, Organisation.id == AgreementParty.organisation_id).where(*counted[1:])
+             .group_by(AgreementParty.agreement_id)
+             .having(func.count(func.distinct(Organisation.sector)) > 1).subquery())
+    with_agreements, cross = db.session.execute(
+        select(organisations, select(func.count()).select_from(mixed).scalar_subquery())).one()
+    return matrix, with_agreements or 0, cross or 0
+
+
+class _ObligationFigures(NamedTuple):
+    agreements: int  # counted agreements with an obligation here
+    obligations: int
+    points: int
+    confirmed: int  # obligations confirmed
+    points_confirmed: int
+
+
+_NOTHING = _ObligationFigures(0, 0, 0, 0, 0)
+
+
+def _obligations(fair_id: int) -> dict[int | None, _ObligationFigures]:
+    """The counted agreements' obligations per category (the obligation's, else that of the post
+    it answers; None: neither), counted and summed in the database: one query."""
+    category = func.coalesce(Obligation.category_id, Post.category_id)
+    confirmed = Obligation.state == ObligationState.CONFIRMED
     rows = db.session.execute(
-        select(AgreementParty.agreement_id, AgreementParty.organisation_id, Organisation.sector)
-        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
-        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        select(category, func.count(func.distinct(Obligation.agreement_id)), func.count(),
+               func.coalesce(func.sum(Obligation.points), 0), func.count(case((confirmed, 1))),
+               func.coalesce(func.sum(case((confirmed, Obligation.points), else_=0)), 0))
+        .join(Agreement, Agreement.id == Obligation.agreement_id)
+        .outerjoin(Post, Post.id == Obligation.post_id)
         .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED))
-        .order_by(AgreementParty.agreement_id, AgreementParty.position))
-    parties: dict[int, list[Sector]] = {}
-    organisations: set[int] = set()
-    for agreement_id, organisation_id, sector in rows:
-        parties.setdefault(agreement_id, []).append(Sector(sector))
-        organisations.add(organisation_id)
-    matrix = {a: {b: 0 for b in Sector} for a in Sector}
-    for sectors in parties.values():
-        pairs = {tuple(sorted((a, b), key=list(Sector).index)) for a, b in combinations(sectors, 2)}
-        for a, b in pairs:
-            matrix[a][b] += 1
-            if a != b:
-                matrix[b][a] += 1
-    cross = sum(1 for sectors in parties.values() if len(set(sectors)) > 1)
-    return matrix, len(organisations), cross
+        .group_by(category))
+    return {category_id: _ObligationFigures(*(int(n) for n in figures)) for category_id, *figures in rows}
 
 
-def _timeline(fair: Fair, signed: list[datetime | None], now: datetime
-              ) -> tuple[int, tuple[TimeBucket, ...], int, int]:
-    """(bucket minutes, buckets, signed before the opening gong, signed after the closing gong)."""
+def _confirmed_at(fair_id: int) -> list[datetime | None]:
+    """When each confirmed obligation of the counted agreements was confirmed."""
+    return list(db.session.scalars(
+        select(Obligation.confirmed_at).join(Agreement, Agreement.id == Obligation.agreement_id)
+        .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED),
+               Obligation.state == ObligationState.CONFIRMED)))
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The buckets of the timeline: `count` of `minutes` each from the opening gong."""
+
+    start: datetime
+    closed: datetime | None  # the closing gong, after which signatures are counted apart
+    minutes: int
+    count: int
+
+    def bucket_start(self, i: int) -> datetime:
+        return self.start + i * timedelta(minutes=self.minutes)
+
+
+def _window(fair: Fair, now: datetime) -> _Window | None:
+    """From the opening gong to the closing gong (or now, while trading); None: nothing to draw."""
     start = fair.trading_started_at
     if start is None:
-        return BUCKET_MINUTES, (), 0, 0
+        return None
     end = fair.trading_ended_at or (now if fair.state == FairState.TRADING else None)
     if end is None:  # opened once, closed, then the dates were lost: nothing to draw
-        return BUCKET_MINUTES, (), 0, 0
+        return None
     end = max(end, start)
     span = end - start
     minutes = BUCKET_MINUTES
     while span > timedelta(minutes=minutes * MAX_BUCKETS):
         minutes += BUCKET_MINUTES
-    width = timedelta(minutes=minutes)
-    count = max(1, -(-span // width))  # ceiling division of timedeltas
-    counts = [0] * count
-    before = after = 0
-    for at in signed:
-        if at is None:
-            continue
-        if at < start:
-            before += 1
-        elif at >= end and fair.trading_ended_at is not None:
-            after += 1
-        else:
-            counts[min(count - 1, (at - start) // width)] += 1
-    buckets = tuple(TimeBucket(start + i * width, i * minutes, n) for i, n in enumerate(counts))
-    return minutes, buckets, before, after
+    count = max(1, -(-span // timedelta(minutes=minutes)))  # ceiling division of timedeltas
+    return _Window(start, end if fair.trading_ended_at is not None else None, minutes, count)
+
+
+BEFORE, AFTER, UNDATED = -1, -2, -3  # slots of signatures outside the buckets, or without a date
+
+
+def _agreements(fair_id: int, window: _Window | None) -> tuple[int, int, Counter[int]]:
+    """Counted agreements, those fulfilled, and how many were signed in each slot (a bucket's
+    number, BEFORE, AFTER or UNDATED): one query, bucketed in the database by comparing
+    `signed_at` with the buckets' bounds (exact on every backend, no date arithmetic in SQL)."""
+    signed_at = Agreement.signed_at
+    whens: list[tuple[ColumnElement[bool], int]] = [(signed_at.is_(None), UNDATED)]
+    last = UNDATED
+    if window is not None:
+        whens.append((signed_at < window.start, BEFORE))
+        if window.closed is not None:
+            whens.append((signed_at >= window.closed, AFTER))
+        whens += [(signed_at < window.bucket_start(i + 1), i) for i in range(window.count - 1)]
+        last = window.count - 1
+    slots = (select(case(*whens, else_=last).label("slot"),
+                    (Agreement.state == AgreementState.FULFILLED).label("fulfilled"))
+             .where(Agreement.fair_id == fair_id, Agreement.state.in_(COUNTED)).subquery())
+    rows = db.session.execute(select(slots.c.slot, func.count(), func.count(case((slots.c.fulfilled, 1))))
+                              .group_by(slots.c.slot)).all()
+    return (sum(n for _s, n, _f in rows), sum(f for _s, _n, f in rows),
+            Counter({slot: n for slot, n, _f in rows}))
+
+
+def _timeline(window: _Window | None, slots: Counter[int]) -> tuple[int, tuple[TimeBucket, ...], int, int]:
+    """(bucket minutes, buckets, signed before the opening gong, signed after the closing gong)."""
+    if window is None:
+        return BUCKET_MINUTES, (), 0, 0
+    buckets = tuple(TimeBucket(window.bucket_start(i), i * window.minutes, slots[i]) for i in range(window.count))
+    return window.minutes, buckets, slots[BEFORE], slots[AFTER]
 
 
 def _local_date(moment: datetime) -> date:

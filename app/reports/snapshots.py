@@ -3,8 +3,8 @@ per public event number and shared (app/core/storage/snapshots.py): the fair's c
 stats API, the screen, the control room) and the control room's lists.
 
 Both depend only on the fair and the viewer's language, never on who asks: the counters are
-public, and the lists are the same for every organiser of the fair (their view checks the role
-before asking for the snapshot)."""
+public, and the lists are the same for every organiser, broker and notary of the fair (the
+control room and the brokers' page, whose views check the role before asking for the snapshot)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,6 @@ def shared_stats(fair: Fair) -> dict[str, Any]:
 
 
 def shared_control_panels(fair: Fair) -> Markup:
-    """The control room's lists, rendered (for organisers of this fair only: checked by the view)."""
+    """The control room's lists, rendered (for this fair's staff only: checked by the views)."""
     return snapshot("control-panels", fair.id, fair.event_seq, lambda: Markup(render_template(
         "reports/_control_panels.html", fair=fair, panels=control_panels(fair.id))), str(get_locale()))

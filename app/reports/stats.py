@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from app.agreements.stats import agreement_counts as counts
 from app.core.extensions import db
@@ -19,22 +19,7 @@ from app.people.sectors import Sector
 
 
 def fair_stats(fair: Fair) -> dict[str, Any]:
-    active_orgs = select(Organisation.sector, func.count()).where(
-        Organisation.fair_id == fair.id, Organisation.removed_at.is_(None),
-        Organisation.id.in_(select(Participant.organisation_id).where(
-            Participant.fair_id == fair.id, Participant.removed_at.is_(None))),
-    ).group_by(Organisation.sector)
-    by_sector = {s.value: 0 for s in Sector}
-    for sector, n in db.session.execute(active_orgs):
-        by_sector[Sector(sector).value] = n
-    people_by_sector = {s.value: 0 for s in Sector}
-    rows = db.session.execute(
-        select(Organisation.sector, func.count())
-        .join(Participant, Participant.organisation_id == Organisation.id)
-        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
-        .group_by(Organisation.sector))
-    for sector, n in rows:
-        people_by_sector[Sector(sector).value] = n
+    people_by_sector, by_sector = _people_counts(fair)
     offers, needs, by_category = _post_counts(fair)
     return {
         "fair": fair.slug,
@@ -52,6 +37,26 @@ def fair_stats(fair: Fair) -> dict[str, Any]:
         "trading": trading_window(fair),
         "event_seq": fair.event_seq,
     }
+
+
+def _people_counts(fair: Fair) -> tuple[dict[str, int], dict[str, int]]:
+    """People (not removed) per sector of their organisation, and per sector the organisations
+    (not removed) with at least one such person: one query, counted per organisation in the
+    index of participants (fair, removed, organisation), then summed per sector."""
+    per_organisation = (select(Participant.organisation_id, func.count().label("people"))
+                        .where(Participant.fair_id == fair.id, Participant.removed_at.is_(None))
+                        .group_by(Participant.organisation_id).subquery())
+    active = case((and_(Organisation.removed_at.is_(None), Organisation.fair_id == fair.id), 1))
+    rows = db.session.execute(
+        select(Organisation.sector, func.sum(per_organisation.c.people), func.count(active))
+        .join(per_organisation, per_organisation.c.organisation_id == Organisation.id)
+        .group_by(Organisation.sector))
+    people = {s.value: 0 for s in Sector}
+    organisations = {s.value: 0 for s in Sector}
+    for sector, n_people, n_organisations in rows:
+        people[Sector(sector).value] = int(n_people)
+        organisations[Sector(sector).value] = n_organisations
+    return people, organisations
 
 
 def _post_counts(fair: Fair) -> tuple[int, int, list[dict[str, Any]]]:

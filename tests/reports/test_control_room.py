@@ -1,11 +1,20 @@
 """The control room's lists (app/reports/control_room.py): who has not posted, needs nobody
 answered, agreements waiting."""
 
-from app.agreements.drafting import cancel_agreement, start_agreement
+from app.agreements import queues
+from app.agreements.drafting import (
+    AgreementData,
+    ObligationData,
+    PartyData,
+    cancel_agreement,
+    save_draft,
+    start_agreement,
+)
 from app.agreements.queues import awaiting_notary
 from app.agreements.signing import sign_agreement
 from app.door.checkin import check_in
 from app.floor.kinds import PostKind
+from app.reports import control_room
 from app.reports.control_room import participants_without_posts, recent_check_ins, unanswered_needs
 
 
@@ -40,6 +49,34 @@ def test_awaiting_notary_lists_fully_signed_drafts_only(trading_fair, make_parti
     for p in full.parties:
         sign_agreement(p.representative, trading_fair.id, full.id, full.version)
     assert [x.id for x in awaiting_notary(trading_fair.id)] == [full.id]
+
+
+def test_the_panel_waits_for_the_notary_by_the_queue_rule(trading_fair, make_participant, make_draft):
+    """The panel's list, decided in SQL, is the notary queue's (app.agreements.queues), in its order:
+    a signature of an edited agreement's older version does not count."""
+    def sign_all(draft):
+        for p in draft.parties:
+            sign_agreement(p.representative, trading_fair.id, draft.id, draft.version)
+
+    a, b = make_participant(), make_participant()
+    half = make_draft(a, b)
+    sign_agreement(a, trading_fair.id, half.id, half.version)
+    first = make_draft(make_participant(), make_participant())
+    second = make_draft(make_participant(), make_participant())
+    sign_all(first)
+    sign_all(second)
+    edited = make_draft(make_participant(), make_participant())
+    sign_all(edited)
+    giver, taker = (p.representative for p in edited.parties)
+    edited = save_draft(giver, trading_fair.id, edited.id, AgreementData(
+        parties=[PartyData(p.organisation_id, p.id, p.full_name, p.email) for p in (giver, taker)],
+        obligations=[ObligationData(giver.organisation_id, taker.organisation_id, "Rzutnik na jeden dzień",
+                                     points=5)]),
+        version=edited.version)
+    sign_agreement(giver, trading_fair.id, edited.id, edited.version)  # the other's signature is of version 1
+    waiting = control_room.awaiting_notary(trading_fair.id)
+    assert [x.id for x in waiting] == [x.id for x in queues.awaiting_notary(trading_fair.id)] == [first.id, second.id]
+    assert waiting[0].parties == [p.organisation.name for p in first.parties]  # what the panel shows
 
 
 def test_recent_check_ins_newest_first(trading_fair, notary, make_participant):

@@ -25,7 +25,7 @@ from app.people.sectors import Sector
 from app.reports.results import REVEAL_EVENT, Results, fair_results, headline, reveal_results
 from app.reports.results_report import result_charts
 from tests.reports import results_fair
-from tests.reports.results_fair import NOW, OPENED, Scripted
+from tests.reports.results_fair import CLOSED, NOW, OPENED, Scripted
 
 make_signed_agreement, scripted = results_fair.make_signed_agreement, results_fair.scripted  # fixtures
 
@@ -114,6 +114,18 @@ def test_agreements_per_ten_minutes(scripted: Scripted) -> None:
     assert r.timeline[1].start == OPENED + timedelta(minutes=10)
     assert r.signed_after_closing == 1 and r.signed_before_opening == 0
     assert sum(b.agreements for b in r.timeline) + r.signed_after_closing == r.agreements
+
+
+def test_signings_on_a_bucket_bound_and_outside_the_gongs(scripted: Scripted) -> None:
+    """Bucketed in SQL as in the definition: a bucket starts at its bound, the closing gong's own
+    moment is after it."""
+    with transaction():
+        for key, at in (("1", OPENED - timedelta(minutes=1)), ("2", OPENED + timedelta(minutes=10)),
+                        ("3", OPENED + timedelta(minutes=20, microseconds=-1)), ("5", CLOSED)):
+            db.session.get_one(Agreement, scripted.agreements[key].id).signed_at = at
+    r = fair_results(db.session.get_one(Fair, scripted.fair.id), now=NOW)
+    assert (r.signed_before_opening, r.signed_after_closing) == (1, 1)
+    assert [(b.minute, b.agreements) for b in r.timeline] == [(0, 0), (10, 2), (20, 0), (30, 1), (40, 0), (50, 0)]
 
 
 def test_timeline_while_trading_runs_to_now(trading_fair: Fair, make_signed_agreement: Callable[..., Agreement]

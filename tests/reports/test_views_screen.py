@@ -34,3 +34,27 @@ def test_control_room_page_and_fragment(client, trading_fair, organiser, make_pa
 def test_control_fragment_forbidden_to_notary(client, trading_fair, notary, login):
     login(notary)
     assert client.get(f"/f/{trading_fair.slug}/admin/control/panels").status_code == 403
+
+
+def test_control_room_lists_hidden_posts_with_organisation_and_reason(client, trading_fair, organiser,
+                                                                       make_participant, make_post, login):
+    from app.floor.posts import hide_post
+
+    author = make_participant(organisation="Fundacja Żuraw")
+    post = make_post(author, "Rzutnik na sobotę")
+    hide_post(organiser, trading_fair.id, post.id, "Powtórzone ogłoszenie")
+    login(organiser)
+    page = text(client.get(f"/f/{trading_fair.slug}/admin/control"))
+    assert "Rzutnik na sobotę</a> — Fundacja Żuraw" in page and "Powtórzone ogłoszenie" in page
+
+
+def test_waiting_agreements_shown_by_their_parties(client, trading_fair, organiser, make_participant,
+                                                   make_draft, login):
+    from app.agreements.signing import sign_agreement
+
+    draft = make_draft(make_participant(organisation="Klub Sokół"), make_participant(organisation="Urząd Gminy"))
+    for party in draft.parties:
+        sign_agreement(party.representative, trading_fair.id, draft.id, draft.version)
+    login(organiser)
+    fragment = text(client.get(f"/f/{trading_fair.slug}/admin/control/panels"))
+    assert "Klub Sokół ⇄ Urząd Gminy" in fragment

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import abort, render_template
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core.output.qr import qr_svg
 from app.core.storage.events import recent_public_events
@@ -15,12 +17,19 @@ from app.core.web.urls import public_page_url, public_url
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm
-from app.floor.board import hidden_posts
+from app.floor.queries import hidden_posts
 from app.people.sectors import Sector
 from app.reports.snapshots import shared_control_panels, shared_stats
 from app.reports.views.blueprint import bp
 
 TICKER_TYPES = ("post.created", "agreement.signed", "participant.checked_in")
+
+
+@lru_cache(maxsize=64)
+def _qr(url: str) -> Markup:
+    """The QR code of one of the fair's public addresses: drawn once per process, not per request
+    (the screen and the control room show the same one every time)."""
+    return qr_svg(url)
 
 
 @bp.get("/screen/<token>")
@@ -31,7 +40,7 @@ def screen(slug: str, token: str) -> Any:
     board_url = public_page_url("floor.board_page", slug=fair.slug)
     recent = [e.as_message() for e in recent_public_events(fair.id, TICKER_TYPES, limit=12)]
     return render_template("reports/screen.html", fair=fair, token=token, stats=shared_stats(fair), recent=recent,
-                           board_qr=qr_svg(board_url), board_url=board_url,
+                           board_qr=_qr(board_url), board_url=board_url,
                            sector_labels={s.value: str(s.label) for s in Sector})
 
 
@@ -45,7 +54,7 @@ def control(slug: str) -> Any:
         panels=shared_control_panels(fair),
         announce_form=AnnouncementForm(), category_form=CategoryForm(), confirm=ConfirmForm(),
         hidden=hidden_posts(fair.id), categories=fair_categories(fair.id, include_archived=True),
-        category_label=category_label, phones_url=public_url(), fair_url=fair_url, fair_qr=qr_svg(fair_url),
+        category_label=category_label, phones_url=public_url(), fair_url=fair_url, fair_qr=_qr(fair_url),
         screen_url=public_page_url("reports.screen", slug=fair.slug, token=fair.display_token))
 
 
