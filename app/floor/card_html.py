@@ -25,18 +25,23 @@ _cards: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(post: Any, fair: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
+def _page_key(fair: Any) -> tuple[Any, ...]:
+    """What every card of one page shares: the language, the application root, the fair."""
+    return str(get_locale()), request.script_root, fair.slug
+
+
+def _key(page: tuple[Any, ...], post: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
     label = category_names[post.category_id] if category_names else post.category.name
     org = post.organisation
-    return (str(get_locale()), request.script_root, fair.slug, post.id, post.version, post.kind.value,
-            post.title, post.details, post.quantity, post.unit, post.available_when, post.category_id, label,
-            org.name, org.sector.value, post.author.badge_code)
+    return (*page, post.id, post.version, post.kind.value, post.title, post.details, post.quantity, post.unit,
+            post.available_when, post.category_id, label, org.name, org.sector.value, post.author.badge_code)
 
 
-def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None) -> Markup:
+def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None,
+                   page: tuple[Any, ...] | None = None) -> Markup:
     """The card of templates/floor/_post.html for this post, from the cache when nothing on it
-    has changed."""
-    key = _key(post, fair, category_names)
+    has changed (`page`: `_page_key`, when the caller renders many cards)."""
+    key = _key(page or _page_key(fair), post, category_names)
     with _lock:
         html = _cards.get(key)
         if html is not None:
@@ -68,7 +73,8 @@ class CardPost:
 
 def board_cards_html(fair: Any, rows: Iterable[Any], category_names: dict[int, str] | None = None) -> Markup:
     """The cards of these board rows (board.CARD_COLUMNS), in their order."""
-    return Markup("").join(post_card_html(CardPost(row), fair, category_names) for row in rows)
+    page = _page_key(fair)
+    return Markup("").join(post_card_html(CardPost(row), fair, category_names, page) for row in rows)
 
 
 def forget_cards() -> None:
