@@ -1,5 +1,8 @@
 """Polish first, English second."""
 
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+
 from scripts.translations import missing, stale
 
 
@@ -41,11 +44,8 @@ def test_api_problem_in_english_when_asked(client):
 
 
 def test_wtforms_own_messages_follow_each_requests_language(app):
-    from flask_wtf import FlaskForm
-    from wtforms import SelectField
-
     class Pick(FlaskForm):
-        pick = SelectField(choices=[("a", "A")])
+        pick = SelectField(choices=[SelectChoice("a", "A")])
 
     errors = {}
     for lang in ("en", "pl", "en"):  # one catalogue per language, kept: never the last request's
