@@ -10,6 +10,7 @@ anything imports `socket` or `threading`: `python -m app` re-executes itself thr
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -111,4 +112,8 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         gevent.signal_handler(signum, stop, signum)
+    # What exists now (modules, the app, its compiled templates) lives as long as the process: out
+    # of the cyclic collector's way, so that its full collections during a burst do not walk it.
+    gc.collect()
+    gc.freeze()
     server.serve_forever()

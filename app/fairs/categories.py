@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.extensions import db
@@ -46,11 +46,15 @@ def seed_categories(fair_id: int) -> None:
                                 position=position))
 
 
+# Built once (the board, the post form and every post read them): see fairs.queries._BY_SLUG.
+_CATEGORIES = (select(Category).where(Category.fair_id == bindparam("fair_id"))
+               .order_by(Category.position, Category.id))
+_ACTIVE_CATEGORIES = _CATEGORIES.where(Category.archived.is_(False))
+
+
 def fair_categories(fair_id: int, include_archived: bool = False) -> list[Category]:
-    query = select(Category).where(Category.fair_id == fair_id)
-    if not include_archived:
-        query = query.where(Category.archived.is_(False))
-    return list(db.session.scalars(query.order_by(Category.position, Category.id)))
+    query = _CATEGORIES if include_archived else _ACTIVE_CATEGORIES
+    return list(db.session.scalars(query, {"fair_id": fair_id}))
 
 
 def get_category(fair_id: int, category_id: int) -> Category:

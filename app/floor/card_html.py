@@ -2,12 +2,17 @@
 the same cards, so each card's HTML is kept (in this process, a bounded LRU) under a key holding
 every value the card shows — the post's fields and version, its category's label, its
 organisation and author, the fair, the language and the application root — and rendered again
-only when one of them changes."""
+only when one of them changes.
+
+The board reads its page as plain rows of those values (app/floor/board.py `CARD_COLUMNS`) and
+renders its cards from them (`CardPost`): no ORM object for a card, found here or not."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from flask import get_template_attribute, request
@@ -20,18 +25,23 @@ _cards: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(post: Any, fair: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
+def _page_key(fair: Any) -> tuple[Any, ...]:
+    """What every card of one page shares: the language, the application root, the fair."""
+    return str(get_locale()), request.script_root, fair.slug
+
+
+def _key(page: tuple[Any, ...], post: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
     label = category_names[post.category_id] if category_names else post.category.name
     org = post.organisation
-    return (str(get_locale()), request.script_root, fair.slug, post.id, post.version, post.kind.value,
-            post.title, post.details, post.quantity, post.unit, post.available_when, post.category_id, label,
-            org.name, org.sector.value, post.author.badge_code)
+    return (*page, post.id, post.version, post.kind.value, post.title, post.details, post.quantity, post.unit,
+            post.available_when, post.category_id, label, org.name, org.sector.value, post.author.badge_code)
 
 
-def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None) -> Markup:
+def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None,
+                   page: tuple[Any, ...] | None = None) -> Markup:
     """The card of templates/floor/_post.html for this post, from the cache when nothing on it
-    has changed."""
-    key = _key(post, fair, category_names)
+    has changed (`page`: `_page_key`, when the caller renders many cards)."""
+    key = _key(page or _page_key(fair), post, category_names)
     with _lock:
         html = _cards.get(key)
         if html is not None:
@@ -43,6 +53,28 @@ def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None =
         while len(_cards) > MAX_CARDS:
             _cards.popitem(last=False)
     return html
+
+
+class CardPost:
+    """A post as its card sees it, made from a board row (board.CARD_COLUMNS) instead of an ORM
+    object: the same attributes the card template and `_key` read, nothing more."""
+
+    __slots__ = ("author", "available_when", "category", "category_id", "details", "id", "kind", "organisation",
+                 "quantity", "title", "unit", "version")
+
+    def __init__(self, row: Any) -> None:
+        self.id, self.version, self.kind, self.title = row.id, row.version, row.kind, row.title
+        self.details, self.quantity, self.unit = row.details, row.quantity, row.unit
+        self.available_when, self.category_id = row.available_when, row.category_id
+        self.category = SimpleNamespace(name=row.category_name)
+        self.organisation = SimpleNamespace(name=row.organisation_name, sector=row.sector)
+        self.author = SimpleNamespace(badge_code=row.author_badge)
+
+
+def board_cards_html(fair: Any, rows: Iterable[Any], category_names: dict[int, str] | None = None) -> Markup:
+    """The cards of these board rows (board.CARD_COLUMNS), in their order."""
+    page = _page_key(fair)
+    return Markup("").join(post_card_html(CardPost(row), fair, category_names, page) for row in rows)
 
 
 def forget_cards() -> None:

@@ -16,7 +16,7 @@ from app.core.storage.transactions import service
 from app.core.textkeys import search_key, tidy
 from app.core.web.formkeys import Sent, lock_form_key, scoped_key
 from app.fairs.categories import get_category
-from app.fairs.models import Fair, FairState
+from app.fairs.models import Category, Fair, FairState
 from app.fairs.roles import Role, require_role
 from app.floor.kinds import PostKind, PostState, Unit
 from app.floor.models import Post
@@ -73,7 +73,7 @@ def require_trading(fair: Fair) -> None:
                           "between the opening and the closing gong."), code="trading_closed")
 
 
-def _validate(fair_id: int, data: PostData, allow_archived_id: int | None = None) -> None:
+def _validate(fair_id: int, data: PostData, allow_archived_id: int | None = None) -> Category:
     if not tidy(data.title):
         raise ValidationError(_l("Give your post a title."), code="title_missing")
     if len(tidy(data.title)) > MAX_TITLE or len(data.details or "") > MAX_DETAILS:
@@ -86,6 +86,7 @@ def _validate(fair_id: int, data: PostData, allow_archived_id: int | None = None
     if category.archived and category.id != allow_archived_id:
         raise ValidationError(_l("This category is no longer in use; choose another."),
                               code="category_archived")
+    return category
 
 
 def _apply(post: Post, data: PostData) -> None:
@@ -155,15 +156,15 @@ def _create_post(actor: Participant, fair_id: int, data: PostData, form_key: str
         return Sent(earlier, created=False)
     fair = db.session.get_one(Fair, fair_id)
     require_trading(fair)
-    _validate(fair_id, data)
-    post = Post(fair_id=fair_id, organisation_id=actor.organisation_id, author_id=actor.id,
+    category = _validate(fair_id, data)
+    # Its relations are the rows this transaction has just read: nothing to load back after the insert.
+    post = Post(fair_id=fair_id, organisation=actor.organisation, author=actor, category=category,
                 form_key=scoped_key(actor.id, form_key))
     _apply(post, data)
+    _index(post)
     db.session.add(post)
     db.session.flush()
-    db.session.refresh(post, ["organisation", "author", "category"])
-    _index(post)
-    record_event(fair_id, "post.created", post_payload(post))  # relations just loaded: no _event reload
+    record_event(fair_id, "post.created", post_payload(post))
     return Sent(post, created=True)
 
 

@@ -1,5 +1,8 @@
 """Polish first, English second."""
 
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+
 from scripts.translations import missing, stale
 
 
@@ -38,3 +41,18 @@ def test_domain_error_message_is_translated(client, fair, make_participant):
 def test_api_problem_in_english_when_asked(client):
     client.get("/lang/en")
     assert client.get("/api/fairs/nope/stats").json["message"] == "There is no fair with this address."
+
+
+def test_wtforms_own_messages_follow_each_requests_language(app):
+    class Pick(FlaskForm):
+        pick = SelectField(choices=[SelectChoice("a", "A")])
+
+    errors = {}
+    for lang in ("en", "pl", "en"):  # one catalogue per language, kept: never the last request's
+        with app.app_context(), app.test_request_context(f"/?lang={lang}", method="POST", data={"pick": "z"}):
+            app.preprocess_request()  # what every request gets first (app/core/i18n.py)
+            form = Pick(meta={"csrf": False})
+            assert not form.validate()
+            errors.setdefault(lang, set()).add(str(form.errors["pick"][0]))
+    assert errors["en"] == {"Not a valid choice."}
+    assert errors["pl"] == {"Nieprawidłowy wybór"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from app.floor.card_html import forget_cards, post_card_html
-from app.floor.kinds import PostKind
+from app.floor.board import BoardFilter, board, paged_board
+from app.floor.card_html import board_cards_html, forget_cards, post_card_html
+from app.floor.kinds import PostKind, Unit
 from app.floor.posts import PostData, edit_post
 from app.people.organisations import OrganisationData, update_organisation
 
@@ -56,3 +57,16 @@ def test_the_language_is_part_of_the_card(app, trading_fair, make_participant, m
     with app.test_request_context("/"), force_locale("en"):
         english = str(post_card_html(post, trading_fair))
     assert "Potrzeba" in polish and "Need" in english
+
+
+def test_the_board_rows_render_the_cards_the_posts_render(app, trading_fair, make_participant, make_post):
+    author = make_participant(organisation="Fundacja Żółw")
+    make_post(author, "Rzutnik <i>HD</i>", details="Z kablem & pilotem", quantity=2, unit=Unit.PIECES,
+              available_when="w sobotę")
+    make_post(author, "Wolontariusze", kind=PostKind.NEED, category_key="equipment")
+    with app.test_request_context("/"):
+        forget_cards()
+        from_posts = "".join(str(post_card_html(p, trading_fair)) for p in board(trading_fair.id, BoardFilter()))
+        forget_cards()
+        from_rows = str(board_cards_html(trading_fair, paged_board(trading_fair.id, BoardFilter()).posts))
+    assert from_rows == from_posts and "Rzutnik &lt;i&gt;HD&lt;/i&gt;" in from_rows

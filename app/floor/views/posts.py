@@ -17,6 +17,7 @@ from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import FairState
 from app.floor import posts as post_services
 from app.floor.board import BoardFilter, board_posts, matches_for, organisation_posts, paged_board
+from app.floor.card_html import board_cards_html
 from app.floor.forms import HidePostForm, NewPostForm, PostForm
 from app.floor.kinds import PostKind
 from app.floor.posts import get_post
@@ -47,10 +48,11 @@ def board_page(slug: str) -> Any:
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     me = _viewer(fair.id)  # first: the same statements whether or not the viewer's posts are on this page
     categories = fair_categories(fair.id, include_archived=True)
+    category_names = {c.id: category_label(c) for c in categories}
     shown = paged_board(fair.id, flt, args.get("page", type=db_int) or 1)
     return render_template(
-        "floor/board.html", fair=fair, posts=shown.posts, shown=shown, flt=flt, categories=categories,
-        category_names={c.id: category_label(c) for c in categories}, me=me,
+        "floor/board.html", fair=fair, posts=shown.posts, cards=board_cards_html(fair, shown.posts, category_names),
+        shown=shown, flt=flt, categories=categories, category_names=category_names, me=me,
         filtered=bool(kind or sector or category_id or flt.q or shown.page > 1))
 
 
