@@ -138,7 +138,7 @@ class World:
             "job_id": "0" * 32, "badge_code": self.victim.badge_code,
             "secret": me.login_secret if me else "not-a-login-secret",
             "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
-            "table": "participants", "filename": "css/app.css",
+            "table": "participants", "filename": "css/app.css", "kind": "target",
             "code": "en" if rule.endpoint == "main.set_language" else self.agreement_code(),
         }
         return {name: str(values[name]) for name in rule.arguments}
