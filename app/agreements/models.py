@@ -53,6 +53,7 @@ class Agreement(Base):
         UniqueConstraint("fair_id", "seq_no"),
         UniqueConstraint("fair_id", "form_key"),
         Index("ix_agreements_fair_state", "fair_id", "state"),
+        Index("ix_agreements_fair_state_signed", "fair_id", "state", "signed_at"),  # the desk's newest signed
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,7 @@ The message never holds the private login link: people log in as usual.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -380,9 +380,10 @@ def send_reminders(actor: Participant | None, fair_id: int, *, overdue_only: boo
 # --- for the follow-up page and the exports --------------------------------------------------
 
 
-def latest_reminders(fair_id: int) -> dict[int, list[Reminder]]:
-    """Per agreement: the newest reminder of each party, newest first."""
-    rows = db.session.scalars(select(Reminder).where(Reminder.fair_id == fair_id)
+def latest_reminders(fair_id: int, agreement_ids: Collection[int]) -> dict[int, list[Reminder]]:
+    """Per agreement of `agreement_ids`: the newest reminder of each party, newest first."""
+    rows = db.session.scalars(select(Reminder).where(Reminder.fair_id == fair_id,
+                                                     Reminder.agreement_id.in_(agreement_ids))
                               .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
     latest: dict[int, list[Reminder]] = {}
     seen: set[tuple[int, int]] = set()

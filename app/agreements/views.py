@@ -22,7 +22,7 @@ from app.agreements.forms import (
 )
 from app.agreements.models import Agreement, AgreementState
 from app.agreements.queries import find_agreement
-from app.agreements.queues import notary_queue
+from app.agreements.queues import DeskPages, notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import ValidationError
 from app.core.web.formfields import ConfirmForm, stale_form_message
@@ -340,10 +340,12 @@ def notary_desk(slug: str) -> Any:
             with refusal_flashed():
                 sent = drafting.submit_paper_draft(current_user, fair.id, first.id, second.id, paper.key.data)
                 return _to_started(sent)
-    queue = notary_queue(fair.id)
-    return render_template("agreements/notary.html", fair=fair, waiting=queue.waiting, drafts=queue.drafts,
-                           signed=queue.signed, paper=paper, form=VersionForm(),
-                           drafts_total=queue.drafts_total, signed_total=queue.signed_total)
+    args = request.args
+    q = args.get("q", "").strip()[:100]
+    pages = DeskPages(waiting=args.get("page", 1, type=db_int), drafts=args.get("drafts_page", 1, type=db_int),
+                      signed=args.get("signed_page", 1, type=db_int))
+    queue = notary_queue(fair.id, q, pages)
+    return render_template("agreements/notary.html", fair=fair, queue=queue, q=q, paper=paper)
 
 
 @bp.get("/admin/follow-up")
@@ -351,15 +353,11 @@ def notary_desk(slug: str) -> Any:
 def follow_up(slug: str) -> Any:
     page = max(1, request.args.get("page", 1, type=db_int))
     found = fulfilment.follow_up_page(current_user.fair_id, page, FOLLOW_UP_PAGE_SIZE)
+    # Per agreement on this page, each party's newest reminder.
+    reminded = reminders.latest_reminders(current_user.fair_id, {ob.agreement_id for ob in found.obligations})
     return render_template("agreements/follow_up.html", fair=current_user.fair, obligations=found.obligations,
-                           is_overdue=fulfilment.is_overdue, page=page, total=found.total,
+                           is_overdue=fulfilment.is_overdue, page=page, total=found.total, reminded=reminded,
                            pages=max(1, -(-found.total // FOLLOW_UP_PAGE_SIZE)))
-
-
-@bp.app_template_global("reminder_status")
-def reminder_status(fair_id: int) -> dict[int, list[reminders.Reminder]]:
-    """For the follow-up page: per agreement, each party's newest reminder."""
-    return reminders.latest_reminders(fair_id)
 
 
 @bp.post("/admin/follow-up/reminders")

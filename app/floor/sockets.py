@@ -21,11 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request, session
+from flask import Flask, current_app
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
-from flask_socketio import join_room
+from itsdangerous import BadSignature
 from limits import RateLimitItem, parse
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.engine import Dialect
+from werkzeug.http import parse_cookie
 
 from app.core.extensions import db, socketio
 from app.core.storage.events import private_events_since, public_events_since
@@ -82,46 +85,69 @@ _limit = functools.lru_cache(maxsize=32)(parse)  # '30/10seconds' → RateLimitI
 _clients: dict[str, dict[str, Any]] = {}
 
 
-def _sid() -> str:
-    """This connection's Socket.IO id (Flask-SocketIO sets it on the request)."""
-    return str(request.sid)  # type: ignore[attr-defined]
-
-
 def _fair_by_slug(slug: Any) -> Fair | None:
     if not isinstance(slug, str) or len(slug) > 64 or forbidden_character([slug]):
         return None
     return fair_by_slug(slug)
 
 
-@socketio.on("connect")
-def on_connect(auth: dict[str, Any] | None = None) -> bool:
-    auth = auth if isinstance(auth, dict) else {}
-    login = parse_user_id(session.get("_user_id"))
-    if login is not None and _connect_participant(*login):
-        return True
-    if current_user.is_authenticated:  # e.g. by the remember-me cookie: Flask-Login's own way
-        _clients[_sid()] = {"fair_id": current_user.fair_id, "participant_id": current_user.id,
-                            "login_version": current_user.login_version, "screen": False}
-        join_room(f"fair:{current_user.fair_id}")
-        join_room(f"participant:{current_user.id}")
-        return True
-    fair = _fair_by_slug(auth.get("fair"))
-    if fair is None:
-        return False
-    token = auth.get("screen")
-    if token is not None:
-        if not same_secret(token, fair.display_token):
-            return False
-        _clients[_sid()] = {"fair_id": fair.id, "participant_id": None, "screen": True}
-        join_room(f"screen:{fair.id}")
-        return True
-    _clients[_sid()] = {"fair_id": fair.id, "participant_id": None, "screen": False}
-    join_room(f"fair:{fair.id}")
+def _session_login(app: Flask, environ: dict[str, Any]) -> tuple[int, int] | None:
+    """(participant id, login version) from the session cookie of the handshake, read as Flask's
+    cookie session reads it (signed, within the session's lifetime), without building a request;
+    None when there is none, or when the app keeps its sessions otherwise."""
+    interface = app.session_interface
+    if type(interface) is not SecureCookieSessionInterface:
+        return None
+    cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(interface.get_cookie_name(app))
+    serializer = interface.get_signing_serializer(app)
+    if not cookie or serializer is None:
+        return None
+    try:
+        data = serializer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
+    except BadSignature:
+        return None
+    return parse_user_id(data.get("_user_id")) if isinstance(data, dict) else None
+
+
+def _join(sid: str, client: dict[str, Any], *rooms: str) -> bool:
+    _clients[sid] = client
+    for room in rooms:
+        socketio.server.enter_room(sid, room, namespace="/")
     return True
 
 
-# The queries of a connection and its resyncs, built once, run as Core statements: a reconnect
-# storm runs each a thousand times, where the ORM's per-query work showed.
+def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+    """Registered with python-socketio itself (see `_bare`): a phone's session cookie is read
+    without building a whole Flask request, which a reconnect storm paid for every phone. Only
+    a handshake that the session does not log in (e.g. the remember-me cookie) gets a request,
+    for Flask-Login's own way."""
+    app = environ.get("flask.app")  # set by Flask-SocketIO for every connection
+    if app is None:
+        return False
+    with app.app_context():
+        login = _session_login(app, environ)
+        if login is not None and _connect_participant(sid, *login):
+            return True
+        with app.request_context(environ):
+            if current_user.is_authenticated:
+                return _join(sid, {"fair_id": current_user.fair_id, "participant_id": current_user.id,
+                                   "login_version": current_user.login_version, "screen": False},
+                             f"fair:{current_user.fair_id}", f"participant:{current_user.id}")
+        auth = auth if isinstance(auth, dict) else {}
+        fair = _fair_by_slug(auth.get("fair"))
+        if fair is None:
+            return False
+        token = auth.get("screen")
+        if token is not None:
+            if not same_secret(token, fair.display_token):
+                return False
+            return _join(sid, {"fair_id": fair.id, "participant_id": None, "screen": True}, f"screen:{fair.id}")
+        return _join(sid, {"fair_id": fair.id, "participant_id": None, "screen": False}, f"fair:{fair.id}")
+
+
+# The queries of a connection and its resyncs, built once: a reconnect storm runs each a
+# thousand times, where SQLAlchemy's per-statement work (a connection, BEGIN, ROLLBACK, result
+# processing) cost several times the query itself.
 _P, _F = Participant.__table__.c, Fair.__table__.c
 _LOGIN = select(_P.fair_id, _P.login_version, _P.removed_at, _P.login_revoked).where(_P.id == bindparam("pid"))
 _PARTICIPANT_NUMBERS = (
@@ -132,32 +158,74 @@ _PARTICIPANT_NUMBERS = (
 _FAIR_NUMBERS = select(_F.event_seq, _F.created_at).where(_F.id == bindparam("fair_id"))
 
 
-def _one(statement: Any, **params: int) -> Row[Any] | None:
-    """One row, read on a connection of its own: no ORM session to set up and tear down."""
-    with db.engine.connect() as connection:
-        return connection.execute(statement, params).one_or_none()
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positions: tuple[str, ...] | None  # the parameters' order, for a positional paramstyle
+    keys: tuple[str, ...]  # the columns' names
 
 
-def _connect_participant(participant_id: int, login_version: int) -> bool:
+_compiled: dict[tuple[int, str], _Compiled] = {}
+
+
+def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
+    key = (id(statement), f"{dialect.name}:{dialect.paramstyle}")
+    if key not in _compiled:
+        compiled = statement.compile(dialect=dialect)
+        positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        _compiled[key] = _Compiled(str(compiled), positions, tuple(statement.selected_columns.keys()))
+    return _compiled[key]
+
+
+def _one(statement: Select[Any], **params: int) -> dict[str, Any] | None:
+    """One row as {column: value}, read on a pooled DBAPI connection with the statement compiled
+    once. The values are the driver's own (SQLite: a boolean is 0/1, a time is text): these reads
+    only compare them, test them for None and use them as keys. On SQLite the connection is in
+    autocommit (app/core/storage/transactions.py), so the one SELECT reads a consistent snapshot
+    without BEGIN; elsewhere the pool rolls back the driver's implicit transaction on return."""
+    compiled = _compile(statement, db.engine.dialect)
+    args: Any = tuple(params[name] for name in compiled.positions) if compiled.positions is not None else params
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, args)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
+    return None if row is None else dict(zip(compiled.keys, row, strict=True))
+
+
+def _connect_participant(sid: str, participant_id: int, login_version: int) -> bool:
     """A phone logged in as this participant (per its session), if that login still holds: one
     query of four columns rather than Flask-Login loading the whole participant. When it does
     not, Flask-Login's own way decides (e.g. the remember-me cookie)."""
     row = _one(_LOGIN, pid=participant_id)
-    if row is None or row.login_version != login_version or row.removed_at is not None or row.login_revoked:
+    if row is None or row["login_version"] != login_version or row["removed_at"] is not None \
+            or row["login_revoked"]:
         return False
-    _clients[_sid()] = {"fair_id": row.fair_id, "participant_id": participant_id, "login_version": login_version,
-                        "screen": False}
-    join_room(f"fair:{row.fair_id}")
-    join_room(f"participant:{participant_id}")
-    return True
+    return _join(sid, {"fair_id": row["fair_id"], "participant_id": participant_id, "login_version": login_version,
+                       "screen": False}, f"fair:{row['fair_id']}", f"participant:{participant_id}")
+
+
+def _register(message: str, handler: Callable[..., Any]) -> None:
+    """With python-socketio itself, as Flask-SocketIO's `on` does: now, or at init_app."""
+    if socketio.server:
+        socketio.server.on(message, handler, namespace="/")
+    else:
+        socketio.handlers.append((message, handler, "/"))
+
+
+_register("connect", on_connect)
 
 
 def _bare(message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a handler with python-socketio itself, run in an app context only, given the
     connection's sid and WSGI environ. Flask-SocketIO's `on` builds a whole request per event
     (the session cookie opened, the URL matched) — twice more per phone after its connect, which a
-    reconnect storm paid about as much as for the resync itself. Only the connect needs the
-    request (Flask-Login's session)."""
+    reconnect storm paid about as much as for the resync itself."""
 
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         def run(sid: str, *args: Any) -> Any:
@@ -168,10 +236,7 @@ def _bare(message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             with app.app_context():
                 return handler(sid, environ, *args)
 
-        if socketio.server:  # as Flask-SocketIO's `on` does: now, or at init_app
-            socketio.server.on(message, run, namespace="/")
-        else:
-            socketio.handlers.append((message, run, "/"))
+        _register(message, run)
         return handler
 
     return register
@@ -216,12 +281,12 @@ def _current_numbers(client: dict[str, Any]) -> _Numbers | None:
     since the connection opened."""
     if client["participant_id"] is None:
         fair = _one(_FAIR_NUMBERS, fair_id=client["fair_id"])
-        return None if fair is None else _Numbers(fair.event_seq, fair.created_at, None)
+        return None if fair is None else _Numbers(fair["event_seq"], fair["created_at"], None)
     row = _one(_PARTICIPANT_NUMBERS, pid=client["participant_id"])
-    if row is None or row.login_version != client["login_version"] or row.removed_at is not None \
-            or row.login_revoked:
+    if row is None or row["login_version"] != client["login_version"] or row["removed_at"] is not None \
+            or row["login_revoked"]:
         return None
-    return _Numbers(row.event_seq, row.created_at, row.private_seq)
+    return _Numbers(row["event_seq"], row["created_at"], row["private_seq"])
 
 
 class _Replays:

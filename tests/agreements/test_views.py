@@ -102,6 +102,20 @@ def test_notary_desk_and_countersign(client, trading_fair, notary, make_particip
     assert db.session.get(Agreement, d.id).state == AgreementState.SIGNED
 
 
+def test_notary_desk_pages_keep_the_search(client, trading_fair, notary, make_participant, make_draft, login,
+                                           monkeypatch):
+    from app.agreements import queues
+
+    monkeypatch.setattr(queues, "PAGE_SIZE", 1)
+    for i in range(2):
+        make_draft(make_participant(organisation=f"Fundacja Łąka {i}"), make_participant())
+    make_draft(make_participant(organisation="Stowarzyszenie Inne"), make_participant())
+    login(notary)
+    desk = text(client.get(f"/f/{trading_fair.slug}/notary?q=laka"))
+    assert f'href="/f/{trading_fair.slug}/notary?q=laka&amp;drafts_page=2"' in desk
+    assert "Fundacja Łąka 1" in desk and "Stowarzyszenie Inne" not in desk
+
+
 def test_notary_desk_forbidden_to_participants(client, trading_fair, make_participant, login):
     login(make_participant())
     assert client.get(f"/f/{trading_fair.slug}/notary").status_code == 403

@@ -210,3 +210,18 @@ def test_a_socket_whose_login_ended_unnoticed_is_closed_at_its_next_resync(
     assert phone.emit("resync", {"after": 0, "after_private": 0}, callback=True) == {
         "ok": False, "code": "logged_out"}
     assert not phone.is_connected()
+
+
+def test_a_phone_whose_session_is_gone_but_remembered_connects_as_itself(
+        app: Flask, client: FlaskClient, fair: Fair, make_participant: Callable[..., Participant],
+        login: Callable[[Participant], None]) -> None:
+    """The handshake reads the session cookie itself; without one, Flask-Login's remember-me
+    cookie still logs the phone in (its own stream too)."""
+    person = make_participant()
+    login(person)
+    domain = app.config["SERVER_NAME"]
+    assert client.get_cookie("remember_token", domain=domain) is not None
+    client.delete_cookie("session", domain=domain)
+    phone = sio(app, client)
+    reply = phone.emit("resync", {"after": 0, "after_private": 0}, callback=True)
+    assert (reply["ok"], reply["private_seq"]) == (True, db.session.get_one(Participant, person.id).event_seq)
