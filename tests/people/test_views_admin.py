@@ -1,5 +1,7 @@
 """The organiser's people pages (app/people/views/admin.py): participants, organisations, registration."""
 
+import re
+
 import pytest
 
 from app.core.extensions import db
@@ -39,6 +41,21 @@ def test_participant_list_search_ignores_diacritics(client, fair, organiser, mak
     login(organiser)
     r = client.get(f"/f/{fair.slug}/admin/participants?q=zolkiewska")
     assert "Żółkiewska" in text(r) and "Nowak" not in text(r)
+
+
+
+def test_participant_list_pages_keep_the_search_and_name_where_one_is(client, fair, organiser, make_participant,
+                                                                      login, monkeypatch):
+    monkeypatch.setattr("app.people.views.admin.PAGE_SIZE", 2)
+    for i in range(5):
+        make_participant(f"Osoba{i}", "Kowalska", organisation=f"Stowarzyszenie {i}")
+    login(organiser)
+    page = text(client.get(f"/f/{fair.slug}/admin/participants?q=kowalska&page=2"))
+    assert "Strona 2 z 3" in page  # "Page 2 of 3", not a link per page
+    after = re.search(r'rel="next" href="([^"]+)"', page).group(1)
+    before = re.search(r'rel="prev" href="([^"]+)"', page).group(1)
+    assert "page=3" in after and "q=kowalska" in after
+    assert "q=kowalska" in before and "page=" not in before  # page 1 is the list's own address
 
 
 def test_organiser_adds_participant_to_new_organisation(client, fair, organiser, login):
