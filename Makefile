@@ -47,8 +47,9 @@ test: $(VENV)/.dev translations system-deps
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Two workers: the machines this runs on have two cores.
-PYTEST_WORKERS ?= 2
+# Three workers on the two cores of the machines this runs on: a good part of the suite waits
+# (browsers, servers in child processes, PostgreSQL), and two workers left a core idle.
+PYTEST_WORKERS ?= 3
 
 test-sqlite:
 	$(PY) -m pytest -n $(PYTEST_WORKERS)

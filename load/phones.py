@@ -188,7 +188,8 @@ class Phone(FastHttpUser):
                 return
         # The partner signs on its own phone: logged in since its gong flow (its session's cookies),
         # or, if it has not got that far, logging in by its link now.
-        other = FastHttpSession(self.host, self.environment.events.request, self)
+        other = FastHttpSession(self.host, self.environment.events.request, self,
+                                network_timeout=self.network_timeout, connection_timeout=self.connection_timeout)
         if at in hall.cookies:
             for cookie in hall.cookies[at]:
                 other.cookiejar.set_cookie(cookie)
