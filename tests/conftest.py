@@ -169,6 +169,9 @@ def build_app(database_url: str, tmp_path: Path, **extra: Any) -> Flask:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "gielda.test",
         "PUBLIC_URL": "http://gielda.test",
+        # Staff passwords hashed cheaply: scrypt's deliberate cost (a tenth of a second per hash and
+        # per check) in every test with staff would be minutes of the suite. The default is tested.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(extra)
     return create_app(config)

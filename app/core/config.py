@@ -60,6 +60,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PIN_RATELIMIT": os.environ.get("PIN_RATELIMIT", "10 per minute; 60 per hour"),
         "PIN_BADGE_RATELIMIT": os.environ.get("PIN_BADGE_RATELIMIT", "10 per hour"),
         "LOGIN_RATELIMIT": os.environ.get("LOGIN_RATELIMIT", "20 per minute"),
+        # How staff passwords are hashed (werkzeug's generate_password_hash): its scrypt by default.
+        # A check reads the method from the stored hash, so changing this keeps every password valid.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
         # How many reverse proxies (nginx, a load balancer) stand in front of the app and set
         # X-Forwarded-For/-Proto/-Host: their headers are trusted for the client's address,
         # which every rate limit keys on. 0: none (the default; never trust what a client sends).

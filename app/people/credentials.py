@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -134,12 +135,17 @@ def set_password(actor: Participant | None, fair_id: int, participant_id: int, p
         raise ValidationError(
             _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
             code="password_too_short")
-    person.password_hash = generate_password_hash(password)
+    person.password_hash = hash_password(password)
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a staff password, by the app's PASSWORD_HASH_METHOD (scrypt)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def set_password_unchecked(person: Participant, password: str) -> None:
     """Inside the calling service's transaction: a new fair's first organiser, the demo's staff."""
-    person.password_hash = generate_password_hash(password)
+    person.password_hash = hash_password(password)
 
 
 def require_slip_access(actor: Participant, person: Participant) -> None:

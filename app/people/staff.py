@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from app.core.errors import DomainError, ValidationError
 from app.core.extensions import db
@@ -20,7 +19,7 @@ from app.fairs.categories import fair_categories
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Category, Fair
 from app.fairs.roles import PASSWORD_ROLES, Role, require_role
-from app.people.credentials import MIN_PASSWORD_LENGTH
+from app.people.credentials import MIN_PASSWORD_LENGTH, hash_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant, get_participant
@@ -125,6 +124,6 @@ def accept_invitation(fair_id: int, token: str, password: str) -> Participant:
         raise ValidationError(_l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
                               code="password_too_short")
 
-    person.password_hash = generate_password_hash(password)
+    person.password_hash = hash_password(password)
     person.login_version += 1  # the invitation link is spent
     return person

@@ -7,7 +7,14 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.fairs.roles import Role
-from app.people.credentials import login_with_password, login_with_secret, reissue_login, revoke_login, set_password
+from app.people.credentials import (
+    login_with_password,
+    login_with_secret,
+    reissue_login,
+    revoke_login,
+    set_password,
+    set_password_unchecked,
+)
 from app.people.models import Participant
 from tests.conftest import PASSWORD
 
@@ -107,3 +114,19 @@ def test_reissue_signs_out_existing_session(client, fair, organiser, make_partic
     assert client.get(f"/f/{fair.slug}/me").status_code == 200
     reissue_login(organiser, fair.id, p.id)
     assert client.get(f"/f/{fair.slug}/me").status_code == 302
+
+
+def test_staff_passwords_are_hashed_with_scrypt_unless_configured(tmp_path):
+    from app.core.config import load_config
+
+    assert load_config(tmp_path, {"SECRET_KEY": "x"})["PASSWORD_HASH_METHOD"] == "scrypt"
+
+
+def test_a_password_hashed_by_another_method_still_logs_in(app, fair, make_participant):
+    organiser = make_participant("Ewa", "Zając", role=Role.ORGANISER, email="ewa@example.org")
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    with transaction():
+        set_password_unchecked(organiser, "haslo-na-gielde-2026")
+    assert organiser.password_hash.startswith("scrypt:")
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # the method changed afterwards
+    assert login_with_password(fair.id, "ewa@example.org", "haslo-na-gielde-2026").id == organiser.id
