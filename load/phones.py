@@ -40,6 +40,8 @@ class Hall:
     connected: int = 0
     problems: list[str] = field(default_factory=list)
     agreements_signed: int = 0
+    closed: bool = False  # the trading period is over: phones stop tapping before the marker
+    busy: int = 0  # phones in the middle of a trading action
     cookies: dict[int, list[Any]] = field(default_factory=dict)  # phone index -> its logged-in cookies
     _next: Any = field(default_factory=itertools.count)
 
@@ -218,16 +220,20 @@ class Phone(FastHttpUser):
             self.flow_done = True
             hall.flows_done += 1
             return
-        if hall.scenario != "trading":
+        if hall.scenario != "trading" or hall.closed:
             gevent.sleep(1.0)  # connected, waiting for the run to end (not a synchronisation)
             return
         roll = (self.index + self.posted) % 10
-        if roll < 5:
-            self.search()
-            self.posted += 1
-        elif roll < 8:
-            self.post()
-        else:
-            self.draft_and_sign()
-            self.posted += 1
+        hall.busy += 1
+        try:
+            if roll < 5:
+                self.search()
+                self.posted += 1
+            elif roll < 8:
+                self.post()
+            else:
+                self.draft_and_sign()
+                self.posted += 1
+        finally:
+            hall.busy -= 1
         gevent.sleep(1.0)  # a person reads the page before the next tap

@@ -29,6 +29,7 @@ GONG_DEADLINE = 300.0  # seconds for every phone to finish the gong flow
 # arriving, and gives up once none has arrived for MARKER_STALL seconds (or after MARKER_CAP).
 MARKER_STALL = 30.0
 MARKER_CAP = 900.0
+CLOSE_CAP = 120.0  # seconds for phones half-way through a tap to finish once trading closes
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -100,6 +101,14 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
     gong_stats = {name: _entry(e) for (name, _method), e in env.stats.entries.items()}
     if scenario == "trading":
         gevent.sleep(seconds)  # the trading period runs for its length
+        # The period closes: no phone starts another tap, and those half-way through finish, so that
+        # the marker is the last event and every signature the server committed is counted here.
+        hall.closed = True
+        closing = time.perf_counter()
+        while hall.busy and time.perf_counter() - closing < CLOSE_CAP:
+            gevent.sleep(0.1)  # polling the run's own counter
+        if hall.busy:
+            hall.problems.append(f"{hall.busy} phones still busy {CLOSE_CAP:.0f} s after the period closed")
     marker = post_marker(spec, target, hall)
     marker_posted = time.perf_counter()
     marker_seq: int | None = None
