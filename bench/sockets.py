@@ -113,6 +113,10 @@ async def _load(spec: dict[str, Any]) -> dict[str, Any]:
         if len(got) >= n:
             complete[tag].set()
 
+    def on_batch(batch: list[dict[str, Any]]) -> None:
+        for message in batch:
+            on_event(message)
+
     connector = aiohttp.TCPConnector(limit=0)
     clients: list[Any] = []
     failures: list[str] = []
@@ -128,6 +132,7 @@ async def _load(spec: dict[str, Any]) -> dict[str, Any]:
             for _ in range(min(BATCH, n - first)):
                 client = socketio.AsyncClient(reconnection=False, http_session=http)
                 client.on("event", on_event)
+                client.on("events", on_batch)
                 batch.append(client)
             results = await asyncio.gather(*(
                 c.connect(spec["url"], auth=spec["auth"], transports=["websocket"], wait_timeout=30)

@@ -161,10 +161,11 @@ def _copy_database(db_file: Path, instance: Path) -> str:
 
 
 def _errors(r: dict[str, Any]) -> int:
-    """Failed requests and socket connections, exceptions, problems, phones that never finished."""
+    """Failed requests and socket connections, sockets the server dropped, exceptions, problems,
+    phones that never finished."""
     failed = sum(v["failures"] for v in r["requests"].values())
     return (failed + sum(e["count"] for e in r.get("exceptions", [])) + len(r["problems"])
-            + (r["phones"] - r["flows_done"]))
+            + sum(r.get("sockets_dropped", {}).values()) + (r["phones"] - r["flows_done"]))
 
 
 GUNICORN = [PY, "-m", "gunicorn", "-k", "gevent", "-w", "1"]

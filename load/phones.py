@@ -43,6 +43,8 @@ class Hall:
     closed: bool = False  # the trading period is over: phones stop tapping before the marker
     busy: int = 0  # phones in the middle of a trading action
     cookies: dict[int, list[Any]] = field(default_factory=dict)  # phone index -> its logged-in cookies
+    dropped: dict[str, int] = field(default_factory=dict)  # why sockets closed before the run's end -> how many
+    ending: bool = False  # the run is over: sockets closing now are the harness's own
     _next: Any = field(default_factory=itertools.count)
 
     def take_phone(self) -> int:
@@ -100,11 +102,13 @@ class Phone(FastHttpUser):
     def _connect(self) -> None:
         hall = _hall()
         seqs = hall.seqs.setdefault(self.index, [])
-        sio = socketio.Client(reconnection=False)
+        # Its handshake waits as long as any request. websocket-client checks every received byte is
+        # UTF-8 in pure Python (without wsaccel): 80% of this process's CPU in a 500-phone burst,
+        # which put it tens of seconds behind the server; json.loads checks the text anyway.
+        sio = socketio.Client(reconnection=False, request_timeout=self.network_timeout,
+                              websocket_extra_options={"skip_utf8_validation": True})
 
-        @sio.on("event")
-        def on_event(message: dict[str, Any]) -> None:
-            arrived = time.time()
+        def receive(message: dict[str, Any], arrived: float) -> None:
             if message.get("stream") != "fair":
                 return
             seqs.append(int(message["seq"]))
@@ -113,6 +117,22 @@ class Phone(FastHttpUser):
             sent = hall.sent.get(title)
             if sent is not None:
                 hall.delivery_ms.append((arrived - sent) * 1000)
+
+        @sio.on("event")
+        def on_event(message: dict[str, Any]) -> None:
+            receive(message, time.time())
+
+        @sio.on("events")
+        def on_events(batch: list[dict[str, Any]]) -> None:  # a moment's events, sent together
+            arrived = time.time()
+            for message in batch:
+                receive(message, arrived)
+
+        @sio.on("disconnect")
+        def on_disconnect(reason: object = None) -> None:
+            if not hall.ending:
+                why = str(reason or "unknown")
+                hall.dropped[why] = hall.dropped.get(why, 0) + 1
 
         started = time.perf_counter()
         try:

@@ -131,6 +131,7 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
     marker_wait = time.perf_counter() - marker_posted
     elapsed = time.perf_counter() - started
     exceptions = [{"count": e["count"], "error": e["msg"][:300]} for e in runner.exceptions.values()]
+    hall.ending = True
     runner.quit()
     http = StatsEntry(env.stats, "HTTP", "")
     for (_name, method), e in env.stats.entries.items():
@@ -147,6 +148,7 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
         "errors": [{"name": e.name, "error": str(e.error), "count": e.occurrences} for e in env.stats.errors.values()],
         "delivery_ms": _percentiles(hall.delivery_ms), "events": lost_events(hall, marker_seq),
         "agreements_signed": hall.agreements_signed, "problems": hall.problems[:20],
+        "sockets_dropped": dict(hall.dropped),
         "exceptions": exceptions,
     }
 

@@ -206,13 +206,20 @@ def _quick_close(self: websocket.WebSocket, *args: Any, **kwargs: Any) -> None:
 
 
 class Listener:
-    """A socketio.Client whose `event` messages land on a queue; it never reconnects by itself,
+    """A socketio.Client whose events (`event` messages, and each of an `events` batch) land on a queue; it never reconnects by itself,
     so every (re)connect in a test is explicit."""
 
     def __init__(self) -> None:
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("event", self.events.put)
+        self.sio.on("events", self._batch)  # a serving process sends a moment's events together
+        self.batch_sizes: list[int] = []
+
+    def _batch(self, batch: list[dict[str, Any]]) -> None:
+        self.batch_sizes.append(len(batch))
+        for message in batch:
+            self.events.put(message)
 
     def connect(self, url: str, *, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
                 transports: list[str] | None = None) -> Listener:

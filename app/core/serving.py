@@ -19,6 +19,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.extensions import socketio
+from app.core.storage.events import outbox
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -88,6 +89,8 @@ def gevent_server(app: Any, host: str, port: int, **options: Any) -> Any:
 def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
     """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
     interrupted."""
+    if sio is None:  # Giełda's own: its committed events leave in batches (app/core/storage/outbox.py)
+        outbox.start(app.config["LIVE_BATCH_SECONDS"], socketio.start_background_task, socketio.sleep)
     if async_mode() != "gevent":
         (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
         return

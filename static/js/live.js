@@ -125,7 +125,7 @@
       resync();
     });
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
-    socket.on("event", function (evt) {
+    function receive(evt) {
       var s = streams[evt.stream || "fair"];
       if (over || !s) { return; }
       if (evt.seq <= s.last) {
@@ -138,7 +138,10 @@
       if (evt.seq === s.last + 1) { apply(evt); drain(s); return; }
       s.early[evt.seq] = evt;
       onGap();
-    });
+    }
+    socket.on("event", receive);
+    // What the server committed within a moment comes as one message, in order.
+    socket.on("events", function (batch) { (batch || []).forEach(receive); });
     return socket;
   }
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from app.core.extensions import db, socketio
 from app.core.storage.db import Base, utcnow
+from app.core.storage.outbox import Outbox
 
 PENDING_KEY = "gielda_pending_events"
 READY_KEY = "gielda_ready_events"
@@ -197,9 +198,12 @@ def room_for(evt: DomainEvent) -> list[str]:
     return [f"fair:{evt.fair_id}", f"screen:{evt.fair_id}"]
 
 
-def _emit(messages: list[tuple[list[str], dict[str, Any]]]) -> None:
-    for rooms, message in messages:
-        socketio.emit("event", message, to=rooms, namespace="/")
+def _socketio_emit(name: str, payload: Any, rooms: list[str]) -> None:
+    socketio.emit(name, payload, to=rooms, namespace="/")
+
+
+# What this process's transactions committed, on its way to the phones (app/core/storage/outbox.py).
+outbox = Outbox(_socketio_emit)
 
 
 def init_events(app: Flask) -> None:
@@ -219,8 +223,10 @@ def init_events(app: Flask) -> None:
             return
         ready = session.info.pop(READY_KEY, None)
         if ready:
-            _emit(ready)
+            outbox.put(ready)
         ended = session.info.pop(END_SESSIONS_KEY, None)
+        if ended:
+            outbox.flush()  # their last events go out before their connections close
         for participant_id in sorted(ended or ()):
             # Every server process closes its own connections of this room (see live_sessions).
             if socketio.server is not None:

@@ -1,0 +1,107 @@
+"""The live outbox: committed events leave for the phones in batches.
+
+A hall's busiest minute sends every post to every phone: N posts to N phones are N² Socket.IO
+messages, each its own WebSocket frame for the server to write and the phone to read. In a
+serving process the events committed by its requests wait here for a moment (`LIVE_BATCH_SECONDS`,
+0.1 s by default) and leave together, one message per room: `event` (one event, as before) or
+`events` (a list, in sequence order). One flusher runs at a time; what is committed while it
+sends waits for the next round, so that the busier the hall, the larger the batches and the
+fewer the messages, and a room's events never overtake each other within the process.
+
+Outside a serving process (a CLI command, the test client) nothing runs in the background: each
+event is emitted at once, as it is committed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Rooms = tuple[str, ...]
+Message = dict[str, Any]
+Emit = Callable[[str, Any, list[str]], None]  # (socket event name, payload, rooms)
+Spawn = Callable[[Callable[[], None]], Any]  # start a background task
+Sleep = Callable[[float], None]
+
+
+class Outbox:
+    """Events waiting to be emitted, by the rooms they go to (in the order they were committed)."""
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+        self._lock = threading.Lock()  # what waits
+        self._sending = threading.Lock()  # one flush at a time: batches leave in order
+        self._pending: dict[Rooms, list[Message]] = {}
+        self._delay = 0.0
+        self._spawn: Spawn | None = None
+        self._sleep: Sleep | None = None
+        self._flushing = False
+        self.batches = 0  # messages sent by flushes, and the events they carried (for the logs and tests)
+        self.events = 0
+
+    @property
+    def batching(self) -> bool:
+        return self._spawn is not None
+
+    def start(self, delay: float, spawn: Spawn, sleep: Sleep) -> None:
+        """From now on batch what is put, flushing in background tasks made by `spawn` after
+        `delay` seconds (0: as soon as the flusher runs). Called by the server that serves."""
+        with self._lock:
+            self._delay, self._spawn, self._sleep = max(0.0, delay), spawn, sleep
+
+    def stop(self) -> None:
+        """Back to emitting at once; what waits is sent now."""
+        with self._lock:
+            self._spawn = self._sleep = None
+        self.flush()
+
+    def put(self, messages: list[tuple[list[str], Message]]) -> None:
+        """Committed events, each with its rooms: emitted now, or in the next batch."""
+        if not messages:
+            return
+        if not self.batching:
+            for rooms, message in messages:
+                self._emit("event", message, rooms)
+            return
+        with self._lock:
+            for rooms, message in messages:
+                self._pending.setdefault(tuple(rooms), []).append(message)
+            if self._flushing or self._spawn is None:
+                return
+            self._flushing = True
+            spawn = self._spawn
+        spawn(self._run)
+
+    def _run(self) -> None:
+        """The one flusher: wait, send what waits, and again while more came meanwhile."""
+        while True:
+            sleep = self._sleep
+            if sleep is not None and self._delay:
+                sleep(self._delay)
+            self.flush()
+            with self._lock:
+                if not self._pending or self._spawn is None:
+                    self._flushing = False
+                    return
+
+    def flush(self) -> None:
+        """Send everything waiting now, one message per room."""
+        with self._sending:
+            with self._lock:
+                waiting, self._pending = self._pending, {}
+            self._send(waiting)
+
+    def _send(self, waiting: dict[Rooms, list[Message]]) -> None:
+        for rooms, messages in waiting.items():
+            try:
+                if len(messages) == 1:
+                    self._emit("event", messages[0], list(rooms))
+                else:
+                    self._emit("events", messages, list(rooms))
+            except Exception:  # committed already: a failed send is a client's gap, which it repairs
+                log.exception("emitting %d event(s) to %s failed", len(messages), rooms)
+            self.batches += 1
+            self.events += len(messages)

@@ -1,0 +1,59 @@
+"""A serving process sends a moment's events together (app/core/storage/outbox.py): posts made
+within LIVE_BATCH_SECONDS reach a phone as one `events` message, every event once, in sequence
+order; a post alone still comes as one `event`. Against a real server process (`python -m app`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.fairs.models import Fair
+from app.people.models import Participant
+from tests.live import Listener, LiveServer, cookie_header, login_session, post_offer
+
+WINDOW = "3"  # seconds: three posts sent one after another fit in it on the slowest machine
+
+
+@pytest.fixture
+def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(database_url, tmp_path, extra_env={"LIVE_BATCH_SECONDS": WINDOW})
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def phone(live: LiveServer, trading_fair: Fair, make_participant: Callable[..., Participant]) -> Iterator[Listener]:
+    person = make_participant()
+    listener = Listener().connect(live.url, headers={
+        "Cookie": cookie_header(login_session(live.url, trading_fair.slug, person.login_secret))})
+    yield listener
+    listener.close()
+
+
+def test_posts_made_within_the_window_arrive_as_one_batch_in_order(live, trading_fair, make_participant,
+                                                                   category, phone):
+    author = make_participant("Bożena", "Kłos", organisation="Spółdzielnia Socjalna Łącznik")
+    http = login_session(live.url, trading_fair.slug, author.login_secret)
+    rooms = category("rooms")
+    ids = [post_offer(http, live.url, trading_fair.slug, rooms, f"Sala nr {n}") for n in range(3)]
+
+    got = [phone.next_event("post.created") for _ in ids]
+
+    assert [e["data"]["id"] for e in got] == ids
+    seqs = [e["seq"] for e in got]
+    assert seqs == list(range(seqs[0], seqs[0] + 3))
+    assert phone.batch_sizes == [3]  # one message for the three, not three
+    after = post_offer(http, live.url, trading_fair.slug, rooms, "Sala nr 3")
+    assert phone.next_event("post.created")["data"]["id"] == after  # nothing of the batch came twice
+
+
+def test_a_post_alone_arrives_as_a_single_event(live, trading_fair, make_participant, category, phone):
+    author = make_participant("Bożena", "Kłos", organisation="Spółdzielnia Socjalna Łącznik")
+    http = login_session(live.url, trading_fair.slug, author.login_secret)
+    post_id = post_offer(http, live.url, trading_fair.slug, category("rooms"), "Rzutnik na sobotę")
+
+    assert phone.next_event("post.created")["data"]["id"] == post_id
+    assert phone.batch_sizes == []
