@@ -206,8 +206,8 @@ def _quick_close(self: websocket.WebSocket, *args: Any, **kwargs: Any) -> None:
 
 
 class Listener:
-    """A socketio.Client whose events (`event` messages, and each of an `events` batch) land on a queue; it never reconnects by itself,
-    so every (re)connect in a test is explicit."""
+    """A socketio.Client whose events (`event` messages, and each of an `events` batch) land on a
+    queue; it never reconnects by itself, so every (re)connect in a test is explicit."""
 
     def __init__(self) -> None:
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
