@@ -68,8 +68,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # which every rate limit keys on. 0: none (the default; never trust what a client sends).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         "WTF_CSRF_TIME_LIMIT": None,
-        # How long committed events wait to leave together, one Socket.IO message per room
-        # (app/core/storage/outbox.py); 0: each leaves as soon as the flusher runs.
+        # A serving process sends committed events at most once per this many seconds, what came
+        # meanwhile together, one Socket.IO message per room (app/core/storage/outbox.py).
         "LIVE_BATCH_SECONDS": float(os.environ.get("LIVE_BATCH_SECONDS") or 0.1),
         "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),  # per connection
         # Per client address, over all its connections (a hall behind one NAT shares it).

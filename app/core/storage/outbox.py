@@ -1,12 +1,12 @@
-"""The live outbox: committed events leave for the phones in batches.
+"""The live outbox: committed events leave for the phones in batches when they come fast.
 
 A hall's busiest minute sends every post to every phone: N posts to N phones are N² Socket.IO
 messages, each its own WebSocket frame for the server to write and the phone to read. In a
-serving process the events committed by its requests wait here for a moment (`LIVE_BATCH_SECONDS`,
-0.1 s by default) and leave together, one message per room: `event` (one event, as before) or
-`events` (a list, in sequence order). One flusher runs at a time; what is committed while it
-sends waits for the next round, so that the busier the hall, the larger the batches and the
-fewer the messages, and a room's events never overtake each other within the process.
+serving process one sender sends at most once per `LIVE_BATCH_SECONDS` (0.1 s by default): an
+event committed after a quiet moment leaves at once, and what is committed while the sender sends
+or rests waits for its next round, one message per room — `event` (one event, as before) or
+`events` (a list, in sequence order). The busier the hall, the larger the batches and the fewer
+the messages; a room's events never overtake each other within the process.
 
 Outside a serving process (a CLI command, the test client) nothing runs in the background: each
 event is emitted at once, as it is committed."""
@@ -47,8 +47,8 @@ class Outbox:
         return self._spawn is not None
 
     def start(self, delay: float, spawn: Spawn, sleep: Sleep) -> None:
-        """From now on batch what is put, flushing in background tasks made by `spawn` after
-        `delay` seconds (0: as soon as the flusher runs). Called by the server that serves."""
+        """From now on send what is put from a background task made by `spawn`, at most once
+        per `delay` seconds (0: as often as it runs). Called by the server that serves."""
         with self._lock:
             self._delay, self._spawn, self._sleep = max(0.0, delay), spawn, sleep
 
@@ -76,12 +76,12 @@ class Outbox:
         spawn(self._run)
 
     def _run(self) -> None:
-        """The one flusher: wait, send what waits, and again while more came meanwhile."""
+        """The one sender: send what waits, rest, and again while more came meanwhile."""
         while True:
+            self.flush()
             sleep = self._sleep
             if sleep is not None and self._delay:
-                sleep(self._delay)
-            self.flush()
+                sleep(self._delay)  # at most one round per delay: what comes meanwhile waits for the next
             with self._lock:
                 if not self._pending or self._spawn is None:
                     self._flushing = False
