@@ -8,6 +8,7 @@ that the run can tell whether any phone lost one."""
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Hall:
     busy: int = 0  # phones in the middle of a trading action
     cookies: dict[int, list[Any]] = field(default_factory=dict)  # phone index -> its logged-in cookies
     dropped: dict[str, int] = field(default_factory=dict)  # why sockets closed before the run's end -> how many
+    busy_refusals: int = 0  # handshakes refused "server busy" and tried again after the pause asked
     ending: bool = False  # the run is over: sockets closing now are the harness's own
     _next: Any = field(default_factory=itertools.count)
 
@@ -134,13 +136,28 @@ class Phone(FastHttpUser):
                 why = str(reason or "unknown")
                 hall.dropped[why] = hall.dropped.get(why, 0) + 1
 
+        busy: list[float] = []
+
+        @sio.on("connect_error")
+        def on_refused(data: object = None) -> None:
+            if isinstance(data, dict) and data.get("code") == "server_busy":
+                busy.append(float(data.get("retry_after") or 5))
+
         started = time.perf_counter()
-        try:
-            sio.connect(self.host, headers={"Cookie": _cookie(self.client)}, transports=["websocket"],
-                        wait_timeout=60)
-        except Exception as exc:  # a refused or timed-out connection is the run's finding
-            self._fire("socket connect", started, exc)
-            return
+        while True:
+            try:
+                sio.connect(self.host, headers={"Cookie": _cookie(self.client)}, transports=["websocket"],
+                            wait_timeout=60)
+                break
+            except Exception as exc:  # a refused or timed-out connection is the run's finding
+                # ... except "busy, come back in n s", which the phone does, as static/js/live.js
+                # does, within the minute a phone waits for anything.
+                pause = busy.pop() * (0.5 + random.random()) if busy else None
+                if pause is None or time.perf_counter() - started + pause > self.network_timeout:
+                    self._fire("socket connect", started, exc)
+                    return
+                hall.busy_refusals += 1
+                gevent.sleep(pause)  # the pause the server asked for (not a synchronisation)
         self._fire("socket connect", started)
         self.sio = sio
         hall.connected += 1

@@ -148,7 +148,7 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
         "errors": [{"name": e.name, "error": str(e.error), "count": e.occurrences} for e in env.stats.errors.values()],
         "delivery_ms": _percentiles(hall.delivery_ms), "events": lost_events(hall, marker_seq),
         "agreements_signed": hall.agreements_signed, "problems": hall.problems[:20],
-        "sockets_dropped": dict(hall.dropped),
+        "sockets_dropped": dict(hall.dropped), "busy_refusals": hall.busy_refusals,
         "exceptions": exceptions,
     }
 

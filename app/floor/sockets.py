@@ -9,6 +9,9 @@ Handshakes from other origins are refused by the server (cors_allowed_origins is
 Resync requests are limited per connection (`SOCKET_RATELIMIT`) and per client address
 (`SOCKET_CLIENT_RATELIMIT`), so that many connections of one client cannot flood the server;
 a refused request is answered `rate_limited`, and the client retries later (static/js/live.js).
+When every database connection of the process stays busy for the pool's whole timeout, a
+handshake is refused and a resync answered `server_busy` (with `retry_after` seconds), and the
+client tries again then, as a page answers 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -26,10 +29,13 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from itsdangerous import BadSignature
 from limits import RateLimitItem, parse
+from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.http import parse_cookie
 
+from app.core.errors import BUSY_RETRY_AFTER
 from app.core.extensions import db, socketio
 from app.core.storage.events import private_events_since, public_events_since
 from app.core.web.inputs import DB_INT_MAX, forbidden_character, same_secret
@@ -116,6 +122,9 @@ def _join(sid: str, client: dict[str, Any], *rooms: str) -> bool:
     return True
 
 
+BUSY = {"code": "server_busy", "retry_after": BUSY_RETRY_AFTER}
+
+
 def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
     """Registered with python-socketio itself (see `_bare`): a phone's session cookie is read
     without building a whole Flask request, which a reconnect storm paid for every phone. Only
@@ -124,6 +133,15 @@ def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
     app = environ.get("flask.app")  # set by Flask-SocketIO for every connection
     if app is None:
         return False
+    try:
+        return _connect(app, sid, environ, auth)
+    except PoolTimeout as err:  # refused for now, and said so: the client comes back after retry_after
+        _clients.pop(sid, None)
+        app.logger.warning("Database connections exhausted: a live connection refused for now (%s)", err)
+        raise Refused("server_busy", BUSY) from None  # the client gets the message and, as its data, BUSY
+
+
+def _connect(app: Flask, sid: str, environ: dict[str, Any], auth: Any) -> bool:
     with app.app_context():
         login = _session_login(app, environ)
         if login is not None and _connect_participant(sid, *login):
@@ -332,6 +350,14 @@ def on_resync(sid: str, environ: dict[str, Any], data: Any = None, *_extra: Any)
     client = _clients.get(sid)
     if client is None:
         return {"ok": False, "code": "not_connected"}
+    try:
+        return _resync(sid, client, data)
+    except PoolTimeout as err:
+        current_app.logger.warning("Database connections exhausted: a resync refused for now (%s)", err)
+        return {"ok": False, **BUSY}
+
+
+def _resync(sid: str, client: dict[str, Any], data: Any) -> dict[str, Any]:
     numbers = _current_numbers(client)
     if numbers is None:
         socketio.server.disconnect(sid, namespace="/")

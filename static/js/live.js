@@ -8,7 +8,9 @@
    can overtake each other); if they do not come, or after a (re)connect, the client asks for
    everything after its last numbers ("resync", one request at a time), so a phone that dropped
    off the Wi-Fi loses nothing, and an event it has already applied is ignored, so nothing is
-   applied twice. A refused resync (rate_limited) is retried after a growing, jittered pause.
+   applied twice. A refused resync (rate_limited) is retried after a growing, jittered pause;
+   a handshake or resync refused because the server is busy (server_busy), after the pause the
+   server asks for.
 
    The database was reset when the server's numbers are below the client's (a resync reply, or
    a live event under an applied number that is not the event applied there): the page shows
@@ -103,9 +105,9 @@
           Object.keys(streams).forEach(function (name) { drain(streams[name]); });
           if (options.onResync) { options.onResync(); }
           if (behind()) { resync(); }
-        } else if (reply && reply.code === "rate_limited") {
+        } else if (reply && (reply.code === "rate_limited" || reply.code === "server_busy")) {
           stats.refused += 1;
-          var pause = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, retries));
+          var pause = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS * Math.pow(2, retries), 1000 * (reply.retry_after || 0)));
           retries += 1;
           retryTimer = setTimeout(function () { retryTimer = null; resync(); }, pause * (0.5 + Math.random()));
         } else if (reply && reply.code === "logged_out") {
@@ -125,6 +127,15 @@
       resync();
     });
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
+    // A handshake the server refused for now (all its database connections busy): socket.io does
+    // not come back by itself after a refusal, so come back after the pause the server asked for.
+    socket.on("connect_error", function (err) {
+      var data = err && err.data;
+      if (over || !data || data.code !== "server_busy") { return; }
+      stats.refused += 1;
+      setTimeout(function () { if (!over && !socket.connected) { socket.connect(); } },
+                 1000 * (data.retry_after || 5) * (0.5 + Math.random()));
+    });
     function receive(evt) {
       var s = streams[evt.stream || "fair"];
       if (over || !s) { return; }
