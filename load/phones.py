@@ -140,8 +140,10 @@ class Phone(FastHttpUser):
 
         @sio.on("connect_error")
         def on_refused(data: object = None) -> None:
-            if isinstance(data, dict) and data.get("code") == "server_busy":
-                busy.append(float(data.get("retry_after") or 5))
+            # python-socketio passes the whole error: {"message": ..., "data": {"code", "retry_after"}}
+            detail = data.get("data") if isinstance(data, dict) else None
+            if isinstance(detail, dict) and detail.get("code") == "server_busy":
+                busy.append(float(detail.get("retry_after") or 5))
 
         started = time.perf_counter()
         while True:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -121,6 +121,9 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             response = problem_response({"ok": False, "code": "server_busy", "message": str(message)}, 503)
         else:
+            # The page is rendered without the database it could not get: as for nobody logged in
+            # (Flask-Login would load the person for every template), and of no fair.
+            g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
             response = make_response(render_template("error.html", message=message, code="server_busy"), 503)
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
