@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
 _pausing = 0  # exports building now, each with the collector paused (greenlets or threads)
 _pausing_lock = threading.Lock()
 _was_enabled = True  # the collector's state before the first of them paused it
