@@ -108,6 +108,8 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
         answer cut off midway."""
         logging.getLogger(ERROR_LOG).info("Stopping (signal %s): finishing requests in flight", signum)
         server.close()
+        if sio is None:
+            outbox.stop()  # events still waiting for the sender's next round leave now, before the sockets close
         for connection in list((sio or socketio).server.eio.sockets.values()):
             with contextlib.suppress(Exception):  # one already gone must not keep the others open
                 connection.close(wait=False, abort=True)

@@ -58,3 +58,27 @@ def test_a_post_alone_arrives_as_a_single_event(live, trading_fair, make_partici
 
     assert phone.next_event("post.created")["data"]["id"] == post_id
     assert phone.batch_sizes == []
+
+
+def test_a_server_stopping_sends_what_waits_before_closing_the_sockets(
+        app, database_url, tmp_path, trading_fair, make_participant, category):
+    """SIGTERM (systemd, Ctrl-C) while an event waits for the sender's next round: it reaches the
+    phone before the phone's socket is closed."""
+    server = LiveServer(database_url, tmp_path, extra_env={"LIVE_BATCH_SECONDS": "600"})
+    try:
+        person = make_participant()
+        listener = Listener().connect(server.url, headers={
+            "Cookie": cookie_header(login_session(server.url, trading_fair.slug, person.login_secret))})
+        author = make_participant("Bożena", "Kłos", organisation="Spółdzielnia Socjalna Łącznik")
+        http = login_session(server.url, trading_fair.slug, author.login_secret)
+        rooms = category("rooms")
+        first = post_offer(http, server.url, trading_fair.slug, rooms, "Sala nr 1")
+        assert listener.next_event("post.created")["data"]["id"] == first  # at once; the sender now rests 600 s
+        second = post_offer(http, server.url, trading_fair.slug, rooms, "Sala nr 2")
+
+        server.stop()
+
+        assert listener.next_event("post.created")["data"]["id"] == second
+        listener.close()
+    finally:
+        server.stop()
