@@ -50,12 +50,13 @@ test: $(VENV)/.dev translations system-deps
 # Three workers on the two cores of the machines this runs on: a good part of the suite waits
 # (browsers, servers in child processes, PostgreSQL), and two workers left a core idle.
 PYTEST_WORKERS ?= 3
+# --durations: the slowest tests of every run are in its log, to keep the suite within its budget.
 
 test-sqlite:
-	$(PY) -m pytest -n $(PYTEST_WORKERS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=25
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "db and not browser and not deploy"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=25 -m "db and not browser and not deploy"
 
 ## ruff, the layers (import-linter, .importlinter), the import rules it cannot state, and mypy.
 lint: $(VENV)/.dev
