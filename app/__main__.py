@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 
-from app.core.serving import gevent_patched, reexec_patched, wanted_server
+from app.core.patching import gevent_patched, reexec_patched, wanted_server
 
 if __name__ == "__main__" and wanted_server() == "gevent" and not gevent_patched():
     reexec_patched("app")  # does not return
 
-from app import create_app
 from app.core.serving import async_mode, serve
 from app.core.tasks import queue, start_consumer, start_consumer_process
+from app.factory import create_app
 from app.hall import announce
 from app.people.first_fair import has_fairs, setup_code
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.serving import gevent_patched, reexec_patched, wanted_server
+from app.core.patching import gevent_patched, reexec_patched, wanted_server
 
 if __name__ == "__main__" and wanted_server() == "gevent" and not gevent_patched():
     reexec_patched("load.floor")

@@ -1,6 +1,7 @@
 """The import rules import-linter cannot state (`make lint`, and a test):
 
-* nothing in app/ imports the top of the app (`app/__init__.py`: `from app import create_app`);
+* nothing in app/ imports the top of the app (`from app import create_app`; `app.factory` is
+  forbidden by the contract in .importlinter);
 * no import inside a function body, unless a comment on its line says why it must be late
   (`# late: <why>`)."""
 

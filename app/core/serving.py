@@ -5,56 +5,29 @@ Under gevent every connection, a WebSocket included, is a greenlet rather than a
 hall of phones holding their sockets open costs no scarce worker slot; the listening socket's
 backlog absorbs a whole hall connecting at once. The process must be monkey-patched before
 anything imports `socket` or `threading`: `python -m app` re-executes itself through
-`python -m gevent.monkey --module app` when it finds itself unpatched (see reexec_patched)."""
+`python -m gevent.monkey --module app` when it finds itself unpatched (app/core/patching.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import logging
-import os
 import signal
 import socket
-import sys
 from typing import TYPE_CHECKING, Any
 
 from app.core.extensions import socketio
+from app.core.patching import async_mode, gevent_patched, reexec_patched, wanted_server
 from app.core.storage.events import outbox
 
 if TYPE_CHECKING:
     from flask import Flask
 
-SERVERS = ("gevent", "threading")
+__all__ = ["LISTEN_BACKLOG", "async_mode", "gevent_patched", "gevent_server", "reexec_patched", "serve",
+           "wanted_server"]
+
 # The kernel caps it at net.core.somaxconn (4096 on current Linux): a hall is a few hundred phones.
 LISTEN_BACKLOG = 2048
-
-
-def wanted_server() -> str:
-    server = (os.environ.get("SERVER") or "gevent").strip().lower()
-    if server not in SERVERS:
-        raise SystemExit(f"SERVER must be one of {', '.join(SERVERS)}, not {server!r}")
-    return server
-
-
-def gevent_patched() -> bool:
-    """True when gevent has patched the standard library of this process."""
-    if "gevent.monkey" not in sys.modules:
-        return False
-    from gevent import monkey  # late: importing gevent is what this asks about, never a side effect
-
-    return bool(monkey.is_module_patched("socket"))
-
-
-def async_mode() -> str:
-    """Socket.IO's async mode for an app made in this process: gevent only when patched (tests and
-    the CLI run unpatched, threaded)."""
-    return "gevent" if gevent_patched() else "threading"
-
-
-def reexec_patched(module: str = "app") -> None:
-    """Replace this process with `python -m gevent.monkey --module <module> <args>`, which patches
-    the standard library first and then runs the module as __main__."""
-    os.execv(sys.executable, [sys.executable, "-m", "gevent.monkey", "--module", module, *sys.argv[1:]])
 
 
 STOP_SECONDS = 10
