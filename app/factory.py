@@ -39,6 +39,7 @@ from app.core.web.urls import loopback_warning, public_page_url
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views
+from app.fairs.category_menu import init_category_menus
 from app.fairs.roles import Role
 from app.floor import sockets as _sockets  # noqa: F401  (Socket.IO handlers, declared before init_app)
 from app.floor import views as floor_views
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             configure_sqlite(db.engine)
         init_events(app)
         init_snapshots(app)
+        init_category_menus(app)
         if app.config["AUTO_MIGRATE"]:
             upgrade(db.engine)
 

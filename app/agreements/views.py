@@ -96,7 +96,7 @@ def _to_started(sent: Sent[Agreement]) -> Any:
     if not sent.created:
         flash(_("This form had already been sent: here is the agreement it started. Nothing was "
                 "started twice."), "info")
-    return redirect(url_for("agreements.edit", slug=current_user.fair.slug, agreement_id=sent.row.id), 303)
+    return redirect(url_for("agreements.edit", slug=current_user.fair.slug, agreement_id=sent.row_id), 303)
 
 
 # --- the draft editor ---------------------------------------------------------------------

@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -46,6 +46,10 @@ class Sent(Generic[T]):
 
     row: T
     created: bool
+    row_id: int = field(init=False)  # read while the row is loaded: after the commit it would be fetched again
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row_id", cast(Any, self.row).id)
 
     @property
     def audit_target(self) -> T:

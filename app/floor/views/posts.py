@@ -13,7 +13,8 @@ from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.inputs import db_int
 from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs.access import fair_or_404, login_required, organiser_required
-from app.fairs.categories import category_label, fair_categories
+from app.fairs.categories import category_label
+from app.fairs.category_menu import category_menu
 from app.fairs.models import FairState
 from app.floor import posts as post_services
 from app.floor.board import BoardFilter, board_posts, matches_for, organisation_posts, paged_board
@@ -33,8 +34,7 @@ def _viewer(fair_id: int) -> Any:
 
 
 def _category_choices(fair_id: int, keep: int | None = None) -> list[SelectChoice]:
-    return [SelectChoice(c.id, category_label(c)) for c in fair_categories(fair_id, include_archived=True)
-            if not c.archived or c.id == keep]
+    return [SelectChoice(value, label) for value, label in category_menu(fair_id).choices(keep)]
 
 
 @bp.get("/board")
@@ -47,8 +47,8 @@ def board_page(slug: str) -> Any:
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     me = _viewer(fair.id)  # first: the same statements whether or not the viewer's posts are on this page
-    categories = fair_categories(fair.id, include_archived=True)
-    category_names = {c.id: category_label(c) for c in categories}
+    categories = category_menu(fair.id).items
+    category_names = {c.id: c.label for c in categories}
     shown = paged_board(fair.id, flt, args.get("page", type=db_int) or 1)
     return render_template(
         "floor/board.html", fair=fair, posts=shown.posts, cards=board_cards_html(fair, shown.posts, category_names),
@@ -63,7 +63,7 @@ def board_cards(slug: str) -> Any:
     taken, hidden, another fair's) has no card."""
     fair = fair_or_404(slug)
     ids = request.args.getlist("id", type=db_int)[:MAX_CARDS]
-    category_names = {c.id: category_label(c) for c in fair_categories(fair.id, include_archived=True)}
+    category_names = category_menu(fair.id).labels
     return render_template("floor/_cards.html", fair=fair, posts=board_posts(fair.id, ids),
                            category_names=category_names)
 
@@ -91,7 +91,7 @@ def post_new(slug: str) -> Any:
             else:
                 flash(_("This form had already been sent: here is the post it made. Nothing was posted twice."),
                       "info")
-            return redirect(url_for("floor.post_detail", slug=slug, post_id=sent.row.id), 303)
+            return redirect(url_for("floor.post_detail", slug=slug, post_id=sent.row_id), 303)
     return _render_form(fair, form)
 
 
