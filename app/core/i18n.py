@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, Domain, get_locale
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 from app.core.paths import ROOT
@@ -52,6 +57,64 @@ class WTFormsMessages:
 WTFORMS_MESSAGES = WTFormsMessages()
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's domain, with the catalogue found once per request.
+
+    Flask-Babel looks up the request's context, its domain, its locale and then the catalogue for
+    every string it translates — about 10 µs a string from a template, several times what the
+    translation itself costs, and a page shows dozens. This domain keeps the catalogue in
+    Flask-Babel's own per-request namespace (`g._flask_babel`) beside the locale it was found
+    for (`babel_locale`), and uses it while that locale is in force: `force_locale` (a PDF in
+    Polish) and `refresh()` replace or remove `babel_locale`, and the catalogue is looked up
+    again."""
+
+    def get_translations(self) -> NullTranslations:
+        try:
+            state = g._flask_babel
+            locale, found = state.gielda_translations
+            if locale is state.babel_locale:
+                return found
+        except (AttributeError, RuntimeError):  # no request state yet, no app context
+            pass
+        found = super().get_translations()
+        state = getattr(g, "_flask_babel", None) if g else None
+        if state is not None and getattr(state, "babel_locale", None) is not None:
+            state.gielda_translations = (state.babel_locale, found)
+        return found
+
+
+class FastBabel(Babel):
+    """Babel whose domain is a `RequestDomain`."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return RequestDomain(domain=self.domain)
+
+
+@pass_context
+def _template_gettext(context: Context, string: str, **variables: Any) -> str:
+    """Jinja's new-style `gettext` (`_()` in templates), as jinja2.ext makes it: the translation,
+    marked safe when the template autoescapes, then always formatted with `%` (so `%%` is a
+    percent sign). A string without variables gives the same text every time, so that text is
+    kept per catalogue: formatting a Markup costs several times the lookup."""
+    translations = _domain().get_translations()
+    if variables:
+        found = translations.ugettext(string)
+        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+    plain: dict[tuple[str, bool], str] = translations.__dict__.setdefault("gielda_plain", {})
+    key = (string, context.eval_ctx.autoescape)
+    text = plain.get(key)
+    if text is None:
+        found = translations.ugettext(string)
+        text = plain[key] = (Markup(found) if key[1] else found) % {}
+    return text
+
+
+def _domain() -> Domain:
+    babel: Babel = current_app.extensions["babel"].instance
+    return babel.domain_instance
+
+
 def init_i18n(app: Flask, babel: Babel) -> None:
 
     babel.init_app(
@@ -60,6 +123,15 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         default_translation_directories=str(ROOT / "translations"),
         default_timezone=LOCAL_ZONE.key,
     )
+
+    # Templates translate through the domain directly (Flask-Babel's callables look it up first).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n's
+        gettext=lambda s: babel.domain_instance.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: babel.domain_instance.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: babel.domain_instance.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: babel.domain_instance.get_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+    app.jinja_env.globals["gettext"] = _template_gettext
 
     @app.before_request
     def _wtforms_messages() -> None:

@@ -1,5 +1,7 @@
 """Polish first, English second."""
 
+from flask import render_template_string
+from flask_babel import force_locale, gettext, refresh
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
@@ -56,3 +58,24 @@ def test_wtforms_own_messages_follow_each_requests_language(app):
             errors.setdefault(lang, set()).add(str(form.errors["pick"][0]))
     assert errors["en"] == {"Not a valid choice."}
     assert errors["pl"] == {"Nieprawidłowy wybór"}
+
+
+def test_force_locale_switches_the_catalogue_within_a_request(app):
+    """The catalogue kept per request follows force_locale (a Polish PDF from an English page)
+    and comes back with the request's language after it."""
+    with app.test_request_context("/?lang=en"):
+        refresh()  # the test's app context may keep an earlier request's locale
+        assert gettext("Rooms") == "Rooms"
+        with force_locale("pl"):
+            assert gettext("Rooms") == "Sale i pomieszczenia"
+            assert render_template_string("{{ _('Rooms') }}") == "Sale i pomieszczenia"
+        assert gettext("Rooms") == "Rooms"
+        assert render_template_string("{{ _('Rooms') }}") == "Rooms"
+
+
+def test_templates_translate_as_jinjas_new_style_gettext(app):
+    """`%%` is a percent sign, variables are escaped, and the same string twice gives the same."""
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        page = "{{ _('100%% sure') }}|{{ _('100%% sure') }}|{{ _('%(name)s here', name=who) }}"
+        assert render_template_string(page, who="<b>") == "100% sure|100% sure|&lt;b&gt; here"
