@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 import socketio
+from flask import Flask
 from flask.testing import FlaskClient
 
-from app.core.serving import LISTEN_BACKLOG, async_mode
+from app.core.serving import LISTEN_BACKLOG, async_mode, compile_templates
 from tests.live import LiveServer, wait_until
 
 
@@ -103,3 +104,22 @@ def test_sigterm_closes_live_connections_and_exits_cleanly(database_url: str, tm
         live.stop()
     log = live.log.read_text()
     assert "Stopping (signal 15)" in log and "Traceback" not in log
+
+
+def test_every_template_is_compiled_before_the_first_request(app: Flask) -> None:
+    """serve() compiles the templates up front; a page afterwards reuses them, compiling nothing."""
+    count = compile_templates(app)
+    assert count == len(app.jinja_env.list_templates()) and count > 50
+    compiled = app.jinja_env.compile
+    calls: list[str] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(str(args[1] if len(args) > 1 else kwargs.get("name")))
+        return compiled(*args, **kwargs)
+
+    app.jinja_env.compile = counting  # type: ignore[method-assign]
+    try:
+        assert app.test_client().get("/").status_code == 200
+    finally:
+        del app.jinja_env.compile
+    assert calls == []
