@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -48,10 +49,33 @@ class WTFormsMessages:
     `request.wtforms_translations`), which `init_i18n` gives every request."""
 
     def ugettext(self, string: str) -> str:
-        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+        return _for_request("gielda_wtforms", _request_wtforms_catalogue).ugettext(string)
 
     def ungettext(self, singular: str, plural: str, n: int) -> str:
-        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+        return _for_request("gielda_wtforms", _request_wtforms_catalogue).ungettext(singular, plural, n)
+
+
+def _request_wtforms_catalogue() -> NullTranslations:
+    return _wtforms_catalogue(str(get_locale()))
+
+
+def _for_request(name: str, find: Callable[[], NullTranslations]) -> NullTranslations:
+    """`find()`'s catalogue, kept for the rest of the request in Flask-Babel's per-request
+    namespace (`g._flask_babel`) beside the locale it was found for (`babel_locale`), and found
+    again when another locale is in force: `force_locale` (a PDF in Polish from an English page)
+    and `refresh()` replace or remove `babel_locale`."""
+    try:
+        state = g._flask_babel
+        locale, found = getattr(state, name)
+        if locale is state.babel_locale:
+            return found
+    except (AttributeError, RuntimeError):  # no request state yet, no app context
+        pass
+    found = find()
+    state = getattr(g, "_flask_babel", None) if g else None
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        setattr(state, name, (state.babel_locale, found))
+    return found
 
 
 WTFORMS_MESSAGES = WTFormsMessages()
@@ -62,25 +86,11 @@ class RequestDomain(Domain):
 
     Flask-Babel looks up the request's context, its domain, its locale and then the catalogue for
     every string it translates — about 10 µs a string from a template, several times what the
-    translation itself costs, and a page shows dozens. This domain keeps the catalogue in
-    Flask-Babel's own per-request namespace (`g._flask_babel`) beside the locale it was found
-    for (`babel_locale`), and uses it while that locale is in force: `force_locale` (a PDF in
-    Polish) and `refresh()` replace or remove `babel_locale`, and the catalogue is looked up
-    again."""
+    translation itself costs, and a page shows dozens. This domain finds it once per request
+    (and again when the locale in force changes: `_for_request`)."""
 
     def get_translations(self) -> NullTranslations:
-        try:
-            state = g._flask_babel
-            locale, found = state.gielda_translations
-            if locale is state.babel_locale:
-                return found
-        except (AttributeError, RuntimeError):  # no request state yet, no app context
-            pass
-        found = super().get_translations()
-        state = getattr(g, "_flask_babel", None) if g else None
-        if state is not None and getattr(state, "babel_locale", None) is not None:
-            state.gielda_translations = (state.babel_locale, found)
-        return found
+        return _for_request("gielda_translations", super().get_translations)
 
 
 class FastBabel(Babel):
