@@ -11,6 +11,7 @@ import itertools
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from locust.exception import StopUser
 
 from load.forms import form_to, form_with
 
+PAGE_SEQ = re.compile(r'id="board"[^>]*data-seq="(\d+)"')  # the public event number the board page showed
 WORDS = ("sala", "rzutnik", "szkolenie", "transport", "catering", "nagłośnienie", "plakaty", "wolontariusze")
 
 
@@ -36,7 +38,9 @@ class Hall:
     sent: dict[str, float] = field(default_factory=dict)  # post title -> time.time() it was sent
     seq_of: dict[str, int] = field(default_factory=dict)  # post title -> its public seq, as it arrived
     delivery_ms: list[float] = field(default_factory=list)
-    seqs: dict[int, list[int]] = field(default_factory=dict)  # phone index -> public seqs received
+    seqs: dict[int, list[int]] = field(default_factory=dict)  # phone index -> public seqs received live
+    replayed: dict[int, set[int]] = field(default_factory=dict)  # phone index -> public seqs its resyncs returned
+    page_seq: dict[int, int] = field(default_factory=dict)  # phone index -> the public seq its board page showed
     flows_done: int = 0
     connected: int = 0
     problems: list[str] = field(default_factory=list)
@@ -110,10 +114,13 @@ class Phone(FastHttpUser):
         sio = socketio.Client(reconnection=False, request_timeout=self.network_timeout,
                               websocket_extra_options={"skip_utf8_validation": True})
 
-        def receive(message: dict[str, Any], arrived: float) -> None:
+        def receive(message: dict[str, Any], arrived: float, live: bool = True) -> None:
             if message.get("stream") != "fair":
                 return
-            seqs.append(int(message["seq"]))
+            if live:
+                seqs.append(int(message["seq"]))
+            else:
+                hall.replayed.setdefault(self.index, set()).add(int(message["seq"]))
             title = str(message.get("data", {}).get("title", ""))
             hall.seq_of.setdefault(title, int(message["seq"]))
             sent = hall.sent.get(title)
@@ -163,6 +170,37 @@ class Phone(FastHttpUser):
         self._fire("socket connect", started)
         self.sio = sio
         hall.connected += 1
+        self._catch_up(sio, receive)
+
+    def _catch_up(self, sio: socketio.Client, receive: Callable[..., None]) -> None:
+        """What static/js/live.js does once connected: ask for every public event after the one
+        its page showed (`resync`), as many times as the server says there are more."""
+        hall = _hall()
+        after = hall.page_seq.get(self.index)
+        if after is None:
+            return
+        started = time.perf_counter()
+        while True:
+            try:
+                reply = sio.call("resync", {"after": after}, timeout=self.network_timeout)
+            except Exception as exc:  # no answer within the minute: the run's finding
+                self._fire("resync", started, exc)
+                return
+            pause = float(reply.get("retry_after") or 0) if isinstance(reply, dict) else 0.0
+            if pause and time.perf_counter() - started + pause < self.network_timeout:
+                gevent.sleep(pause * (0.5 + random.random()))  # "busy, ask again in n s", as live.js does
+                continue
+            if not isinstance(reply, dict) or not reply.get("ok"):
+                self._fire("resync", started, RuntimeError(f"resync refused: {reply}"))
+                return
+            events = [e for e in reply.get("events", []) if e.get("stream") == "fair"]
+            arrived = time.time()
+            for evt in events:
+                receive(evt, arrived, live=False)
+            if not events or int(reply.get("seq", after)) <= max(int(e["seq"]) for e in events):
+                break
+            after = max(int(e["seq"]) for e in events)
+        self._fire("resync", started)
 
     def post(self, client: FastHttpSession | None = None) -> None:
         client = client or self.client
@@ -188,7 +226,10 @@ class Phone(FastHttpUser):
         posters only watches)."""
         self._login(self.client, self.me["secret"])
         _hall().cookies[self.index] = list(self.client.cookiejar)
-        self.client.get(f"/f/{self.slug}/board", name="board")
+        board = self.client.get(f"/f/{self.slug}/board", name="board")
+        found = PAGE_SEQ.search(board.text or "")
+        if found:
+            _hall().page_seq[self.index] = int(found.group(1))
         self._connect()
         posters = _hall().posters
         if posters is None or self.index < posters:

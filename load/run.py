@@ -70,19 +70,19 @@ def post_marker(spec: dict[str, Any], target: str, hall: phones.Hall) -> str:
 
 
 def lost_events(hall: phones.Hall, marker_seq: int | None) -> dict[str, int]:
-    """Per connected phone, the public sequence numbers missing (or repeated) between the first
-    it received and the marker's."""
+    """Per connected phone, the public sequence numbers missing between the one its board page
+    showed (or, without it, the first it received) and the marker's, counting what it received
+    live and what its resync on connecting returned (as static/js/live.js does); and how many
+    arrived live twice."""
     lost = repeated = missing_marker = 0
-    for seqs in hall.seqs.values():
-        if not seqs:
-            missing_marker += 1
-            continue
+    for index, seqs in hall.seqs.items():
+        got = set(seqs) | hall.replayed.get(index, set())
         repeated += len(seqs) - len(set(seqs))
-        if marker_seq is None or marker_seq not in seqs:
+        if marker_seq is None or marker_seq not in got:
             missing_marker += 1
             continue
-        expected = set(range(min(seqs), marker_seq + 1))
-        lost += len(expected - set(seqs))
+        start = hall.page_seq[index] + 1 if index in hall.page_seq else min(got)
+        lost += len(set(range(start, marker_seq + 1)) - got)
     return {"lost": lost, "repeated": repeated, "phones_without_marker": missing_marker}
 
 
@@ -114,7 +114,8 @@ def run(spec: dict[str, Any], target: str, n: int, scenario: str, seconds: float
     marker_seq: int | None = None
 
     def marker_reached() -> int:
-        return sum(1 for s in hall.seqs.values() if marker_seq is not None and marker_seq in s)
+        return sum(1 for i, s in hall.seqs.items()
+                   if marker_seq is not None and (marker_seq in s or marker_seq in hall.replayed.get(i, ())))
 
     received, last_arrival = -1, marker_posted
     while time.perf_counter() - marker_posted < MARKER_CAP:

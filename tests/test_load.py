@@ -30,6 +30,7 @@ def test_a_short_trading_period_loses_no_event_and_keeps_the_ledger_whole(tmp_pa
     assert result["flows_done"] == result["connected"] == PHONES
     assert result["events"] == {"lost": 0, "repeated": 0, "phones_without_marker": 0}
     assert result["delivery_ms"]["count"] >= PHONES  # every phone got at least the marker
+    assert result["requests"]["resync"]["requests"] == PHONES  # each phone caught up once connected, as live.js does
     for name in ("login link", "board", "socket connect", "post form", "post", "board search"):
         assert result["requests"][name]["requests"] >= 1, name
     after = checks(database_url)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from app.core.extensions import socketio
 from app.core.patching import async_mode, gevent_patched, reexec_patched, wanted_server
 from app.core.storage.events import outbox
+from app.core.storage.outbox import Outbox
+from app.core.web.live_sessions import RedisSessionManager
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -59,6 +61,16 @@ def gevent_server(app: Any, host: str, port: int, **options: Any) -> Any:
     return pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler, **options)
 
 
+def live_batches(app: Flask) -> Outbox:
+    """Where this process batches live events: where they are committed (`outbox`) with one
+    process, where they are delivered (the client manager's) with a Redis message queue — there
+    every event is published at once and each process batches what reaches its own phones."""
+    manager = socketio.server.manager if socketio.server is not None else None
+    if isinstance(manager, RedisSessionManager):
+        return manager.live
+    return outbox
+
+
 def compile_templates(app: Flask) -> int:
     """Compile every template of `app` now (about 0.5 s), rather than under the first requests:
     after a start or a restart mid-fair, the first burst of phones would otherwise pay for it.
@@ -73,7 +85,10 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
     """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
     interrupted."""
     if sio is None:  # Giełda's own: its committed events leave in batches (app/core/storage/outbox.py)
-        outbox.start(app.config["LIVE_BATCH_SECONDS"], socketio.start_background_task, socketio.sleep)
+        live_batches(app).start(
+            app.config["LIVE_BATCH_SECONDS"], socketio.start_background_task, socketio.sleep,
+            audience=lambda: len(socketio.server.eio.sockets), sends_per_second=app.config["LIVE_SENDS_PER_SECOND"],
+            max_delay=app.config["LIVE_BATCH_MAX_SECONDS"])
     compile_templates(app)
     if async_mode() != "gevent":
         (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
@@ -93,7 +108,7 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
         logging.getLogger(ERROR_LOG).info("Stopping (signal %s): finishing requests in flight", signum)
         server.close()
         if sio is None:
-            outbox.stop()  # events still waiting for the sender's next round leave now, before the sockets close
+            live_batches(app).stop()  # what waits for the sender's next round leaves now, before the sockets close
         for connection in list((sio or socketio).server.eio.sockets.values()):
             with contextlib.suppress(Exception):  # one already gone must not keep the others open
                 connection.close(wait=False, abort=True)

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from app.core.storage.outbox import Outbox
 
 FAIR = ["fair:1", "screen:1"]
@@ -127,3 +129,28 @@ def test_a_failed_send_to_one_room_does_not_keep_the_others_back() -> None:
     outbox.put([(FAIR, message(1)), (ME, message(1, "me"))])
     flushers[0]()
     assert delivered == [ME]
+
+
+@pytest.mark.parametrize(("phones", "rest"), [(0, 0.1), (50, 0.1), (200, 0.2), (500, 0.5), (2000, 1.0)])
+def test_the_rest_between_rounds_grows_with_the_phones_a_round_reaches(phones: int, rest: float) -> None:
+    """At least LIVE_BATCH_SECONDS; as long as a round's sends take at LIVE_SENDS_PER_SECOND;
+    at most LIVE_BATCH_MAX_SECONDS."""
+    outbox = Outbox(Sent())
+    outbox.start(0.1, lambda _run: None, no_sleep, audience=lambda: phones, sends_per_second=1000, max_delay=1.0)
+    assert outbox.rest() == pytest.approx(rest)
+
+
+def test_the_flusher_rests_as_long_as_the_hall_asks() -> None:
+    rests: list[float] = []
+    flushers: list[Callable[[], None]] = []
+    outbox = Outbox(Sent())
+    outbox.start(0.1, flushers.append, rests.append, audience=lambda: 700, sends_per_second=1000, max_delay=1.0)
+    outbox.put([(FAIR, message(1))])
+    flushers[0]()
+    assert rests == [pytest.approx(0.7)]
+
+
+def test_without_an_audience_the_rest_is_the_fixed_one() -> None:
+    outbox = Outbox(Sent())
+    outbox.start(600, lambda _run: None, no_sleep)
+    assert outbox.rest() == 600

@@ -21,9 +21,16 @@ from tests.live import Listener, LiveServer, cookie_header, csrf_token, login_se
 
 
 @pytest.fixture
-def two_servers(app: Flask, database_url: str, tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, ...]]:
+def batch_seconds() -> str:
+    return "0.1"
+
+
+@pytest.fixture
+def two_servers(app: Flask, database_url: str, tmp_path: Path, redis_url: str,
+                batch_seconds: str) -> Iterator[tuple[LiveServer, ...]]:
     """Two `python -m app` processes on one database and one Redis channel, same settings."""
-    env = {"SOCKETIO_MESSAGE_QUEUE": redis_url, "SOCKETIO_CHANNEL": f"gielda-test-{uuid.uuid4().hex}"}
+    env = {"SOCKETIO_MESSAGE_QUEUE": redis_url, "SOCKETIO_CHANNEL": f"gielda-test-{uuid.uuid4().hex}",
+           "LIVE_BATCH_SECONDS": batch_seconds}
     servers: list[LiveServer] = []
     try:
         for _ in range(2):
@@ -92,3 +99,30 @@ def test_revoking_a_login_through_one_process_closes_the_phone_on_another_at_onc
     ended = phone_b.next_event("session.ended")
     assert ended["stream"] == "me" and ended["data"] == {"reason": "revoked"}
     assert phone_b.wait_disconnected(), "the phone on the other process is still connected"
+
+
+@pytest.mark.parametrize("batch_seconds", ["3"])  # the sender's rest: the later posts fit in it
+def test_posts_through_both_processes_reach_a_phone_as_one_message_per_round(
+        two_servers: tuple[LiveServer, LiveServer], trading_fair: Fair,
+        make_participant: Callable[..., Participant], category: Callable[[str], int],
+        listeners: Callable[[], Listener]) -> None:
+    """Each process batches what it delivers, whichever process committed it: posts made through
+    A and through B while B's sender rests reach B's phone together, in sequence order."""
+    a, b = two_servers
+    reader = make_participant("Zofia", "Żak")
+    phone_b = listeners().connect(
+        b.url, headers={"Cookie": cookie_header(login_session(b.url, trading_fair.slug, reader.login_secret))})
+    author = make_participant("Bożena", "Kłos", organisation="Spółdzielnia Socjalna Łącznik")
+    http_a = login_session(a.url, trading_fair.slug, author.login_secret)
+    http_b = login_session(b.url, trading_fair.slug, author.login_secret)
+    rooms = category("rooms")
+
+    first = post_offer(http_a, a.url, trading_fair.slug, rooms, "Sala nr 1")
+    assert phone_b.next_event("post.created")["data"]["id"] == first  # after a quiet moment: at once
+    later = [post_offer(http_b, b.url, trading_fair.slug, rooms, "Sala nr 2"),
+             post_offer(http_a, a.url, trading_fair.slug, rooms, "Sala nr 3")]
+    got = [phone_b.next_event("post.created") for _ in later]
+
+    assert [e["data"]["id"] for e in got] == later
+    assert got[1]["seq"] == got[0]["seq"] + 1
+    assert phone_b.batch_sizes == [2]  # one message for the two, though two processes committed them

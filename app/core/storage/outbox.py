@@ -1,12 +1,21 @@
 """The live outbox: committed events leave for the phones in batches when they come fast.
 
 A hall's busiest minute sends every post to every phone: N posts to N phones are N² Socket.IO
-messages, each its own WebSocket frame for the server to write and the phone to read. In a
-serving process one sender sends at most once per `LIVE_BATCH_SECONDS` (0.1 s by default): an
-event committed after a quiet moment leaves at once, and what is committed while the sender sends
-or rests waits for its next round, one message per room — `event` (one event, as before) or
-`events` (a list, in sequence order). The busier the hall, the larger the batches and the fewer
-the messages; a room's events never overtake each other within the process.
+messages, each its own WebSocket frame for the server to write, the hall's Wi-Fi to carry and the
+phone to read. In a serving process one sender sends in rounds: an event committed after a quiet
+moment leaves at once, and what is committed while the sender sends or rests waits for its next
+round, one message per room — `event` (one event, as before) or `events` (a list, in sequence
+order). The busier the hall, the larger the batches and the fewer the messages; a room's events
+never overtake each other within the process.
+
+The rest between rounds grows with the hall: at least `LIVE_BATCH_SECONDS` (0.1 s), and as long
+as it takes to send `LIVE_SENDS_PER_SECOND` (1,000) messages to the phones connected to this
+process (a round is one message per phone), at most `LIVE_BATCH_MAX_SECONDS` (1 s): 200 phones
+see the board move every 0.2 s at most in a burst, 2,000 once a second, in one message each.
+
+With several server processes (a Redis message queue) each process batches what it delivers to
+its own phones, whichever process committed it (app/core/web/live_sessions.py): a phone gets one
+message per round however many processes post.
 
 Outside a serving process (a CLI command, the test client) nothing runs in the background: each
 event is emitted at once, as it is committed."""
@@ -36,6 +45,9 @@ class Outbox:
         self._sending = threading.Lock()  # one flush at a time: batches leave in order
         self._pending: dict[Rooms, list[Message]] = {}
         self._delay = 0.0
+        self._max_delay = 0.0
+        self._rate = 0.0
+        self._audience: Callable[[], int] | None = None
         self._spawn: Spawn | None = None
         self._sleep: Sleep | None = None
         self._flushing = False
@@ -46,11 +58,22 @@ class Outbox:
     def batching(self) -> bool:
         return self._spawn is not None
 
-    def start(self, delay: float, spawn: Spawn, sleep: Sleep) -> None:
-        """From now on send what is put from a background task made by `spawn`, at most once
-        per `delay` seconds (0: as often as it runs). Called by the server that serves."""
+    def start(self, delay: float, spawn: Spawn, sleep: Sleep, audience: Callable[[], int] | None = None,
+              sends_per_second: float = 0.0, max_delay: float = 0.0) -> None:
+        """From now on send what is put from a background task made by `spawn`, resting `delay`
+        seconds at least between rounds (0: as often as it runs) — or, given `audience` (how many
+        phones a round reaches) and `sends_per_second`, as long as those sends take at that rate,
+        up to `max_delay`. Called by the server that serves."""
         with self._lock:
             self._delay, self._spawn, self._sleep = max(0.0, delay), spawn, sleep
+            self._audience, self._rate = audience, sends_per_second
+            self._max_delay = max(self._delay, max_delay)
+
+    def rest(self) -> float:
+        """Seconds between two rounds now."""
+        if self._audience is None or self._rate <= 0:
+            return self._delay
+        return min(self._max_delay, max(self._delay, self._audience() / self._rate))
 
     def stop(self) -> None:
         """Back to emitting at once; what waits is sent now."""
@@ -80,8 +103,9 @@ class Outbox:
         while True:
             self.flush()
             sleep = self._sleep
-            if sleep is not None and self._delay:
-                sleep(self._delay)  # at most one round per delay: what comes meanwhile waits for the next
+            rest = self.rest()
+            if sleep is not None and rest:
+                sleep(rest)  # at most one round per rest: what comes meanwhile waits for the next
             with self._lock:
                 if not self._pending or self._spawn is None:
                     self._flushing = False

@@ -1,10 +1,19 @@
-"""Ending a person's live connections when their login ends (revoked, reissued, removed).
+"""The Socket.IO client managers: ending a person's live connections when their login ends, and,
+with several server processes, batching what each process delivers to its own phones.
+
+Ending a person's live connections when their login ends (revoked, reissued, removed):
 
 Services call `app.core.storage.events.end_sessions(participant_id)`; after the commit that closes the room
 `participant:<id>`. The client managers below turn that into a disconnect of every socket in
 the room, on every server process: with a Redis message queue `close_room` is published to all
 processes, and each disconnects its own sockets. (With another kind of message queue the
 sockets only leave the private room; their next resync finds the login ended and disconnects.)
+
+Batching at the receiving end (Redis): every process publishes each committed event at once; each
+process puts the live events it receives — its own and the other processes' — into its own
+outbox (app/core/storage/outbox.py), which sends them to this process's phones in rounds, one
+message per room. A phone gets one message per round however many processes are posting; with
+batching only where events are committed, three processes meant three messages a round.
 """
 
 from __future__ import annotations
@@ -13,7 +22,10 @@ from typing import Any
 
 import socketio
 
+from app.core.storage.outbox import Outbox
+
 ROOM_PREFIX = "participant:"
+LIVE_EVENTS = ("event", "events")  # what app/core/storage/events.py emits to rooms
 
 
 class _EndsSessions:
@@ -36,11 +48,46 @@ class LocalSessionManager(_EndsSessions, socketio.Manager):
 
 
 class RedisSessionManager(_EndsSessions, socketio.RedisManager):
-    """Several server processes sharing a Redis message queue."""
+    """Several server processes sharing a Redis message queue; live events delivered in batches
+    once `live.start(...)` has been called (by the serving process)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live = Outbox(self._deliver)
+
+    def _handle_emit(self, message: dict[str, Any]) -> Any:
+        """Every emit for this process's phones, from this process or another: live events wait
+        for the next round; anything else goes as Socket.IO sends it."""
+        batch = _live_batch(message) if self.live.batching else None
+        if batch is None:
+            return super()._handle_emit(message)
+        rooms, events = batch
+        self.live.put([(rooms, evt) for evt in events])
+        return None
+
+    def _deliver(self, name: str, payload: Any, rooms: list[str]) -> None:
+        """One round's message for one room, to this process's phones in it."""
+        super()._handle_emit({"event": name, "data": [payload], "namespace": "/", "room": rooms})
 
     def _handle_close_room(self, message: dict[str, Any]) -> Any:
+        self.live.flush()  # the person's last events go out before their connections close
         self._disconnect_room(message.get("room"), message.get("namespace"))
         return super()._handle_close_room(message)
+
+
+def _live_batch(message: dict[str, Any]) -> tuple[list[str], list[Any]] | None:
+    """(rooms, events) of a live event emitted to rooms; None for anything else (a reply with a
+    callback, a message to one connection, another namespace, binary data)."""
+    room, data = message.get("room"), message.get("data")
+    if (message.get("event") not in LIVE_EVENTS or message.get("callback") or message.get("binary")
+            or message.get("skip_sid") not in (None, [None]) or (message.get("namespace") or "/") != "/"
+            or not room or not isinstance(data, list) or len(data) != 1):
+        return None
+    rooms = [room] if isinstance(room, str) else list(room)
+    if not all(isinstance(r, str) for r in rooms):
+        return None
+    events = data[0] if message["event"] == "events" else [data[0]]
+    return (rooms, list(events)) if isinstance(events, list) else None
 
 
 def client_manager(message_queue: str | None, channel: str) -> Any:
