@@ -69,6 +69,19 @@ def _cookie(session: FastHttpSession) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookiejar)
 
 
+def _patient_as_a_browser(sio: socketio.Client) -> None:
+    """Give up on the server as a browser does, not sooner. A browser's engine.io client drops
+    the connection when the server has sent nothing (not even a ping) for pingInterval +
+    pingTimeout (25 + 20 s). python-engineio's client also gives up when it has had nothing to
+    send for max(pingInterval, pingTimeout) + 5 = 30 s — and its only regular send is the answer
+    to the server's ping, every 25 s: a phone of this one process reading its socket more than
+    5 s late (a hall's fan-out on the machine that also runs the servers) would drop although the
+    server is there, as no browser would. That wait becomes pingInterval + pingTimeout (45 s),
+    from the next send on (each phone's resync, right after connecting)."""
+    eio = sio.eio
+    eio.ping_timeout = eio.ping_interval + eio.ping_timeout - 5
+
+
 class Phone(FastHttpUser):
     """One participant's phone."""
 
@@ -168,6 +181,7 @@ class Phone(FastHttpUser):
                 hall.busy_refusals += 1
                 gevent.sleep(pause)  # the pause the server asked for (not a synchronisation)
         self._fire("socket connect", started)
+        _patient_as_a_browser(sio)
         self.sio = sio
         hall.connected += 1
         self._catch_up(sio, receive)
