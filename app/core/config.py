@@ -72,7 +72,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # meanwhile together, one Socket.IO message per room (app/core/storage/outbox.py).
         "LIVE_BATCH_SECONDS": float(os.environ.get("LIVE_BATCH_SECONDS") or 0.1),
         "LIVE_BATCH_MAX_SECONDS": float(os.environ.get("LIVE_BATCH_MAX_SECONDS") or 1.0),
-        "LIVE_SENDS_PER_SECOND": float(os.environ.get("LIVE_SENDS_PER_SECOND") or 1000),
+        "LIVE_SENDS_PER_SECOND": float(os.environ.get("LIVE_SENDS_PER_SECOND") or 2000),
         "SOCKET_RATELIMIT": os.environ.get("SOCKET_RATELIMIT", "30/10seconds"),  # per connection
         # Per client address, over all its connections (a hall behind one NAT shares it).
         "SOCKET_CLIENT_RATELIMIT": os.environ.get("SOCKET_CLIENT_RATELIMIT", "300/minute"),

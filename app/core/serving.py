@@ -71,6 +71,14 @@ def live_batches(app: Flask) -> Outbox:
     return outbox
 
 
+def hall_size() -> int:
+    """Phones connected to the deployment: to this process, or with a Redis message queue to
+    every process (what paces the live sender: app/core/storage/outbox.py)."""
+    here = len(socketio.server.eio.sockets)
+    manager = socketio.server.manager
+    return manager.hall_size(here) if isinstance(manager, RedisSessionManager) else here
+
+
 def compile_templates(app: Flask) -> int:
     """Compile every template of `app` now (about 0.5 s), rather than under the first requests:
     after a start or a restart mid-fair, the first burst of phones would otherwise pay for it.
@@ -87,7 +95,7 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
     if sio is None:  # Giełda's own: its committed events leave in batches (app/core/storage/outbox.py)
         live_batches(app).start(
             app.config["LIVE_BATCH_SECONDS"], socketio.start_background_task, socketio.sleep,
-            audience=lambda: len(socketio.server.eio.sockets), sends_per_second=app.config["LIVE_SENDS_PER_SECOND"],
+            audience=hall_size, sends_per_second=app.config["LIVE_SENDS_PER_SECOND"],
             max_delay=app.config["LIVE_BATCH_MAX_SECONDS"])
     compile_templates(app)
     if async_mode() != "gevent":

@@ -18,6 +18,7 @@ batching only where events are committed, three processes meant three messages a
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import socketio
@@ -25,6 +26,8 @@ import socketio
 from app.core.storage.outbox import Outbox
 
 ROOM_PREFIX = "participant:"
+HALL_EVERY = 1.0  # seconds between two counts of the phones connected to every process
+HALL_FRESH = 5.0  # seconds a process's count is believed (a stopped process's count lapses)
 LIVE_EVENTS = ("event", "events")  # what app/core/storage/events.py emits to rooms
 
 
@@ -54,6 +57,32 @@ class RedisSessionManager(_EndsSessions, socketio.RedisManager):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.live = Outbox(self._deliver)
+        self._hall: tuple[float, int] = (-HALL_EVERY, 0)  # (when counted, phones connected to every process)
+
+    def hall_size(self, here: int) -> int:
+        """Phones connected to every process of the deployment, `here` of them to this one. Each
+        process writes its own count into a Redis hash (field: the process, value: count and
+        time) at most once per HALL_EVERY seconds, and sums the counts written in the last
+        HALL_FRESH seconds; should Redis fail, this process's own count."""
+        counted, total = self._hall
+        now = time.monotonic()
+        if now - counted < HALL_EVERY:
+            return max(total, here)
+        key, stamp = f"{self.channel}:phones", time.time()
+        try:
+            if not self.connected:
+                self._redis_connect()
+            self.redis.hset(key, self.host_id, f"{here}:{stamp}")
+            self.redis.expire(key, int(HALL_FRESH * 10))
+            total = 0
+            for value in self.redis.hgetall(key).values():
+                count, at = value.decode().split(":")
+                if stamp - float(at) < HALL_FRESH:
+                    total += int(count)
+        except Exception:  # the size only paces the live sender: this process's own will do
+            total = here
+        self._hall = (now, max(total, here))
+        return self._hall[1]
 
     def _handle_emit(self, message: dict[str, Any]) -> Any:
         """Every emit for this process's phones, from this process or another: live events wait
