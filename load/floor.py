@@ -26,6 +26,8 @@ from flask_socketio import SocketIO, join_room
 from app.core.config import load_config
 from app.core.serving import async_mode, serve
 from app.core.web.redaction import install_log_redaction
+from app.floor.sockets import MAX_RESYNC
+from load.forms import PAGE_SEQ
 
 
 def make_floor(spec: dict[str, Any]) -> tuple[Flask, SocketIO]:
@@ -38,8 +40,10 @@ def make_floor(spec: dict[str, Any]) -> tuple[Flask, SocketIO]:
     sio = SocketIO(app, async_mode=async_mode(), manage_session=False)
     slug, fair_id = spec["slug"], spec["fair_id"]
     board, post_form = spec["pages"]["board"], spec["pages"]["post_form"]
-    seq = itertools.count(1)
+    shown = PAGE_SEQ.search(board)
+    seq = itertools.count(int(shown.group(1)) + 1 if shown else 1)  # numbered on from the page the phones load
     ids = itertools.count(1)
+    sent: list[dict[str, Any]] = []  # what a resync returns: every message emitted, in order
 
     @app.get("/healthz")
     def healthz() -> str:
@@ -64,6 +68,7 @@ def make_floor(spec: dict[str, Any]) -> tuple[Flask, SocketIO]:
         template = spec["event"]  # a real post's event, as Giełda sent it
         message = {**template, "seq": next(seq),
                    "data": {**template["data"], "id": post_id, "title": request.form.get("title", "")}}
+        sent.append(message)
         sio.emit("event", message, to=f"fair:{fair_id}")
         return redirect(f"/f/{slug}/posts/{post_id}", 303)
 
@@ -71,6 +76,14 @@ def make_floor(spec: dict[str, Any]) -> tuple[Flask, SocketIO]:
     def connect(_auth: object = None) -> bool:
         join_room(f"fair:{fair_id}")
         return True
+
+    @sio.on("resync")
+    def resync(data: Any = None) -> dict[str, Any]:
+        """What a phone asks once connected: the messages after the number its page showed (at
+        most as many as Giełda's resync returns)."""
+        after = int((data or {}).get("after") or 0)
+        missed = [m for m in sent if m["seq"] > after][:MAX_RESYNC]
+        return {"ok": True, "events": missed, "seq": sent[-1]["seq"] if sent else after}
 
     return app, sio
 

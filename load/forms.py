@@ -4,7 +4,10 @@ hand-made request."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+
+PAGE_SEQ = re.compile(r'id="board"[^>]*data-seq="(\d+)"')  # the public event number a board page shows
 
 
 class _Forms(HTMLParser):

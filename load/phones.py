@@ -21,9 +21,8 @@ from locust import FastHttpUser, constant, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.exception import StopUser
 
-from load.forms import form_to, form_with
+from load.forms import PAGE_SEQ, form_to, form_with
 
-PAGE_SEQ = re.compile(r'id="board"[^>]*data-seq="(\d+)"')  # the public event number the board page showed
 WORDS = ("sala", "rzutnik", "szkolenie", "transport", "catering", "nagłośnienie", "plakaty", "wolontariusze")
 
 

@@ -61,7 +61,7 @@ def gevent_server(app: Any, host: str, port: int, **options: Any) -> Any:
     return pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, handler_class=Handler, **options)
 
 
-def live_batches(app: Flask) -> Outbox:
+def live_batches() -> Outbox:
     """Where this process batches live events: where they are committed (`outbox`) with one
     process, where they are delivered (the client manager's) with a Redis message queue — there
     every event is published at once and each process batches what reaches its own phones."""
@@ -93,7 +93,7 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
     """Serve `app` (the Socket.IO middleware of `sio`, Giełda's by default, included) until
     interrupted."""
     if sio is None:  # Giełda's own: its committed events leave in batches (app/core/storage/outbox.py)
-        live_batches(app).start(
+        live_batches().start(
             app.config["LIVE_BATCH_SECONDS"], socketio.start_background_task, socketio.sleep,
             audience=hall_size, sends_per_second=app.config["LIVE_SENDS_PER_SECOND"],
             max_delay=app.config["LIVE_BATCH_MAX_SECONDS"])
@@ -116,7 +116,7 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
         logging.getLogger(ERROR_LOG).info("Stopping (signal %s): finishing requests in flight", signum)
         server.close()
         if sio is None:
-            live_batches(app).stop()  # what waits for the sender's next round leaves now, before the sockets close
+            live_batches().stop()  # what waits for the sender's next round leaves now, before the sockets close
         for connection in list((sio or socketio).server.eio.sockets.values()):
             with contextlib.suppress(Exception):  # one already gone must not keep the others open
                 connection.close(wait=False, abort=True)
