@@ -1,16 +1,20 @@
 """`make load` works: a short trading period (gong flow first) of a dozen phones against
 `python -m app`, driven by the harness exactly as `make load` drives it (locust phones with real
 Socket.IO clients, the real forms), loses nothing and leaves the ledger and the event streams
-whole."""
+whole. The floor it is compared with (load/floor.py) does what a phone asks, with nothing
+behind it: its posts are numbered on from the board page's number, and a resync returns what
+came after."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from load.__main__ import ONE_ADDRESS, PY, _copy_database, _errors, checks, drive, prepare, serve
+from load.floor import make_floor
 
 PHONES = 12
 
@@ -38,3 +42,26 @@ def test_a_short_trading_period_loses_no_event_and_keeps_the_ledger_whole(tmp_pa
     assert after["public_gaps"] == 0 and after["private_gaps"] == 0
     assert after["public_events"] == after["public_seq"] > PHONES  # a post per phone at least, and the marker
     assert after["agreements_signed"] == result["agreements_signed"] >= 1  # drafted, both signed, through the pages
+
+
+BOARD = '<div id="board" class="posts" data-seq="41" data-filtered="0"></div>'
+
+
+def spec() -> dict[str, Any]:
+    event = {"seq": 1, "stream": "fair", "type": "post.created", "fair_id": 7, "data": {"id": 1, "title": ""}}
+    return {"slug": "load", "fair_id": 7, "pages": {"board": BOARD, "post_form": "<form></form>"}, "event": event}
+
+
+def test_the_floor_numbers_posts_on_from_the_page_and_resyncs_what_came_after() -> None:
+    app, sio = make_floor(spec())
+    phone = sio.test_client(app)
+    http = app.test_client()
+    for title in ("Sala", "Rzutnik"):
+        assert http.post("/f/load/posts/new", data={"title": title}).status_code == 303
+    live = [m["args"][0] for m in phone.get_received() if m["name"] == "event"]
+    assert [(m["seq"], m["data"]["title"]) for m in live] == [(42, "Sala"), (43, "Rzutnik")]
+
+    reply = phone.emit("resync", {"after": 42}, callback=True)
+
+    assert reply["ok"] and reply["seq"] == 43
+    assert [m["data"]["title"] for m in reply["events"]] == ["Rzutnik"]
