@@ -7,6 +7,7 @@ from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from tests.browser.conftest import PHONE, log_in
+from tests.live import wait_until
 
 
 def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_participant, tmp_path):
@@ -67,3 +68,41 @@ def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_p
     assert pdf.read_bytes().startswith(b"%PDF")
     for ctx in (screen_ctx, phone_a_ctx, phone_b_ctx):
         ctx.close()
+
+
+def test_a_tap_on_the_list_is_not_undone_by_a_live_reload(browser, live_server, trading_fair, make_participant,
+                                                           make_draft):
+    """B taps an agreement in the list; while that page is on its way A signs, and the list would
+    reload itself for the change: B still arrives where B tapped (static/js/agreements.js)."""
+    a = make_participant("Łucja", "Żółkiewska", organisation="Fundacja Źdźbło")
+    b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Drukarnia Kociewiak")
+    draft = make_draft(a, b)
+    base, slug = live_server.url, trading_fair.slug
+    page_url = f"{base}/f/{slug}/agreements/{draft.id}"
+
+    phone_a = browser.new_context(**PHONE).new_page()
+    log_in(phone_a, base, a)
+    phone_a.goto(page_url)
+
+    phone_b = browser.new_context(**PHONE).new_page()
+    frames: list[str] = []  # what B's page receives on its socket (seen without asking the page)
+    phone_b.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    log_in(phone_b, base, b)
+    phone_b.goto(f"{base}/f/{slug}/agreements")
+    phone_b.wait_for_function("() => !document.documentElement.classList.contains('offline')")
+    held: list = []
+    phone_b.route(page_url, lambda route: held.append(route))  # B's page stays on its way until released
+    with phone_b.expect_request(page_url):
+        phone_b.click("#agreements a", no_wait_after=True)
+
+    phone_a.click("#sign-button")
+    expect(phone_a.locator(".flash-success")).to_be_visible()
+    # A's signature reaches B's list page while B's tap is on its way (phone A's page is asked,
+    # so that Playwright delivers B's frames: B's own page answers nothing until it has arrived).
+    wait_until(lambda: (phone_a.wait_for_timeout(50), [f for f in frames if "agreement.signature_added" in f])[1],
+               bool, what="A's signature on B's socket")
+    assert len(held) == 1
+    held[0].continue_()
+
+    expect(phone_b).to_have_url(page_url)
+    expect(phone_b.locator("#agreement")).to_contain_text("Łucja Żółkiewska")
