@@ -107,7 +107,7 @@ def _template_gettext(context: Context, string: str, **variables: Any) -> str:
     marked safe when the template autoescapes, then always formatted with `%` (so `%%` is a
     percent sign). A string without variables gives the same text every time, so that text is
     kept per catalogue: formatting a Markup costs several times the lookup."""
-    translations = _domain().get_translations()
+    translations = _translations()
     if variables:
         found = translations.ugettext(string)
         return (Markup(found) if context.eval_ctx.autoescape else found) % variables
@@ -120,9 +120,11 @@ def _template_gettext(context: Context, string: str, **variables: Any) -> str:
     return text
 
 
-def _domain() -> Domain:
+def _translations() -> NullTranslations:
+    """The request's catalogue, straight from the app's domain (Flask-Babel's own callables look
+    the domain up in the request first)."""
     babel: Babel = current_app.extensions["babel"].instance
-    return babel.domain_instance
+    return babel.domain_instance.get_translations()
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:
@@ -134,14 +136,13 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         default_timezone=LOCAL_ZONE.key,
     )
 
-    # Templates translate through the domain directly (Flask-Babel's callables look it up first).
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n's
-        gettext=lambda s: babel.domain_instance.get_translations().ugettext(s),
-        ngettext=lambda s, p, n: babel.domain_instance.get_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: babel.domain_instance.get_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: babel.domain_instance.get_translations().unpgettext(c, s, p, n),
+        gettext=lambda s: _translations().ugettext(s),  # wrapped by Jinja, then replaced just below
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
-    app.jinja_env.globals["gettext"] = _template_gettext
+    app.jinja_env.globals["gettext"] = _template_gettext  # `_()` resolves "gettext": no Markup % {} each time
 
     @app.before_request
     def _wtforms_messages() -> None:

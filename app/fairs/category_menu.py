@@ -15,8 +15,6 @@ transaction (`categories.get_category`), never from here: the menu only shows ch
 from __future__ import annotations
 
 import itertools
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.extensions import db
+from app.core.storage.snapshots import SnapshotCache
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.models import Category
 
@@ -59,28 +58,17 @@ class CategoryMenu:
         return [(item.id, item.label) for item in self.items if not item.archived or item.id == keep]
 
 
-class _Menus:
-    """One app's menus by (fair, language): (the change count they were read at, when, the menu)."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[tuple[int, str], tuple[int, float, CategoryMenu]] = {}
-        self.lock = threading.Lock()
-
-
 def category_menu(fair_id: int) -> CategoryMenu:
-    menus: _Menus = current_app.extensions[EXTENSION]
-    locale = str(get_locale())
-    now = time.monotonic()
-    with menus.lock:
-        found = menus.by_key.get((fair_id, locale))
-    if found is not None and found[0] == _version[0] and now - found[1] < MAX_AGE:
-        return found[2]
-    version = _version[0]  # read before the query: a change committed meanwhile is not hidden
-    menu = CategoryMenu(tuple(MenuItem(c.id, category_label(c), c.archived)
+    """The fair's menu in the request's language: kept (app/core/storage/snapshots.py's cache:
+    one request builds it while the others of the same moment wait for it) until a category
+    change is committed in this process or it is MAX_AGE seconds old."""
+    cache: SnapshotCache = current_app.extensions[EXTENSION]
+    return cache.get(("categories", fair_id, str(get_locale()), _version[0]), lambda: _build(fair_id))
+
+
+def _build(fair_id: int) -> CategoryMenu:
+    return CategoryMenu(tuple(MenuItem(c.id, category_label(c), c.archived)
                               for c in fair_categories(fair_id, include_archived=True)))
-    with menus.lock:
-        menus.by_key[(fair_id, locale)] = (version, now, menu)
-    return menu
 
 
 def _flushed(session: Session, _context: Any) -> None:
@@ -93,15 +81,10 @@ def _committed(session: Session) -> None:
         _version[0] = next(_count)
 
 
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_WROTE, None)
-
-
 def init_category_menus(app: Flask) -> None:
     """Give the app its menus, and count committed category changes (once per process; in an app context)."""
-    app.extensions[EXTENSION] = _Menus()
+    app.extensions[EXTENSION] = SnapshotCache(max_age=MAX_AGE)
     session_cls = db.session.session_factory.class_
     if not event.contains(session_cls, "after_commit", _committed):
         event.listen(session_cls, "after_flush", _flushed)  # still lists what it flushed
-        event.listen(session_cls, "after_commit", _committed)
-        event.listen(session_cls, "after_soft_rollback", lambda s, _t: _rolled_back(s))
+        event.listen(session_cls, "after_commit", _committed)  # (a rolled-back change: one rebuild too many)
