@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData
-from app.core.web.formfields import IdField, IntegerField, SubForm, stale_form_message
+from app.core.web.formfields import Form, IdField, IntegerField, SubForm, stale_form_message
 from app.core.web.formkeys import KeyedForm
 from app.core.web.inputs import db_int_or_none
 from app.floor.forms import unit_choices
@@ -55,7 +54,7 @@ class ObligationForm(SubForm):
     category_id = IdField()
 
 
-class DraftForm(FlaskForm):
+class DraftForm(Form):
     version = IdField()
     parties = FieldList(FormField(PartyForm), min_entries=0)
     obligations = FieldList(FormField(ObligationForm), min_entries=0)
@@ -79,24 +78,24 @@ class DraftForm(FlaskForm):
         return AgreementData(parties=parties, obligations=obligations)
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """A POST button acting on the version of the agreement the user is looking at."""
 
     version = IdField()
 
 
-class SharedSignForm(FlaskForm):
+class SharedSignForm(Form):
     version = IdField()
     scanned = StringField(_l("Private QR code (scan or paste the link)"), [Optional(), Length(max=300)])
     badge_code = StringField(_l("Badge code"), [Optional(), Length(max=8)])
     pin = StringField(_l("PIN"), [Optional(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(_l("Reason"), [DataRequired(), Length(max=500)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(Form):
     comment = TextAreaField(_l("What is wrong?"), [DataRequired(), Length(max=1000)])
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     StringField,
 )
 from wtforms.validators import DataRequired
 
+from app.core.web.formfields import Form
 from app.people.forms import NewOrganisationFields, PersonFields
 
 
-class WalkInForm(FlaskForm, PersonFields, NewOrganisationFields):
+class WalkInForm(Form, PersonFields, NewOrganisationFields):
     pass
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     scanned = StringField(_l("Badge"), [DataRequired(message=_l("Scan a badge or type its code."))])

@@ -17,7 +17,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fair_or_404(slug: str) -> Fair:
-    fair = fair_by_slug(slug)
+    """The fair of this slug (404 if there is none): the logged-in person's own, loaded with
+    them (app/people/auth.py), or looked up."""
+    user = current_user
+    mine = user.fair if user.is_authenticated else None
+    fair = mine if mine is not None and mine.slug == slug else fair_by_slug(slug)
     if fair is None:
         abort(404)
     g.fair = fair

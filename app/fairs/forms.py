@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -12,19 +11,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from app.core.web.formfields import IntegerField
+from app.core.web.formfields import Form, IntegerField
 
 
-class OpenTradingForm(FlaskForm):
+class OpenTradingForm(Form):
     minutes = IntegerField(_l("Trading time (minutes)"), [DataRequired(), NumberRange(min=1, max=480)],
                            default=90)
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     text = TextAreaField(_l("Announcement"), [DataRequired(), Length(max=500)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Category"), [DataRequired(), Length(max=80)])
 
 
@@ -32,7 +31,7 @@ SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$",
               message=_l("Use lower-case letters, digits and hyphens, e.g. tczew-2027."))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])
     venue = StringField(_l("Venue"), [Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Date and time"), [Optional()], format="%Y-%m-%dT%H:%M")

@@ -5,13 +5,14 @@ organisation and author, the fair, the language and the application root — and
 only when one of them changes.
 
 The board reads its page as plain rows of those values (app/floor/board.py `CARD_COLUMNS`) and
-renders its cards from them (`CardPost`): no ORM object for a card, found here or not."""
+renders its cards from them: a card found here is found by the row's values alone, and one that is
+not is rendered from a `CardPost` made of the row, never from an ORM object."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,28 +32,47 @@ def _page_key(fair: Any) -> tuple[Any, ...]:
 
 
 def _key(page: tuple[Any, ...], post: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
+    """The key of a post's card: the page's, then the values of the card (in `CARD_COLUMNS`'
+    order, the category's label in place of its name). Enumerations are string enums: a row's
+    and an object's keys of the same post are equal."""
     label = category_names[post.category_id] if category_names else post.category.name
     org = post.organisation
-    return (*page, post.id, post.version, post.kind.value, post.title, post.details, post.quantity, post.unit,
-            post.available_when, post.category_id, label, org.name, org.sector.value, post.author.badge_code)
+    return (*page, post.id, post.version, post.kind, post.title, post.details, post.quantity, post.unit,
+            post.available_when, post.category_id, label, org.name, org.sector, post.author.badge_code)
 
 
-def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None,
-                   page: tuple[Any, ...] | None = None) -> Markup:
-    """The card of templates/floor/_post.html for this post, from the cache when nothing on it
-    has changed (`page`: `_page_key`, when the caller renders many cards)."""
-    key = _key(page or _page_key(fair), post, category_names)
+def _row_key(page: tuple[Any, ...], row: Any, category_names: dict[int, str] | None) -> tuple[Any, ...]:
+    """`_key` of a board row (board.CARD_COLUMNS), read off the row as it is."""
+    values = tuple(row)
+    label = category_names[values[_CATEGORY_ID]] if category_names else values[_CATEGORY_NAME]
+    return (*page, *values[:_CATEGORY_NAME], label, *values[_CATEGORY_NAME + 1:])
+
+
+_CATEGORY_ID, _CATEGORY_NAME = 8, 9  # where board.CARD_COLUMNS has them
+
+
+def _kept(key: tuple[Any, ...], render: Callable[[], str]) -> Markup:
     with _lock:
         html = _cards.get(key)
         if html is not None:
             _cards.move_to_end(key)
             return html
-    html = Markup(get_template_attribute("floor/_post.html", "post_card")(post, fair, category_names))
+    html = Markup(render())
     with _lock:
         _cards[key] = html
         while len(_cards) > MAX_CARDS:
             _cards.popitem(last=False)
     return html
+
+
+def _render(post: Any, fair: Any, category_names: dict[int, str] | None) -> str:
+    return str(get_template_attribute("floor/_post.html", "post_card")(post, fair, category_names))
+
+
+def post_card_html(post: Any, fair: Any, category_names: dict[int, str] | None = None) -> Markup:
+    """The card of templates/floor/_post.html for this post, from the cache when nothing on it
+    has changed."""
+    return _kept(_key(_page_key(fair), post, category_names), lambda: _render(post, fair, category_names))
 
 
 class CardPost:
@@ -72,9 +92,14 @@ class CardPost:
 
 
 def board_cards_html(fair: Any, rows: Iterable[Any], category_names: dict[int, str] | None = None) -> Markup:
-    """The cards of these board rows (board.CARD_COLUMNS), in their order."""
+    """The cards of these board rows (board.CARD_COLUMNS), in their order: a card object is made
+    of a row only when its card is not kept."""
     page = _page_key(fair)
-    return Markup("").join(post_card_html(CardPost(row), fair, category_names, page) for row in rows)
+
+    def card(row: Any) -> Markup:
+        return _kept(_row_key(page, row, category_names), lambda: _render(CardPost(row), fair, category_names))
+
+    return Markup("").join(card(row) for row in rows)
 
 
 def forget_cards() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
     SelectChoice,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.core.web.formfields import IdField, IntegerField
+from app.core.web.formfields import Form, IdField, IntegerField
 from app.core.web.formkeys import KeyedForm
 from app.floor.kinds import UNIT_LABELS, PostKind, Unit
 from app.floor.posts import PostData
@@ -23,7 +22,7 @@ def unit_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("—"))] + [SelectChoice(u.value, UNIT_LABELS[u]) for u in Unit]
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     kind = RadioField(_l("I…"), choices=[SelectChoice(PostKind.OFFER.value, _l("offer")),
                                          SelectChoice(PostKind.NEED.value, _l("need"))],
                       default=PostKind.OFFER.value)
@@ -53,6 +52,6 @@ class NewPostForm(PostForm, KeyedForm):
     """A new post: the post's fields and a one-time key (a double submit posts once)."""
 
 
-class HidePostForm(FlaskForm):
+class HidePostForm(Form):
     reason = StringField(_l("Reason"), [DataRequired(message=_l("Say why the post is hidden.")),
                                         Length(max=300)])

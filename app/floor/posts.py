@@ -22,6 +22,7 @@ from app.floor.kinds import PostKind, PostState, Unit
 from app.floor.models import Post
 from app.floor.queries import find_post
 from app.people.models import Participant
+from app.people.queries import reread_actor
 
 MAX_TITLE = 120
 MAX_DETAILS = 2000
@@ -150,7 +151,7 @@ def submit_post(actor: Participant, fair_id: int, data: PostData, form_key: str)
 
 
 def _create_post(actor: Participant, fair_id: int, data: PostData, form_key: str | None) -> Sent[Post]:
-    require_role(actor, fair_id)
+    actor = require_role(reread_actor(actor), fair_id)
     earlier = _earlier_post(actor, fair_id, form_key)
     if earlier is not None:
         return Sent(earlier, created=False)

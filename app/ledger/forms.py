@@ -7,12 +7,11 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.core.web.formfields import IntegerField
+from app.core.web.formfields import Form, IntegerField
 from app.core.web.picker import PickerField
 from app.ledger.operations import MAX_POINTS
 
@@ -23,7 +22,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class KeyedForm(FlaskForm):
+class KeyedForm(Form):
     key = HiddenField(default=new_key, validators=[Regexp(KEY_RE, message=_l(
         "The form has expired. Please try again."))])
 
@@ -69,12 +68,12 @@ class ReverseForm(KeyedForm):
                            [DataRequired(message=_l("Give a reason.")), Length(max=500)])
 
 
-class LimitsForm(FlaskForm):
+class LimitsForm(Form):
     floor = IntegerField(_l("Floor"), [Optional(), NumberRange(max=0)],
                          description=_l("Empty: the network default."))
     ceiling = IntegerField(_l("Ceiling"), [Optional(), NumberRange(min=0)],
                            description=_l("Empty: the network default."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), [FileRequired(message=_l("Choose a file."))])

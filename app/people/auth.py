@@ -7,9 +7,16 @@ from typing import Any
 from flask import Flask, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
 from app.people.models import Participant
+
+# The person of a request with their fair, in one statement: nearly every page of a fair asks for
+# both (app/fairs/access.py `fair_or_404` takes the fair from here when it is theirs).
+_WITH_FAIR = (select(Participant).options(joinedload(Participant.fair))
+              .where(Participant.id == bindparam("id")))
 
 
 def parse_user_id(user_id: Any) -> tuple[int, int] | None:
@@ -35,7 +42,7 @@ def init_auth(app: Flask, login_manager: LoginManager) -> None:
         if login is None:
             return None
         pid, version = login
-        person = db.session.get(Participant, pid)
+        person = db.session.scalar(_WITH_FAIR, {"id": pid})
         if person is None or person.login_version != version or not person.is_active:
             return None
         return person

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import wtforms
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    Form,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.core.emails import EmailAddress
+from app.core.web.formfields import Form
 from app.core.web.picker import PickerField
 from app.fairs.roles import ROLE_LABELS, Role
 from app.people.organisations import OrganisationData
@@ -34,7 +34,7 @@ def role_choices() -> list[SelectChoice]:
     return [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 
 
-class PersonFields(Form):
+class PersonFields(wtforms.Form):
     first_name = StringField(_l("First name"), [DataRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), [DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), [Optional(), EmailAddress()])
@@ -50,7 +50,7 @@ class PersonFields(Form):
             role=role)
 
 
-class NewOrganisationFields(Form):
+class NewOrganisationFields(wtforms.Form):
     organisation_name = StringField(_l("Organisation"), [Length(max=200)],
                                     description=_l("Leave empty if you come as a resident."))
     sector = SelectField(_l("Sector"), choices=sector_choices, validate_choice=True)
@@ -66,12 +66,12 @@ class NewOrganisationFields(Form):
             raise ValidationError(_l("Give the organisation's name (or choose Resident)."))
 
 
-class RegistrationForm(FlaskForm, PersonFields, NewOrganisationFields):
+class RegistrationForm(Form, PersonFields, NewOrganisationFields):
     consent = BooleanField(_l("I agree that the organisers keep my details for this fair."),
                            [DataRequired(message=_l("We need your consent to register you."))])
 
 
-class ParticipantForm(FlaskForm, PersonFields):
+class ParticipantForm(Form, PersonFields):
     """The organiser's add/edit form: an existing organisation, or a new one."""
 
     organisation_id = PickerField(_l("Organisation"), required=False,
@@ -94,7 +94,7 @@ class ParticipantForm(FlaskForm, PersonFields):
             raise ValidationError(_l("Choose an organisation or name a new one."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), [DataRequired(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=sector_choices)
     city = StringField(_l("Town"), [Optional(), Length(max=100)])
@@ -110,17 +110,17 @@ class OrganisationForm(FlaskForm):
             website=self.website.data or "", description=self.description.data or "")
 
 
-class PinLoginForm(FlaskForm):
+class PinLoginForm(Form):
     badge_code = StringField(_l("Badge code"), [DataRequired(), Length(min=8, max=8)],
                              description=_l("The 8 characters under the QR code on your badge."))
     pin = StringField(_l("PIN"), [DataRequired(), Regexp(r"^[0-9]{6}$", message=_l("The PIN has 6 digits."))])
 
 
-class PasswordLoginForm(FlaskForm):
+class PasswordLoginForm(Form):
     # Looked up, never re-validated: an address that was accepted once can always log in.
     email = EmailField(_l("E-mail"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("New password"), [DataRequired(), Length(min=10)])

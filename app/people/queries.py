@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, case, distinct, func, inspect, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
@@ -179,3 +179,15 @@ def participant_counts(fair_id: int) -> tuple[int, int]:
         select(func.count(Participant.id), func.count(distinct(Participant.organisation_id)))
         .where(Participant.fair_id == fair_id)).tuples().one()
     return people, orgs
+
+
+# Read again inside a service's transaction, in one statement, with the fair and organisation
+# the service goes on to read (the transaction's start expired what the request had loaded).
+_ACTOR = (select(Participant).options(joinedload(Participant.fair), joinedload(Participant.organisation))
+          .where(Participant.id == bindparam("id")).execution_options(populate_existing=True))
+
+
+def reread_actor(actor: Participant) -> Participant | None:
+    """The actor as their row stands now (None if it is gone), with their fair and organisation."""
+    identity = inspect(actor).identity  # not `actor.id`: reading an expired object loads it first
+    return db.session.scalar(_ACTOR, {"id": identity[0] if identity else actor.id})

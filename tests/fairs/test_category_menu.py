@@ -3,29 +3,15 @@ change in this process at once and after another process's change within MAX_AGE
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask_babel import refresh
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.fairs import category_menu as menus
 from app.fairs.categories import add_category, rename_category, set_category_archived
 from app.fairs.category_menu import category_menu
-
-
-@pytest.fixture
-def statements(app: Any) -> Any:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_menu_lists_the_fairs_categories_in_order_with_labels(app, fair):

@@ -70,3 +70,15 @@ def test_the_board_rows_render_the_cards_the_posts_render(app, trading_fair, mak
         forget_cards()
         from_rows = str(board_cards_html(trading_fair, paged_board(trading_fair.id, BoardFilter()).posts))
     assert from_rows == from_posts and "Rzutnik &lt;i&gt;HD&lt;/i&gt;" in from_rows
+
+
+def test_a_board_row_finds_the_card_its_post_rendered(app, trading_fair, make_participant, make_post):
+    from app.floor import card_html
+
+    post = make_post(make_participant(organisation="Fundacja Żółw"), "Rzutnik", unit=Unit.PIECES, quantity=1)
+    with app.test_request_context("/"):
+        forget_cards()
+        card = post_card_html(post, trading_fair)
+        rows = paged_board(trading_fair.id, BoardFilter()).posts
+        assert str(board_cards_html(trading_fair, rows)) == str(card)
+        assert len(card_html._cards) == 1  # the same key: not rendered a second time

@@ -159,3 +159,14 @@ def test_archived_category_takes_no_new_posts(trading_fair, organiser, make_part
         create_post(make_participant(), trading_fair.id,
                     PostData(kind=PostKind.OFFER, category_id=category("transport"), title="Bus"))
     assert err.value.code == "category_archived"
+
+
+def test_posting_reads_the_author_with_their_fair_and_organisation_once(trading_fair, make_participant, category,
+                                                                        statements):
+    p = make_participant()
+    fair_id, category_id = trading_fair.id, category()
+    db.session.rollback()  # as after a request's reads: the service reads its actor afresh
+    statements.clear()
+    create_post(p, fair_id, data(category_id))
+    reads = [s.split("FROM", 1)[1].split()[0] for s in statements if s.startswith("SELECT")]
+    assert reads.count("participants") == 1 and "fairs" not in reads and "organisations" not in reads

@@ -92,3 +92,22 @@ def test_the_list_page_asks_the_same_number_of_queries_however_many_people(clien
     for i in range(60, 180):
         make_participant(f"Osoba{i}", "Kowalska", organisation=f"Stowarzyszenie {i}")
     assert page_queries() == small
+
+
+def test_an_actor_is_read_again_as_their_row_stands_with_fair_and_organisation(app, fair, make_participant,
+                                                                              statements):
+    from sqlalchemy import text
+
+    from app.people.queries import reread_actor
+
+    person = make_participant(organisation="Fundacja Żółw")
+    assert person.organisation.name == "Fundacja Żółw"
+    with db.engine.begin() as other:  # another request renames the organisation
+        other.execute(text("UPDATE organisations SET name = 'Fundacja Żółw i Przyjaciele' WHERE id = :id"),
+                      {"id": person.organisation_id})
+    db.session.rollback()  # a service's transaction starts: what the request read is expired
+    statements.clear()
+    again = reread_actor(person)
+    assert again is person and again.organisation.name == "Fundacja Żółw i Przyjaciele"
+    assert again.fair.slug == fair.slug
+    assert [s for s in statements if s != "BEGIN"] == statements[-1:] and "JOIN organisations" in statements[-1]

@@ -13,7 +13,17 @@ from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
+from app.core.web.field_html import render_field
 from app.core.web.inputs import DB_INT_MAX, DB_INT_MIN, db_int
+
+
+class Form(FlaskForm):
+    """Every form of the app: a FlaskForm (CSRF, the request's language) whose fields' HTML is
+    rendered once and reused while nothing on it changes (app/core/web/field_html.py)."""
+
+    class Meta:
+        def render_field(self, field: wtforms.Field, render_kw: dict[str, Any]) -> Any:
+            return render_field(self, field, render_kw)
 
 
 class SubForm(wtforms.Form):
@@ -84,7 +94,7 @@ def stale_form_message() -> Any:
     return _l("The form has expired. Please try again.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a POST button with a CSRF token."""
 
     next = HiddenField()

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import HiddenField
 from wtforms.validators import Regexp
 
 from app.core.errors import ValidationError
 from app.core.extensions import db
+from app.core.web.formfields import Form
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 T = TypeVar("T")
@@ -61,7 +61,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class KeyedForm(FlaskForm):
+class KeyedForm(Form):
     """A form with a one-time key (a hidden field filled when the page is rendered). A request
     without the field gets a fresh key (nothing to mistake it for); a malformed key is an error,
     and the form shown again carries a fresh key, so that sending it once more works."""

@@ -15,13 +15,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
 from app.core.errors import DomainError
+from app.core.web.formfields import Form
 from app.core.web.refusals import Refusal, refusal_kept
 from app.fairs.access import organiser_required
 from app.people.csv_import import ImportRejected, ImportReport, import_participants, preview_import
@@ -44,12 +44,12 @@ COLUMN_HELP = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("CSV file"), [FileRequired(_l("Choose the CSV file to import."))],
                      render_kw={"accept": ".csv,text/csv,text/plain"})
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     content = HiddenField(validators=[DataRequired()])
 
 
