@@ -69,6 +69,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter checks default, application and blueprint limits before every request; this
+    # app has none (its limits decorate the views they guard, which check them themselves), so
+    # the hook would only cost every page its time (RATELIMIT_ENABLED off: no hook was added).
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
     compress.init_app(app)
     init_i18n(app, babel)
     socketio.init_app(

@@ -126,3 +126,16 @@ def test_logout(client, fair, make_participant, login):
     login(make_participant())
     client.post(f"/f/{fair.slug}/logout")
     assert client.get(f"/f/{fair.slug}/me").status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_RATELIMIT": "3 per minute", "RATELIMIT_ENABLED": True}])
+def test_password_logins_from_one_address_are_rate_limited(client: FlaskClient, fair: Fair,
+                                                           organiser: Participant) -> None:
+    wrong = {"staff-email": organiser.email, "staff-password": "not the password"}
+    answers = [client.post(f"/f/{fair.slug}/login", data=wrong).status_code for _ in range(3)]
+    assert answers == [401, 401, 401], answers
+    refused = client.post(f"/f/{fair.slug}/login", data={"staff-email": organiser.email,
+                                                         "staff-password": PASSWORD})
+    assert refused.status_code == 429
+    assert "Zbyt wiele prób" in text(refused)
+    assert client.get(f"/f/{fair.slug}/login").status_code == 200  # the page itself is not limited

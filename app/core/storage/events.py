@@ -101,7 +101,8 @@ def record_event(
 def _bump(session: Session, counters: Any, key: int, n: int) -> int:
     """Take `n` numbers of one stream: its counter goes up by `n` in one statement (which locks
     the row until the commit, so no other writer takes them); returns the first."""
-    last = session.execute(
+    # On the session's connection: a plain table's counter needs none of the ORM's statement handling.
+    last = session.connection().execute(
         update(counters).where(counters.c.id == key).values(event_seq=counters.c.event_seq + n)
         .returning(counters.c.event_seq)
     ).scalar_one()
