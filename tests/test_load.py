@@ -65,3 +65,26 @@ def test_the_floor_numbers_posts_on_from_the_page_and_resyncs_what_came_after() 
 
     assert reply["ok"] and reply["seq"] == 43
     assert [m["data"]["title"] for m in reply["events"]] == ["Rzutnik"]
+
+
+def test_the_pages_costs_are_measured_for_gielda_and_the_floor_through_the_real_pages(tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from app.core.extensions import db
+    from app.floor.models import Post
+    from load.pages import PAGES, costs
+
+    db_file, spec_file = prepare(tmp_path, PHONES)
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{db_file}", "INSTANCE_PATH": str(db_file.parent),
+                      "SECRET_KEY": "load-test", "TASK_WORKERS": 0})
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Post.id)))
+    gielda = costs(app, spec, 6, rounds=2)
+    floor_app, _sio = make_floor(spec)
+    floor = costs(floor_app, spec, 6, rounds=2, floor=True)
+    assert list(gielda) == list(floor) == list(PAGES)
+    assert all(value > 0 for value in [*gielda.values(), *floor.values()])
+    with app.app_context():  # every post went through the real form: 6 phones, 2 rounds
+        assert db.session.scalar(select(func.count(Post.id))) == before + 12
