@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app import create_app
+from load.floor import make_floor
 from load.forms import form_with
 
 PAGES = ("login link", "board", "post form", "post")
@@ -77,16 +79,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     spec = json.loads(args.spec.read_text(encoding="utf-8"))
-    from app import create_app
-    from load.floor import make_floor
-
     floor_app, _sio = make_floor(spec)
-    result = {"gielda": costs(create_app(), spec, args.phones, args.rounds),
-              "floor": costs(floor_app, spec, args.phones, args.rounds, floor=True)}
-    for who in ("gielda", "floor"):
-        result[who]["four pages"] = round(sum(result[who][name] for name in PAGES), 3)
-    result["ratio"] = round(result["gielda"]["four pages"] / result["floor"]["four pages"], 2)
-    print(json.dumps(result, indent=1))
+    pages = {"gielda": costs(create_app(), spec, args.phones, args.rounds),
+             "floor": costs(floor_app, spec, args.phones, args.rounds, floor=True)}
+    totals = {who: round(sum(pages[who].values()), 3) for who in pages}
+    print(json.dumps({**pages, "four pages": totals, "ratio": round(totals["gielda"] / totals["floor"], 2)},
+                     indent=1))
 
 
 if __name__ == "__main__":
