@@ -12,7 +12,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from app.core.extensions import db
-from app.core.storage.audit import audit_entry
+from app.core.storage.audit import audit_entry, write_entry
 from app.core.storage.db import Base
 
 # --- SQLite: WAL, foreign keys, and BEGIN IMMEDIATE for service transactions -----------------
@@ -82,7 +82,7 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
             if outermost:
                 if isinstance(result, Base) and inspect(result).pending:
                     db.session.flush()  # its id names it in the log (a flush the commit would do)
-                db.session.add(audit_entry(fn, args, kwargs, result))
+                write_entry(audit_entry(fn, args, kwargs, result))
             return result
 
     return wrapper
