@@ -88,3 +88,21 @@ def test_the_pages_costs_are_measured_for_gielda_and_the_floor_through_the_real_
     assert all(value > 0 for value in [*gielda.values(), *floor.values()])
     with app.app_context():  # every post went through the real form: 6 phones, 2 rounds
         assert db.session.scalar(select(func.count(Post.id))) == before + 12
+
+
+def _burst(cpu_s: float, p95: float, errors: int = 0) -> dict[str, Any]:
+    return {"http": {"p50": p95 / 2, "p95": p95, "p99": p95}, "cpu_s": cpu_s, "flows_done": 200, "gong_seconds": 1.0,
+            "requests": {"post": {"failures": errors}}, "problems": [], "phones": 200, "delivery_ms": {},
+            "events": {"lost": 0, "phones_without_marker": 0}, "checks": {"ledger_ok": True}}
+
+
+def test_the_verdict_takes_the_median_run_of_each_side() -> None:
+    from load.__main__ import section
+
+    pairs = [{"floor": _burst(1.0, 300), "gielda": _burst(2.4, 550)},
+             {"floor": _burst(2.2, 400), "gielda": _burst(9.0, 2000)},  # a busy moment of the machine
+             {"floor": _burst(1.2, 320), "gielda": _burst(2.8, 600)}]
+    text = section({("gevent", 200): pairs}, None, 0, 60)
+    assert "(3 runs, medians): p95 600 ms (target ≤ 1,000 and ≤ 2× the floor's 320), CPU 2.33× the floor" in text
+    assert "**met**" in text
+    assert text.count("| gevent | 200 |") == 6  # every run's floor and Giełda rows are shown
