@@ -8,7 +8,9 @@
   period (phones search, post, draft an agreement with a partner and both sign, for a while).
 - `python -m load.floor` is the floor: a bare Flask-SocketIO app serving the same pages (the
   HTML captured from Giełda) and emitting the same message on a post, under the same server.
-- `python -m load` (`make load`) runs the comparison the issue asks for and writes the `load`
-  section of docs/benchmarks.md; `python -m load --target URL --spec FILE` drives a server
-  you started (the nginx cluster of deploy/, say).
+- `python -m load` (`make load`) runs the comparison the issue asks for, each burst three
+  times (`LOAD_REPEATS`), and writes the `load` section of docs/benchmarks.md; `python -m load
+  --target URL --spec FILE` drives a server you started (the nginx cluster of deploy/, say).
+- `python -m load.pages --spec FILE` measures what each of a phone's four pages costs the server
+  in CPU, Giełda's and the floor's, in process: what the burst's latency follows.
 """
