@@ -47,12 +47,12 @@ def board_page(slug: str) -> Any:
     flt = BoardFilter(kind=PostKind(kind) if kind else None, category_id=category_id,
                       sector=Sector(sector) if sector else None, q=args.get("q", "").strip()[:100])
     me = _viewer(fair.id)  # first: the same statements whether or not the viewer's posts are on this page
-    categories = category_menu(fair.id).items
-    category_names = {c.id: c.label for c in categories}
+    menu = category_menu(fair.id)
+    category_names = menu.labels
     shown = paged_board(fair.id, flt, args.get("page", type=db_int) or 1)
     return render_template(
         "floor/board.html", fair=fair, posts=shown.posts, cards=board_cards_html(fair, shown.posts, category_names),
-        shown=shown, flt=flt, categories=categories, category_names=category_names, me=me,
+        shown=shown, flt=flt, categories=menu.items, category_names=category_names, me=me,
         filtered=bool(kind or sector or category_id or flt.q or shown.page > 1))
 
 
