@@ -27,7 +27,7 @@ from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
 from app.people.queries import participants_with_role
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 ORGANISER_EMAIL = "organizator@tczew.example.org"
 NOTARY_EMAIL = "notariusz@tczew.example.org"

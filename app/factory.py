@@ -51,7 +51,7 @@ from app.people import cli as _people_cli  # noqa: F401  (its commands join `fla
 from app.people import views as people_views
 from app.people.auth import init_auth
 from app.people.pin_guard import init_pin_guard
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.reports import api
 from app.reports import cli as _reports_cli  # noqa: F401  (its commands join `flask fair`)
 from app.reports import views as reports_views

@@ -14,7 +14,7 @@ from app.fairs.fairs import FairData
 from app.fairs.queries import all_fairs
 from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
 from app.people.organisations import OrganisationData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff_forms import FirstFairForm
 
 bp = Blueprint("main", __name__)

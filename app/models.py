@@ -11,3 +11,4 @@ from app.core.output.mail_queue import QueuedMail  # noqa: F401
 from app.core.storage.audit import AuditEvent  # noqa: F401
 from app.core.storage.events import DomainEvent  # noqa: F401
 from app.ledger.models import Account, Entry, Posting  # noqa: F401
+from app.network.models import Member, Person, PossibleDuplicate  # noqa: F401

@@ -60,7 +60,7 @@ from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 BATCH = 200
 IMPORT_ROWS = 1000

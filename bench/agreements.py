@@ -165,7 +165,7 @@ def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
     from app.fairs.trading import open_trading
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug="tczew", name="Giełda Zasobów Tczew"))
     with transaction():
@@ -186,7 +186,7 @@ def _draft(fair_id: int, i: int) -> tuple[Any, Any, Any]:
     from app.floor.kinds import Unit
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     with transaction():
         a = create_participant(fair_id, PersonData("Łucja", f"Żółkiewska-{i}", f"a{i}@example.org",

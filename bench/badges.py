@@ -161,7 +161,7 @@ def _setup(workdir: str, n: int) -> None:
     from app.fairs.fairs import FairData, create_fair
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     rng = random.Random(2010)  # the year of the Tczew fair
     sectors = [s for s in Sector if s != Sector.RESIDENT]

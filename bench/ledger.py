@@ -80,7 +80,7 @@ def _accounts(n: int) -> list[int]:
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Giełda pomiarowa"))
     with transaction():

@@ -202,7 +202,7 @@ def _prepare(tmp: Path) -> Fixture:
     from app.people.models import Participant
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance"),

@@ -111,7 +111,7 @@ def _fair() -> tuple[int, int]:
     from app.fairs.trading import open_trading
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Giełda Zasobów Tczew"))
     with transaction():
@@ -132,7 +132,7 @@ def _drafts(fair_id: int, n: int, tag: str) -> list[dict[str, int]]:
     from app.floor.kinds import Unit
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     made = []
     for i in range(n):
@@ -170,7 +170,7 @@ def _accounts(fair_id: int, n: int) -> list[dict[str, int]]:
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     made = []
     with transaction():

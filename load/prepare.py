@@ -30,7 +30,7 @@ from app.people.credentials import set_password_unchecked
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 SLUG = "load"
 ORGANISER_EMAIL = "organizator@load.example.org"

@@ -206,7 +206,7 @@ def _person(fair_id: int, first: str, last: str, email: str, org: str, *, role: 
     from app.people.credentials import set_password_unchecked
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     with transaction():
         person = create_participant(fair_id, PersonData(first, last, email, role=role or Role.PARTICIPANT),
@@ -249,7 +249,7 @@ def build(app: Flask) -> World:
     from app.people.models import Participant
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
     from app.people.staff import invitation_token, invite_staff
 
     w = World()

@@ -36,7 +36,7 @@ from app.people.credentials import set_password_unchecked
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, ensure_organisation
 from app.people.participants import PersonData, create_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
 

@@ -12,7 +12,7 @@ from app.demo import NOTARY_EMAIL, ORGANISER_EMAIL
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.reports.stats import fair_stats
 
 

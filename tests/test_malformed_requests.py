@@ -196,7 +196,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.ledger.accounts import open_organisation_accounts, organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData, create_participant
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
     from app.people.staff import invitation_token, invite_staff
 
     def staff(first: str, last: str, role: Role) -> Participant:

@@ -24,7 +24,7 @@ from app.core.extensions import db
 from app.core.web.inputs import db_int_or_none
 from app.fairs.access import login_required, staff_required
 from app.fairs.models import Fair
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 bp = Blueprint("documents", __name__)
 

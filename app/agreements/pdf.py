@@ -43,7 +43,7 @@ from app.core.web.urls import public_url
 from app.door.badge_qr import qr_data_uri
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
-from app.people.sectors import SECTOR_COLOURS, Sector
+from app.network.sectors import SECTOR_COLOURS, Sector
 
 log = logging.getLogger(__name__)
 

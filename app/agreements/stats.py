@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
 from app.core.extensions import db
 from app.people.models import Organisation
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 COUNTED = (AgreementState.SIGNED, AgreementState.FULFILLED)
 

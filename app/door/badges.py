@@ -33,7 +33,7 @@ from app.door.badge_qr import fit_version, qr_data_uri
 from app.fairs.models import Fair
 from app.fairs.roles import PASSWORD_ROLES, Role
 from app.people.models import Participant
-from app.people.sectors import SECTOR_COLOURS, Sector
+from app.network.sectors import SECTOR_COLOURS, Sector
 
 STYLESHEET = "css/badges.css"
 CHUNK_PAGES = 10  # pages per WeasyPrint document (100 badges or 60 slips): each document costs its own

@@ -15,7 +15,7 @@ from app.fairs.models import Category
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
 from app.people.models import Organisation, Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 _WORD = re.compile(r"\w+")
 # Words too common to say that two posts are about the same thing.

@@ -12,7 +12,7 @@ from app.people.credentials import MIN_PASSWORD_LENGTH
 from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 @fair_cli.command("create")

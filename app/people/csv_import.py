@@ -23,7 +23,7 @@ from app.people.csv_rows import MAX_BYTES, ImportRejected, Message, Row, RowProb
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, find_organisation
 from app.people.participants import create_participant, find_duplicate
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 __all__ = ["ImportRejected", "ImportReport", "PlannedRow", "import_participants", "preview_import"]
 

@@ -34,7 +34,7 @@ from app.people.csv_text import (
 from app.people.forms import NewOrganisationFields, PersonFields
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector, parse_sector
+from app.network.sectors import Sector, parse_sector
 
 __all__ = ["MAX_BYTES", "ImportRejected", "Message", "RowProblem"]  # one place to import a file's parts from
 

@@ -27,7 +27,7 @@ from app.people.credentials import MIN_PASSWORD_LENGTH, set_password_unchecked
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 CODE_FILE = "setup-code"
 

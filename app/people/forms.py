@@ -21,7 +21,7 @@ from app.core.web.picker import PickerField
 from app.fairs.roles import ROLE_LABELS, Role
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import SECTOR_LABELS, Sector
+from app.network.sectors import SECTOR_LABELS, Sector
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 

@@ -1,4 +1,9 @@
-"""Organisations, the participants who represent them at a fair, and their arrival at the door."""
+"""Organisations at a fair, the participants who represent them, and their arrival at the door.
+
+A fair's organisation is a network member attending that fair (`member_id`), with the details it
+gave there; a participant is a network person (`person_id`) attending on its behalf. The member
+and the person last from fair to fair (app/network/models.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.storage.db import Base, str_enum, utcnow
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.people.sectors import Sector
+from app.network.models import Member, Person
+from app.network.sectors import Sector
 
 
 class Organisation(Base):
@@ -22,6 +28,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))  # casefolded name, for duplicates
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # folded name, searched
@@ -35,6 +42,7 @@ class Organisation(Base):
     removed_at: Mapped[datetime | None]
 
     fair: Mapped[Fair] = relationship()
+    member: Mapped[Member] = relationship()
     participants: Mapped[list[Participant]] = relationship(back_populates="organisation")
 
 
@@ -55,6 +63,7 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(201))
@@ -86,6 +95,7 @@ class Participant(Base):
     removed_at: Mapped[datetime | None]
 
     fair: Mapped[Fair] = relationship()
+    person: Mapped[Person] = relationship()
     organisation: Mapped[Organisation] = relationship(back_populates="participants")
     check_in: Mapped[CheckIn | None] = relationship(
         back_populates="participant", uselist=False, foreign_keys="CheckIn.participant_id")

@@ -15,8 +15,9 @@ from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
 from app.core.textkeys import name_key, search_key, tidy
 from app.fairs.roles import Role, require_role
+from app.network.recognition import MemberData, member_for
+from app.network.sectors import Branch, Sector
 from app.people.models import Organisation, Participant
-from app.people.sectors import Sector
 
 
 @dataclass
@@ -28,6 +29,15 @@ class OrganisationData:
     phone: str = ""
     website: str = ""
     description: str = ""
+    branch: Branch | None = None
+    nip: str = ""
+    krs: str = ""
+    regon: str = ""
+
+    def member_data(self) -> MemberData:
+        return MemberData(name=self.name, sector=self.sector, city=self.city, email=self.email,
+                          phone=self.phone, website=self.website, description=self.description,
+                          branch=self.branch, nip=self.nip, krs=self.krs, regon=self.regon)
 
 
 def find_organisation(fair_id: int, name: str) -> Organisation | None:
@@ -60,14 +70,16 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
 
 
 def ensure_organisation(fair_id: int, data: OrganisationData) -> Organisation:
-    """The fair's organisation of that name, created if new (inside the caller's transaction)."""
+    """The fair's organisation of that name, created if new (inside the caller's transaction):
+    the network member it stands for is recognised (same identifier, e-mail, or name and place)
+    or added."""
     existing = find_organisation(fair_id, data.name)
     if existing is not None:
         return existing
-    org = Organisation(fair_id=fair_id)
-    _apply(org, data)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the member too: a lost race keeps no member of its own
+            org = Organisation(fair_id=fair_id, member_id=member_for(data.member_data()).id)
+            _apply(org, data)
             db.session.add(org)
     except IntegrityError:  # registered by someone else at the same moment: use theirs
         existing = find_organisation(fair_id, data.name)

@@ -19,9 +19,11 @@ from app.core.storage.transactions import service
 from app.core.textkeys import name_key, person_keys, tidy
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
+from app.network.models import Person
+from app.network.recognition import find_person_by_email, learn_contact, new_person
+from app.network.sectors import Sector
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, ensure_organisation, get_organisation
-from app.people.sectors import Sector
 
 
 @dataclass
@@ -100,6 +102,23 @@ def _resolve_organisation(
     return ensure_organisation(fair_id, organisation)
 
 
+def person_for(person: PersonData, org: Organisation) -> Person:
+    """The network person this participant is: the one with the same e-mail address, else the
+    one of the same name who came on behalf of the same member before; a new one otherwise."""
+    found = find_person_by_email(person.email)
+    if found is None:
+        found = db.session.scalar(
+            select(Person).join(Participant, Participant.person_id == Person.id)
+            .join(Organisation, Organisation.id == Participant.organisation_id)
+            .where(Organisation.member_id == org.member_id, Person.merged_into_id.is_(None),
+                   Person.name_key == name_key(f"{person.first_name} {person.last_name}"))
+            .order_by(Person.id).limit(1))
+    if found is None:
+        return new_person(person.first_name, person.last_name, person.email, person.phone)
+    learn_contact(found, person.email, person.phone)
+    return found
+
+
 def create_participant(
     fair_id: int, person: PersonData, organisation: OrganisationData | None = None,
     organisation_id: int | None = None, via: str = "organiser",
@@ -111,7 +130,8 @@ def create_participant(
     if dup is not None:
         raise duplicate_error(dup[0], person)
     p = Participant(
-        fair_id=fair_id, organisation_id=org.id, role=person.role, registered_via=via,
+        fair_id=fair_id, organisation_id=org.id, person_id=person_for(person, org).id, role=person.role,
+        registered_via=via,
         badge_code=new_badge_code(), login_secret=new_login_secret(), pin=new_pin(),
     )
     _apply_person(p, person)

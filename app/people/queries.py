@@ -12,7 +12,7 @@ from app.core.extensions import db
 from app.core.textkeys import SEPARATOR, search_key
 from app.fairs.roles import PASSWORD_ROLES, Role
 from app.people.models import Organisation, Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from app.fairs.roles import Role, require_role
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
 from app.people.models import CheckIn, Organisation, Participant
-from app.people.sectors import SECTOR_COLOURS, Sector
+from app.network.sectors import SECTOR_COLOURS, Sector
 
 TOP = 5
 BUCKET_MINUTES = 10

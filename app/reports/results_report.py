@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.core.output.pdf import PdfBuilder
-from app.people.sectors import SECTOR_COLOURS, Sector
+from app.network.sectors import SECTOR_COLOURS, Sector
 from app.reports import charts
 from app.reports.charts import DARK, LIGHT, PRINT, Bar, Bin, Group, Point, Series, Theme
 from app.reports.results import Results, headline

@@ -15,7 +15,7 @@ from app.fairs.trading import trading_window
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
 from app.people.models import Organisation, Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def fair_stats(fair: Fair) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from app.core.tasks import wait_for_tasks
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 _seq = itertools.count(1)
 

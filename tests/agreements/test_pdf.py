@@ -22,7 +22,7 @@ from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.core.tasks import wait_for_tasks
 from app.people.models import Organisation
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.agreements.conftest import ObligationSpec
 from tests.pdfs import page_texts, pdf_text, qr_payloads, save
 
@@ -367,7 +367,7 @@ def test_copies_of_an_annulled_agreement_say_so(make_signed_agreement, organiser
 
 def test_colours_of_the_copies(make_signed_agreement):
     from app.agreements.pdf import ink_on
-    from app.people.sectors import SECTOR_COLOURS
+    from app.network.sectors import SECTOR_COLOURS
 
     agreement = make_signed_agreement()
     sheet = agreement_sheet(agreement)

@@ -26,7 +26,7 @@ from app.agreements.pdf import (
     render_summary,
 )
 from app.floor.kinds import Unit
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.long_texts import (
     LONG_DESCRIPTION,
     LONG_EMAIL,

@@ -169,7 +169,7 @@ def test_signed_agreement_is_frozen(trading_fair, notary, make_participant, make
 
 
 def test_signed_event_is_public_with_sectors(trading_fair, notary, make_participant, make_draft):
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     a, b = make_participant(sector=Sector.BUSINESS), make_participant(sector=Sector.NGO)
     d = make_draft(a, b)

@@ -1,5 +1,5 @@
 from app.agreements.signing import record_paper_agreement
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def test_stats_count_signed_agreements_matrix_and_points(client, trading_fair, notary, make_participant,

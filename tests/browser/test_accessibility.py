@@ -14,7 +14,7 @@ from app.core.extensions import db
 from app.door.checkin import check_in
 from app.fairs.trading import close_trading
 from app.floor.kinds import PostKind, Unit
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.agreements import conftest as contract_fixtures
 from tests.browser.conftest import PHONE, log_in
 

@@ -9,7 +9,7 @@ from app.core.storage.audit import AuditEvent
 from app.fairs.categories import add_category
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def test_every_service_call_is_audited_with_actor(fair, organiser):

@@ -7,7 +7,7 @@ from app.core.storage.transactions import transaction
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def person(first="Łucja", last="Żółkiewska", email="lucja@example.org", **kw):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 BASE = "http://gielda.test"  # PUBLIC_URL in the test configuration
 

@@ -17,7 +17,7 @@ from app.fairs.models import Fair
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.conftest import PASSWORD
 from tests.live import LiveServer, csrf_token, staff_session, wait_until
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.door.badges import BADGE_GRID, SLIP_GRID, BadgeFace, Grid, PrintLayout, SlipFace, write_badges, write_slips
 from app.fairs.roles import Role
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.long_texts import (
     FIRST_NAMES,
     LAST_NAME,

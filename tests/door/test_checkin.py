@@ -11,7 +11,7 @@ from app.door.checkin import check_in, parse_scan, register_walk_in
 from app.people.models import CheckIn, Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, remove_participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def test_check_in_by_code(fair, notary, make_participant):
@@ -141,3 +141,15 @@ def test_concurrent_scans_check_in_once(app, fair, notary, make_participant):
     assert sorted(results) == [False, False, False, True]
     db.session.rollback()  # end this thread's read snapshot to see the others' commits
     assert db.session.query(CheckIn).filter_by(participant_id=p.id).count() == 1
+
+
+def test_a_returning_walk_in_is_recognised(fair, notary, make_fair, make_participant):
+    """A resident who came to an earlier fair is the same person and the same member at the desk."""
+    earlier = make_fair()
+    before = make_participant("Józef", "Gęś", email="jozef@example.org", fair_id=earlier.id,
+                              organisation="", sector=Sector.RESIDENT)
+    result = register_walk_in(notary, fair.id, PersonData("Józef", "Gęś", "Jozef@example.org"),
+                              OrganisationData("", Sector.RESIDENT))
+    now = result.participant
+    assert now.id != before.id and now.person_id == before.person_id
+    assert now.organisation.member_id == before.organisation.member_id

@@ -14,7 +14,7 @@ from app.door import badge_jobs
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.door.conftest import BASE, card
 from tests.pdfs import qr_payloads, save
 

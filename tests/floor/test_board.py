@@ -3,7 +3,7 @@
 from app.floor.board import BoardFilter, board, matches_for, paged_board, words
 from app.floor.kinds import PostKind
 from app.floor.posts import withdraw_post
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def titles(posts):

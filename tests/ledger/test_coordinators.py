@@ -9,7 +9,7 @@ from app.fairs.roles import Role
 from app.ledger.coordinators import network_coordinators, set_network_coordinator
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff import accept_invitation, invitation_token, invite_staff
 
 

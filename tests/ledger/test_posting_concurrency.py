@@ -162,7 +162,7 @@ def _setup_accounts(floor: int) -> tuple[int, int, int, int]:
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
     from app.people.organisations import OrganisationData, ensure_organisation
-    from app.people.sectors import Sector
+    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug=f"mp-{uuid.uuid4().hex[:6]}", name="Giełda wieloprocesowa"))
     with transaction():

@@ -14,7 +14,7 @@ from app.fairs.roles import Role
 from app.people.csv_import import ImportRejected, import_participants, preview_import
 from app.people.csv_rows import MAX_BYTES
 from app.people.models import Organisation, Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 HEADER = "imię;nazwisko;e-mail;organizacja;sektor;miasto"
 LUCJA = "Łucja;Żółkiewska;lucja@example.org;Fundacja Gęś;fundacja;Tczew"
@@ -313,3 +313,15 @@ def test_organiser_of_another_fair_may_not_import(fair, make_fair, make_particip
     with pytest.raises(DomainError) as err:
         preview_import(boss, fair.id, csv_file(HEADER, LUCJA))
     assert err.value.code == "not_logged_in"
+
+
+def test_returning_people_and_members_are_recognised(fair, organiser, make_fair, make_participant):
+    earlier = make_fair()
+    before = make_participant("Łucja", "Żółkiewska", email="lucja@example.org", fair_id=earlier.id,
+                              organisation="Fundacja Gęś", sector=Sector.NGO)
+    import_participants(organiser, fair.id, csv_file(HEADER, LUCJA, JAN))
+    lucja = db.session.scalars(select(Participant).where(Participant.fair_id == fair.id,
+                                                         Participant.email == "lucja@example.org")).one()
+    assert lucja.person_id == before.person_id
+    assert lucja.organisation.member_id == before.organisation.member_id
+    assert imported("jan@example.org").person_id != before.person_id

@@ -18,7 +18,7 @@ from app.people.credentials import login_with_password
 from app.people.first_fair import CODE_FILE, FirstFair, code_matches, create_first_fair, forget_setup_code, setup_code
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 PASSWORD = "a long enough password"
 

@@ -3,7 +3,7 @@ import pytest
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.people.organisations import OrganisationData, create_organisation, remove_organisation, update_organisation
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def test_create_organisation(fair, organiser):

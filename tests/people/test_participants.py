@@ -21,7 +21,7 @@ from app.people.participants import (
     remove_participant,
     update_participant,
 )
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def person(first="Łucja", last="Żółkiewska", email="lucja@example.org", **kw):
@@ -178,3 +178,13 @@ def test_a_new_role_ends_the_sessions(fair, organiser, make_participant, client,
     ended = db.session.scalars(select(DomainEvent).where(DomainEvent.participant_id == p.id,
                                                          DomainEvent.type == "session.ended")).all()
     assert [e.payload for e in ended] == [{"reason": "role_changed"}]
+
+
+def test_a_returning_participant_is_recognised_at_registration(fair, make_fair, make_participant):
+    earlier = make_fair()
+    before = make_participant("Ola", "Kwiatkowska", email="ola@example.org", fair_id=earlier.id,
+                              organisation="Fundacja Gęś", sector=Sector.NGO)
+    now = register_participant(fair.id, PersonData("Ola", "Kwiatkowska", "ola@example.org"),
+                               OrganisationData("Fundacja Gęś", Sector.NGO))
+    assert now.fair_id == fair.id and now.person_id == before.person_id
+    assert now.organisation.member_id == before.organisation.member_id

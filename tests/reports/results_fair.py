@@ -24,7 +24,7 @@ from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.floor.posts import hide_post, mark_post_taken, withdraw_post
 from app.people.models import Participant
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from tests.agreements import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement

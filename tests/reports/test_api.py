@@ -2,7 +2,7 @@
 
 from app.door.checkin import check_in
 from app.floor.kinds import PostKind
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 
 def test_stats_counts(client, fair, notary, make_participant):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.fairs.models import FairState
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.reports.results import CategoryFigures, FulfilmentDay, Results, SectorFigures, TimeBucket
 from app.reports.results_report import render_report
 from tests.long_texts import LONG_CATEGORY, LONG_FAIR, LONG_SLUG, LONG_WORD

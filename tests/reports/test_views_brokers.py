@@ -4,7 +4,7 @@ from app.fairs.roles import Role
 from app.people.credentials import set_password
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff import invite_staff
 from tests.conftest import PASSWORD
 

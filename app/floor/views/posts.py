@@ -24,7 +24,7 @@ from app.floor.kinds import PostKind
 from app.floor.posts import get_post
 from app.floor.queries import find_post
 from app.floor.views.blueprint import bp
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 
 MAX_CARDS = 200  # the most cards one request of the board asks for
 

@@ -22,7 +22,7 @@ from app.people.participants import get_participant
 from app.people.pickers import OrganisationPicker
 from app.people.pin_guard import pin_guard
 from app.people.queries import search_organisations, search_participants
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.views.blueprint import bp
 
 PAGE_SIZE = 50

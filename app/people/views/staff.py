@@ -19,7 +19,7 @@ from app.people import staff as staff_service
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.queries import staff_members
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.people.staff_forms import InviteForm, NewFairForm, WelcomeForm
 from app.people.views.blueprint import bp
 

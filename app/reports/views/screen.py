@@ -18,7 +18,7 @@ from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.categories import category_label, fair_categories
 from app.fairs.forms import AnnouncementForm, CategoryForm, OpenTradingForm
 from app.floor.queries import hidden_posts
-from app.people.sectors import Sector
+from app.network.sectors import Sector
 from app.reports.snapshots import shared_control_panels, shared_stats
 from app.reports.views.blueprint import bp
 

@@ -1,4 +1,5 @@
-"""The sectors organisations belong to, with their names and colours."""
+"""The sectors members belong to, with their names and colours, and the branches of what they
+do (after the branches of the national database of social cooperatives)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,51 @@ _SECTOR_WORDS: dict[str, Sector] = {word_key(w): s for s, words in {
 def parse_sector(value: str) -> Sector | None:
     """A sector from our code, its Polish or English name or a common word; None if unknown."""
     return _SECTOR_WORDS.get(word_key(value))
+
+
+class Branch(enum.StrEnum):
+    """What a member does, as the national database of social cooperatives groups products and
+    services by branch. Optional: a member may leave it empty."""
+
+    CATERING = "catering"
+    TOURISM = "tourism"
+    CARE = "care"
+    EDUCATION = "education"
+    CULTURE = "culture"
+    CLEANING = "cleaning"
+    CONSTRUCTION = "construction"
+    GREENERY = "greenery"
+    CRAFTS = "crafts"
+    PRINTING = "printing"
+    IT = "it"
+    TRANSPORT = "transport"
+    TRADE = "trade"
+    PRODUCTION = "production"
+    SOCIAL_SERVICES = "social_services"
+    BUSINESS_SERVICES = "business_services"
+    OTHER = "other"
+
+    @property
+    def label(self) -> LazyString:
+        return BRANCH_LABELS[self]
+
+
+BRANCH_LABELS: dict[Branch, LazyString] = {
+    Branch.CATERING: _l("Catering and gastronomy"),
+    Branch.TOURISM: _l("Tourism and recreation"),
+    Branch.CARE: _l("Care services"),
+    Branch.EDUCATION: _l("Education and training"),
+    Branch.CULTURE: _l("Culture and events"),
+    Branch.CLEANING: _l("Cleaning"),
+    Branch.CONSTRUCTION: _l("Construction and renovation"),
+    Branch.GREENERY: _l("Gardening and greenery"),
+    Branch.CRAFTS: _l("Crafts and handiwork"),
+    Branch.PRINTING: _l("Printing and design"),
+    Branch.IT: _l("IT services"),
+    Branch.TRANSPORT: _l("Transport"),
+    Branch.TRADE: _l("Trade"),
+    Branch.PRODUCTION: _l("Production"),
+    Branch.SOCIAL_SERVICES: _l("Social services"),
+    Branch.BUSINESS_SERVICES: _l("Services for businesses"),
+    Branch.OTHER: _l("Other"),
+}

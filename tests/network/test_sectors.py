@@ -1,8 +1,8 @@
-"""Sectors (app/people/sectors.py): reading a sector as people write it."""
+"""Sectors (app/network/sectors.py): reading a sector as people write it."""
 
 import pytest
 
-from app.people.sectors import Sector, parse_sector
+from app.network.sectors import Sector, parse_sector
 
 
 @pytest.mark.parametrize(("value", "sector"), [

@@ -1,0 +1,202 @@
+"""Recognising returning members and people, so that a fair never makes a second record of
+someone the network already knows.
+
+A member is the same member when it gives the same identifier (NIP, KRS or REGON), the same
+e-mail address, or the same name (case ignored) in the same place (or with no place given on one
+side). A name that is only *close* to a known one ("Fundacja Nowa Droga" / "Fundacja Nowej
+Drogi") makes a new member and a `PossibleDuplicate` the organiser confirms or rejects: a guess
+never joins two records by itself. A person is the same person when they give the same e-mail
+address (the people area adds: the same name on behalf of the same member).
+
+These functions run inside the caller's transaction (registration, CSV import, the desk).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.core.emails import email_key as email_lookup_key
+from app.core.emails import normalise_email
+from app.core.extensions import db
+from app.core.textkeys import name_key, search_key, tidy
+from app.network.models import Member, Person, PossibleDuplicate
+from app.network.sectors import Branch, Sector
+
+# How close two folded names must be (rapidfuzz's WRatio, 0-100) to ask whether they are one.
+CLOSE_NAME = 85
+MAX_CANDIDATES = 3
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def digits(value: str | None) -> str:
+    """An identifier as its digits: 'PL 593-10-05-813' -> '5931005813'."""
+    return _NOT_DIGITS.sub("", value or "")
+
+
+@dataclass
+class MemberData:
+    name: str
+    sector: Sector
+    city: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    description: str = ""
+    branch: Branch | None = None
+    nip: str = ""
+    krs: str = ""
+    regon: str = ""
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A member found for some data, and how it was found ("identifier", "email", "name")."""
+
+    member: Member
+    by: str
+
+
+def live(member: Member) -> Member:
+    """The member a record stands for now: itself, or the one it was merged into."""
+    seen = {member.id}
+    while member.merged_into_id is not None:
+        member = db.session.get_one(Member, member.merged_into_id)
+        if member.id in seen:  # pragma: no cover - merging refuses cycles
+            break
+        seen.add(member.id)
+    return member
+
+
+def _same_place(member: Member, city: str) -> bool:
+    return not member.city or not city or search_key(member.city) == search_key(city)
+
+
+def recognise_member(data: MemberData) -> Recognised | None:
+    """The known member these details name, if any (no close-name guesses here)."""
+    live_members = Member.merged_into_id.is_(None)
+    ids = {column: digits(getattr(data, column)) for column in ("nip", "krs", "regon")}
+    given = [getattr(Member, column) == value for column, value in ids.items() if value]
+    if given:
+        found = db.session.scalar(select(Member).where(live_members, or_(*given)).order_by(Member.id).limit(1))
+        if found is not None:
+            return Recognised(found, "identifier")
+    key = email_lookup_key(data.email)
+    if key:
+        found = db.session.scalar(select(Member).where(live_members, Member.email_key == key)
+                                  .order_by(Member.id).limit(1))
+        if found is not None:
+            return Recognised(found, "email")
+    for found in db.session.scalars(select(Member).where(live_members, Member.name_key == name_key(data.name))
+                                    .order_by(Member.id)):
+        if _same_place(found, data.city):
+            return Recognised(found, "name")
+    return None
+
+
+def close_members(name: str, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[tuple[Member, int]]:
+    """Known members whose names are close to `name` (diacritics and case ignored), best first."""
+    rows = db.session.execute(select(Member.id, Member.search_text).where(
+        Member.merged_into_id.is_(None), Member.id != (exclude or 0))).all()
+    if not rows:
+        return []
+    found = process.extract(search_key(name), {mid: text for mid, text in rows}, scorer=fuzz.WRatio,
+                            score_cutoff=CLOSE_NAME, limit=limit)
+    return [(db.session.get_one(Member, mid), round(score)) for _text, score, mid in found]
+
+
+def apply_member(member: Member, data: MemberData) -> None:
+    member.name = tidy(data.name)
+    member.name_key = name_key(data.name)
+    member.search_text = search_key(member.name)
+    member.sector = Sector(data.sector)
+    member.branch = Branch(data.branch) if data.branch else None
+    member.city = tidy(data.city)
+    member.email = normalise_email(data.email).lower()
+    member.email_key = email_lookup_key(member.email)
+    member.phone = tidy(data.phone)
+    member.website = tidy(data.website)
+    member.description = (data.description or "").strip()
+    member.nip, member.krs, member.regon = digits(data.nip), digits(data.krs), digits(data.regon)
+
+
+def _fill_gaps(member: Member, data: MemberData) -> None:
+    """A returning member's record learns what it did not know yet (never overwrites)."""
+    for column in ("city", "phone", "website", "description"):
+        if not getattr(member, column) and getattr(data, column):
+            setattr(member, column, tidy(getattr(data, column)) if column != "description"
+                    else getattr(data, column).strip())
+    if not member.email and data.email:
+        member.email = normalise_email(data.email).lower()
+        member.email_key = email_lookup_key(member.email)
+    for column in ("nip", "krs", "regon"):
+        if not getattr(member, column) and digits(getattr(data, column)):
+            setattr(member, column, digits(getattr(data, column)))
+    if member.branch is None and data.branch:
+        member.branch = Branch(data.branch)
+
+
+def member_for(data: MemberData) -> Member:
+    """The member these details name: a known one (its gaps filled in), or a new one, with the
+    known members whose names are close recorded as possible duplicates to confirm."""
+    known = recognise_member(data)
+    if known is not None:
+        try:
+            with db.session.begin_nested():
+                _fill_gaps(known.member, data)
+                db.session.flush()
+        except IntegrityError:  # an identifier another member holds: keep the record as it was
+            db.session.refresh(known.member)
+        return known.member
+    member = Member()
+    apply_member(member, data)
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+            db.session.flush()
+    except IntegrityError:  # the same identifier registered at the same moment: use that one
+        again = recognise_member(data)
+        if again is None:
+            raise
+        return again.member
+    for candidate, score in close_members(member.name, exclude=member.id):
+        db.session.add(PossibleDuplicate(member_id=member.id, candidate_id=candidate.id, score=score))
+    return member
+
+
+def find_person_by_email(email: str) -> Person | None:
+    key = email_lookup_key(email)
+    if not key:
+        return None
+    return db.session.scalar(select(Person).where(Person.merged_into_id.is_(None), Person.email_key == key))
+
+
+def new_person(first_name: str, last_name: str, email: str = "", phone: str = "") -> Person:
+    """A person the network did not know, added inside the caller's transaction."""
+    person = Person(first_name=tidy(first_name), last_name=tidy(last_name),
+                    name_key=name_key(f"{first_name} {last_name}"), email=normalise_email(email),
+                    phone=tidy(phone))
+    person.email_key = email_lookup_key(person.email)
+    try:
+        with db.session.begin_nested():
+            db.session.add(person)
+            db.session.flush()
+    except IntegrityError:  # the same address at the same moment: that person
+        found = find_person_by_email(email)
+        if found is None:
+            raise
+        return found
+    return person
+
+
+def learn_contact(person: Person, email: str, phone: str) -> None:
+    """A returning person's record learns an address or phone it did not have."""
+    if not person.email and email:
+        person.email = normalise_email(email)
+        person.email_key = email_lookup_key(person.email)
+    if not person.phone and phone:
+        person.phone = tidy(phone)
