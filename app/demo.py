@@ -21,13 +21,13 @@ from app.floor.models import Post
 from app.floor.posts import PostData, create_post
 from app.ledger.coordinators import set_network_coordinator
 from app.ledger.permissions import SystemActor
+from app.network.sectors import Sector
 from app.people.credentials import set_password_unchecked
 from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
 from app.people.queries import participants_with_role
-from app.network.sectors import Sector
 
 ORGANISER_EMAIL = "organizator@tczew.example.org"
 NOTARY_EMAIL = "notariusz@tczew.example.org"

@@ -47,11 +47,11 @@ from app.floor.kinds import quantity_text
 from app.ledger import views as ledger_views
 from app.ledger.cli import ledger_cli
 from app.ledger.hooks import set_pledge_source
+from app.network.sectors import Sector
 from app.people import cli as _people_cli  # noqa: F401  (its commands join `flask fair`)
 from app.people import views as people_views
 from app.people.auth import init_auth
 from app.people.pin_guard import init_pin_guard
-from app.network.sectors import Sector
 from app.reports import api
 from app.reports import cli as _reports_cli  # noqa: F401  (its commands join `flask fair`)
 from app.reports import views as reports_views

@@ -12,9 +12,9 @@ from app.core.web.refusals import refusal_flashed
 from app.core.web.urls import safe_next
 from app.fairs.fairs import FairData
 from app.fairs.queries import all_fairs
+from app.network.sectors import Sector
 from app.people.first_fair import FirstFair, code_matches, create_first_fair, forget_setup_code, has_fairs
 from app.people.organisations import OrganisationData
-from app.network.sectors import Sector
 from app.people.staff_forms import FirstFairForm
 
 bp = Blueprint("main", __name__)

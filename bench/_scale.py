@@ -54,13 +54,13 @@ from app.ledger.coordinators import set_network_coordinator
 from app.ledger.models import Account, Posting
 from app.ledger.operations import post_opening_balance, transfer_points
 from app.ledger.permissions import SystemActor
+from app.network.sectors import Sector
 from app.people.credentials import set_password_unchecked
 from app.people.csv_import import import_participants
 from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.network.sectors import Sector
 
 BATCH = 200
 IMPORT_ROWS = 1000

@@ -163,9 +163,9 @@ def _fair(notary_required: bool) -> tuple[Any, Any, Any]:
     from app.fairs.models import Fair
     from app.fairs.roles import Role
     from app.fairs.trading import open_trading
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug="tczew", name="Giełda Zasobów Tczew"))
     with transaction():
@@ -184,9 +184,9 @@ def _draft(fair_id: int, i: int) -> tuple[Any, Any, Any]:
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
     from app.core.storage.transactions import transaction
     from app.floor.kinds import Unit
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     with transaction():
         a = create_participant(fair_id, PersonData("Łucja", f"Żółkiewska-{i}", f"a{i}@example.org",

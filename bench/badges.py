@@ -159,9 +159,9 @@ def _app(workdir: str) -> Any:
 def _setup(workdir: str, n: int) -> None:
     from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     rng = random.Random(2010)  # the year of the Tczew fair
     sectors = [s for s in Sector if s != Sector.RESIDENT]

@@ -79,8 +79,8 @@ def _accounts(n: int) -> list[int]:
     from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
-    from app.people.organisations import OrganisationData, ensure_organisation
     from app.network.sectors import Sector
+    from app.people.organisations import OrganisationData, ensure_organisation
 
     fair = create_fair(FairData(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Giełda pomiarowa"))
     with transaction():

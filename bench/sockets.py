@@ -216,9 +216,9 @@ def _prepare(tmp: Path) -> Fixture:
     from app.fairs.trading import open_trading
     from app.floor.kinds import PostKind
     from app.floor.posts import PostData, create_post
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(tmp / "instance")})

@@ -109,9 +109,9 @@ def _fair() -> tuple[int, int]:
     from app.fairs.models import Fair
     from app.fairs.roles import Role
     from app.fairs.trading import open_trading
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     fair = create_fair(FairData(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Giełda Zasobów Tczew"))
     with transaction():
@@ -130,9 +130,9 @@ def _drafts(fair_id: int, n: int, tag: str) -> list[dict[str, int]]:
     from app.core.extensions import db
     from app.core.storage.transactions import transaction
     from app.floor.kinds import Unit
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     made = []
     for i in range(n):
@@ -168,9 +168,9 @@ def _accounts(fair_id: int, n: int) -> list[dict[str, int]]:
     """`n` organisations with their representative and account."""
     from app.core.storage.transactions import transaction
     from app.ledger.accounts import organisation_account
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     made = []
     with transaction():

@@ -26,11 +26,11 @@ from app.fairs.trading import open_trading
 from app.floor.board import BOARD_PAGE
 from app.floor.kinds import PostKind
 from app.floor.posts import PostData, create_post
+from app.network.sectors import Sector
 from app.people.credentials import set_password_unchecked
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.network.sectors import Sector
 
 SLUG = "load"
 ORGANISER_EMAIL = "organizator@load.example.org"

@@ -203,10 +203,10 @@ def differences(before: Rows, after: Rows) -> list[str]:
 def _person(fair_id: int, first: str, last: str, email: str, org: str, *, role: Any = None,
             sector: Any = None, password: bool = False) -> Any:
     from app.fairs.roles import Role
+    from app.network.sectors import Sector
     from app.people.credentials import set_password_unchecked
     from app.people.organisations import OrganisationData
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
 
     with transaction():
         person = create_participant(fair_id, PersonData(first, last, email, role=role or Role.PARTICIPANT),
@@ -246,10 +246,10 @@ def build(app: Flask) -> World:
         system_account,
     )
     from app.ledger.operations import post_opening_balance
+    from app.network.sectors import Sector
     from app.people.models import Participant
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData
-    from app.network.sectors import Sector
     from app.people.staff import invitation_token, invite_staff
 
     w = World()

@@ -32,11 +32,11 @@ from app.fairs.trading import open_trading
 from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.floor.posts import PostData, create_post
+from app.network.sectors import Sector
 from app.people.credentials import set_password_unchecked
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, ensure_organisation
 from app.people.participants import PersonData, create_participant
-from app.network.sectors import Sector
 
 pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
 

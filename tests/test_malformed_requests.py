@@ -194,9 +194,9 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.floor.posts import PostData, create_post, hide_post
     from app.ledger import operations
     from app.ledger.accounts import open_organisation_accounts, organisation_account
+    from app.network.sectors import Sector
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData, create_participant
-    from app.network.sectors import Sector
     from app.people.staff import invitation_token, invite_staff
 
     def staff(first: str, last: str, role: Role) -> Participant:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation
 from app.core.extensions import db
-from app.people.models import Organisation
 from app.network.sectors import Sector
+from app.people.models import Organisation
 
 COUNTED = (AgreementState.SIGNED, AgreementState.FULFILLED)
 

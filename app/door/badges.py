@@ -32,8 +32,8 @@ from app.core.web.urls import card_url, login_page_url, login_url
 from app.door.badge_qr import fit_version, qr_data_uri
 from app.fairs.models import Fair
 from app.fairs.roles import PASSWORD_ROLES, Role
-from app.people.models import Participant
 from app.network.sectors import SECTOR_COLOURS, Sector
+from app.people.models import Participant
 
 STYLESHEET = "css/badges.css"
 CHUNK_PAGES = 10  # pages per WeasyPrint document (100 badges or 60 slips): each document costs its own

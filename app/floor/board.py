@@ -14,8 +14,8 @@ from app.core.textkeys import search_key
 from app.fairs.models import Category
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
-from app.people.models import Organisation, Participant
 from app.network.sectors import Sector
+from app.people.models import Organisation, Participant
 
 _WORD = re.compile(r"\w+")
 # Words too common to say that two posts are about the same thing.

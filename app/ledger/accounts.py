@@ -1,8 +1,10 @@
-"""Accounts: one per organisation, one per person who has one, and the system accounts.
+"""Accounts: one per network member, one per person who has one, and the system accounts.
 
-Accounts are opened on first use (an award opens the volunteer's account, a fulfilment its
-parties' accounts) or by an organiser. Opening is idempotent and safe under concurrency: the
-unique holder columns decide, and a losing racer reads the winner's row.
+An account lasts across fairs: a fair's organisation posts to the account of the member it stands
+for, a participant to their person's. Accounts are opened on first use (an award opens the
+volunteer's account, a fulfilment its parties' accounts) or by an organiser. Opening is
+idempotent and safe under concurrency: the unique holder columns decide, and a losing racer
+reads the winner's row.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.core.web.inputs import db_int
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, Posting
 from app.ledger.permissions import Actor, require_manages
+from app.network.models import Member, Person
 from app.people.models import Organisation, Participant
 
 # System accounts have no limits; their balance is minus what they put out. `opening` is the
@@ -49,30 +52,45 @@ def _insert_or_fetch(account: Account, existing: Select[tuple[Account]]) -> Acco
     return account
 
 
-def organisation_account(organisation_id: int) -> Account:
-    """The organisation's account, opened if it has none (inside the caller's transaction)."""
-    query = select(Account).where(Account.organisation_id == organisation_id)
+def member_account(member_id: int) -> Account:
+    """The member's account, opened if it has none (inside the caller's transaction)."""
+    query = select(Account).where(Account.member_id == member_id)
     account = db.session.scalar(query)
     if account is not None:
         return account
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound(_l("This organisation does not exist."), code="organisation_not_found")
+    return _insert_or_fetch(Account(kind=AccountKind.MEMBER, member_id=member.id, name=member.name), query)
+
+
+def individual_account(person_id: int) -> Account:
+    """The person's account, opened if they have none."""
+    query = select(Account).where(Account.person_id == person_id)
+    account = db.session.scalar(query)
+    if account is not None:
+        return account
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise NotFound(_l("This participant does not exist."), code="participant_not_found")
+    return _insert_or_fetch(Account(kind=AccountKind.INDIVIDUAL, person_id=person.id, name=person.full_name),
+                            query)
+
+
+def organisation_account(organisation_id: int) -> Account:
+    """The account of the member a fair's organisation stands for, opened if it has none."""
     org = db.session.get(Organisation, organisation_id)
     if org is None:
         raise NotFound(_l("This organisation does not exist."), code="organisation_not_found")
-    return _insert_or_fetch(Account(kind=AccountKind.ORGANISATION, organisation_id=org.id,
-                                    fair_id=org.fair_id, name=org.name), query)
+    return member_account(org.member_id)
 
 
 def person_account(participant_id: int) -> Account:
-    """The participant's personal account, opened if they have none."""
-    query = select(Account).where(Account.participant_id == participant_id)
-    account = db.session.scalar(query)
-    if account is not None:
-        return account
+    """The account of the person a participant is, opened if they have none."""
     person = db.session.get(Participant, participant_id)
     if person is None:
         raise NotFound(_l("This participant does not exist."), code="participant_not_found")
-    return _insert_or_fetch(Account(kind=AccountKind.PERSON, participant_id=person.id,
-                                    fair_id=person.fair_id, name=person.full_name), query)
+    return individual_account(person.person_id)
 
 
 def system_account(key: str) -> Account:
@@ -88,11 +106,15 @@ def system_account(key: str) -> Account:
 
 
 def find_person_account(participant_id: int) -> Account | None:
-    return db.session.scalar(select(Account).where(Account.participant_id == participant_id))
+    """The participant's person's account, if it is open."""
+    return db.session.scalar(select(Account).join(Participant, Participant.person_id == Account.person_id)
+                             .where(Participant.id == participant_id))
 
 
 def find_organisation_account(organisation_id: int) -> Account | None:
-    return db.session.scalar(select(Account).where(Account.organisation_id == organisation_id))
+    """The account of the member the organisation stands for, if it is open."""
+    return db.session.scalar(select(Account).join(Organisation, Organisation.member_id == Account.member_id)
+                             .where(Organisation.id == organisation_id))
 
 
 def posted_balance(account_id: int) -> int:
@@ -125,16 +147,19 @@ def open_person_account(actor: Actor, participant_id: int) -> Account:
 
 @service
 def open_organisation_accounts(actor: Actor, fair_id: int) -> int:
-    """Open an account for every organisation of the fair that has none; returns how many."""
+    """Open an account for every member at the fair that has none; returns how many."""
     orgs = db.session.scalars(select(Organisation).where(
         Organisation.fair_id == fair_id, Organisation.removed_at.is_(None),
-        ~Organisation.id.in_(select(Account.organisation_id).where(Account.organisation_id.is_not(None)))))
-    opened = 0
+        ~Organisation.member_id.in_(select(Account.member_id).where(Account.member_id.is_not(None))))
+        .order_by(Organisation.id))
+    opened: set[int] = set()
     for org in orgs:
-        account = organisation_account(org.id)
+        if org.member_id in opened:  # two of the fair's organisations stand for one member
+            continue
+        account = member_account(org.member_id)
         require_manages(actor, account)
-        opened += 1
-    return opened
+        opened.add(org.member_id)
+    return len(opened)
 
 
 @service

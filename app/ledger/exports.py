@@ -54,12 +54,14 @@ class ExportAccount:
 def _accounts() -> list[ExportAccount]:
     """Every account, by id, read as columns (no ORM objects: a network has thousands)."""
     defaults = {kind: kind_defaults(kind) for kind in AccountKind}
-    return [ExportAccount(account_id, account_ref(kind, system_key, slug, organisation_id, participant_id),
+    return [ExportAccount(account_id, account_ref(kind, system_key, slug, organisation_id, participant_id,
+                                                  member_id, person_id),
                           kind.value, name, slug, balance, limits_of(kind, floor, ceiling, defaults[kind]))
-            for (account_id, kind, system_key, slug, organisation_id, participant_id, name, floor, ceiling,
-                 balance) in db.session.execute(
+            for (account_id, kind, system_key, slug, organisation_id, participant_id, member_id, person_id, name,
+                 floor, ceiling, balance) in db.session.execute(
                 select(Account.id, Account.kind, Account.system_key, Fair.slug, Account.organisation_id,
-                       Account.participant_id, Account.name, Account.floor, Account.ceiling, Account.balance)
+                       Account.participant_id, Account.member_id, Account.person_id, Account.name, Account.floor,
+                       Account.ceiling, Account.balance)
                 .outerjoin(Fair, Fair.id == Account.fair_id).order_by(Account.id))]
 
 
@@ -205,12 +207,12 @@ def statement_csv(statement: Statement) -> str:
     """A statement for people: UTF-8 with BOM and `;` separators, as Excel in Poland expects; text
     people typed (memos, names) neutralised (by `csv_row`) so that a spreadsheet never runs it as
     a formula."""
-    lines = ["\ufeff" + _csv_line([_("Date"), _("Entry no."), _("Type"), _("Description"),
+    lines = ["\ufeff" + _csv_line([_("Date"), _("Entry no."), _("Type"), _("Description"), _("Fair"),
                                    _("Other party"), _("Points"), _("Balance")], ";")]
-    lines.append(_csv_line(["", "", "", _("Opening balance"), "", "", statement.opening], ";"))
+    lines.append(_csv_line(["", "", "", _("Opening balance"), "", "", "", statement.opening], ";"))
     for line in statement.lines:
         lines.append(_csv_line([
             line.at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M"), line.entry_id, str(line.kind.label),
-            line.memo, ", ".join(line.counterparties), line.points, line.balance], ";"))
-    lines.append(_csv_line(["", "", "", _("Closing balance"), "", "", statement.closing], ";"))
+            line.description, line.origin, ", ".join(line.counterparties), line.points, line.balance], ";"))
+    lines.append(_csv_line(["", "", "", _("Closing balance"), "", "", "", statement.closing], ";"))
     return "".join(lines)

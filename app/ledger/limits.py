@@ -1,8 +1,8 @@
 """Floors and ceilings: how far an account may go into debit and how much it may hold.
 
 Defaults come from the app config key `LEDGER_LIMITS`, a mapping from account kind to a
-`(floor, ceiling)` pair, merged over the network default of −500 / +1,000 for organisation and
-person accounts. An account's own `floor` / `ceiling` columns, when set, win. System accounts
+`(floor, ceiling)` pair, merged over the network default of −500 / +1,000 for members' and
+people's accounts (`member`, `individual`). An account's own `floor` / `ceiling` columns, when set, win. System accounts
 (such as `opening`, the counterpart of opening balances) have no limits.
 """
 
@@ -19,9 +19,16 @@ from app.ledger.models import Account, AccountKind
 NETWORK_FLOOR = -500
 NETWORK_CEILING = 1000
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    AccountKind.MEMBER.value: (NETWORK_FLOOR, NETWORK_CEILING),
+    AccountKind.INDIVIDUAL.value: (NETWORK_FLOOR, NETWORK_CEILING),
+    # Closed per-fair accounts take no postings; their limits only describe their past.
     AccountKind.ORGANISATION.value: (NETWORK_FLOOR, NETWORK_CEILING),
     AccountKind.PERSON.value: (NETWORK_FLOOR, NETWORK_CEILING),
 }
+# What LEDGER_LIMITS called members' and people's accounts before the network: still understood
+# (the new name wins when both are given).
+_ALIASES = {AccountKind.ORGANISATION.value: AccountKind.MEMBER.value,
+            AccountKind.PERSON.value: AccountKind.INDIVIDUAL.value}
 # An account whose balance is this close to its floor (as a share of the floor) gets a warning.
 WARNING_SHARE = 0.10
 
@@ -45,7 +52,9 @@ class Limits:
 def kind_defaults(kind: AccountKind) -> Limits:
     if kind == AccountKind.SYSTEM:
         return Limits(None, None)
-    configured = {**DEFAULT_LIMITS, **(current_app.config.get("LEDGER_LIMITS") or {})}
+    given = current_app.config.get("LEDGER_LIMITS") or {}
+    configured = {**DEFAULT_LIMITS, **{_ALIASES.get(k, k): v for k, v in given.items()},
+                  **{k: v for k, v in given.items() if k in _ALIASES.values()}}
     floor, ceiling = configured.get(kind.value, (NETWORK_FLOOR, NETWORK_CEILING))
     return Limits(int(floor), int(ceiling))
 

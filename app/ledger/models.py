@@ -23,13 +23,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.storage.db import Base, str_enum, utcnow
 from app.fairs.models import Fair
+from app.network.models import Member, Person
 from app.people.models import Organisation, Participant
 
 
 class AccountKind(enum.StrEnum):
-    ORGANISATION = "organisation"
-    PERSON = "person"
+    """A member's and a person's accounts last across the network. Before the network each fair
+    had its own organisation and person accounts: those stay for their history, closed, their
+    balances carried into the member's or person's account by linked entries (migration 0016)."""
+
+    MEMBER = "member"
+    INDIVIDUAL = "individual"
     SYSTEM = "system"
+    ORGANISATION = "organisation"  # one fair's, before the network: closed
+    PERSON = "person"  # one fair's, before the network: closed
 
     @property
     def label(self) -> LazyString:
@@ -37,10 +44,14 @@ class AccountKind(enum.StrEnum):
 
 
 ACCOUNT_KIND_LABELS: dict[AccountKind, LazyString] = {
-    AccountKind.ORGANISATION: _l("Organisation account"),
-    AccountKind.PERSON: _l("Personal account"),
+    AccountKind.MEMBER: _l("Organisation account"),
+    AccountKind.INDIVIDUAL: _l("Personal account"),
     AccountKind.SYSTEM: _l("System account"),
+    AccountKind.ORGANISATION: _l("Organisation account at one fair (closed)"),
+    AccountKind.PERSON: _l("Personal account at one fair (closed)"),
 }
+
+HOLDER_KINDS = (AccountKind.MEMBER, AccountKind.INDIVIDUAL)  # the accounts that take postings
 
 
 # Names of the system accounts as people see them (the stored `name` is the English one).
@@ -71,28 +82,37 @@ ENTRY_KIND_LABELS: dict[EntryKind, LazyString] = {
 
 
 
+HOLDER_MATCHES_KIND = (
+    "(kind = 'member' AND member_id IS NOT NULL AND person_id IS NULL AND organisation_id IS NULL"
+    " AND participant_id IS NULL AND system_key IS NULL)"
+    " OR (kind = 'individual' AND person_id IS NOT NULL AND member_id IS NULL AND organisation_id IS NULL"
+    " AND participant_id IS NULL AND system_key IS NULL)"
+    " OR (kind = 'organisation' AND organisation_id IS NOT NULL AND participant_id IS NULL"
+    " AND member_id IS NULL AND person_id IS NULL AND system_key IS NULL)"
+    " OR (kind = 'person' AND participant_id IS NOT NULL AND organisation_id IS NULL"
+    " AND member_id IS NULL AND person_id IS NULL AND system_key IS NULL)"
+    " OR (kind = 'system' AND system_key IS NOT NULL AND organisation_id IS NULL"
+    " AND participant_id IS NULL AND member_id IS NULL AND person_id IS NULL)")
+
+
 class Account(Base):
-    """An organisation's, a person's or a system account. System accounts have no limits."""
+    """A member's, a person's or a system account (and, closed, the per-fair accounts from before
+    the network). System accounts have no limits."""
 
     __tablename__ = "ledger_accounts"
     __table_args__ = (
-        CheckConstraint(
-            "(kind = 'organisation' AND organisation_id IS NOT NULL AND participant_id IS NULL"
-            " AND system_key IS NULL)"
-            " OR (kind = 'person' AND participant_id IS NOT NULL AND organisation_id IS NULL"
-            " AND system_key IS NULL)"
-            " OR (kind = 'system' AND system_key IS NOT NULL AND organisation_id IS NULL"
-            " AND participant_id IS NULL)",
-            name="holder_matches_kind"),
+        CheckConstraint(HOLDER_MATCHES_KIND, name="holder_matches_kind"),
         CheckConstraint("floor IS NULL OR ceiling IS NULL OR floor <= ceiling", name="floor_below_ceiling"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, name="ledger_accountkind"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), unique=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), unique=True)
     system_key: Mapped[str | None] = mapped_column(String(32), unique=True)
-    # The fair whose organisers manage this account (None for system accounts).
+    # The fair of a per-fair account from before the network (None for the others).
     fair_id: Mapped[int | None] = mapped_column(ForeignKey("fairs.id"), index=True)
     name: Mapped[str] = mapped_column(String(250))
     # Per-account limits; None means the default for the account's kind (see limits.py).
@@ -101,16 +121,22 @@ class Account(Base):
     # Cached sum of this account's postings, kept in the posting transaction under a row lock.
     balance: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A per-fair account from before the network takes no more postings; its balance went to
+    # `carried_to` (by an entry whose source is ("carry", this account's id)).
+    closed_at: Mapped[datetime | None]
+    carried_to_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_accounts.id"))
 
+    member: Mapped[Member | None] = relationship()
+    person: Mapped[Person | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     participant: Mapped[Participant | None] = relationship()
     fair: Mapped[Fair | None] = relationship()
 
     @property
     def ref(self) -> str:
-        """Stable external reference used in exports: org:<fair>:<id>, person:<fair>:<id>, system:<key>."""
+        """Stable external reference used in exports (see `account_ref`)."""
         return account_ref(self.kind, self.system_key, self.fair.slug if self.fair is not None else None,
-                           self.organisation_id, self.participant_id)
+                           self.organisation_id, self.participant_id, self.member_id, self.person_id)
 
     @property
     def is_system(self) -> bool:
@@ -125,10 +151,16 @@ class Account(Base):
 
 
 def account_ref(kind: AccountKind, system_key: str | None, fair_slug: str | None, organisation_id: int | None,
-                participant_id: int | None) -> str:
-    """`Account.ref` from the account's columns (the exports read them without loading accounts)."""
+                participant_id: int | None, member_id: int | None = None, person_id: int | None = None) -> str:
+    """`Account.ref` from the account's columns (the exports read them without loading accounts):
+    member:<id>, individual:<id>, system:<key>; the closed per-fair accounts org:<fair>:<id> and
+    person:<fair>:<id>."""
     if kind == AccountKind.SYSTEM:
         return f"system:{system_key}"
+    if kind == AccountKind.MEMBER:
+        return f"member:{member_id}"
+    if kind == AccountKind.INDIVIDUAL:
+        return f"individual:{person_id}"
     slug = fair_slug if fair_slug is not None else "-"
     if kind == AccountKind.ORGANISATION:
         return f"org:{slug}:{organisation_id}"

@@ -20,7 +20,7 @@ from app.ledger.permissions import (
     require_manages,
 )
 from app.ledger.posting import EntryDraft, Leg, lock_accounts, post_entry
-from app.people.models import Participant
+from app.people.models import Organisation, Participant
 
 # No single posting may move more than this (keeps every sum far inside a 32-bit integer).
 MAX_POINTS = 1_000_000
@@ -72,20 +72,24 @@ def transfer_points(actor: Actor, from_account_id: int, to_account_id: int, poin
 @service
 def award_points(actor: Actor, organisation_id: int, participant_id: int, points: int, reason: str,
                  idempotency_key: str) -> Entry:
-    """An organisation rewards a volunteer: points move from its account to the person's."""
+    """An organisation rewards a volunteer at its fair: points move from its member's account to
+    the volunteer's person's account."""
     points = _positive(points)
     reason = _required(reason, "reason_required")
-    source = organisation_account(organisation_id)
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound(_l("This organisation does not exist."), code="organisation_not_found")
+    source = organisation_account(org.id)
     require_can_spend(actor, source)
     volunteer = db.session.get(Participant, participant_id)
-    if volunteer is None or volunteer.removed_at is not None or volunteer.fair_id != source.fair_id:
+    if volunteer is None or volunteer.removed_at is not None or volunteer.fair_id != org.fair_id:
         raise NotFound(_l("This participant does not exist."), code="participant_not_found")
     if not isinstance(actor, SystemActor) and actor.id == volunteer.id and not manages(actor, source):
         raise Forbidden(_l("You cannot award points to yourself."), code="self_award")
     target = person_account(volunteer.id)
     return post_entry(EntryDraft(
         kind=EntryKind.AWARD, legs=[Leg(source.id, -points), Leg(target.id, points)],
-        idempotency_key=idempotency_key, memo=reason, fair_id=source.fair_id), actor)
+        idempotency_key=idempotency_key, memo=reason, fair_id=org.fair_id), actor)
 
 
 @service
@@ -100,9 +104,11 @@ def post_opening_balance(actor: Actor, account_id: int, points: int, memo: str,
                               code="invalid_opening")
     _positive(abs(points))
     opening = system_account(OPENING)
+    # The fair it was posted at: the organiser's (a network account belongs to no fair).
+    fair_id = account.fair_id if account.fair_id is not None or isinstance(actor, SystemActor) else actor.fair_id
     return post_entry(EntryDraft(
         kind=EntryKind.OPENING, legs=[Leg(opening.id, -points), Leg(account.id, points)],
-        idempotency_key=idempotency_key, memo=tidy(memo), fair_id=account.fair_id), actor)
+        idempotency_key=idempotency_key, memo=tidy(memo), fair_id=fair_id), actor)
 
 
 def reversal_key(entry_id: int) -> str:
@@ -132,8 +138,28 @@ def reverse_entry(actor: Actor, entry_id: int, reason: str, idempotency_key: str
         raise Conflict(_l("Entry no. %(id)s has already been reversed.", id=entry_id),
                        code="already_reversed", entry_id=entry_id)
     return post_entry(EntryDraft(
-        kind=EntryKind.REVERSAL, legs=[Leg(p.account_id, -p.points) for p in original.postings],
-        idempotency_key=key, memo=reason, fair_id=original.fair_id, reverses_id=original.id), actor)
+        kind=EntryKind.REVERSAL, legs=_reversed_legs(original), idempotency_key=key, memo=reason,
+        fair_id=original.fair_id, reverses_id=original.id), actor)
+
+
+def _open_account(account: Account) -> Account:
+    """The account that holds a closed account's balance now (a closed one takes no postings)."""
+    while account.closed_at is not None and account.carried_to_id is not None:
+        account = db.session.get_one(Account, account.carried_to_id)
+    return account
+
+
+def _reversed_legs(original: Entry) -> list[Leg]:
+    """The original's postings undone, on the accounts that hold their balances now."""
+    points: dict[int, int] = {}
+    for posting in original.postings:
+        account_id = _open_account(posting.account).id
+        points[account_id] = points.get(account_id, 0) - posting.points
+    legs = [Leg(account_id, amount) for account_id, amount in points.items() if amount]
+    if len(legs) < 2:
+        raise Conflict(_l("Both sides of this entry are one account now: there is nothing to reverse."),
+                       code="nothing_to_reverse")
+    return legs
 
 
 def fulfilment_key(obligation_id: int) -> str:

@@ -1,10 +1,11 @@
 """Who may do what in the ledger.
 
-* A participant holds their own person account and, as its representative, their
-  organisation's account: they see both balances and may transfer points out of them; a
-  member of an organisation may award its points to a volunteer.
-* Organisers of a fair manage the accounts of that fair's organisations and participants:
-  statements, limits, awards, transfers, opening balances, reversals, imports.
+* A participant holds their person's account and, as its representative, the account of the
+  member they came for: they see both balances and may transfer points out of them; a member's
+  representative may award its points to a volunteer. The accounts last across fairs.
+* Organisers of a fair manage the accounts of the members and people at that fair (and that
+  fair's closed accounts from before the network): statements, limits, awards, transfers,
+  opening balances, reversals, imports.
 * The *network admin* (who sees network totals, system accounts and whole-ledger exports) is
   an organiser marked as the network's coordinator (`flask ledger coordinator add`). Any other
   organiser sees only their own fair: system accounts touch every fair, so they make nothing
@@ -17,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.core.errors import Forbidden
+from app.core.extensions import db
 from app.fairs.roles import Role
 from app.ledger.models import Account, AccountKind, Entry
-from app.people.models import Participant
+from app.people.models import Organisation, Participant
 
 
 @dataclass(frozen=True)
@@ -53,21 +56,42 @@ def is_network_admin(actor: Actor) -> bool:
         actor.is_active and actor.role == Role.ORGANISER and actor.network_coordinator)
 
 
+def _member_at(member_id: int | None, fair_id: int) -> bool:
+    return db.session.scalar(select(Organisation.id).where(
+        Organisation.member_id == member_id, Organisation.fair_id == fair_id,
+        Organisation.removed_at.is_(None)).limit(1)) is not None
+
+
+def _person_at(person_id: int | None, fair_id: int) -> bool:
+    return db.session.scalar(select(Participant.id).where(
+        Participant.person_id == person_id, Participant.fair_id == fair_id,
+        Participant.removed_at.is_(None)).limit(1)) is not None
+
+
 def manages(actor: Actor, account: Account) -> bool:
-    """An organiser manages the accounts of their own fair; the network admin the system ones."""
+    """An organiser manages the accounts of the members and people at their own fair; the
+    network admin the system ones."""
     if isinstance(actor, SystemActor):
         return True
     if not actor.is_active or actor.role != Role.ORGANISER:
         return False
     if account.kind == AccountKind.SYSTEM:
         return is_network_admin(actor)
+    if account.kind == AccountKind.MEMBER:
+        return _member_at(account.member_id, actor.fair_id)
+    if account.kind == AccountKind.INDIVIDUAL:
+        return _person_at(account.person_id, actor.fair_id)
     return account.fair_id == actor.fair_id
 
 
 def holds(actor: Actor, account: Account) -> bool:
-    """The actor's own person account, or the account of the organisation they represent."""
+    """The actor's person's account, or the account of the member they represent."""
     if isinstance(actor, SystemActor) or not actor.is_active:
         return False
+    if account.kind == AccountKind.INDIVIDUAL:
+        return account.person_id == actor.person_id
+    if account.kind == AccountKind.MEMBER:
+        return account.member_id == actor.organisation.member_id
     if account.kind == AccountKind.PERSON:
         return account.participant_id == actor.id
     if account.kind == AccountKind.ORGANISATION:

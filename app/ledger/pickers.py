@@ -44,8 +44,7 @@ class AccountPicker:
     def _among(self) -> ColumnElement[bool] | None:
         if not self.opened_only:
             return None
-        return Participant.id.in_(select(Account.participant_id).where(
-            Account.fair_id == self.fair_id, Account.kind == AccountKind.PERSON))
+        return Participant.person_id.in_(select(Account.person_id).where(Account.kind == AccountKind.INDIVIDUAL))
 
     def _org(self, org_pick: Pick) -> Pick:
         hint = " · ".join(v for v in (_("Organisation account"), org_pick.hint) if v)

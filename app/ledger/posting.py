@@ -172,6 +172,9 @@ def post_entry(draft: EntryDraft, actor: Actor, locked: Mapping[int, Account] | 
         raise _already_reversed(draft.reverses_id)
     for leg in legs:
         account = accounts[leg.account_id]
+        if account.closed_at is not None:
+            raise Conflict(_l("The account %(account)s is closed: its balance went to the network's account.",
+                              account=account.display_name), code="account_closed", account_id=account.id)
         check_move(account, account.balance, leg.points)
 
     entry = Entry(kind=draft.kind, idempotency_key=key, fingerprint=wanted, memo=memo,

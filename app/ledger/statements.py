@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
+from app.fairs.models import Fair
 from app.ledger.models import Account, Entry, EntryKind, Posting
+
+CARRY_SOURCE = "carry"  # a per-fair account's balance carried into the network account (migration 0016)
+CARRY_LABEL = _l("Carried into the network account")
+BETWEEN_FAIRS = _l("between fairs")
 
 
 @dataclass(frozen=True)
@@ -22,9 +28,22 @@ class StatementLine:
     points: int
     balance: int  # after this line
     actor: str
+    fair: str | None  # the fair it came from (None: between fairs)
     source: str | None
     reverses_id: int | None
     reversed_by_id: int | None
+
+    @property
+    def description(self) -> str:
+        """What the line says: its memo, in the reader's language where the app wrote it."""
+        if self.source is not None and self.source.startswith(f"{CARRY_SOURCE}:"):
+            return str(CARRY_LABEL)
+        return self.memo
+
+    @property
+    def origin(self) -> str:
+        """Where it came from: its fair's name, or 'between fairs'."""
+        return self.fair if self.fair is not None else str(BETWEEN_FAIRS)
 
 
 @dataclass(frozen=True)
@@ -66,8 +85,8 @@ def account_statement(account: Account, since: date | None = None, until: date |
     """
     start = day_start(since) if since else None
     end = day_start(until + timedelta(days=1)) if until else None
-    query = (select(Posting.points, Entry)
-             .join(Entry, Entry.id == Posting.entry_id)
+    query = (select(Posting.points, Entry, Fair.name)
+             .join(Entry, Entry.id == Posting.entry_id).outerjoin(Fair, Fair.id == Entry.fair_id)
              .where(Posting.account_id == account.id))
     if start is not None:
         query = query.where(Entry.created_at >= start)
@@ -78,9 +97,9 @@ def account_statement(account: Account, since: date | None = None, until: date |
     else:
         rows = list(db.session.execute(query.order_by(Entry.id)))
     closing = _sum_before(account.id, end)
-    opening = closing - sum(points for points, _entry in rows)
+    opening = closing - sum(points for points, _entry, _fair in rows)
 
-    ids = [entry.id for _points, entry in rows]
+    ids = [entry.id for _points, entry, _fair in rows]
     others: dict[int, list[str]] = {}
     reversed_by: dict[int, int] = {}
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
@@ -95,12 +114,12 @@ def account_statement(account: Account, since: date | None = None, until: date |
 
     lines = []
     balance = opening
-    for points, entry in rows:
+    for points, entry, fair in rows:
         balance += points
         lines.append(StatementLine(
             entry_id=entry.id, at=entry.created_at, kind=entry.kind, memo=entry.memo,
             counterparties=tuple(others.get(entry.id, ())), points=points, balance=balance,
-            actor=entry.actor_label,
+            actor=entry.actor_label, fair=fair,
             source=f"{entry.source_kind}:{entry.source_id}" if entry.source_kind else None,
             reverses_id=entry.reverses_id, reversed_by_id=reversed_by.get(entry.id)))
     return Statement(account=account, since=since, until=until, opening=opening, closing=closing,

@@ -47,7 +47,14 @@ from app.ledger.permissions import (
     require_network_admin,
 )
 from app.ledger.pickers import picker_for
-from app.ledger.queries import entry_with_key, fair_accounts, find_entry, organisations_without_account, reversal_of
+from app.ledger.queries import (
+    entry_with_key,
+    fair_accounts,
+    find_entry,
+    holder_choice,
+    organisations_without_account,
+    reversal_of,
+)
 from app.ledger.statements import account_statement
 from app.ledger.totals import network_totals
 from app.people.models import Participant
@@ -152,7 +159,7 @@ def statement(slug: str, account_id: int) -> Any:
     return _render("ledger/statement.html", account=account,
                    statement=account_statement(account, since, until), since=since, until=until,
                    manages=manages(current_user, account), can_spend=can_spend(current_user, account),
-                   limits_form=LimitsForm(obj=account))
+                   limits_form=LimitsForm(obj=account), opening_target=holder_choice(account, current_user.fair_id))
 
 
 def _statement_for_download(account_id: int) -> Any:

@@ -69,6 +69,9 @@ class Person(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(201))
+    # Folded (case and diacritics): "last\x1ffirst" to list people in SQL, and the words searched.
+    sort_key: Mapped[str] = mapped_column(String(402), default="", server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     email_key: Mapped[str] = mapped_column(String(254), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

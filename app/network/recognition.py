@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.emails import email_key as email_lookup_key
 from app.core.emails import normalise_email
 from app.core.extensions import db
-from app.core.textkeys import name_key, search_key, tidy
+from app.core.textkeys import name_key, person_keys, search_key, tidy
 from app.network.models import Member, Person, PossibleDuplicate
 from app.network.sectors import Branch, Sector
 
@@ -181,6 +181,7 @@ def new_person(first_name: str, last_name: str, email: str = "", phone: str = ""
                     name_key=name_key(f"{first_name} {last_name}"), email=normalise_email(email),
                     phone=tidy(phone))
     person.email_key = email_lookup_key(person.email)
+    person.sort_key, person.search_text = person_keys(person.first_name, person.last_name, person.email, "")
     try:
         with db.session.begin_nested():
             db.session.add(person)
@@ -198,5 +199,6 @@ def learn_contact(person: Person, email: str, phone: str) -> None:
     if not person.email and email:
         person.email = normalise_email(email)
         person.email_key = email_lookup_key(person.email)
+        person.sort_key, person.search_text = person_keys(person.first_name, person.last_name, person.email, "")
     if not person.phone and phone:
         person.phone = tidy(phone)

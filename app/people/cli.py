@@ -8,11 +8,11 @@ from app.core.cli import fair_cli
 from app.core.errors import DomainError
 from app.core.web.urls import public_url
 from app.fairs.fairs import FairData
+from app.network.sectors import Sector
 from app.people.credentials import MIN_PASSWORD_LENGTH
 from app.people.first_fair import FirstFair, create_fair_with_organiser
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 
 
 @fair_cli.command("create")

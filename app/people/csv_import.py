@@ -19,11 +19,11 @@ from app.core.storage.transactions import service
 from app.core.textkeys import name_key, tidy
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
+from app.network.sectors import Sector
 from app.people.csv_rows import MAX_BYTES, ImportRejected, Message, Row, RowProblem, read_file
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, find_organisation
 from app.people.participants import create_participant, find_duplicate
-from app.network.sectors import Sector
 
 __all__ = ["ImportRejected", "ImportReport", "PlannedRow", "import_participants", "preview_import"]
 

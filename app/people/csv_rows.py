@@ -20,6 +20,7 @@ from wtforms import Form
 from app.core.output.spreadsheets import csv_row
 from app.core.textkeys import search_key, tidy
 from app.fairs.roles import Role, parse_role
+from app.network.sectors import Sector, parse_sector
 from app.people.csv_text import (
     MAX_BYTES,
     SEP_LINE,
@@ -34,7 +35,6 @@ from app.people.csv_text import (
 from app.people.forms import NewOrganisationFields, PersonFields
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector, parse_sector
 
 __all__ = ["MAX_BYTES", "ImportRejected", "Message", "RowProblem"]  # one place to import a file's parts from
 

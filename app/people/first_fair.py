@@ -23,11 +23,11 @@ from app.core.storage.transactions import service
 from app.fairs.fairs import FairData, create_fair
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.credentials import MIN_PASSWORD_LENGTH, set_password_unchecked
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.network.sectors import Sector
 
 CODE_FILE = "setup-code"
 

@@ -19,9 +19,9 @@ from app.core.emails import EmailAddress
 from app.core.web.formfields import Form
 from app.core.web.picker import PickerField
 from app.fairs.roles import ROLE_LABELS, Role
+from app.network.sectors import SECTOR_LABELS, Sector
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import SECTOR_LABELS, Sector
 
 PHONE = Regexp(r"^[0-9+()\-\s]{6,20}$", message=_l("Enter a phone number, e.g. +48 600 100 200."))
 

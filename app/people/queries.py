@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 from app.core.extensions import db
 from app.core.textkeys import SEPARATOR, search_key
 from app.fairs.roles import PASSWORD_ROLES, Role
-from app.people.models import Organisation, Participant
 from app.network.sectors import Sector
+from app.people.models import Organisation, Participant
 
 
 @dataclass(frozen=True)

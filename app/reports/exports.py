@@ -38,8 +38,8 @@ from app.fairs.models import Category, Fair
 from app.fairs.roles import ROLE_LABELS
 from app.floor.kinds import UNIT_LABELS, PostKind, PostState
 from app.floor.models import Post
-from app.people.models import CheckIn, Organisation, Participant
 from app.network.sectors import SECTOR_LABELS
+from app.people.models import CheckIn, Organisation, Participant
 from app.reports.fair_document import fair_json
 
 FORMATS = ("csv", "xlsx", "json")

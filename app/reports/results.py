@@ -54,8 +54,8 @@ from app.fairs.models import Fair, FairState
 from app.fairs.roles import Role, require_role
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
-from app.people.models import CheckIn, Organisation, Participant
 from app.network.sectors import SECTOR_COLOURS, Sector
+from app.people.models import CheckIn, Organisation, Participant
 
 TOP = 5
 BUCKET_MINUTES = 10

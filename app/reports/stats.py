@@ -14,8 +14,8 @@ from app.fairs.models import Fair
 from app.fairs.trading import trading_window
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
-from app.people.models import Organisation, Participant
 from app.network.sectors import Sector
+from app.people.models import Organisation, Participant
 
 
 def fair_stats(fair: Fair) -> dict[str, Any]:

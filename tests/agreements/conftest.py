@@ -24,8 +24,8 @@ from app.core.extensions import db
 from app.core.tasks import wait_for_tasks
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 
 _seq = itertools.count(1)
 

@@ -21,8 +21,8 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.core.tasks import wait_for_tasks
-from app.people.models import Organisation
 from app.network.sectors import Sector
+from app.people.models import Organisation
 from tests.agreements.conftest import ObligationSpec
 from tests.pdfs import page_texts, pdf_text, qr_payloads, save
 

@@ -7,9 +7,9 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.storage.audit import AuditEvent
 from app.fairs.categories import add_category
+from app.network.sectors import Sector
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant
-from app.network.sectors import Sector
 
 
 def test_every_service_call_is_audited_with_actor(fair, organiser):

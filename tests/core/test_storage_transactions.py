@@ -4,10 +4,10 @@ import pytest
 
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
+from app.network.sectors import Sector
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, register_participant
-from app.network.sectors import Sector
 
 
 def person(first="Łucja", last="Żółkiewska", email="lucja@example.org", **kw):

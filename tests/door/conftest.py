@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 
 BASE = "http://gielda.test"  # PUBLIC_URL in the test configuration
 

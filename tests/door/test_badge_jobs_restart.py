@@ -14,10 +14,10 @@ from typing import Any
 from app.core.storage.transactions import transaction
 from app.door.badges import BADGE_GRID
 from app.fairs.models import Fair
+from app.network.sectors import Sector
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
-from app.network.sectors import Sector
 from tests.conftest import PASSWORD
 from tests.live import LiveServer, csrf_token, staff_session, wait_until
 

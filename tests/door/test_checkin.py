@@ -8,10 +8,10 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.storage.events import events_since
 from app.door.checkin import check_in, parse_scan, register_walk_in
+from app.network.sectors import Sector
 from app.people.models import CheckIn, Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, remove_participant
-from app.network.sectors import Sector
 
 
 def test_check_in_by_code(fair, notary, make_participant):

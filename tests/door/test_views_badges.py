@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from app.door import badge_jobs
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 from tests.door.conftest import BASE, card
 from tests.pdfs import qr_payloads, save
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
@@ -21,7 +21,7 @@ from app.ledger.hooks import on_obligation_fulfilled
 from app.ledger.models import Account
 from app.ledger.operations import post_opening_balance, reverse_entry, transfer_points
 from app.ledger.permissions import SystemActor
-from app.people.models import Participant
+from app.people.models import Organisation, Participant
 
 _keys = itertools.count(1)
 
@@ -49,6 +49,15 @@ def make_account(make_organisation: Callable[..., Any]) -> Callable[..., Account
         return db.session.get_one(Account, account.id)
 
     return make
+
+
+def organisation_of(account: Account) -> int:
+    """The (newest) fair organisation of the member whose account this is: what the forms and
+    the award name (`org:<id>`)."""
+    found = db.session.scalar(select(Organisation.id).where(Organisation.member_id == account.member_id)
+                              .order_by(Organisation.id.desc()).limit(1))
+    assert found is not None, f"account {account.id} is no member's"
+    return found
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from app.core.errors import ValidationError
 from app.core.extensions import db
 from app.fairs.roles import Role
 from app.ledger.coordinators import network_coordinators, set_network_coordinator
+from app.network.sectors import Sector
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 from app.people.staff import accept_invitation, invitation_token, invite_staff
 
 

@@ -158,9 +158,10 @@ def test_ledger_statement_csv_neutralises_typed_text(app: Flask) -> None:
 
     line = StatementLine(entry_id=1, at=datetime(2027, 3, 14, 9, tzinfo=UTC), kind=next(iter(EntryKind)),
                          memo="=HYPERLINK(\"http://evil.example\")", counterparties=("@Fundacja Ćma",),
-                         points=-45, balance=-45, actor="", source=None, reverses_id=None, reversed_by_id=None)
+                         points=-45, balance=-45, actor="", fair="+Giełda", source=None, reverses_id=None,
+                         reversed_by_id=None)
     rows = read_csv(statement_csv(Statement(account=None, since=None, until=None, opening=0, closing=-45,  # type: ignore[arg-type]
                                             lines=(line,))).encode("utf-8"))
     row = next(r for r in rows if r[1] == "1")
-    assert row[3] == "'=HYPERLINK(\"http://evil.example\")" and row[4] == "'@Fundacja Ćma"
-    assert row[5] == "-45"  # numbers are not touched
+    assert row[3] == "'=HYPERLINK(\"http://evil.example\")" and row[4] == "'+Giełda" and row[5] == "'@Fundacja Ćma"
+    assert row[6] == "-45"  # numbers are not touched

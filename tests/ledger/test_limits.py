@@ -54,7 +54,8 @@ def app_config():
 
 
 def test_limits_are_configurable_per_kind(app, make_account):
-    assert (kind_defaults(AccountKind.PERSON).floor, kind_defaults(AccountKind.PERSON).ceiling) == (-100, 200)
+    # "person", the name from before the network, configures people's accounts.
+    assert (kind_defaults(AccountKind.INDIVIDUAL).floor, kind_defaults(AccountKind.INDIVIDUAL).ceiling) == (-100, 200)
     assert limits_for(make_account()).floor == -500  # organisations keep the network default
 
 

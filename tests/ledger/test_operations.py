@@ -113,7 +113,7 @@ def test_organisation_awards_points_to_a_volunteer(make_participant, balance_of)
     entry = award_points(member, member.organisation_id, volunteer.id, 15, "Sprzątanie parku", "k")
     assert entry.kind == EntryKind.AWARD and entry.memo == "Sprzątanie parku"
     account = find_person_account(volunteer.id)
-    assert account is not None and account.kind == AccountKind.PERSON
+    assert account is not None and account.kind == AccountKind.INDIVIDUAL
     assert balance_of(account) == 15
     assert balance_of(find_organisation_account(member.organisation_id)) == -15
 

@@ -24,6 +24,7 @@ from app.ledger.models import Account
 from app.ledger.operations import award_points, post_opening_balance, reverse_entry, transfer_points
 from app.ledger.permissions import SystemActor
 from app.ledger.verify import verify_ledger
+from tests.ledger.conftest import organisation_of
 
 FLOOR, CEILING = -50, 100
 OPERATOR = SystemActor("hypothesis")
@@ -115,9 +116,9 @@ class LedgerMachine(RuleBasedStateMachine):
         account = self.orgs[org]
         participant_id, target = self.people[person]
         self._post({account.id: -points, target.id: points},
-                   lambda key: award_points(OPERATOR, account.organisation_id, participant_id, points,
+                   lambda key: award_points(OPERATOR, organisation_of(account), participant_id, points,
                                             "zadanie", key),
-                   lambda key: award_points(OPERATOR, account.organisation_id, participant_id, points,
+                   lambda key: award_points(OPERATOR, organisation_of(account), participant_id, points,
                                             "inne zadanie", key))
 
     @rule(index=st.integers(0, 4), points=st.integers(-60, 60).filter(bool))

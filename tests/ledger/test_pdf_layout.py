@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.fairs.models import Fair
 from app.ledger.limits import limits_for
 from app.ledger.models import Account, AccountKind, EntryKind
 from app.ledger.pdf import render_pdf
 from app.ledger.statements import Statement, StatementLine
 from tests.long_texts import (
     LONG_DESCRIPTION,
+    LONG_FAIR,
     LONG_NAME,
     LONG_ORGANISATION,
     LONG_SLUG,
@@ -41,15 +41,14 @@ def line(i: int) -> StatementLine:
     return StatementLine(
         entry_id=1_234_560 + i, at=AT.astimezone(UTC), kind=KINDS[i % len(KINDS)], memo=MEMO,
         counterparties=OTHERS, points=-1_234_567 if i % 2 else 7_654_321, balance=-9_876_543,
-        actor=LONG_NAME, source=None, reverses_id=1_234_500 + i if i % 3 == 0 else None,
+        actor=LONG_NAME, fair=LONG_FAIR if i % 2 else None, source=None, reverses_id=1_234_500 + i if i % 3 == 0 else None,
         reversed_by_id=1_234_999 if i % 4 == 0 else None)
 
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[bytes, list[Page]]]:
     with printing_app(tmp_path_factory.mktemp("statement")) as app, app.test_request_context():
-        account = Account(kind=AccountKind.ORGANISATION, name=LONG_ORGANISATION, organisation_id=123_456,
-                          fair=Fair(slug=LONG_SLUG))
+        account = Account(kind=AccountKind.MEMBER, name=LONG_ORGANISATION, member_id=123_456)
         statement = Statement(account=account, since=date(2027, 10, 1), until=date(2027, 12, 31),
                               opening=-1_234_567, closing=-7_654_321, lines=tuple(line(i) for i in range(5)))
         pdf = render_pdf("ledger/statement_pdf.html", statement=statement, account=account,
@@ -72,8 +71,10 @@ def test_every_word_and_line_stays_inside_the_margins(printed):
 def test_names_descriptions_and_amounts_print_whole(printed):
     _, pages = printed
     assert count(pages, f"Wyciąg: {LONG_ORGANISATION}") == 1
-    assert count(pages, f"org:{LONG_SLUG}:123456") == 1
+    assert count(pages, "member:123456") == 1
     assert count(pages, MEMO) == 5
+    # Where each line came from: a fair's name (whole), or "between fairs".
+    assert count(pages, f"({LONG_FAIR})") == 2 and count(pages, "(między giełdami)") == 3
     assert count(pages, ", ".join(OTHERS)) == 5
     assert count(pages, "14.10.2027, 20:13") == 5
     for i in range(5):

@@ -11,6 +11,7 @@ import pytest
 from app.ledger.accounts import find_organisation_account, find_person_account
 from app.ledger.pickers import AccountPicker
 from app.ledger.queries import fair_accounts, organisations_without_account
+from tests.ledger.conftest import organisation_of
 
 
 def _key(client, url):
@@ -43,7 +44,7 @@ def test_accounts_are_found_by_their_holders_names_without_diacritics(app, fair,
     with app.test_request_context():
         found = AccountPicker(fair.id).search("zrodl", 10)
     labels = {p.value: p.label for p in found}
-    assert labels[f"org:{holders['org'].organisation_id}"] == "Fundacja Źródło"
+    assert labels[f"org:{organisation_of(holders['org'])}"] == "Fundacja Źródło"
     assert labels[f"person:{holders['saver'].id}"] == "Łucja Źródłowska"
     assert "Zofia Źródlana" in labels.values()  # an opening balance opens her account
 
@@ -57,9 +58,9 @@ def test_transfers_list_only_people_who_have_an_account(app, fair, holders):
 def test_another_fairs_accounts_never_appear(app, fair, holders, elsewhere):
     with app.test_request_context():
         found = [p.label for p in AccountPicker(fair.id).search("zrodl", 10)]
-        other_org = find_organisation_account(
-            next(a.organisation_id for a in fair_accounts(elsewhere.id).accounts if a.organisation_id))
-        assert AccountPicker(fair.id).find(f"org:{other_org.organisation_id}") is None
+        other_org = organisation_of(next(a for a in fair_accounts(elsewhere.id).accounts if a.member_id))
+        assert find_organisation_account(other_org) is not None
+        assert AccountPicker(fair.id).find(f"org:{other_org}") is None
     assert not any("Obc" in label for label in found)
 
 
@@ -121,10 +122,10 @@ def test_an_unknown_name_gets_a_plain_error(client, login, fair, organiser, hold
 
 
 def test_an_organiser_may_not_post_to_another_fairs_account(client, login, fair, organiser, elsewhere):
-    other = next(a for a in fair_accounts(elsewhere.id).accounts if a.organisation_id)
+    other = organisation_of(next(a for a in fair_accounts(elsewhere.id).accounts if a.member_id))
     login(organiser)
     url = f"/f/{fair.slug}/admin/points/opening"
-    r = client.post(url, data={"key": _key(client, url), "target": f"org:{other.organisation_id}", "points": "5"})
+    r = client.post(url, data={"key": _key(client, url), "target": f"org:{other}", "points": "5"})
     assert r.status_code == 422 and "Nieprawidłowy wybór" in r.get_data(as_text=True)
 
 

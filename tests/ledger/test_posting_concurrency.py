@@ -161,8 +161,8 @@ def _setup_accounts(floor: int) -> tuple[int, int, int, int]:
     from app.core.storage.transactions import transaction
     from app.fairs.fairs import FairData, create_fair
     from app.ledger.accounts import organisation_account
-    from app.people.organisations import OrganisationData, ensure_organisation
     from app.network.sectors import Sector
+    from app.people.organisations import OrganisationData, ensure_organisation
 
     fair = create_fair(FairData(slug=f"mp-{uuid.uuid4().hex[:6]}", name="Giełda wieloprocesowa"))
     with transaction():

@@ -14,6 +14,7 @@ from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account, find_person_account
 from app.ledger.models import Entry
 from app.ledger.operations import award_points, transfer_points
+from tests.ledger.conftest import organisation_of
 
 
 def _key(client, url):
@@ -120,7 +121,7 @@ def test_statement_csv_reads_back_with_polish_letters(client, login, organiser, 
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "Data"
     line = next(row for row in rows if "Użyczenie sali – żółty pokój" in row)
-    assert line[4] == "Stowarzyszenie Źdźbło" and line[5] == "-45" and line[6] == "-45"
+    assert line[4] == "między giełdami" and line[5] == "Stowarzyszenie Źdźbło" and line[6] == "-45" and line[7] == "-45"
 
 
 def test_statement_pdf_reads_back_with_pdftotext(client, login, organiser, member_org_account, make_account,
@@ -151,7 +152,7 @@ def test_member_sends_points_through_the_form(client, login, member, member_org_
     login(member)
     url = f"/f/{fair.slug}/points/send"
     data = {"key": _key(client, url), "source": f"org:{member.organisation_id}",
-            "target": f"org:{target.organisation_id}", "points": "12", "memo": "Transport"}
+            "target": f"org:{organisation_of(target)}", "points": "12", "memo": "Transport"}
     r = client.post(url, data=data)
     assert r.status_code == 303
     assert balance_of(target) == 12
@@ -163,7 +164,7 @@ def test_double_submitted_form_posts_once(client, login, member, member_org_acco
     login(member)
     url = f"/f/{fair.slug}/points/send"
     data = {"key": _key(client, url), "source": f"org:{member.organisation_id}",
-            "target": f"org:{target.organisation_id}", "points": "12", "memo": "Transport"}
+            "target": f"org:{organisation_of(target)}", "points": "12", "memo": "Transport"}
     assert client.post(url, data=data).status_code == 303
     assert client.post(url, data=data).status_code == 303
     assert balance_of(target) == 12
@@ -175,7 +176,7 @@ def test_form_shows_the_limit_error(client, login, member, member_org_account, m
     login(member)
     url = f"/f/{fair.slug}/points/send"
     data = {"key": _key(client, url), "source": f"org:{member.organisation_id}",
-            "target": f"org:{target.organisation_id}", "points": "501", "memo": "Transport"}
+            "target": f"org:{organisation_of(target)}", "points": "501", "memo": "Transport"}
     r = client.post(url, data=data)
     assert r.status_code == 409
     assert "-500" in r.get_data(as_text=True) and "Fundacja Ćma" in r.get_data(as_text=True)
@@ -185,8 +186,8 @@ def test_member_cannot_choose_someone_elses_account_in_the_form(client, login, m
     other, target = make_account(), make_account()
     login(member)
     url = f"/f/{fair.slug}/points/send"
-    data = {"key": _key(client, url), "source": f"org:{other.organisation_id}",
-            "target": f"org:{target.organisation_id}", "points": "5", "memo": "x"}
+    data = {"key": _key(client, url), "source": f"org:{organisation_of(other)}",
+            "target": f"org:{organisation_of(target)}", "points": "5", "memo": "x"}
     assert client.post(url, data=data).status_code == 422
 
 
@@ -324,7 +325,7 @@ def test_every_ledger_csv_download_neutralises_typed_text(client, login, coordin
         ('\'=HYPERLINK("http://evil.example")', "-25"), ("'@Fundacja Ćma", "25")}
     statement = rows(f"points/accounts/{hostile.id}/statement.csv", ";")
     line = next(row for row in statement if row[1].isdigit())
-    assert (line[3], line[4], line[5], line[6]) == ("'-2+3 za salę", "'@Fundacja Ćma", "-25", "-25")
+    assert (line[3], line[4], line[5], line[6], line[7]) == ("'-2+3 za salę", "między giełdami", "'@Fundacja Ćma", "-25", "-25")
     for table in (entries, balances, statement):
         for row in table:
             for cell in row:

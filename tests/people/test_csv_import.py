@@ -11,10 +11,10 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.storage.events import DomainEvent
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.csv_import import ImportRejected, import_participants, preview_import
 from app.people.csv_rows import MAX_BYTES
 from app.people.models import Organisation, Participant
-from app.network.sectors import Sector
 
 HEADER = "imię;nazwisko;e-mail;organizacja;sektor;miasto"
 LUCJA = "Łucja;Żółkiewska;lucja@example.org;Fundacja Gęś;fundacja;Tczew"

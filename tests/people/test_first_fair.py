@@ -14,11 +14,11 @@ from app.core.extensions import db
 from app.fairs.fairs import FairData
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.credentials import login_with_password
 from app.people.first_fair import CODE_FILE, FirstFair, code_matches, create_first_fair, forget_setup_code, setup_code
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 
 PASSWORD = "a long enough password"
 

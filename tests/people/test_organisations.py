@@ -2,8 +2,8 @@ import pytest
 
 from app.core.errors import DomainError
 from app.core.extensions import db
-from app.people.organisations import OrganisationData, create_organisation, remove_organisation, update_organisation
 from app.network.sectors import Sector
+from app.people.organisations import OrganisationData, create_organisation, remove_organisation, update_organisation
 
 
 def test_create_organisation(fair, organiser):

@@ -12,6 +12,7 @@ from app.core.storage.events import DomainEvent
 from app.fairs.fairs import set_registration_open
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import (
@@ -21,7 +22,6 @@ from app.people.participants import (
     remove_participant,
     update_participant,
 )
-from app.network.sectors import Sector
 
 
 def person(first="Łucja", last="Żółkiewska", email="lucja@example.org", **kw):

@@ -9,10 +9,10 @@ import pytest
 
 from app.core.extensions import db
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.models import Participant
 from app.people.pickers import OrganisationPicker, ParticipantPicker
 from app.people.queries import search_organisations
-from app.network.sectors import Sector
 
 
 def text(r):

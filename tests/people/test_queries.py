@@ -4,9 +4,9 @@ from sqlalchemy import event
 
 from app.core.extensions import db
 from app.core.textkeys import search_key
+from app.network.sectors import Sector
 from app.people.models import Participant
 from app.people.queries import search_participants
-from app.network.sectors import Sector
 from app.people.views.admin import PAGE_SIZE
 
 NAMES = [("Łucja", "Żółkiewska"), ("Adam", "Nowak"), ("Ewa", "Nowakowska"), ("Zenon", "Ąbacki"),

@@ -11,11 +11,11 @@ from app.fairs.categories import add_category, fair_categories
 from app.fairs.fairs import FairData
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.credentials import login_with_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 from app.people.staff import (
     INVITATION_DAYS,
     accept_invitation,

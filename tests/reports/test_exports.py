@@ -19,8 +19,8 @@ from app.core.extensions import db
 from app.door.checkin import check_in
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 from app.reports.exports import TABLES, export_file
 from tests.agreements.conftest import _no_task_left_running, make_signed_agreement  # noqa: F401  (fixtures)
 from tests.reports import exports_fair

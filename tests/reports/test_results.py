@@ -20,8 +20,8 @@ from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair, FairState
 from app.fairs.trading import close_trading
-from app.people.models import Participant
 from app.network.sectors import Sector
+from app.people.models import Participant
 from app.reports.results import REVEAL_EVENT, Results, fair_results, headline, reveal_results
 from app.reports.results_report import result_charts
 from tests.reports import results_fair

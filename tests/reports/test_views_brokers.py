@@ -1,10 +1,10 @@
 """The brokers' page (app/reports/views/brokers.py)."""
 
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people.credentials import set_password
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
-from app.network.sectors import Sector
 from app.people.staff import invite_staff
 from tests.conftest import PASSWORD
 

@@ -15,7 +15,7 @@ from alembic import op
 
 import app.core.storage.db
 
-from app.core.textkeys import search_key
+from app.core.textkeys import person_keys, search_key
 
 revision: str = '0015'
 down_revision: str | None = '0014'
@@ -74,6 +74,8 @@ def upgrade() -> None:
         sa.Column('first_name', sa.String(length=100), nullable=False),
         sa.Column('last_name', sa.String(length=100), nullable=False),
         sa.Column('name_key', sa.String(length=201), nullable=False),
+        sa.Column('sort_key', sa.String(length=402), server_default='', nullable=False),
+        sa.Column('search_text', sa.Text(), server_default='', nullable=False),
         sa.Column('email', sa.String(length=254), nullable=False),
         sa.Column('email_key', sa.String(length=254), server_default='', nullable=False),
         sa.Column('phone', sa.String(length=40), nullable=False),
@@ -210,13 +212,16 @@ def _persons(conn: sa.Connection) -> None:
     for r in rows:
         first.setdefault(group[r['id']], r)
     persons = sa.table('persons', *(sa.column(c) for c in (
-        'id', 'first_name', 'last_name', 'name_key', 'email', 'email_key', 'phone', 'created_at')))
+        'id', 'first_name', 'last_name', 'name_key', 'sort_key', 'search_text', 'email', 'email_key', 'phone',
+        'created_at')))
     with_email = {group[r['id']]: r for r in rows if r['email_key']}  # the newest who gave one
     person_of = {}
     for key, r in newest.items():
         email = with_email.get(key, r)
+        sort, text = person_keys(r['first_name'], r['last_name'], email['email'] or '', '')
         person_of[key] = conn.execute(persons.insert().values(
-            first_name=r['first_name'], last_name=r['last_name'], name_key=r['name_key'],
+            first_name=r['first_name'], last_name=r['last_name'], name_key=r['name_key'], sort_key=sort,
+            search_text=text,
             email=email['email'] or '', email_key=email['email_key'] or '', phone=r['phone'] or '',
             created_at=first[key]['created_at']).returning(persons.c.id)).scalar_one()
     for r in rows:

@@ -15,6 +15,7 @@ from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.fairs.access import organiser_required
 from app.fairs.fairs import set_registration_open
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people import credentials, organisations, participants
 from app.people.forms import OrganisationForm, ParticipantForm, PasswordForm
 from app.people.organisations import OrganisationData, get_organisation
@@ -22,7 +23,6 @@ from app.people.participants import get_participant
 from app.people.pickers import OrganisationPicker
 from app.people.pin_guard import pin_guard
 from app.people.queries import search_organisations, search_participants
-from app.network.sectors import Sector
 from app.people.views.blueprint import bp
 
 PAGE_SIZE = 50

@@ -15,11 +15,11 @@ from app.core.web.refusals import refusal_flashed
 from app.fairs.access import fair_or_404, organiser_required
 from app.fairs.fairs import FairData
 from app.fairs.roles import Role
+from app.network.sectors import Sector
 from app.people import staff as staff_service
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.queries import staff_members
-from app.network.sectors import Sector
 from app.people.staff_forms import InviteForm, NewFairForm, WelcomeForm
 from app.people.views.blueprint import bp
 
