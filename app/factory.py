@@ -45,8 +45,10 @@ from app.floor import sockets as _sockets  # noqa: F401  (Socket.IO handlers, de
 from app.floor import views as floor_views
 from app.floor.kinds import quantity_text
 from app.ledger import views as ledger_views
+from app.ledger.carrying import carry_merged_member
 from app.ledger.cli import ledger_cli
 from app.ledger.hooks import set_pledge_source
+from app.network.merging import on_merge
 from app.network.sectors import Sector
 from app.people import cli as _people_cli  # noqa: F401  (its commands join `flask fair`)
 from app.people import views as people_views
@@ -104,6 +106,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The ledger's "pledged" figure comes from the agreements, which sit above it.
     set_pledge_source(points_pledged)
+    on_merge(carry_merged_member)  # a merged member's balance goes to the member it became
     init_auth(app, login_manager)
     register_error_handlers(app)
     register_refusal_handler(app)

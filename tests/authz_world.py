@@ -27,6 +27,7 @@ from sqlalchemy import LargeBinary, delete, insert, select, text
 from app.core.extensions import db
 from app.core.storage.db import Base
 from app.core.storage.transactions import transaction
+from app.network.models import PossibleDuplicate
 
 PASSWORD = "correct horse battery"
 BASE = "http://gielda.test"
@@ -63,6 +64,7 @@ class World:
     coordinator: int = 0
     walk_in: int = 0
     empty_org: int = 0  # an organisation nobody represents (any more)
+    duplicate: int = 0  # a possible duplicate of it to confirm (app/people/members.py)
     invited: int = 0
     invitation: str = ""
     # people of fair B
@@ -339,6 +341,11 @@ def build(app: Flask) -> World:
                                  OrganisationData("Klub Seniora", Sector.INFORMAL_GROUP)).participant.id
     with transaction():
         w.empty_org = ensure_organisation(w.a_id, OrganisationData("Fundacja Uśpiona", Sector.NGO)).id
+        # A name close to it at the same fair: a returning organisation for the organiser to confirm.
+        close = ensure_organisation(w.a_id, OrganisationData("Fundacja Uśpiona z Tczewa", Sector.NGO))
+        w.duplicate = db.session.scalars(select(PossibleDuplicate.id).where(
+            PossibleDuplicate.member_id == close.member_id)).first() or 0
+    assert w.duplicate, "the close name asks"
     invited = invite_staff(organiser, w.a_id, PersonData("Irena", "Zaproszona", "irena@example.org",
                                                           role=Role.NOTARY),
                            OrganisationData("Kancelaria Druga", Sector.BUSINESS))

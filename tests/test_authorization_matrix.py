@@ -76,7 +76,7 @@ NOBODY: frozenset[str] = frozenset()
 
 # URL variables that name an object of a fair: with them, fair B's people also try B's address.
 OBJECT_VARIABLES = {"pid", "post_id", "agreement_id", "obligation_id", "account_id", "entry_id", "job_id",
-                    "oid", "category_id", "token", "secret"}
+                    "oid", "category_id", "token", "secret", "duplicate_id"}
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -260,6 +260,9 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
             "name": "Fundacja Pszczoła", "sector": "ngo", "city": "Tczew"}),
     ),
     ("people.admin_organisation_remove", "POST"): rule(ORGANISERS_A, oid="empty_org"),
+    ("people.admin_returning", "GET"): rule(ORGANISERS_A),
+    ("people.admin_returning_decide", "POST"): rule(ORGANISERS_A, duplicate_id="duplicate",
+                                                    data=lambda w: {"same": "no"}),
     ("people.admin_registration", "POST"): rule(ORGANISERS_A, data=lambda w: {"open": "0"}),
     ("people.admin_import", "GET"): rule(ORGANISERS_A),
     ("people.admin_import", "POST"): rule(ORGANISERS_A, effect=False, data=lambda w: {  # the preview

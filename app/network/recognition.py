@@ -124,7 +124,7 @@ def apply_member(member: Member, data: MemberData) -> None:
     member.nip, member.krs, member.regon = digits(data.nip), digits(data.krs), digits(data.regon)
 
 
-def _fill_gaps(member: Member, data: MemberData) -> None:
+def fill_gaps(member: Member, data: MemberData) -> None:
     """A returning member's record learns what it did not know yet (never overwrites)."""
     for column in ("city", "phone", "website", "description"):
         if not getattr(member, column) and getattr(data, column):
@@ -147,7 +147,7 @@ def member_for(data: MemberData) -> Member:
     if known is not None:
         try:
             with db.session.begin_nested():
-                _fill_gaps(known.member, data)
+                fill_gaps(known.member, data)
                 db.session.flush()
         except IntegrityError:  # an identifier another member holds: keep the record as it was
             db.session.refresh(known.member)

@@ -41,7 +41,8 @@ def line(i: int) -> StatementLine:
     return StatementLine(
         entry_id=1_234_560 + i, at=AT.astimezone(UTC), kind=KINDS[i % len(KINDS)], memo=MEMO,
         counterparties=OTHERS, points=-1_234_567 if i % 2 else 7_654_321, balance=-9_876_543,
-        actor=LONG_NAME, fair=LONG_FAIR if i % 2 else None, source=None, reverses_id=1_234_500 + i if i % 3 == 0 else None,
+        actor=LONG_NAME, fair=LONG_FAIR if i % 2 else None,
+        source=None, reverses_id=1_234_500 + i if i % 3 == 0 else None,
         reversed_by_id=1_234_999 if i % 4 == 0 else None)
 
 

@@ -325,7 +325,8 @@ def test_every_ledger_csv_download_neutralises_typed_text(client, login, coordin
         ('\'=HYPERLINK("http://evil.example")', "-25"), ("'@Fundacja Ćma", "25")}
     statement = rows(f"points/accounts/{hostile.id}/statement.csv", ";")
     line = next(row for row in statement if row[1].isdigit())
-    assert (line[3], line[4], line[5], line[6], line[7]) == ("'-2+3 za salę", "między giełdami", "'@Fundacja Ćma", "-25", "-25")
+    assert (line[3], line[4], line[5], line[6], line[7]) == (
+        "'-2+3 za salę", "między giełdami", "'@Fundacja Ćma", "-25", "-25")
     for table in (entries, balances, statement):
         for row in table:
             for cell in row:

@@ -18,6 +18,7 @@ from app.fairs.roles import Role
 from app.network.sectors import Sector
 from app.people import credentials, organisations, participants
 from app.people.forms import OrganisationForm, ParticipantForm, PasswordForm
+from app.people.members import count_pending_duplicates
 from app.people.organisations import OrganisationData, get_organisation
 from app.people.participants import get_participant
 from app.people.pickers import OrganisationPicker
@@ -175,7 +176,7 @@ def admin_organisations(slug: str) -> Any:
     found = search_organisations(fair.id, q, sector, page=page, page_size=PAGE_SIZE)
     return render_template("people/organisations.html", fair=fair, orgs=found.organisations,
                            total=found.total, page=page, pages=max(1, -(-found.total // PAGE_SIZE)),
-                           q=q, sector=sector, confirm=ConfirmForm())
+                           q=q, sector=sector, confirm=ConfirmForm(), returning=count_pending_duplicates(fair.id))
 
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"])
