@@ -2,6 +2,8 @@
 
 from app.core.extensions import db
 from app.fairs.fairs import set_registration_open
+from app.network.models import Member
+from app.network.sectors import Branch
 from app.people.models import Participant
 
 
@@ -39,3 +41,25 @@ def test_registration_closed_page(client, fair, organiser):
     set_registration_open(organiser, fair.id, False)
     r = client.get(f"/f/{fair.slug}/register")
     assert r.status_code == 403
+
+
+def test_a_participant_keeps_their_organisations_network_page(client, login, fair, make_participant):
+    ola = make_participant(organisation="Fundacja Żółw")
+    login(ola)
+    assert "/me/organisation" in client.get(f"/f/{fair.slug}/me").get_data(as_text=True)
+    page = client.get(f"/f/{fair.slug}/me/organisation").get_data(as_text=True)
+    assert "Pokaż naszą organizację w publicznym katalogu sieci" in page
+    r = client.post(f"/f/{fair.slug}/me/organisation", data={"public_profile": "y", "branch": "care",
+                                                            "description": "Opieka nad seniorami"})
+    assert r.status_code == 303
+    member = db.session.get_one(Member, ola.organisation.member_id)
+    assert member.public_profile and member.branch == Branch.CARE
+
+
+def test_a_wrong_nip_is_shown_at_its_field(client, login, fair, make_participant):
+    ola = make_participant()
+    login(ola)
+    r = client.post(f"/f/{fair.slug}/me/organisation", data={"nip": "1234567890"})
+    assert r.status_code == 422
+    assert "To nie jest poprawny NIP" in r.get_data(as_text=True)
+    assert not db.session.get_one(Member, ola.organisation.member_id).nip

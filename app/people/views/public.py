@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.core.web.refusals import refusal_flashed
+from app.core.web.refusals import flash_refusal, refusal_flashed, refusal_kept
 from app.fairs.access import fair_or_404, login_required
 from app.people.forms import RegistrationForm
+from app.people.member_forms import MemberProfileForm
+from app.people.member_profile import profile_of, represented_member, update_member_profile
 from app.people.participants import register_participant
 from app.people.views.blueprint import bp
 
@@ -34,3 +37,25 @@ def register(slug: str) -> Any:
 @login_required
 def me(slug: str) -> Any:
     return render_template("people/me.html", fair=current_user.fair, person=current_user)
+
+
+@bp.route("/me/organisation", methods=["GET", "POST"])
+@login_required
+def my_member(slug: str) -> Any:
+    """The network's page of the organisation the person came for: they keep it up to date."""
+    member = represented_member(current_user)
+    form = MemberProfileForm(data=asdict(profile_of(member)) | {"branch": member.branch.value if member.branch else ""})
+    refused = False
+    if form.validate_on_submit():
+        with refusal_kept() as refusal:
+            update_member_profile(current_user, current_user.fair_id, form.profile())
+            flash(_("Saved. Your organisation's page in the network is up to date."), "success")
+            return redirect(url_for("people.my_member", slug=slug), 303)
+        refused = refusal.error is not None
+        field = refusal.error.details.get("field") if refusal.error is not None else None
+        if field in form:
+            form[field].errors = [*form[field].errors, str(refusal.error)]
+        elif refusal.error is not None:
+            flash_refusal(refusal.error)
+    return render_template("people/my_member.html", fair=current_user.fair, member=member, form=form), \
+        422 if form.errors or refused else 200
