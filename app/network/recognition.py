@@ -14,10 +14,11 @@ These functions run inside the caller's transaction (registration, CSV import, t
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.emails import email_key as email_lookup_key
@@ -29,6 +30,7 @@ from app.network.sectors import Branch, Sector
 
 # How close two folded names must be (rapidfuzz's WRatio, 0-100) to ask whether they are one.
 CLOSE_NAME = 85
+ROUGHLY = 70  # the first, cheaper pass (plain edit ratio) keeps names at least this close
 MAX_CANDIDATES = 3
 _NOT_DIGITS = re.compile(r"\D")
 
@@ -98,15 +100,60 @@ def recognise_member(data: MemberData) -> Recognised | None:
     return None
 
 
+class _NameIndex:
+    """The members' folded names, kept per database and brought up to date by reading only the
+    members added since (members are never deleted; a count that disagrees, as after a test's
+    truncation, reloads it all). A registration then compares its name with every known one in
+    rapidfuzz's C++ loop instead of reading every member again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.names: dict[str, dict[int, str]] = {}
+        self.last_id: dict[str, int] = {}
+
+    def current(self) -> dict[int, str]:
+        key = str(db.engine.url)
+        count, last = db.session.execute(select(func.count(Member.id), func.coalesce(func.max(Member.id), 0))).one()
+        with self.lock:
+            names = self.names.setdefault(key, {})
+            seen = self.last_id.get(key, 0)
+            if last < seen or len(names) > count:  # rows gone: start again
+                names.clear()
+                seen = 0
+        added = db.session.execute(select(Member.id, Member.search_text).where(Member.id > seen)).tuples().all()
+        with self.lock:
+            names.update(added)
+            if len(names) != count:  # missed some (ids reused after a truncation): read them all
+                names.clear()
+                names.update(db.session.execute(select(Member.id, Member.search_text)).tuples().all())
+            self.last_id[key] = max(names, default=0)
+            return dict(names)
+
+
+_names = _NameIndex()
+
+
 def close_members(name: str, exclude: int | None = None, limit: int = MAX_CANDIDATES) -> list[tuple[Member, int]]:
-    """Known members whose names are close to `name` (diacritics and case ignored), best first."""
-    rows = db.session.execute(select(Member.id, Member.search_text).where(
-        Member.merged_into_id.is_(None), Member.id != (exclude or 0))).all()
-    if not rows:
+    """Known members (not merged) whose names are close to `name` (diacritics and case ignored),
+    best first."""
+    names = _names.current()
+    names.pop(exclude or 0, None)
+    if not names:
         return []
-    found = process.extract(search_key(name), {mid: text for mid, text in rows}, scorer=fuzz.WRatio,
-                            score_cutoff=CLOSE_NAME, limit=limit)
-    return [(db.session.get_one(Member, mid), round(score)) for _text, score, mid in found]
+    folded = search_key(name)
+    # Two passes: the plain edit ratio, a few times cheaper, keeps the likely names; the weighted
+    # ratio (which also sees one name inside the other) decides among them.
+    found = process.extract(folded, names, scorer=fuzz.ratio, processor=None, score_cutoff=ROUGHLY,
+                            limit=limit + 17)
+    close = []
+    for _text, _score, member_id in found:
+        member = db.session.get_one(Member, member_id)
+        if member.merged_into_id is not None:
+            continue
+        score = fuzz.WRatio(folded, member.search_text)  # its name as it is now
+        if score >= CLOSE_NAME:
+            close.append((member, round(score)))
+    return sorted(close, key=lambda pair: -pair[1])[:limit]
 
 
 def apply_member(member: Member, data: MemberData) -> None:
