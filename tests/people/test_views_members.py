@@ -66,3 +66,16 @@ def test_an_answered_question_is_refused_clearly(client, login, organiser: Parti
     client.post(url, data={"same": "no"})
     r = client.post(url, data={"same": "yes"}, follow_redirects=True)
     assert "Nie ma takiego pytania do rozstrzygnięcia." in r.get_data(as_text=True)
+
+
+def test_inviting_from_the_network_page(client, login, organiser: Participant, fair: Fair, make_fair,
+                                        make_organisation) -> None:
+    known = make_organisation("Klub Seniora Wrzos", fair_id=make_fair().id, city="Pelplin")
+    login(organiser)
+    page = client.get(f"/f/{fair.slug}/admin/organisations/invite?q=wrzos").get_data(as_text=True)
+    assert "Klub Seniora Wrzos" in page and "Pelplin" in page
+    r = client.post(f"/f/{fair.slug}/admin/organisations/invite/{known.member_id}", data={"q": "wrzos"},
+                    follow_redirects=True)
+    assert "Klub Seniora Wrzos – zaproszenie na tę giełdę wysłane." in r.get_data(as_text=True)
+    assert "na tej giełdzie" in r.get_data(as_text=True)
+    assert db.session.query(Organisation).filter_by(fair_id=fair.id, member_id=known.member_id).count() == 1

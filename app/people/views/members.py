@@ -1,4 +1,5 @@
-"""Organiser pages: returning members to confirm (a close name: the same member, or another?)."""
+"""Organiser pages about the network's members: returning ones to confirm (a close name: the same
+member, or another?), and members of the network to invite to this fair."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.web.formfields import ConfirmForm
+from app.core.web.inputs import db_int
 from app.core.web.refusals import refusal_back_to
 from app.fairs.access import organiser_required
+from app.people.member_invites import invite_member, network_members
 from app.people.members import decide_possible_duplicate, pending_duplicates
 from app.people.views.blueprint import bp
+
+PAGE_SIZE = 50
 
 
 @bp.get("/admin/organisations/returning")
@@ -37,3 +42,23 @@ def admin_returning_decide(slug: str, duplicate_id: int) -> Any:
     else:
         flash(_("Choose whether they are the same organisation."), "error")
     return redirect(url_for("people.admin_returning", slug=slug), 303)
+
+
+@bp.get("/admin/organisations/invite")
+@organiser_required
+def admin_invite_members(slug: str) -> Any:
+    q = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=db_int))
+    found = network_members(current_user.fair_id, q, page=page, page_size=PAGE_SIZE)
+    return render_template("people/invite_members.html", fair=current_user.fair, found=found, q=q, page=page,
+                           pages=max(1, -(-found.total // PAGE_SIZE)), confirm=ConfirmForm())
+
+
+@bp.post("/admin/organisations/invite/<int:member_id>")
+@organiser_required
+@refusal_back_to("people.admin_invite_members")
+def admin_invite_member(slug: str, member_id: int) -> Any:
+    if ConfirmForm().validate_on_submit():
+        org = invite_member(current_user, current_user.fair_id, member_id)
+        flash(_("%(name)s is invited to this fair.", name=org.name), "success")
+    return redirect(url_for("people.admin_invite_members", slug=slug, q=request.form.get("q") or None), 303)
