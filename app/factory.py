@@ -36,6 +36,8 @@ from app.core.web.redaction import install_log_redaction
 from app.core.web.refusals import register_refusal_handler
 from app.core.web.security_headers import init_security_headers
 from app.core.web.urls import loopback_warning, public_page_url
+from app.directory import api as directory_api
+from app.directory import views as directory_views
 from app.door import cli as _door_cli  # noqa: F401  (its commands join `flask fair`)
 from app.door import views as door_views
 from app.fairs import views as fairs_views
@@ -113,6 +115,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security_headers(app)
     init_inputs(app)  # before the blueprints: their `<int:…>` routes use its converter
     _register_blueprints(app)
+    api.add_paths(directory_api.OPENAPI_PATHS, directory_api.OPENAPI_SCHEMAS)
     _register_template_globals(app)
     _register_cli(app)
     return app
@@ -120,7 +123,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
-               floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp):
+               floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
+               directory_views.bp, directory_api.bp):
         app.register_blueprint(bp)
 
 

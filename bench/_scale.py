@@ -51,13 +51,14 @@ from app.floor.kinds import PostKind, Unit
 from app.floor.posts import PostData, create_post, hide_post, mark_post_taken
 from app.ledger.accounts import find_organisation_account, open_organisation_accounts, open_person_account
 from app.ledger.coordinators import set_network_coordinator
-from app.ledger.models import Account, Posting
+from app.ledger.models import Posting
 from app.ledger.operations import post_opening_balance, transfer_points
 from app.ledger.permissions import SystemActor
 from app.network.sectors import Sector
 from app.people.credentials import set_password_unchecked
 from app.people.csv_import import import_participants
 from app.people.first_fair import FirstFair, create_fair_with_organiser
+from app.people.member_profile import MemberProfile, update_member_profile
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
@@ -305,11 +306,14 @@ def _sample(fair: BigFair, made: list[tuple[int, str, list[int]]], posts: list[t
     party = db.session.scalars(select(AgreementParty).where(AgreementParty.agreement_id == agreement.id)
                                .order_by(AgreementParty.position)).first()
     assert party is not None
-    account = db.session.scalar(select(Account).where(Account.organisation_id == party.organisation_id))
+    account = find_organisation_account(party.organisation_id)  # its member's network account
     assert account is not None
     entry_id = db.session.scalar(select(Posting.entry_id).where(Posting.account_id == account.id)
                                  .order_by(Posting.entry_id))
     person = next(r for r in rows if r.id == party.representative_id)
+    # The party's member shows its profile in the network's public directory (its fairs, live posts).
+    member = update_member_profile(db.session.get_one(Participant, person.id), fair.fair_id, MemberProfile(
+        public_profile=True, city="Tczew", description="Sala, sprzęt i wolontariusze"))
     return {
         "agreement_id": agreement.id, "draft_id": draft[0], "code": agreement.public_code,
         "obligation_id": fulfilled[2][0], "post_id": posts[0][0], "post_ids": [p[0] for p in posts[:3]],
@@ -318,4 +322,5 @@ def _sample(fair: BigFair, made: list[tuple[int, str, list[int]]], posts: list[t
         "category_id": db.session.scalar(select(Category.id).where(Category.fair_id == fair.fair_id)
                                          .order_by(Category.id)),
         "token": db.session.get_one(Fair, fair.fair_id).display_token,
+        "member_id": member.id,
     }

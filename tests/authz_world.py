@@ -1,8 +1,9 @@
 """The populated world of the authorization matrix (tests/test_authorization_matrix.py).
 
 Two fairs. In fair A ("hala"): a participant P who is party to a draft, a signed agreement
-with obligations both ways, one waiting for the notary and a paper draft; who wrote a post and
-holds a personal and an organisation account with entries. Around P: the counterpart Q, a
+with obligations both ways, one waiting for the notary and a paper draft; who wrote a post,
+holds a personal and an organisation account with entries, and whose organisation's network
+member is in the public directory. Around P: the counterpart Q, a
 neighbour (another participant of A with nothing of P's), a broker, a notary, an organiser, a
 second organiser who is the network's coordinator, a walk-in the desk registered, an invited
 notary who has not chosen a password yet, check-ins, a hidden post and a finished badge job. In
@@ -67,6 +68,7 @@ class World:
     duplicate: int = 0  # a possible duplicate of it to confirm (app/people/members.py)
     invited: int = 0
     invitation: str = ""
+    public_member: int = 0  # P's organisation's network member, in the public directory
     # people of fair B
     pb: int = 0
     pb_badge: str = ""
@@ -249,6 +251,7 @@ def build(app: Flask) -> World:
     )
     from app.ledger.operations import post_opening_balance
     from app.network.sectors import Sector
+    from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.models import Participant
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData
@@ -282,6 +285,7 @@ def build(app: Flask) -> World:
     w.organiser, w.coordinator, w.notary, w.broker = organiser.id, coordinator.id, notary.id, broker.id
     w.p, w.q, w.neighbour, w.organiser_b, w.pb = p.id, q.id, neighbour.id, organiser_b.id, pb.id
 
+    w.public_member = update_member_profile(p, w.a_id, MemberProfile(public_profile=True, city="Tczew")).id
     open_trading(organiser, w.a_id, 90)
     w.rooms = next(c.id for c in fair_categories(w.a_id) if c.key == "rooms")
     w.post = create_post(p, w.a_id, PostData(kind=PostKind.OFFER, category_id=w.rooms,

@@ -155,6 +155,16 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("api.stats", "GET"): rule(EVERYONE),
     ("cards.card", "GET"): rule(EVERYONE, badge_code="p_badge"),
     ("documents.verify_page", "GET"): rule(EVERYONE, code="signed_code"),
+    # The network's public directory and its API (P's member has a public profile).
+    ("directory.members", "GET"): rule(EVERYONE),
+    ("directory.member", "GET"): rule(EVERYONE, member_id="public_member"),
+    ("directory.stats", "GET"): rule(EVERYONE),
+    ("directory.members_csv", "GET"): rule(EVERYONE),
+    ("directory.members_xlsx", "GET"): rule(EVERYONE),
+    ("directory.members_json", "GET"): rule(EVERYONE),
+    ("directory_api.members", "GET"): rule(EVERYONE),
+    ("directory_api.member", "GET"): rule(EVERYONE, member_id="public_member"),  # the balance: P's own only
+    ("directory_api.stats", "GET"): rule(EVERYONE),
 
     # --- a fair's public pages, logging in and out ------------------------------------------
     ("fairs.home", "GET"): rule(EVERYONE),

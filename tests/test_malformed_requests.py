@@ -120,6 +120,7 @@ class World:
     entry_id: int
     category_id: int
     invitation: str
+    member_id: int = 0  # the participant's member, in the public directory
 
     def path_values(self, rule: Rule, role: str) -> dict[str, str]:
         """Valid values for the rule's path: the draft for the editor's routes, the agreement
@@ -138,7 +139,7 @@ class World:
             "job_id": "0" * 32, "badge_code": self.victim.badge_code,
             "secret": me.login_secret if me else "not-a-login-secret",
             "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
-            "table": "participants", "filename": "css/app.css", "kind": "target",
+            "table": "participants", "filename": "css/app.css", "kind": "target", "member_id": self.member_id,
             "code": "en" if rule.endpoint == "main.set_language" else self.agreement_code(),
         }
         return {name: str(values[name]) for name in rule.arguments}
@@ -195,6 +196,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.ledger import operations
     from app.ledger.accounts import open_organisation_accounts, organisation_account
     from app.network.sectors import Sector
+    from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData, create_participant
     from app.people.staff import invitation_token, invite_staff
@@ -246,13 +248,15 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
                                        "Za salę", "fuzz:transfer")
     invited = invite_staff(organiser, fair.id, PersonData("Irena", "Nowa", "irena@example.org", role=Role.NOTARY),
                            OrganisationData("Starostwo Powiatowe", Sector.PUBLIC))
+    member = update_member_profile(a, fair.id, MemberProfile(public_profile=True, city="Tczew",
+                                                             description="Sala i rzutnik"))
     return World(
         fair=db.session.get_one(Fair, fair.id),
         people={"anonymous": None, "participant": a, "notary": notary, "organiser": organiser},
         victim=victim, post_id=post.id, hidden_post_id=hidden.id, draft_id=unsigned.id, signed_id=signed.id,
         awaiting_id=awaiting.id,
         obligation_id=db.session.get_one(Agreement, signed.id).obligations[0].id, account_id=account.id,
-        entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited))
+        entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited), member_id=member.id)
 
 
 class _StubBuilder:

@@ -100,6 +100,13 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+def add_paths(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Describe another area's API in this document: create_app hands its paths and schemas over
+    (the directory, beside the reports, may not import this module, nor this module it)."""
+    OPENAPI["paths"].update(paths)
+    OPENAPI["components"]["schemas"].update(schemas)
+
+
 @bp.get("/api/openapi.json")
 def openapi() -> Any:
     return jsonify(OPENAPI)
