@@ -69,6 +69,7 @@ class World:
     invited: int = 0
     invitation: str = ""
     public_member: int = 0  # P's organisation's network member, in the public directory
+    lone_member: int = 0  # a network member at neither fair (app/people/member_invites.py)
     # people of fair B
     pb: int = 0
     pb_badge: str = ""
@@ -350,6 +351,11 @@ def build(app: Flask) -> World:
         w.duplicate = db.session.scalars(select(PossibleDuplicate.id).where(
             PossibleDuplicate.member_id == close.member_id)).first() or 0
     assert w.duplicate, "the close name asks"
+    # A member of the network at neither fair (it came to an earlier one): for a fair to invite.
+    earlier = create_fair(FairData(slug="wczesniej", name="Giełda wcześniejsza"))
+    with transaction():
+        w.lone_member = ensure_organisation(earlier.id, OrganisationData("Ochotnicza Straż Pożarna w Lubiszewie",
+                                                                         Sector.INFORMAL_GROUP)).member_id
     invited = invite_staff(organiser, w.a_id, PersonData("Irena", "Zaproszona", "irena@example.org",
                                                           role=Role.NOTARY),
                            OrganisationData("Kancelaria Druga", Sector.BUSINESS))

@@ -76,7 +76,7 @@ NOBODY: frozenset[str] = frozenset()
 
 # URL variables that name an object of a fair: with them, fair B's people also try B's address.
 OBJECT_VARIABLES = {"pid", "post_id", "agreement_id", "obligation_id", "account_id", "entry_id", "job_id",
-                    "oid", "category_id", "token", "secret", "duplicate_id"}
+                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id"}
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -210,6 +210,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("floor.my_posts", "GET"): rule(LOGGED_IN_A),
     ("floor.matches", "GET"): rule(LOGGED_IN_A),
     ("people.me", "GET"): rule(LOGGED_IN_A),
+    ("people.my_member", "GET"): rule(LOGGED_IN_A),
+    ("people.my_member", "POST"): rule(LOGGED_IN_A, data=lambda w: {"public_profile": "y", "description": "Sala"}),
     ("reports.brokers", "GET"): rule(HELPERS_A),
 
     # --- the desk, badges and login slips -----------------------------------------------------
@@ -271,6 +273,9 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ),
     ("people.admin_organisation_remove", "POST"): rule(ORGANISERS_A, oid="empty_org"),
     ("people.admin_returning", "GET"): rule(ORGANISERS_A),
+    ("people.admin_invite_members", "GET"): rule(ORGANISERS_A),
+    # A fair invites any member of the network: B's organiser may invite it to B, under B's address.
+    ("people.admin_invite_member", "POST"): rule(ORGANISERS_A | {ORGANISER_B_AT_B}, member_id="lone_member"),
     ("people.admin_returning_decide", "POST"): rule(ORGANISERS_A, duplicate_id="duplicate",
                                                     data=lambda w: {"same": "no"}),
     ("people.admin_registration", "POST"): rule(ORGANISERS_A, data=lambda w: {"open": "0"}),

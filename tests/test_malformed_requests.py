@@ -73,7 +73,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 # Groups of routes: one test per group and role, so that pytest-xdist spreads them.
 GROUPS: dict[str, str] = {
-    "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|screen/.*|welcome/.*)$",
+    "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|screen/.*|welcome/.*)$",
     "agreements": r"/f/<slug>/(agreements|notary)",
     "points": r"/f/<slug>/(points|admin/points)",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up))",
@@ -121,6 +121,7 @@ class World:
     category_id: int
     invitation: str
     member_id: int = 0  # the participant's member, in the public directory
+    duplicate_id: int = 0  # a returning organisation to confirm
 
     def path_values(self, rule: Rule, role: str) -> dict[str, str]:
         """Valid values for the rule's path: the draft for the editor's routes, the agreement
@@ -140,6 +141,7 @@ class World:
             "secret": me.login_secret if me else "not-a-login-secret",
             "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
             "table": "participants", "filename": "css/app.css", "kind": "target", "member_id": self.member_id,
+            "duplicate_id": self.duplicate_id,
             "code": "en" if rule.endpoint == "main.set_language" else self.agreement_code(),
         }
         return {name: str(values[name]) for name in rule.arguments}
@@ -195,6 +197,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.floor.posts import PostData, create_post, hide_post
     from app.ledger import operations
     from app.ledger.accounts import open_organisation_accounts, organisation_account
+    from app.network.models import PossibleDuplicate
     from app.network.sectors import Sector
     from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.organisations import OrganisationData, ensure_organisation
@@ -238,7 +241,11 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
             sign_agreement(person, fair.id, agreement.id, agreement.version)
     notarise(notary, fair.id, signed.id, signed.version)
     with transaction():  # an organisation with nobody in it: the list offers to remove it
-        ensure_organisation(fair.id, OrganisationData("Stowarzyszenie Puste", Sector.NGO))
+        empty = ensure_organisation(fair.id, OrganisationData("Stowarzyszenie Puste", Sector.NGO))
+        # and one with a name close to it: a returning organisation for the organiser to confirm
+        close = ensure_organisation(fair.id, OrganisationData("Stowarzyszenie Puste z Gniewu", Sector.NGO))
+    duplicate = db.session.scalars(select(PossibleDuplicate.id).where(
+        PossibleDuplicate.member_id == close.member_id, PossibleDuplicate.candidate_id == empty.member_id)).one()
     for person in (a, b):
         check_in(notary, fair.id, person.badge_code)
     open_organisation_accounts(organiser, fair.id)
@@ -256,7 +263,8 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
         victim=victim, post_id=post.id, hidden_post_id=hidden.id, draft_id=unsigned.id, signed_id=signed.id,
         awaiting_id=awaiting.id,
         obligation_id=db.session.get_one(Agreement, signed.id).obligations[0].id, account_id=account.id,
-        entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited), member_id=member.id)
+        entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited), member_id=member.id,
+        duplicate_id=duplicate)
 
 
 class _StubBuilder:
