@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,28 +14,12 @@ from app.core.storage.transactions import service
 from app.core.textkeys import name_key, search_key, tidy
 from app.fairs.roles import Role, require_role
 from app.network.recognition import MemberData, member_for
-from app.network.sectors import Branch, Sector
+from app.network.sectors import Sector
 from app.people.models import Organisation, Participant
 
-
-@dataclass
-class OrganisationData:
-    name: str
-    sector: Sector
-    city: str = ""
-    email: str = ""
-    phone: str = ""
-    website: str = ""
-    description: str = ""
-    branch: Branch | None = None
-    nip: str = ""
-    krs: str = ""
-    regon: str = ""
-
-    def member_data(self) -> MemberData:
-        return MemberData(name=self.name, sector=self.sector, city=self.city, email=self.email,
-                          phone=self.phone, website=self.website, description=self.description,
-                          branch=self.branch, nip=self.nip, krs=self.krs, regon=self.regon)
+# A fair's organisation is described as the network member it stands for is (name, sector, place,
+# contacts, branch, register numbers): one set of fields, recognised by `member_for`.
+OrganisationData = MemberData
 
 
 def find_organisation(fair_id: int, name: str) -> Organisation | None:
@@ -78,7 +60,7 @@ def ensure_organisation(fair_id: int, data: OrganisationData) -> Organisation:
         return existing
     try:
         with db.session.begin_nested():  # the member too: a lost race keeps no member of its own
-            org = Organisation(fair_id=fair_id, member_id=member_for(data.member_data()).id)
+            org = Organisation(fair_id=fair_id, member_id=member_for(data).id)
             _apply(org, data)
             db.session.add(org)
     except IntegrityError:  # registered by someone else at the same moment: use theirs
