@@ -47,9 +47,8 @@ from app.floor import sockets as _sockets  # noqa: F401  (Socket.IO handlers, de
 from app.floor import views as floor_views
 from app.floor.kinds import quantity_text
 from app.ledger import views as ledger_views
-from app.ledger.carrying import carry_merged_member
 from app.ledger.cli import ledger_cli
-from app.ledger.hooks import set_pledge_source
+from app.ledger.hooks import carry_merged_member, set_pledge_source
 from app.network.merging import on_merge
 from app.network.sectors import Sector
 from app.people import cli as _people_cli  # noqa: F401  (its commands join `flask fair`)

@@ -1,4 +1,5 @@
-"""The seams between the ledger and the Agreements code.
+"""The seams between the ledger and the areas above it: the Agreements code, and merges of
+network members (a hook of app/network/merging.py, registered by create_app).
 
 * `on_obligation_fulfilled(...)`: call it, inside the transaction that marks an obligation
   fulfilled, with plain values. It opens the two organisations' accounts if needed and moves
@@ -18,11 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+
+from app.core.extensions import db
+from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
-from app.ledger.accounts import organisation_account
-from app.ledger.models import Entry
+from app.ledger.accounts import member_account, organisation_account
+from app.ledger.models import Account, Entry, EntryKind
 from app.ledger.operations import post_fulfilment
 from app.ledger.permissions import SystemActor
+from app.ledger.posting import EntryDraft, Leg, lock_accounts, post_entry
+from app.network.models import Member
 from app.people.models import Participant
 
 PledgeSource = Callable[[int], int]
@@ -65,3 +72,25 @@ def pledged_points(fair_id: int) -> int:
     if _pledge_source is None:
         raise RuntimeError("no source of pledged points: create_app() registers the agreements' one")
     return int(_pledge_source(fair_id))
+
+
+# --- a merge of two members (app/network/merging.py) ----------------------------------------------
+
+MERGE_SOURCE = "merge"  # source_kind of a carry made by a merge: source_id is the closed account
+
+
+def carry_merged_member(keep: Member, gone: Member) -> None:
+    """`gone` was merged into `keep` (a hook of app/network/merging.py, inside the merge's
+    transaction): its account, if it has one, closes and its balance moves to `keep`'s."""
+    closing = db.session.scalar(select(Account.id).where(Account.member_id == gone.id))
+    if closing is None:
+        return
+    target = member_account(keep.id)
+    locked = lock_accounts([closing, target.id])
+    account = locked[closing]
+    if account.balance:
+        post_entry(EntryDraft(
+            kind=EntryKind.TRANSFER, legs=[Leg(account.id, -account.balance), Leg(target.id, account.balance)],
+            idempotency_key=f"{MERGE_SOURCE}:{account.id}", memo=f"{gone.name} → {keep.name}",
+            source_kind=MERGE_SOURCE, source_id=account.id), SystemActor("merge"), locked)
+    account.closed_at, account.carried_to_id = utcnow(), target.id

@@ -19,7 +19,8 @@ from app.core.emails import EmailAddress
 from app.core.web.formfields import Form
 from app.core.web.picker import PickerField
 from app.fairs.roles import ROLE_LABELS, Role
-from app.network.sectors import SECTOR_LABELS, Sector
+from app.network.sectors import BRANCH_LABELS, SECTOR_LABELS, Branch, Sector
+from app.people.member_profile import MemberProfile
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData
 
@@ -124,3 +125,29 @@ class PasswordLoginForm(Form):
 
 class PasswordForm(Form):
     password = PasswordField(_l("New password"), [DataRequired(), Length(min=10)])
+
+
+def branch_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("— not given —"))] + [SelectChoice(b.value, BRANCH_LABELS[b]) for b in Branch]
+
+
+class MemberProfileForm(Form):
+    public_profile = BooleanField(_l("Show our organisation in the network's public directory"))
+    branch = SelectField(_l("Branch"), choices=branch_choices)
+    description = TextAreaField(_l("What we do: products, services, what we can share"),
+                                [Optional(), Length(max=2000)])
+    city = StringField(_l("Town"), [Optional(), Length(max=100)])
+    website = StringField(_l("Website"), [Optional(), URL(require_tld=False), Length(max=300)])
+    email = EmailField(_l("E-mail"), [Optional(), EmailAddress()])
+    phone = StringField(_l("Phone"), [Optional(), PHONE])
+    nip = StringField("NIP", [Optional(), Length(max=20)])
+    krs = StringField("KRS", [Optional(), Length(max=20)])
+    regon = StringField("REGON", [Optional(), Length(max=20)])
+
+    def profile(self) -> MemberProfile:
+        return MemberProfile(
+            public_profile=bool(self.public_profile.data), description=self.description.data or "",
+            branch=Branch(self.branch.data) if self.branch.data in {b.value for b in Branch} else None,
+            city=self.city.data or "", website=self.website.data or "", email=self.email.data or "",
+            phone=self.phone.data or "", nip=self.nip.data or "", krs=self.krs.data or "",
+            regon=self.regon.data or "")

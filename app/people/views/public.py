@@ -11,8 +11,7 @@ from flask_login import current_user, login_user
 
 from app.core.web.refusals import flash_refusal, refusal_flashed, refusal_kept
 from app.fairs.access import fair_or_404, login_required
-from app.people.forms import RegistrationForm
-from app.people.member_forms import MemberProfileForm
+from app.people.forms import MemberProfileForm, RegistrationForm
 from app.people.member_profile import profile_of, represented_member, update_member_profile
 from app.people.participants import register_participant
 from app.people.views.blueprint import bp
