@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -21,9 +22,10 @@ from app.floor.models import Post
 from app.floor.posts import PostData, create_post
 from app.ledger.coordinators import set_network_coordinator
 from app.ledger.permissions import SystemActor
-from app.network.sectors import Sector
+from app.network.sectors import Branch, Sector
 from app.people.credentials import set_password_unchecked
 from app.people.first_fair import FirstFair, create_fair_with_organiser
+from app.people.member_profile import MemberProfile, update_member_profile
 from app.people.models import Participant
 from app.people.organisations import OrganisationData
 from app.people.participants import PersonData, create_participant
@@ -156,10 +158,28 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
                                                                       city=rng.choice(TOWNS)))
               for _ in range(RESIDENTS)]
     people += participants_with_role(fair.id, Role.PARTICIPANT)
+    _seed_profiles(fair.id, people, rng)
     posts = _seed_posts(fair.id, organiser, people, rng)
     _seed_agreements(fair.id, notary, posts, rng)
     return DemoLogins(fair=fair, organiser=organiser, notary=notary, participant=people[0],
                       password=DEMO_PASSWORD)
+
+
+# What members say of themselves in the network's directory, by sector: (branch, description).
+DEMO_PROFILES: dict[Sector, list[tuple[Branch, str]]] = {
+    Sector.NGO: [(Branch.EDUCATION, "Zajęcia dla dzieci i młodzieży, szkolenia dla wolontariuszy."),
+                 (Branch.SOCIAL_SERVICES, "Wspieramy seniorów i rodziny w trudnej sytuacji."),
+                 (Branch.CULTURE, "Festyny, koncerty i warsztaty rękodzieła.")],
+    Sector.PUBLIC: [(Branch.EDUCATION, "Sale na spotkania, biblioteka, zajęcia dla mieszkańców."),
+                    (Branch.SOCIAL_SERVICES, "Pomoc społeczna i poradnictwo dla mieszkańców powiatu.")],
+    Sector.BUSINESS: [(Branch.PRINTING, "Ulotki, plakaty i banery; projekt graficzny."),
+                      (Branch.IT, "Serwis komputerów i strony internetowe."),
+                      (Branch.TRANSPORT, "Przewóz osób i rzeczy w promieniu 50 km.")],
+    Sector.SOCIAL_COOPERATIVE: [(Branch.CATERING, "Catering na spotkania do 150 osób, obiady dla szkół."),
+                                (Branch.CLEANING, "Sprzątanie biur i terenów zielonych.")],
+    Sector.INFORMAL_GROUP: [(Branch.CULTURE, "Śpiewamy, gotujemy i organizujemy potańcówki."),
+                            (Branch.CRAFTS, "Rękodzieło, szycie i haft.")],
+}
 
 
 # What the Tczew fair exchanged most: rooms, promotion, volunteers, catering, equipment,
@@ -199,6 +219,22 @@ DEMO_POSTS: list[tuple[PostKind, str, str, str]] = [
     (PostKind.OFFER, "transport", "Bus z kierowcą na wycieczkę", "Do 8 osób, w promieniu 50 km."),
     (PostKind.NEED, "transport", "Transport mebli do świetlicy", "Jeden kurs w Tczewie."),
 ]
+
+
+def _seed_profiles(fair_id: int, people: list[Participant], rng: random.Random) -> None:
+    """Two in three organisations opt in to the network's public directory, with a branch and a
+    line of what they do (said by one of their people, as on their page in the network)."""
+    done: set[int] = set()
+    for person in people:
+        org = person.organisation
+        if org.id in done or org.sector not in DEMO_PROFILES:
+            continue
+        done.add(org.id)
+        if rng.random() < 2 / 3:
+            branch, description = rng.choice(DEMO_PROFILES[org.sector])
+            update_member_profile(person, fair_id, MemberProfile(
+                public_profile=True, branch=branch, description=description, city=org.city,
+                website=f"https://{re.sub('[^a-z0-9]', '', _ascii(org.name))[:30]}.example.org"))
 
 
 def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant],
