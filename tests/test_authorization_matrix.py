@@ -406,6 +406,9 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("ledger.export_entries_csv", "GET"): rule(COORDINATOR_ONLY),
     ("ledger.export_balances_csv", "GET"): rule(COORDINATOR_ONLY),
     ("ledger.export_json", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_results_page", "GET"): rule(frozenset({COORDINATOR})),
+    ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
 
     # --- Socket.IO (tested by test_socket_rooms_and_events) -----------------------------------
     # Logged-in people join their fair's room and their own; an anonymous board viewer the room

@@ -75,7 +75,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 GROUPS: dict[str, str] = {
     "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|screen/.*|welcome/.*)$",
     "agreements": r"/f/<slug>/(agreements|notary)",
-    "points": r"/f/<slug>/(points|admin/points)",
+    "points": r"/f/<slug>/(points|admin/(points|network))",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up))",
     "people": r"/f/<slug>/admin/(participants|organisations|registration|staff)",
     "desk-setup": r"/f/<slug>/(desk|badges|brokers|admin/(badges|settings|clone|new-fair|import|exports|audit))",

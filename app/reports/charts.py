@@ -386,3 +386,66 @@ def line_chart(points: Sequence[Point], *, title: str, theme: Theme = LIGHT, wid
     lx, ly = coords[-1]
     body.append(_text(lx + size * 0.5, ly + size * 0.35, y_format(points[-1].y), size, theme.ink, weight="bold"))
     return _svg(width, height, title, body, "line-chart", theme)
+
+
+@dataclass(frozen=True)
+class Node:
+    key: int
+    label: str
+    colour: str
+    group: int  # nodes of one group sit together on the circle, groups apart
+    weight: int = 0  # shown in the node's title
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: int
+    b: int
+    weight: int
+
+
+def network_graph(nodes: Sequence[Node], edges: Sequence[Edge], *, title: str, theme: Theme = LIGHT,
+                  width: float = 760, empty: str = "", weight_label: Callable[[int], str] = str) -> Markup:
+    """Who with whom: nodes as dots on a circle, in the order given, a gap between groups; labels
+    radiating outwards; an edge as a curve through the middle, thicker for a greater weight."""
+    size = theme.font_size * 0.72
+    if not nodes:
+        return _empty(width, theme.font_size * 4, title, empty, theme, "network-graph")
+    label_room = min(width * 0.2, max(_width_of(n.label, size) for n in nodes) + size)
+    radius = width / 2 - label_room - size
+    centre = width / 2
+    gaps = len({n.group for n in nodes}) if len({n.group for n in nodes}) > 1 else 0
+    slots = len(nodes) + gaps
+    where: dict[int, tuple[float, float, float]] = {}
+    slot, previous = 0, nodes[0].group
+    for node in nodes:
+        if node.group != previous:
+            slot, previous = slot + 1, node.group
+        angle = 2 * math.pi * slot / slots - math.pi / 2
+        where[node.key] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
+        slot += 1
+    top = max((e.weight for e in edges), default=1) or 1
+    body = []
+    for edge in sorted(edges, key=lambda e: e.weight):
+        if edge.a not in where or edge.b not in where:
+            continue
+        (x1, y1, _), (x2, y2, _) = where[edge.a], where[edge.b]
+        stroke = 1 + 4 * (edge.weight - 1) / max(1, top - 1)
+        share = 0.35 + 0.5 * edge.weight / top
+        body.append(f'<path d="M{_n(x1)} {_n(y1)} Q{_n(centre)} {_n(centre)} {_n(x2)} {_n(y2)}" fill="none" '
+                    f'stroke="{mix(theme.background, theme.accent, share)}" stroke-width="{_n(stroke)}" '
+                    f'stroke-linecap="round"><title>{escape(weight_label(edge.weight))}</title></path>')
+    for node in nodes:
+        x, y, angle = where[node.key]
+        degrees = math.degrees(angle)
+        left = math.cos(angle) < 0
+        tx, ty = x + size * 0.9 * math.cos(angle), y + size * 0.9 * math.sin(angle)
+        rotate = degrees + 180 if left else degrees
+        label = _clip(node.label, size, label_room)
+        tip = f"{node.label} · {weight_label(node.weight)}"
+        body.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size * 0.45)}" fill="{_colour(node.colour)}" '
+                    f'stroke="{_colour(theme.ink)}" stroke-width="0.75"><title>{escape(tip)}</title></circle>')
+        body.append(f'<g transform="rotate({_n(rotate)} {_n(tx)} {_n(ty)})">'
+                    + _text(tx, ty + size * 0.35, label, size, theme.ink, "end" if left else "start", full=tip)
+                    + "</g>")
+    return _svg(width, width, title, body, "network-graph", theme)

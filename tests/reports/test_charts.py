@@ -39,3 +39,22 @@ def test_histogram_and_line_chart_shapes() -> None:
     assert line.find(f"{SVG}polyline") is not None
     assert "50%" in [t.text for t in line.iter(f"{SVG}text")]
     assert charts.nice_step(7) == 2 and charts.nice_step(3) == 1 and charts.nice_step(160) == 50
+
+
+def test_network_graph_places_dots_on_a_circle_with_lines_between_them() -> None:
+    nasty = '<b>"Łąka" & Co</b>'
+    nodes = [charts.Node(1, nasty, "#f5c400", 0, 3), charts.Node(2, "Piekarnia Żak", "#ffffff", 2, 3),
+             charts.Node(3, "Spółdzielnia", "#3a9d4a", 3, 1)]
+    edges = [charts.Edge(1, 2, 2), charts.Edge(1, 3, 1), charts.Edge(2, 9, 1)]  # 9: not shown, skipped
+    svg = str(charts.network_graph(nodes, edges, title="Kto z kim", width=600))
+    root = ET.fromstring(svg)
+    dots, lines = root.findall(f"{SVG}circle"), root.findall(f"{SVG}path")
+    assert len(dots) == 3 and len(lines) == 2
+    centres = [(float(d.get("cx")), float(d.get("cy"))) for d in dots]
+    radii = {round(((x - 300) ** 2 + (y - 300) ** 2) ** 0.5) for x, y in centres}
+    assert len(radii) == 1  # one circle
+    widths = sorted(float(line.get("stroke-width")) for line in lines)
+    assert widths[0] < widths[1]  # thicker for more agreements
+    assert "<b>" not in svg
+    empty = ET.fromstring(str(charts.network_graph([], [], title="t", empty="Nic")))
+    assert empty.find(f"{SVG}text").text == "Nic"

@@ -1,0 +1,51 @@
+"""The network's results page (app/reports/views/network_results.py): the network's coordinator
+only; the per-fair table as CSV and XLSX."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from app.people.models import Participant
+from tests.reports import network_fair
+from tests.reports.network_fair import Network
+
+make_signed_agreement, network = network_fair.make_signed_agreement, network_fair.network  # fixtures
+
+
+def test_the_coordinator_sees_the_network_results(client: Any, login: Callable[[Participant], None],
+                                                  network: Network) -> None:
+    login(network.coordinator)
+    r = client.get("/f/tczew/admin/network/results")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    for polish in ("Wyniki sieci", "Członkowie i umowy na kolejnych giełdach", "Nowi", "Stali partnerzy",
+                   "Najaktywniejsi członkowie", "Kto wymienia się z kim", "Punkty w obiegu", "luty 2026",
+                   "marzec 2026"):
+        assert polish in html, polish
+    assert "Giełda Zasobów Pelplin" in html and "33%" in html.replace("\xa0", "") and "67%" in html.replace("\xa0", "")
+    # The picture: well-formed SVG, a dot per member with agreements, a line per pair.
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart network-graph"')
+    svg = ET.fromstring(html[start:html.index("</svg>", start) + 6])
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(svg.findall(f"{ns}circle")) == 4 and len(svg.findall(f"{ns}path")) == 3
+    assert "style=" not in html.split("<main", 1)[1] and "<script>" not in html.split("<main", 1)[1]
+    # The ledger's network page links to it.
+    assert 'href="/f/tczew/admin/network/results"' in client.get("/f/tczew/admin/points/network").get_data(as_text=True)
+
+
+def test_the_per_fair_table_downloads(client: Any, login: Callable[[Participant], None], network: Network) -> None:
+    login(network.coordinator)
+    r = client.get("/f/tczew/admin/network/results/fairs.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    lines = r.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Giełda;Data;Członkowie;Nowi;") and len(lines) == 3
+    r = client.get("/f/tczew/admin/network/results/fairs.xlsx")
+    assert r.status_code == 200 and r.data[:2] == b"PK"
+
+
+def test_an_ordinary_organiser_is_refused(client: Any, login: Callable[[Participant], None], network: Network) -> None:
+    login(network.organiser_b)
+    assert client.get("/f/pelplin/admin/network/results").status_code == 403
+    assert client.get("/f/pelplin/admin/network/results/fairs.csv").status_code == 403
