@@ -41,6 +41,10 @@ CSV_ROUTES = {
     "/f/<slug>/admin/points/export/balances.csv": LEDGER,
     "/f/<slug>/points/accounts/<account_id>/statement.csv": LEDGER,
     "/f/<slug>/admin/import/template.csv": TEMPLATE,
+    "/network/members.csv": "tests/directory/test_views.py::test_the_csv_neutralises_a_formula_and_keeps_the_filters",
+    "/f/<slug>/admin/network/results/fairs.csv":
+        "tests/reports/test_views_network_results.py::"
+        "test_the_per_fair_csv_neutralises_a_fair_name_that_starts_like_a_formula",
 }
 
 

@@ -3,10 +3,15 @@ only; the per-fair table as CSV and XLSX."""
 
 from __future__ import annotations
 
+import csv
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
+from app.core.extensions import db
+from app.core.storage.transactions import transaction
+from app.fairs.models import Fair
 from app.people.models import Participant
 from tests.reports import network_fair
 from tests.reports.network_fair import Network
@@ -49,3 +54,13 @@ def test_an_ordinary_organiser_is_refused(client: Any, login: Callable[[Particip
     login(network.organiser_b)
     assert client.get("/f/pelplin/admin/network/results").status_code == 403
     assert client.get("/f/pelplin/admin/network/results/fairs.csv").status_code == 403
+
+
+def test_the_per_fair_csv_neutralises_a_fair_name_that_starts_like_a_formula(
+        client: Any, login: Callable[[Participant], None], network: Network) -> None:
+    with transaction():
+        db.session.get_one(Fair, network.second.id).name = "=HYPERLINK(\"http://evil.example\")"
+    login(network.coordinator)
+    rows = list(csv.reader(io.StringIO(client.get("/f/tczew/admin/network/results/fairs.csv")
+                                       .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert "'=HYPERLINK(\"http://evil.example\")" in [row[0] for row in rows]
