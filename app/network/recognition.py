@@ -102,22 +102,26 @@ def recognise_member(data: MemberData) -> Recognised | None:
 
 class _NameIndex:
     """The members' folded names, kept per database and brought up to date by reading only the
-    members added since (members are never deleted; a count that disagrees, as after a test's
-    truncation, reloads it all). A registration then compares its name with every known one in
-    rapidfuzz's C++ loop instead of reading every member again."""
+    members added since. Members are never deleted nor renamed, so what was read stays true; a
+    table emptied and filled again (as between tests) shows in its first row, whose moment of
+    creation differs, or in a count that disagrees: then it is all read again. A registration
+    then compares its name with every known one in rapidfuzz's C++ loop instead of reading every
+    member again."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.names: dict[str, dict[int, str]] = {}
         self.last_id: dict[str, int] = {}
+        self.first: dict[str, object] = {}  # the first member's created_at: which table this is
 
     def current(self) -> dict[int, str]:
         key = str(db.engine.url)
         count, last = db.session.execute(select(func.count(Member.id), func.coalesce(func.max(Member.id), 0))).one()
+        first = db.session.scalar(select(Member.created_at).order_by(Member.id).limit(1))
         with self.lock:
             names = self.names.setdefault(key, {})
             seen = self.last_id.get(key, 0)
-            if last < seen or len(names) > count:  # rows gone: start again
+            if last < seen or len(names) > count or self.first.get(key) != first:  # another table's
                 names.clear()
                 seen = 0
         added = db.session.execute(select(Member.id, Member.search_text).where(Member.id > seen)).tuples().all()
@@ -126,7 +130,7 @@ class _NameIndex:
             if len(names) != count:  # missed some (ids reused after a truncation): read them all
                 names.clear()
                 names.update(db.session.execute(select(Member.id, Member.search_text)).tuples().all())
-            self.last_id[key] = max(names, default=0)
+            self.last_id[key], self.first[key] = max(names, default=0), first
             return dict(names)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
@@ -109,3 +109,14 @@ def test_same_name_for_the_same_member_is_the_same_person(make_fair: Callable[..
     c = make_participant("Jan", "Gęś", email="", fair_id=autumn.id, organisation="Fundacja B")
     assert a.person_id == b.person_id != c.person_id
     assert db.session.get_one(Person, a.person_id).email == "jan@example.org"  # learnt at the second fair
+
+
+def test_the_kept_names_follow_a_table_emptied_and_filled_again(app: object) -> None:
+    """As between two tests on one database: the same ids and count, other names."""
+    add(name="Klub Seniora Wrzos")
+    with transaction():
+        db.session.execute(delete(Member))
+    known = add()  # the same id and count as the member gone: only its moment of creation differs
+    close = add(name="Fundacja Nowej Drogi")
+    pending = db.session.scalars(select(PossibleDuplicate)).one()
+    assert (pending.member_id, pending.candidate_id) == (close.id, known.id)
