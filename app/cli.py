@@ -30,6 +30,9 @@ def demo_command(slug: str, if_empty: bool) -> None:
     click.echo(f"  Log in at:    {base}/f/{fair.slug}/login")
     click.echo(f"  Organiser:    {logins.organiser.email} / {logins.password}")
     click.echo(f"  Notary:       {logins.notary.email} / {logins.password}")
+    space = logins.coordinator.fair
+    click.echo(f"  The network between fairs: {base}/f/{space.slug}/login — its coordinator: "
+               f"{logins.coordinator.email} / {logins.password}")
     click.echo("  A participant's phone (their private login link, as on a login slip):")
     click.echo(f"                {login_url(fair.slug, logins.participant.login_secret, base)}")
 

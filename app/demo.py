@@ -92,6 +92,7 @@ class DemoLogins:
     notary: Participant
     participant: Participant  # one of the people who log in by their private link
     password: str
+    coordinator: Participant  # the organiser's account at the network's space
 
     # What the audit log records of the demo's creation: its fair, and its first organiser.
     @property
@@ -119,7 +120,9 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
         password=DEMO_PASSWORD))
     fair = organiser.fair
     set_registration_open(organiser, fair.id, True)
-    set_network_coordinator(SystemActor("demo"), organiser.id, True)  # the demo network is this one fair
+    # The network's coordinator: the organiser's own account at the network's space.
+    coordinator = set_network_coordinator(SystemActor("demo"), organiser.id, True)
+    assert coordinator is not None  # made just now
     notary = create_participant(
         fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
         OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
@@ -162,7 +165,7 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
     posts = _seed_posts(fair.id, organiser, people, rng)
     _seed_agreements(fair.id, notary, posts, rng)
     return DemoLogins(fair=fair, organiser=organiser, notary=notary, participant=people[0],
-                      password=DEMO_PASSWORD)
+                      password=DEMO_PASSWORD, coordinator=coordinator)
 
 
 # What members say of themselves in the network's directory, by sector: (branch, description).

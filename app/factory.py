@@ -18,6 +18,8 @@ from app.agreements import documents
 from app.agreements import views as agreements_views
 from app.agreements.cli import agreements_cli
 from app.agreements.stats import points_pledged
+from app.between import views as between_views
+from app.between.cli import network_cli
 from app.core.cli import fair_cli
 from app.core.config import load_config
 from app.core.errors import register_error_handlers
@@ -123,7 +125,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
                floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
-               directory_views.bp, directory_api.bp):
+               directory_views.bp, directory_api.bp, between_views.bp):
         app.register_blueprint(bp)
 
 
@@ -139,5 +141,5 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    for group in (fair_cli, ledger_cli, db_cli, agreements_cli, tasks_cli):
+    for group in (fair_cli, ledger_cli, db_cli, agreements_cli, tasks_cli, network_cli):
         app.cli.add_command(group)

@@ -42,6 +42,8 @@ class World:
 
     a_slug: str = "hala"
     b_slug: str = "obok"
+    space_slug: str = ""  # the network's space, where the coordinator logs in
+    space_id: int = 0
     a_id: int = 0
     b_id: int = 0
     display_token: str = ""
@@ -257,6 +259,8 @@ def build(app: Flask) -> World:
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData
     from app.people.staff import invitation_token, invite_staff
+    from app.ledger.coordinators import set_network_coordinator
+    from app.ledger.permissions import SystemActor
 
     w = World()
     fair_a = create_fair(FairData(slug=w.a_slug, name="Giełda Zasobów w hali"))
@@ -268,10 +272,11 @@ def build(app: Flask) -> World:
 
     organiser = _person(w.a_id, "Grażyna", "Żebrowska", "org@example.org", "Starostwo", role=Role.ORGANISER,
                         sector=Sector.PUBLIC, password=True)
-    coordinator = _person(w.a_id, "Cezary", "Kołodziej", "koordynator@example.org", "Sieć Giełd",
-                          role=Role.ORGANISER, password=True)
-    with transaction():
-        db.session.get_one(Participant, coordinator.id).network_coordinator = True
+    # The coordinator: an organiser of fair A too, but logged in at the network's space.
+    at_a = _person(w.a_id, "Cezary", "Kołodziej", "koordynator@example.org", "Sieć Giełd",
+                   role=Role.ORGANISER, password=True)
+    coordinator = set_network_coordinator(SystemActor(), at_a.id, True)
+    w.space_slug, w.space_id = coordinator.fair.slug, coordinator.fair_id
     notary = _person(w.a_id, "Jerzy", "Łęcki", "notariusz@example.org", "Kancelaria", role=Role.NOTARY,
                      password=True)
     broker = _person(w.a_id, "Bartosz", "Maklerski", w.broker_email, "Biuro Maklerskie", role=Role.BROKER,
@@ -399,7 +404,7 @@ def log_in(client: FlaskClient, w: World, who: str) -> None:
     from app.people.models import Participant
 
     person = db.session.get_one(Participant, getattr(w, who))
-    slug = w.a_slug if person.fair_id == w.a_id else w.b_slug
+    slug = person.fair.slug
     if person.role == Role.PARTICIPANT:
         r = client.get(f"/f/{slug}/login/{person.login_secret}")
     else:

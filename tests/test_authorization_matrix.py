@@ -53,7 +53,7 @@ PARTICIPANT_B = "participant_b"
 BROKER = "broker"
 NOTARY = "notary"
 ORGANISER = "organiser"
-COORDINATOR = "coordinator"  # an organiser of fair A who is the network's coordinator
+COORDINATOR = "coordinator"  # an organiser of the network's space (app/fairs/network_space.py)
 ORGANISER_B = "organiser_b"
 PARTICIPANT_B_AT_B = "participant_b@b"  # fair B's people, naming A's objects under B's address
 ORGANISER_B_AT_B = "organiser_b@b"
@@ -66,10 +66,10 @@ PERSON = {ANONYMOUS: None, PARTICIPANT: "p", NEIGHBOUR: "neighbour", PARTICIPANT
           PARTICIPANT_B_AT_B: "pb", ORGANISER_B_AT_B: "organiser_b"}
 
 EVERYONE = frozenset(ROLES)
-LOGGED_IN_A = frozenset({PARTICIPANT, NEIGHBOUR, BROKER, NOTARY, ORGANISER, COORDINATOR})
-HELPERS_A = frozenset({BROKER, NOTARY, ORGANISER, COORDINATOR})  # the brokers' worklist
-STAFF_A = frozenset({NOTARY, ORGANISER, COORDINATOR})  # the desk, the notary's work
-ORGANISERS_A = frozenset({ORGANISER, COORDINATOR})
+LOGGED_IN_A = frozenset({PARTICIPANT, NEIGHBOUR, BROKER, NOTARY, ORGANISER})
+HELPERS_A = frozenset({BROKER, NOTARY, ORGANISER})  # the brokers' worklist
+STAFF_A = frozenset({NOTARY, ORGANISER})  # the desk, the notary's work
+ORGANISERS_A = frozenset({ORGANISER})
 COORDINATOR_ONLY = frozenset({COORDINATOR})
 P_ONLY = frozenset({PARTICIPANT})
 NOBODY: frozenset[str] = frozenset()
@@ -101,12 +101,18 @@ class Rule:
     choice: str | None = None  # the form field whose choices keep others' objects out
     form_page: bool = False  # send the hidden fields of the form on the GET page (one-time keys)
     prepare: Callable[[World], None] | None = None  # changes the world for this case first
+    at_space: bool = False  # the coordinator calls it under the network space's address
 
 
 def rule(allowed: frozenset[str], *, query: Data | None = None, data: Data | None = None,
          effect: bool | None = None, choice: str | None = None, form_page: bool = False,
-         prepare: Callable[[World], None] | None = None, **params: str | Lit) -> Rule:
-    return Rule(frozenset(allowed), params, query, data, effect, choice, form_page, prepare)
+         prepare: Callable[[World], None] | None = None, at_space: bool | None = None,
+         **params: str | Lit) -> Rule:
+    """`at_space` defaults to whether the case is the coordinator's (they are allowed, and neither
+    anyone nor fair A's organiser is)."""
+    space = (COORDINATOR in allowed and ANONYMOUS not in allowed and ORGANISER not in allowed
+             if at_space is None else at_space)
+    return Rule(frozenset(allowed), params, query, data, effect, choice, form_page, prepare, space)
 
 
 def cases(**named: Rule) -> dict[str, Rule]:
@@ -409,6 +415,18 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("reports.network_results_page", "GET"): rule(frozenset({COORDINATOR})),
     ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
+    # Between fairs (app/between/): anyone logged in at a fair enters the network's space (their
+    # account there is made); the space's page is its people's; going back needs the way in.
+    ("between.enter", "POST"): rule(LOGGED_IN_A),
+    ("between.back", "POST"): rule(NOBODY, effect=False),
+    ("between.space", "GET"): rule(COORDINATOR_ONLY),
+    ("between.fairs", "GET"): rule(COORDINATOR_ONLY),
+    ("between.fairs", "POST"): rule(COORDINATOR_ONLY, data=lambda w: {
+        "slug": f"nowa-{key()[:8]}", "name": "Giełda Zasobów w Pelplinie", "first_name": "Nina",
+        "last_name": "Nowacka", "email": f"nina-{key()[:6]}@example.org", "organisation_name": "Gmina Pelplin",
+        "sector": "public"}),
+    ("between.remind", "POST"): rule(COORDINATOR_ONLY, effect=False),
+    ("floor.post_renew", "POST"): rule(P_ONLY, post_id="post", effect=False),  # a fair's post: nothing to renew
 
     # --- Socket.IO (tested by test_socket_rooms_and_events) -----------------------------------
     # Logged-in people join their fair's room and their own; an anonymous board viewer the room
@@ -585,7 +603,8 @@ def build_url(endpoint: str, r: Rule, variables: set[str], w: World, caller: str
     values: dict[str, Any] = {name: source.value if isinstance(source, Lit) else getattr(w, source)
                               for name, source in r.params.items()}
     if "slug" in variables:
-        values["slug"] = w.b_slug if caller in AT_B else w.a_slug
+        values["slug"] = (w.b_slug if caller in AT_B else w.space_slug if r.at_space and caller == COORDINATOR
+                          else w.a_slug)
     if r.query:
         values.update(r.query(w))
     return url_for(endpoint, **values)
@@ -719,7 +738,7 @@ class SocketCase:
 
 
 def _own_rooms(caller: str) -> frozenset[str]:
-    fair = "b_id" if caller in (PARTICIPANT_B, ORGANISER_B) else "a_id"
+    fair = "b_id" if caller in (PARTICIPANT_B, ORGANISER_B) else "space_id" if caller == COORDINATOR else "a_id"
     return frozenset({f"fair:{fair}", f"participant:{PERSON[caller]}"})
 
 

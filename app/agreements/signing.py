@@ -12,6 +12,7 @@ from app.agreements.events import announce_public, notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Signature, SignatureMethod
 from app.core.errors import Conflict, Forbidden, ValidationError
 from app.core.extensions import db
+from app.core.i18n import LOCAL_ZONE
 from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
 from app.core.web.inputs import same_secret
@@ -57,6 +58,17 @@ def _add_signature(agreement: Agreement, party: AgreementParty, person: Particip
                                           signed_at=utcnow()))
 
 
+NETWORK_SERIES = "SW"  # "Sieć wymiany": agreements between fairs
+
+
+def agreement_number(fair: Fair, seq_no: int) -> str:
+    """A fair's agreements are numbered GZ/<fair>/001…; those between fairs (the network's space)
+    in the network's own series, SW/<year>/0001…, the year the one it was signed in."""
+    if fair.is_network:
+        return f"{NETWORK_SERIES}/{utcnow().astimezone(LOCAL_ZONE).year}/{seq_no:04d}"
+    return f"GZ/{fair.slug}/{seq_no:03d}"
+
+
 def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
     """Signed by every party (and the notary, where the fair wants one): number and freeze it;
     otherwise it awaits the others' signatures. Its state is set once, here, so that the row is
@@ -73,7 +85,7 @@ def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
         return
     last = db.session.scalar(select(func.max(Agreement.seq_no)).where(Agreement.fair_id == fair.id))
     agreement.seq_no = (last or 0) + 1
-    agreement.number = f"GZ/{fair.slug}/{agreement.seq_no:03d}"
+    agreement.number = agreement_number(fair, agreement.seq_no)
     agreement.state = AgreementState.SIGNED
     agreement.signed_at = utcnow()
     # What this session holds is what is signed: the agreement was read under its lock, and the

@@ -86,6 +86,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SMTP_TLS": os.environ.get("SMTP_TLS") or "starttls",
         "OUTBOX_DIR": os.environ.get("OUTBOX_DIR") or str(instance_path / "outbox"),
         "REMINDER_INTERVAL_DAYS": float(os.environ.get("REMINDER_INTERVAL_DAYS") or 3),
+        # Between fairs (the network's space, app/between/): its address, how long a standing
+        # offer or need lasts before it must be renewed, how many days before its end its author
+        # is reminded, and how often a member with no current offer is asked for one (0: never).
+        "NETWORK_SLUG": os.environ.get("NETWORK_SLUG") or "siec",
+        "NETWORK_NAME": os.environ.get("NETWORK_NAME") or "Sieć wymiany",
+        "STANDING_POST_DAYS": int(os.environ.get("STANDING_POST_DAYS") or 90),
+        "STANDING_RENEWAL_NOTICE_DAYS": int(os.environ.get("STANDING_RENEWAL_NOTICE_DAYS") or 7),
+        "CURRENT_OFFER_REMINDER_DAYS": int(os.environ.get("CURRENT_OFFER_REMINDER_DAYS") or 30),
         # The background queue (app/core/tasks.py): Redis when HUEY_URL (or REDIS_URL) is
         # redis://…, else SQLite in the instance folder. `python -m app` consumes it in
         # TASK_WORKERS threads of its own (0: run `flask tasks consume` instead).

@@ -30,6 +30,7 @@ from __future__ import annotations
 import atexit
 import contextvars
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -155,6 +156,20 @@ def task(name: str, *, retries: int = 0, retry_delay: int = 0) -> Callable[[Call
     return decorator
 
 
+_DAILY: dict[str, tuple[Callable[[], Any], int]] = {}
+
+
+def daily(name: str, *, hour_utc: int) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Declare work the consumer runs once a day at this hour (UTC), e.g. reminders to renew
+    standing offers. It must be safe to run again: a day's run may be repeated by hand."""
+
+    def decorator(fn: Callable[[], Any]) -> Callable[[], Any]:
+        _DAILY[name] = (fn, hour_utc)
+        return fn
+
+    return decorator
+
+
 def resumer(fn: Callable[[float], None]) -> Callable[[float], None]:
     """Declare a function that queues again the work of its area that a dead worker left
     unfinished. It gets `min_age` (seconds): unclaimed work younger than that may still be
@@ -217,6 +232,9 @@ class TaskQueue:
         for declared in _TASKS.values():
             self._bind(declared)
         self.huey.periodic_task(crontab(), name="core.resume_lost_work")(self._resume_periodically)
+        for name, (fn, hour) in _DAILY.items():
+            self.huey.periodic_task(crontab(minute="0", hour=str(hour)), name=name)(
+                functools.partial(run_in_app, app, fn))
 
     @property
     def immediate(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.storage.db import Base, str_enum, utcnow
@@ -18,8 +18,19 @@ class FairState(enum.StrEnum):
     CLOSED = "closed"
 
 
+class FairKind(enum.StrEnum):
+    FAIR = "fair"  # one afternoon: a trading window between the gongs
+    NETWORK = "network"  # the network between fairs: always open, its organisers coordinate the network
+
+
 class Fair(Base):
+    """A fair, or the network's own space between fairs (`kind` network: one per installation,
+    always trading, its standing offers expire, its agreements numbered in the network's series,
+    its organisers the network's coordinators)."""
+
     __tablename__ = "fairs"
+    __table_args__ = (Index("uq_fairs_one_network", "kind", unique=True, sqlite_where=text("kind = 'network'"),
+                            postgresql_where=text("kind = 'network'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -29,6 +40,8 @@ class Fair(Base):
     trading_opens_at: Mapped[datetime | None]
     trading_closes_at: Mapped[datetime | None]
     state: Mapped[FairState] = mapped_column(str_enum(FairState), default=FairState.DRAFT)
+    kind: Mapped[FairKind] = mapped_column(str_enum(FairKind, length=16), default=FairKind.FAIR,
+                                           server_default=FairKind.FAIR.value)
     registration_open: Mapped[bool] = mapped_column(default=False)
     notary_required: Mapped[bool] = mapped_column(default=True)
     point_rate: Mapped[int] = mapped_column(default=10)  # points per hour of work
@@ -38,6 +51,10 @@ class Fair(Base):
     trading_ended_at: Mapped[datetime | None]  # the closing gong
     event_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_network(self) -> bool:
+        return self.kind == FairKind.NETWORK
 
 
 class Category(Base):

@@ -26,7 +26,11 @@ def _minutes(minutes: int) -> timedelta:
 
 
 def _locked_fair(fair_id: int) -> Fair:
-    return db.session.get_one(Fair, fair_id, with_for_update=True)
+    fair = db.session.get_one(Fair, fair_id, with_for_update=True)
+    if fair.is_network:
+        raise Conflict(_l("Between fairs the network is always open: there is no gong to strike."),
+                       code="network_always_open")
+    return fair
 
 
 def _window(fair: Fair) -> dict[str, str | None]:

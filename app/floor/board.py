@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
+from app.core.storage.db import utcnow
 from app.core.textkeys import search_key
 from app.fairs.models import Category
 from app.floor.kinds import PostKind, PostState
@@ -38,7 +39,9 @@ def words(text: str) -> set[str]:
 
 
 def _live() -> tuple:
-    return (Post.state == PostState.ACTIVE, Post.hidden_at.is_(None))
+    """Active, not hidden, and (a standing post between fairs) not past its end."""
+    return (Post.state == PostState.ACTIVE, Post.hidden_at.is_(None),
+            or_(Post.expires_at.is_(None), Post.expires_at > utcnow()))
 
 
 def _with_relations(query: Select) -> Select:

@@ -41,6 +41,10 @@ class Post(Base):
     form_key: Mapped[str | None] = mapped_column(String(64))  # app/formkeys.py: one post per form sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A standing offer or need between fairs (the network's space) lasts until then, unless renewed;
+    # a fair's posts have none. `renewal_reminded_at`: its author was reminded to renew it.
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    renewal_reminded_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[Participant] = relationship(foreign_keys=[author_id])
@@ -48,4 +52,8 @@ class Post(Base):
 
     @property
     def is_live(self) -> bool:
-        return self.state == PostState.ACTIVE and self.hidden_at is None
+        return self.state == PostState.ACTIVE and self.hidden_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= utcnow()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -58,7 +60,16 @@ def post_payload(post: Post) -> dict[str, Any]:
         "live": post.is_live,
         "version": post.version,
         "created_at": post.created_at.isoformat(),
+        "expires_at": post.expires_at.isoformat() if post.expires_at else None,
     }
+
+
+def standing_until(fair: Fair) -> datetime | None:
+    """When a post made now ends: between fairs (the network's space) after STANDING_POST_DAYS,
+    unless renewed; at a fair, never (the fair's end closes it)."""
+    if not fair.is_network:
+        return None
+    return utcnow() + timedelta(days=current_app.config["STANDING_POST_DAYS"])
 
 
 def get_post(fair_id: int, post_id: int) -> Post:
@@ -160,7 +171,7 @@ def _create_post(actor: Participant, fair_id: int, data: PostData, form_key: str
     category = _validate(fair_id, data)
     # Its relations are the rows this transaction has just read: nothing to load back after the insert.
     post = Post(fair_id=fair_id, organisation=actor.organisation, author=actor, category=category,
-                form_key=scoped_key(actor.id, form_key))
+                form_key=scoped_key(actor.id, form_key), expires_at=standing_until(fair))
     _apply(post, data)
     _index(post)
     db.session.add(post)
@@ -188,7 +199,7 @@ def edit_post(actor: Participant, fair_id: int, post_id: int, data: PostData,
     post = _locked(fair_id, post_id)
     _own(actor, fair_id, post)
     _check_version(post, version)
-    if post.state != PostState.ACTIVE:
+    if post.state != PostState.ACTIVE or post.is_expired:
         raise Conflict(_l("Only an active post can be edited."), code="post_not_active")
     _validate(fair_id, data, allow_archived_id=post.category_id)
     _apply(post, data)
@@ -211,6 +222,26 @@ def _set_state(actor: Participant, fair_id: int, post_id: int, state: PostState,
     post.version += 1
     post.updated_at = utcnow()
     _event(event, post)
+    return post
+
+
+@service
+def renew_post(actor: Participant, fair_id: int, post_id: int) -> Post:
+    """A standing offer or need between fairs lasts STANDING_POST_DAYS more from now (also once it
+    has ended: renewing brings it back). A fair's posts do not end, so there is nothing to renew."""
+    post = _locked(fair_id, post_id)
+    _own(actor, fair_id, post)
+    fair = db.session.get_one(Fair, fair_id)
+    until = standing_until(fair)
+    if until is None:
+        raise Conflict(_l("Only a standing offer or need between fairs is renewed."), code="not_standing")
+    if post.state != PostState.ACTIVE:
+        raise Conflict(_l("This post is no longer active."), code="post_not_active")
+    post.expires_at = until
+    post.renewal_reminded_at = None
+    post.version += 1
+    post.updated_at = utcnow()
+    _event("post.renewed", post)
     return post
 
 

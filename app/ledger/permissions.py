@@ -52,8 +52,9 @@ def _active(actor: Actor) -> bool:
 
 
 def is_network_admin(actor: Actor) -> bool:
+    """The command line, or a coordinator: an organiser of the network's own space (not of a fair)."""
     return isinstance(actor, SystemActor) or (
-        actor.is_active and actor.role == Role.ORGANISER and actor.network_coordinator)
+        actor.is_active and actor.role == Role.ORGANISER and actor.fair.is_network)
 
 
 def _member_at(member_id: int | None, fair_id: int) -> bool:

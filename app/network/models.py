@@ -56,6 +56,8 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     merged_at: Mapped[datetime | None]
+    # The last reminder to keep at least one current offer between fairs (app/between/reminders.py).
+    offer_reminded_at: Mapped[datetime | None]
 
 
 class Person(Base):

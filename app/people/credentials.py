@@ -126,7 +126,7 @@ def set_password(actor: Participant | None, fair_id: int, participant_id: int, p
     person = get_participant(fair_id, participant_id)
     if actor is None or actor.id != person.id:
         require_role(actor, fair_id, Role.ORGANISER)
-        if person.network_coordinator:  # whoever set it could log in as them: the whole network
+        if person.fair.is_network:  # a coordinator: whoever set it could log in as them, the whole network
             raise Forbidden(_l("Only the network's coordinator sets their own password."),
                             code="coordinator_password")
     if person.role not in PASSWORD_ROLES:

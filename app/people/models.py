@@ -87,8 +87,6 @@ class Participant(Base):
     login_version: Mapped[int] = mapped_column(default=1)
     login_revoked: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # The network's coordinator (sees every fair's ledger); set only from the command line.
-    network_coordinator: Mapped[bool] = mapped_column(default=False)
     event_seq: Mapped[int] = mapped_column(default=0)  # this person's private event stream
     registered_via: Mapped[str] = mapped_column(String(16), default="organiser")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -212,3 +212,50 @@ def remove_participant(actor: Participant, fair_id: int, participant_id: int) ->
     p.login_version += 1
     record_event(fair_id, "session.ended", {"reason": "removed"}, participant_id=p.id)
     end_sessions(p.id)
+
+
+def organisation_of_member_at(fair_id: int, source: Organisation) -> Organisation:
+    """The member `source` stands for, at another fair (the network's space): its organisation
+    there, or one made now with `source`'s details (inside the caller's transaction)."""
+    existing = db.session.scalar(select(Organisation).where(
+        Organisation.fair_id == fair_id, Organisation.member_id == source.member_id,
+        Organisation.removed_at.is_(None)).order_by(Organisation.id).limit(1))
+    if existing is not None:
+        return existing
+    org = Organisation(fair_id=fair_id, member_id=source.member_id, name=source.name, name_key=source.name_key,
+                       search_text=source.search_text, sector=source.sector, city=source.city,
+                       email=source.email, phone=source.phone, website=source.website,
+                       description=source.description)
+    db.session.add(org)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # another member of that name is there already
+        raise Conflict(_l("Another organisation of the same name is already there: ask the network's "
+                          "coordinator to check whether the two are one."), code="duplicate_organisation") from exc
+    return org
+
+
+def attend_as(fair_id: int, source: Participant, role: Role, via: str) -> Participant:
+    """The same person on behalf of the same member at another fair (the network's space): their
+    account there, or one made now (inside the caller's transaction; no role checks here)."""
+    org = organisation_of_member_at(fair_id, source.organisation)
+    existing = db.session.scalar(select(Participant).where(
+        Participant.fair_id == fair_id, Participant.person_id == source.person_id,
+        Participant.organisation_id == org.id, Participant.removed_at.is_(None)))
+    if existing is not None:
+        return existing
+    data = PersonData(source.first_name, source.last_name, source.email, source.phone,
+                      source.show_email, source.show_phone, role=role)
+    p = Participant(fair_id=fair_id, organisation_id=org.id, person_id=source.person_id, role=role,
+                    registered_via=via, badge_code=new_badge_code(), login_secret=new_login_secret(), pin=new_pin())
+    _apply_person(p, data)
+    db.session.add(p)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # their e-mail is someone else's there
+        raise duplicate_error("duplicate_email" if p.email_key else "duplicate_person", data) from exc
+    record_event(fair_id, "participant.registered", {
+        "participant_id": p.id, "organisation": org.name, "sector": org.sector.value})
+    return p

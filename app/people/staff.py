@@ -87,11 +87,17 @@ def send_invitation(actor: Participant, fair_id: int, participant_id: int) -> Qu
     """E-mail a staff member their invitation (in the background, after this commits: SMTP or
     the outbox folder). MailError when their address cannot be used."""
     require_role(actor, fair_id, Role.ORGANISER)
-    person = get_participant(fair_id, participant_id)
+    return invitation_mail(get_participant(fair_id, participant_id))
+
+
+def invitation_mail(person: Participant) -> QueuedMail:
+    """Inside a service: queue a staff member's invitation to choose their password."""
+    fair_id = person.fair_id
     link = url_for("people.welcome", slug=person.fair.slug, token=invitation_token(person), _external=True)
     body = render_template("people/invitation.txt", person=person, fair=person.fair, link=link)
     return queue_mail(kind="invitation", fair_id=fair_id, to_email=person.email, to_name=person.full_name,
                       subject=_("Invitation to %(fair)s", fair=person.fair.name), body=body)
+
 
 @service
 def invite_staff(actor: Participant, fair_id: int, person: PersonData, organisation: OrganisationData) -> Participant:

@@ -58,7 +58,7 @@
   var announcement = document.getElementById("announcement");
   function reload() { window.location.reload(); }
   GieldaLive.connect(Number(script.dataset.fair), {
-    "post.created": changed, "post.updated": changed, "post.restored": changed,
+    "post.created": changed, "post.updated": changed, "post.restored": changed, "post.renewed": changed,
     "post.withdrawn": changed, "post.taken": changed, "post.hidden": changed,
     "fair.trading_opened": reload, "fair.trading_closed": reload,
     "fair.announcement": function (d) { announcement.textContent = d.text; announcement.hidden = false; }

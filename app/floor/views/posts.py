@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -152,6 +153,19 @@ def post_withdraw(slug: str, post_id: int) -> Any:
 @refusal_back_to("floor.post_detail")
 def post_taken(slug: str, post_id: int) -> Any:
     return _post_action(slug, post_id, post_services.mark_post_taken, _("Marked as taken."))
+
+
+@bp.post("/posts/<int:post_id>/renew")
+@login_required
+@refusal_back_to("floor.post_detail")
+def post_renew(slug: str, post_id: int) -> Any:
+    """A standing offer or need between fairs: it lasts STANDING_POST_DAYS more from now."""
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(url_for("floor.my_posts", slug=slug), 303)
+    post = post_services.renew_post(current_user, current_user.fair_id, post_id)
+    flash(_("Renewed: the post stands until %(date)s.", date=format_date(post.expires_at, "long")), "success")
+    return redirect(url_for("floor.my_posts", slug=slug), 303)
 
 
 @bp.post("/posts/<int:post_id>/hide")
