@@ -809,9 +809,10 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
         sc.get_received()
     assert {case.caller for case, _sc in connected.values()} == MATRIX[("socketio", "connect")].allowed
 
-    # One public event in each fair, and a private one for P (Q saves their draft).
+    # One public event in each fair and in the network's space, and a private one for P (Q saves their draft).
     announce(db.session.get_one(Participant, w.organiser), w.a_id, "Kawa w holu")
     announce(db.session.get_one(Participant, w.organiser_b), w.b_id, "Obiad o 13")
+    announce(db.session.get_one(Participant, w.coordinator), w.space_id, "Nowe oferty w sieci")
     q = db.session.get_one(Participant, w.q)
     save_draft(q, w.a_id, w.draft, AgreementData(
         parties=[PartyData(w.p_org, w.p, "Łucja", ""), PartyData(w.q_org, w.q, "Kuba", "")],
@@ -820,7 +821,8 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
     db.session.remove()
 
     for name, (case, sc) in connected.items():
-        fair_id = w.b_id if "fair:b_id" in case.rooms else w.a_id
+        fair_id = (w.b_id if "fair:b_id" in case.rooms else w.space_id if "fair:space_id" in case.rooms
+                   else w.a_id)
         got = {(m["args"][0]["fair_id"], m["args"][0]["stream"], m["args"][0]["type"])
                for m in sc.get_received() if m["name"] == "event"}
         expected = {(fair_id, "fair", "fair.announcement")}
@@ -833,7 +835,8 @@ def test_socket_rooms_and_events(app: Flask, world: Any) -> None:
         ack = sc.emit("resync", {"after": 0, "after_private": 0}, callback=True)
         assert ack["ok"], (name, ack)
         resynced.add(case.caller)
-        fair_id = w.b_id if "fair:b_id" in case.rooms else w.a_id
+        fair_id = (w.b_id if "fair:b_id" in case.rooms else w.space_id if "fair:space_id" in case.rooms
+                   else w.a_id)
         person = getattr(w, PERSON[case.caller]) if PERSON[case.caller] else None
         assert {e["fair_id"] for e in ack["events"]} == {fair_id}, name
         assert ack["seq"] == db.session.get_one(Fair, fair_id).event_seq, name

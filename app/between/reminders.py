@@ -26,6 +26,7 @@ from app.core.storage.transactions import service
 from app.core.tasks import daily
 from app.core.web.urls import login_url
 from app.fairs.network_space import network_space
+from app.fairs.roles import Role
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
 from app.ledger.permissions import SystemActor, is_network_admin
@@ -69,10 +70,12 @@ def _members_without_offer(space_id: int, now: datetime) -> list[Member]:
     current_offer = exists().where(
         Post.organisation_id == Organisation.id, Post.kind == PostKind.OFFER, Post.state == PostState.ACTIVE,
         Post.hidden_at.is_(None), or_(Post.expires_at.is_(None), Post.expires_at > now))
+    represented = exists().where(Participant.organisation_id == Organisation.id, Participant.role == Role.PARTICIPANT,
+                                 Participant.removed_at.is_(None))
     return list(db.session.scalars(
         select(Member).join(Organisation, Organisation.member_id == Member.id)
         .where(Organisation.fair_id == space_id, Organisation.removed_at.is_(None), Member.merged_into_id.is_(None),
-               ~current_offer,
+               represented, ~current_offer,
                or_(Member.offer_reminded_at.is_(None), Member.offer_reminded_at <= now - timedelta(days=days)))
         .order_by(Member.id).with_for_update(of=Member)))
 
@@ -81,13 +84,15 @@ def _people_of(space_id: int, member_id: int) -> list[Participant]:
     return list(db.session.scalars(
         select(Participant).join(Organisation, Organisation.id == Participant.organisation_id)
         .where(Participant.fair_id == space_id, Organisation.member_id == member_id,
-               Participant.removed_at.is_(None), Participant.login_revoked.is_(False))
+               Participant.role == Role.PARTICIPANT, Participant.removed_at.is_(None),
+               Participant.login_revoked.is_(False))
         .options(joinedload(Participant.fair)).order_by(Participant.id)))
 
 
 @service
 def queue_standing_reminders(actor: SystemActor | Participant, now: datetime | None = None) -> StandingReminders:
-    """Queue today's reminders between fairs (sent after this commits) and mark what they were for."""
+    """Queue today's reminders between fairs (sent after this commits) and mark what they were for.
+    Members are asked for an offer through their people at the space (not its coordinators)."""
     if not is_network_admin(actor):
         raise Forbidden(_l("Only the network's coordinator sends the network's reminders."),
                         code="not_coordinator")

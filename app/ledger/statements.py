@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
-from app.fairs.models import Fair
+from app.fairs.models import Fair, FairKind
 from app.ledger.models import Account, Entry, EntryKind, Posting
 
 CARRY_SOURCE = "carry"  # a per-fair account's balance carried into the network account (migration 0016)
@@ -85,7 +85,9 @@ def account_statement(account: Account, since: date | None = None, until: date |
     """
     start = day_start(since) if since else None
     end = day_start(until + timedelta(days=1)) if until else None
-    query = (select(Posting.points, Entry, Fair.name)
+    # An entry of the network's space (an agreement between fairs) came from no fair: "between fairs".
+    fair_name = case((Fair.kind == FairKind.NETWORK, None), else_=Fair.name)
+    query = (select(Posting.points, Entry, fair_name)
              .join(Entry, Entry.id == Posting.entry_id).outerjoin(Fair, Fair.id == Entry.fair_id)
              .where(Posting.account_id == account.id))
     if start is not None:

@@ -5,17 +5,18 @@ all three, each with where it came from."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from app.core.i18n import LOCAL_ZONE
+from app.core.storage.db import utcnow
 
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
 from app.core.extensions import db
-from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
-from app.ledger.accounts import find_organisation_account, organisation_account
+from app.between.space import enter_network_space
+from app.ledger.accounts import find_organisation_account
 from app.ledger.models import Account
-from app.ledger.operations import transfer_points
 from app.ledger.statements import account_statement
 from app.ledger.verify import verify_ledger
 from app.network.sectors import Sector
@@ -32,14 +33,19 @@ def test_one_statement_for_a_year_of_fairs(trading_fair: Fair, make_fair: Callab
     mark_delivered(zolw, trading_fair.id, spring.obligations[0].id)
     confirm_delivery(laka, trading_fair.id, spring.obligations[0].id)
 
-    # Summer, between fairs: Żółw pays a cooperative 20 points for catering at its picnic.
+    # Summer, between fairs: in the network's space, a cooperative caters for Żółw's picnic for 20
+    # points; the agreement is signed on two phones (no notary there) and numbered in the network's series.
     catering = make_participant("Ewa", "Kucharska", organisation="Spółdzielnia Socjalna Smak",
                                 sector=Sector.SOCIAL_COOPERATIVE)
+    zolw_between, smak_between = enter_network_space(zolw), enter_network_space(catering)
+    space = zolw_between.fair
+    summer = make_signed_agreement(zolw_between, smak_between, fair=space, obligations=[
+        (smak_between, zolw_between, "Catering na festyn sąsiedzki", 20)])
+    assert summer.number == f"SW/{utcnow().astimezone(LOCAL_ZONE).year}/0001"
+    mark_delivered(smak_between, space.id, summer.obligations[0].id)
+    confirm_delivery(zolw_between, space.id, summer.obligations[0].id)
     account = find_organisation_account(zolw.organisation_id)
-    assert account is not None
-    with transaction():
-        cooperative = organisation_account(catering.organisation_id)
-    transfer_points(zolw, account.id, cooperative.id, 20, "Catering na festyn sąsiedzki", "summer-1")
+    assert account is not None and find_organisation_account(zolw_between.organisation_id).id == account.id
 
     # Autumn, the next fair: Ola comes again for Żółw and trains the town hall's staff.
     autumn = make_fair(name="Giełda jesienna")

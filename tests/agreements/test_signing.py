@@ -223,3 +223,18 @@ def test_two_people_signing_at_once_make_one_agreement_with_one_number(app, trad
     assert len(done.current_signatures()) == 2
     signed_events = [e for e in events_since(trading_fair.id, 0, None) if e.type == "agreement.signed"]
     assert len(signed_events) == 1
+
+
+def test_an_agreement_between_fairs_is_numbered_in_the_networks_series(make_participant, make_signed_agreement):
+    """In the network's space: no notary, and the series SW/<year>/0001, SW/<year>/0002…"""
+    from app.between.space import enter_network_space
+    from app.core.i18n import LOCAL_ZONE
+    from app.core.storage.db import utcnow
+
+    a, b = (enter_network_space(make_participant(organisation=name))
+            for name in ("Fundacja Pszczoła", "Spółdzielnia Socjalna Smak"))
+    year = utcnow().astimezone(LOCAL_ZONE).year
+    first = make_signed_agreement(a, b, fair=a.fair, notarise_it=False)
+    second = make_signed_agreement(b, a, fair=a.fair, notarise_it=False)
+    assert (first.number, second.number) == (f"SW/{year}/0001", f"SW/{year}/0002")
+    assert first.state.value == "signed" and first.notary_id is None

@@ -177,5 +177,4 @@ def orgs(make_organisation):
 def coordinator(organiser, operator):
     from app.ledger.coordinators import set_network_coordinator
 
-    set_network_coordinator(operator, organiser.id, True)
-    return organiser
+    return set_network_coordinator(operator, organiser.id, True)  # their account at the network's space

@@ -95,15 +95,19 @@ def test_notary_sets_own_password(fair, notary):
 def test_only_the_coordinator_sets_their_password(fair, organiser, make_participant):
     """The coordinator's password opens every fair's ledger: another organiser may not set it
     (and then log in as them)."""
-    coordinator = make_participant("Cezary", role=Role.ORGANISER)
-    with transaction():
-        db.session.get_one(Participant, coordinator.id).network_coordinator = True
+    from app.ledger.coordinators import set_network_coordinator
+    from app.ledger.permissions import SystemActor
+
+    cezary = make_participant("Cezary", role=Role.ORGANISER)
+    coordinator = set_network_coordinator(SystemActor(), cezary.id, True)
+    space = coordinator.fair_id
+    colleague = set_network_coordinator(SystemActor(), organiser.id, True)  # another coordinator
     with pytest.raises(DomainError) as err:
-        set_password(organiser, fair.id, coordinator.id, "a password chosen by someone else")
+        set_password(colleague, space, coordinator.id, "a password chosen by someone else")
     assert err.value.code == "coordinator_password"
-    assert login_with_password(fair.id, coordinator.email, PASSWORD).id == coordinator.id
-    set_password(coordinator, fair.id, coordinator.id, "my own new password")
-    assert login_with_password(fair.id, coordinator.email, "my own new password").id == coordinator.id
+    assert login_with_password(space, coordinator.email, PASSWORD).id == coordinator.id
+    set_password(coordinator, space, coordinator.id, "my own new password")
+    assert login_with_password(space, coordinator.email, "my own new password").id == coordinator.id
 
 
 def test_reissue_signs_out_existing_session(client, fair, organiser, make_participant, login):

@@ -102,5 +102,5 @@ def network(make_fair: Callable[..., Fair], trading_fair: Fair, organiser: Parti
     fulfil("y1", 1, "a2", "b2", second, MARCH)
     assert [e.created_at for e in db.session.scalars(select(Entry).order_by(Entry.id))] == [
         FEB_IN_WARSAW, MARCH, MARCH]
-    set_network_coordinator(SystemActor(), organiser.id, True)
-    return Network(first, second, db.session.get_one(Participant, organiser.id), p["org2"], p, a)
+    coordinator = set_network_coordinator(SystemActor(), organiser.id, True)  # at the network's space
+    return Network(first, second, coordinator, p["org2"], p, a)
