@@ -20,9 +20,10 @@ from sqlalchemy.orm import joinedload
 from app.core.errors import NotFound
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
+from app.core.storage.db import utcnow
 from app.core.textkeys import search_key, tidy
 from app.fairs.categories import category_label
-from app.fairs.models import Fair
+from app.fairs.models import Fair, FairKind, FairState
 from app.floor.kinds import PostKind, PostState
 from app.floor.models import Post
 from app.ledger.models import Account, AccountKind
@@ -176,21 +177,25 @@ def get_public_member(member_id: int) -> Member:
 
 
 def attended_fairs(member_id: int) -> list[Fair]:
-    """The fairs the member attended (an organisation of it, not removed), the latest first."""
+    """The fairs the member attended (an organisation of it, not removed; not the network's space
+    between fairs), the latest first."""
     attended = select(Organisation.fair_id).where(Organisation.member_id == member_id,
                                                   Organisation.removed_at.is_(None))
-    return list(db.session.scalars(select(Fair).where(Fair.id.in_(attended))
+    return list(db.session.scalars(select(Fair).where(Fair.id.in_(attended), Fair.kind == FairKind.FAIR)
                                    .order_by(func.coalesce(Fair.starts_at, Fair.created_at).desc(), Fair.id.desc())))
 
 
-def live_posts(member_id: int, limit: int = MAX_POSTS) -> list[LivePost]:
-    """The member's live offers and needs (active, not hidden) at any fair, the newest first: they
-    stand in for its standing offers and needs until those exist between fairs."""
+def live_posts(member_id: int, limit: int = MAX_POSTS, now: datetime | None = None) -> list[LivePost]:
+    """The member's current offers and needs, the newest first: its standing ones between fairs
+    (active, not hidden, not ended) and those at a fair that has not closed."""
+    now = now or utcnow()
     rows = db.session.execute(
         select(Post, Fair).join(Organisation, Organisation.id == Post.organisation_id)
         .join(Fair, Fair.id == Post.fair_id)
         .where(Organisation.member_id == member_id, Organisation.removed_at.is_(None),
-               Post.state == PostState.ACTIVE, Post.hidden_at.is_(None))
+               Post.state == PostState.ACTIVE, Post.hidden_at.is_(None),
+               or_(Post.expires_at.is_(None), Post.expires_at > now),
+               or_(Fair.kind == FairKind.NETWORK, Fair.state != FairState.CLOSED))
         .options(joinedload(Post.category))
         .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit))
     return [LivePost(post, fair, category_label(post.category)) for post, fair in rows.tuples()]

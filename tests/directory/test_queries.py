@@ -215,3 +215,36 @@ def test_network_stats_count_fairs_and_members_that_came_twice(make_member: Make
     assert stats.fairs == 2
     assert stats.returning_members == 1
     assert stats.now.total == 2 == stats.per_year[-1].total
+
+
+def test_a_members_standing_posts_between_fairs_are_listed_until_they_end(make_member, make_participant):
+    """Its standing offers between fairs show on its page; ended ones and a closed fair's do not;
+    the network's space is no fair it attended."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.between.space import enter_network_space
+    from app.core.extensions import db
+    from app.core.storage.db import utcnow
+    from app.core.storage.transactions import transaction
+    from app.directory.queries import attended_fairs, live_posts
+    from app.fairs.categories import fair_categories
+    from app.floor.kinds import PostKind
+    from app.floor.models import Post
+    from app.floor.posts import PostData, create_post
+    from app.people.models import Participant
+
+    member = make_member("Fundacja Pszczoła")
+    person = db.session.scalars(select(Participant).join(Participant.organisation)
+                                .where(Participant.organisation.has(member_id=member.id))).first()
+    between = enter_network_space(person)
+    rooms = next(c.id for c in fair_categories(between.fair_id) if c.key == "rooms")
+    standing = create_post(between, between.fair_id, PostData(kind=PostKind.OFFER, category_id=rooms,
+                                                              title="Sala na 20 osób"))
+    ended = create_post(between, between.fair_id, PostData(kind=PostKind.OFFER, category_id=rooms,
+                                                           title="Sala na wesele"))
+    with transaction():
+        db.session.get_one(Post, ended.id).expires_at = utcnow() - timedelta(hours=1)
+    assert [p.post.id for p in live_posts(member.id)] == [standing.id]
+    assert [f.id for f in attended_fairs(member.id)] == [person.fair_id]
