@@ -252,15 +252,15 @@ def build(app: Flask) -> World:
         organisation_account,
         system_account,
     )
+    from app.ledger.coordinators import set_network_coordinator
     from app.ledger.operations import post_opening_balance
+    from app.ledger.permissions import SystemActor
     from app.network.sectors import Sector
     from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.models import Participant
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData
     from app.people.staff import invitation_token, invite_staff
-    from app.ledger.coordinators import set_network_coordinator
-    from app.ledger.permissions import SystemActor
 
     w = World()
     fair_a = create_fair(FairData(slug=w.a_slug, name="Giełda Zasobów w hali"))

@@ -11,8 +11,8 @@ from app.core.storage.audit import AuditEvent
 from app.demo import NOTARY_EMAIL, ORGANISER_EMAIL
 from app.fairs.models import Fair
 from app.fairs.roles import Role
-from app.network.sectors import Sector
 from app.ledger.coordinators import network_coordinators
+from app.network.sectors import Sector
 from app.people.models import Participant
 from app.reports.stats import fair_stats
 

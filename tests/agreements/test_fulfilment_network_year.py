@@ -5,16 +5,16 @@ all three, each with where it came from."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from app.core.i18n import LOCAL_ZONE
-from app.core.storage.db import utcnow
 
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
+from app.between.space import enter_network_space
 from app.core.extensions import db
+from app.core.i18n import LOCAL_ZONE
+from app.core.storage.db import utcnow
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
-from app.between.space import enter_network_space
 from app.ledger.accounts import find_organisation_account
 from app.ledger.models import Account
 from app.ledger.statements import account_statement

@@ -19,7 +19,8 @@ def test_a_coordinator_of_before_becomes_an_organiser_of_the_network_space(tmp_p
         populate(engine)
         upgrade(engine, "0016")
         with engine.begin() as conn:
-            marked = conn.execute(sa.text("SELECT id, person_id, organisation_id FROM participants ORDER BY id")).first()
+            marked = conn.execute(sa.text(
+                "SELECT id, person_id, organisation_id FROM participants ORDER BY id")).first()
             conn.execute(sa.text("UPDATE participants SET role = 'organiser', password_hash = 'scrypt:hash', "
                                  "network_coordinator = :yes WHERE id = :id"), {"yes": True, "id": marked.id})
             member = conn.scalar(sa.text("SELECT member_id FROM organisations WHERE id = :id"),

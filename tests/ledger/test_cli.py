@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from app.core.extensions import db
 from app.ledger.accounts import find_organisation_account
 from app.ledger.exports import ENTRY_COLUMNS
 

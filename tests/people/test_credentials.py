@@ -15,7 +15,6 @@ from app.people.credentials import (
     set_password,
     set_password_unchecked,
 )
-from app.people.models import Participant
 from tests.conftest import PASSWORD
 
 
