@@ -73,7 +73,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 # Groups of routes: one test per group and role, so that pytest-xdist spreads them.
 GROUPS: dict[str, str] = {
-    "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|screen/.*|welcome/.*)$",
+    "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|network|network/(enter|back)|screen/.*|welcome/.*)$",
     "agreements": r"/f/<slug>/(agreements|notary)",
     "points": r"/f/<slug>/(points|admin/(points|network))",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up))",
@@ -84,7 +84,7 @@ GROUPS: dict[str, str] = {
 # Actions that change what later requests of the same test can reach: fuzzed last, in this order.
 LAST = ("fairs.control_close", "fairs.rotate_display", "agreements.annul", "agreements.cancel",
         "people.admin_participant_reissue", "people.admin_participant_revoke", "people.admin_participant_remove",
-        "people.admin_organisation_remove", "people.logout")
+        "people.admin_organisation_remove", "between.back", "between.enter", "people.logout")
 NOT_CRAWLED = ("people.login_link", "main.set_language", "people.logout")
 FILES = (b"", b"\xff\xfe\x00\x01 not a CSV", "nazwa;punkty;e-mail\nŻółć;9223372036854775808;a\x00b\n".encode())
 
