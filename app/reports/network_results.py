@@ -146,6 +146,14 @@ class NetworkResults:
         return sum(f.agreements for f in self.fairs)
 
     @property
+    def entries(self) -> int:
+        return sum(m.entries for m in self.per_month)
+
+    @property
+    def points_moved(self) -> int:
+        return sum(m.points for m in self.per_month)
+
+    @property
     def matrix_rows(self) -> list[list[int]]:
         return [[self.matrix[a][b] for b in Sector] for a in Sector]
 

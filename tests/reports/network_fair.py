@@ -24,8 +24,8 @@ from sqlalchemy import select
 from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
 from app.core.extensions import db
-from app.core.storage.transactions import transaction
 from app.core.storage import db as storage_db
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
