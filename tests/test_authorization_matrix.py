@@ -407,6 +407,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("ledger.export_balances_csv", "GET"): rule(COORDINATOR_ONLY),
     ("ledger.export_json", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_page", "GET"): rule(frozenset({COORDINATOR})),
+    ("reports.network_results_pdf", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
 
