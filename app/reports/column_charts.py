@@ -59,13 +59,14 @@ def _fitting(text: str, size: float, room: float) -> float:
 
 def stacked_columns(stacks: Sequence[Stack], series: Sequence[Series], *, title: str, theme: Theme = LIGHT,
                     width: float = 640, height: float = 300, value_format: Format = plain, empty: str = "",
-                    series_label: Format | None = None) -> Markup:
+                    series_label: Format | None = None, legend: bool = True) -> Markup:
     """A column per stack (a year), its series piled bottom up in their colours, the total on top; a
-    legend of the series above. A segment's <title> names its series and value."""
+    legend of the series above (unless the page shows one of its own: `legend=False`). A segment's
+    <title> names its series and value."""
     size = theme.font_size
     if not stacks:
         return _empty(width, size * 4, title, empty, theme, "stacked-columns")
-    body, legend_h = _legend(series, width, size, theme)
+    body, legend_h = _legend(series, width, size, theme) if legend else ([], 0.0)
     totals = [sum(s.values) for s in stacks]
     top = max(totals) or 1
     step = nice_step(top)

@@ -75,22 +75,23 @@ def network_picture(results: NetworkResults, theme: Theme = LIGHT, width: float 
                                 empty=_("No agreements yet."), weight_label=_agreements), len(members)
 
 
-def network_charts(results: NetworkResults, years: list[YearRow], theme: Theme = LIGHT,
-                   width: float = 640) -> NetworkCharts:
+def network_charts(results: NetworkResults, years: list[YearRow], theme: Theme = LIGHT, width: float = 640,
+                   legend: bool = True) -> NetworkCharts:
     """Every chart of the network's results: the picture and the matrix of `results` (one year's or
-    all), members per sector for every year, entries and points per month of `results`."""
-    picture, shown = network_picture(results, theme, max(width * 1.2, 760))
+    all), members per sector for every year, entries and points per month of `results`. `legend`:
+    the sectors' legend inside the chart of members (the page shows its own, which wraps on a phone)."""
+    picture, shown = network_picture(results, theme)
     months = every_month(results.per_month)
     return NetworkCharts(
         picture=picture, shown=shown,
         matrix=charts.heat_table(
             [str(s.label) for s in Sector], [SECTOR_COLOURS[s] for s in Sector], results.matrix_rows,
-            title=_("Who closed agreements with whom"), theme=theme, width=max(width * 1.1, 720)),
+            title=_("Who closed agreements with whom"), theme=theme, width=720),
         members_by_year=stacked_columns(
             [Stack(str(y.year), tuple(y.by_sector.get(s, 0) for s in Sector)) for y in years],
             [Series(str(s.label), SECTOR_COLOURS[s]) for s in Sector],
             title=_("Members at the fairs by sector, year by year"), theme=theme, width=width,
-            value_format=number, series_label=_members, empty=_("No fairs yet.")),
+            value_format=number, series_label=_members, empty=_("No fairs yet."), legend=legend),
         entries=charts.histogram(
             [Bin(_short_month(m.month), m.entries) for m in months], title=_("Ledger entries per month"),
             theme=theme, width=width, height=220, empty=_("No entries yet.")),
