@@ -76,11 +76,11 @@ def network_picture(results: NetworkResults, theme: Theme = LIGHT, width: float 
 
 
 def network_charts(results: NetworkResults, years: list[YearRow], theme: Theme = LIGHT, width: float = 640,
-                   legend: bool = True) -> NetworkCharts:
+                   legend: bool = True, picture_width: float = 760) -> NetworkCharts:
     """Every chart of the network's results: the picture and the matrix of `results` (one year's or
     all), members per sector for every year, entries and points per month of `results`. `legend`:
     the sectors' legend inside the chart of members (the page shows its own, which wraps on a phone)."""
-    picture, shown = network_picture(results, theme)
+    picture, shown = network_picture(results, theme, picture_width)
     months = every_month(results.per_month)
     return NetworkCharts(
         picture=picture, shown=shown,

@@ -64,5 +64,5 @@ def template_context(figures: NetworkFigures) -> dict[str, object]:
 
 def render_network_report(figures: NetworkFigures) -> bytes:
     """The PDF: a title page with the period and the headline figures, then the tables and charts."""
-    charts = network_charts(figures.results, figures.years, PRINT, PDF_CHART_WIDTH)
+    charts = network_charts(figures.results, figures.years, PRINT, PDF_CHART_WIDTH, picture_width=PDF_CHART_WIDTH)
     return render_pdf("reports/network_report.html", charts=charts, **template_context(figures))
