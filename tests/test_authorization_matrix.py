@@ -413,6 +413,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("ledger.export_balances_csv", "GET"): rule(COORDINATOR_ONLY),
     ("ledger.export_json", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_page", "GET"): rule(frozenset({COORDINATOR})),
+    ("reports.network_results_pdf", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
     # Between fairs (app/between/): anyone logged in at a fair enters the network's space (their

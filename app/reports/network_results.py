@@ -22,6 +22,24 @@ network):
 - **points in circulation**: the sum of the positive balances of open member and personal
   accounts; **entries per month**: ledger entries and the points they moved (the sum of their
   positive postings), by calendar month in Warsaw.
+
+**One year** (`network_results(year=...)`): a fair's year is the calendar year in Warsaw of its
+start, else of its creation (`app.reports.local_years`). Narrowed to a year, every figure above
+counts the fairs of that year only, and the agreements made at them (repeat partners, most active
+members and the sector matrix too); a newcomer is still a member at its first fair ever; the
+entries per month are those made in that year; the points in circulation are today's.
+
+**Over the years** (`app.reports.network_years`), per calendar year, each from one statement:
+
+- **fairs held**: the fairs of that year;
+- **members present** and **members by sector**: distinct members (as above) at one fair of that
+  year at least, counted in each sector (a member has one sector, so the sectors add up to the
+  members present);
+- **newcomers**: members whose first fair (as above) is one of that year's;
+- **agreements** and the **fulfilment rate**: the counted agreements made at that year's fairs;
+  confirmed obligations of those agreements over all their obligations;
+- **ledger entries** and **points moved**: entries made in that year (in Warsaw) and the sum of
+  their positive postings.
 """
 
 from __future__ import annotations
@@ -32,7 +50,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, Obligation, ObligationState
@@ -45,6 +63,7 @@ from app.ledger.models import Account, AccountKind, Entry, Posting
 from app.network.models import Member
 from app.network.sectors import SECTOR_COLOURS, Sector
 from app.people.models import Organisation
+from app.reports.local_years import fair_year, local_year
 
 TOP_ACTIVE = 10
 GRAPH_NODES = 60  # the picture shows the most connected members, so that it stays readable
@@ -115,6 +134,7 @@ class NetworkResults:
     matrix: dict[Sector, dict[Sector, int]]
     in_circulation: int
     per_month: list[Month]
+    year: int | None = None  # the year the figures are narrowed to; None: all years
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -124,6 +144,14 @@ class NetworkResults:
     @property
     def agreements(self) -> int:
         return sum(f.agreements for f in self.fairs)
+
+    @property
+    def entries(self) -> int:
+        return sum(m.entries for m in self.per_month)
+
+    @property
+    def points_moved(self) -> int:
+        return sum(m.points for m in self.per_month)
 
     @property
     def matrix_rows(self) -> list[list[int]]:
@@ -147,12 +175,20 @@ class NetworkResults:
 # --- the statements ------------------------------------------------------------------------------
 
 
+def of_year(fair_id: Any, year: int | None) -> ColumnElement[bool]:
+    """The fair id is one of the year's fairs (a subquery: still one statement); always true with
+    no year."""
+    if year is None:
+        return true()
+    return fair_id.in_(select(Fair.id).where(fair_year() == year))
+
+
 def _member() -> ColumnElement[int]:
     """The member an organisation counts for: the one its member was merged into, if any."""
     return func.coalesce(Member.merged_into_id, Member.id)
 
 
-def _presence() -> Any:
+def presence() -> Any:
     """(fair_id, member_id) of every member present at a fair, once."""
     return (select(Organisation.fair_id.label("fair_id"), _member().label("member_id"))
             .join(Member, Member.id == Organisation.member_id)
@@ -163,46 +199,54 @@ def _fair_order() -> ColumnElement[Any]:
     return func.coalesce(Fair.starts_at, Fair.created_at)
 
 
-def _fairs() -> list[Fair]:
-    return list(db.session.scalars(select(Fair).order_by(_fair_order(), Fair.id)))
+def _fairs(year: int | None) -> list[Fair]:
+    return list(db.session.scalars(select(Fair).where(of_year(Fair.id, year)).order_by(_fair_order(), Fair.id)))
 
 
-def _present_by_sector() -> dict[int, dict[Sector, int]]:
-    presence = _presence()
+def _present_by_sector(year: int | None) -> dict[int, dict[Sector, int]]:
+    present = presence()
     who = aliased(Member)
     rows = db.session.execute(
-        select(presence.c.fair_id, who.sector, func.count())
-        .join(who, who.id == presence.c.member_id).group_by(presence.c.fair_id, who.sector))
+        select(present.c.fair_id, who.sector, func.count())
+        .join(who, who.id == present.c.member_id).where(of_year(present.c.fair_id, year))
+        .group_by(present.c.fair_id, who.sector))
     found: dict[int, dict[Sector, int]] = defaultdict(dict)
     for fair_id, sector, n in rows:
         found[fair_id][Sector(sector)] = int(n)
     return found
 
 
-def _newcomers() -> dict[int, int]:
-    presence = _presence()
-    rank = func.row_number().over(partition_by=presence.c.member_id,
+def first_fairs() -> Any:
+    """(fair_id, member_id) of every member at its first fair (by start, else creation)."""
+    present = presence()
+    rank = func.row_number().over(partition_by=present.c.member_id,
                                   order_by=(_fair_order(), Fair.id)).label("rank")
-    firsts = (select(presence.c.fair_id, rank).join(Fair, Fair.id == presence.c.fair_id)
-              .subquery("firsts"))
-    rows = db.session.execute(select(firsts.c.fair_id, func.count()).where(firsts.c.rank == 1)
+    ranked = (select(present.c.fair_id, present.c.member_id, rank).join(Fair, Fair.id == present.c.fair_id)
+              .subquery("ranked"))
+    return select(ranked.c.fair_id, ranked.c.member_id).where(ranked.c.rank == 1).subquery("firsts")
+
+
+def _newcomers(year: int | None) -> dict[int, int]:
+    firsts = first_fairs()
+    rows = db.session.execute(select(firsts.c.fair_id, func.count()).where(of_year(firsts.c.fair_id, year))
                               .group_by(firsts.c.fair_id))
     return {fair_id: int(n) for fair_id, n in rows}
 
 
-def _members_present() -> int:
-    presence = _presence()
-    return int(db.session.scalar(select(func.count(func.distinct(presence.c.member_id)))) or 0)
+def _members_present(year: int | None) -> int:
+    present = presence()
+    return int(db.session.scalar(select(func.count(func.distinct(present.c.member_id)))
+                                 .where(of_year(present.c.fair_id, year))) or 0)
 
 
-def _agreements_per_fair() -> dict[int, tuple[int, int, int]]:
+def _agreements_per_fair(year: int | None) -> dict[int, tuple[int, int, int]]:
     """Per fair: counted agreements, their obligations, those confirmed."""
     confirmed = Obligation.state == ObligationState.CONFIRMED
     rows = db.session.execute(
         select(Agreement.fair_id, func.count(func.distinct(Agreement.id)), func.count(Obligation.id),
                func.count(case((confirmed, 1))))
         .outerjoin(Obligation, Obligation.agreement_id == Agreement.id)
-        .where(Agreement.state.in_(COUNTED)).group_by(Agreement.fair_id))
+        .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)).group_by(Agreement.fair_id))
     return {fair_id: (int(a), int(o), int(c)) for fair_id, a, o, c in rows}
 
 
@@ -213,20 +257,20 @@ def _members_with_names() -> dict[int, MemberRef]:
     return {i: MemberRef(i, name, Sector(sector)) for i, name, sector in rows}
 
 
-def _party_members() -> Select[Any]:
+def _party_members(year: int | None) -> Select[Any]:
     """(agreement_id, fair_id, member_id, party_id) of each party of a counted agreement."""
     return (select(AgreementParty.agreement_id.label("agreement_id"), Agreement.fair_id.label("fair_id"),
                    _member().label("member_id"), AgreementParty.id.label("party_id"))
             .join(Agreement, Agreement.id == AgreementParty.agreement_id)
             .join(Organisation, Organisation.id == AgreementParty.organisation_id)
             .join(Member, Member.id == Organisation.member_id)
-            .where(Agreement.state.in_(COUNTED)))
+            .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)))
 
 
-def _pairs() -> list[tuple[int, int, int, int]]:
+def _pairs(year: int | None) -> list[tuple[int, int, int, int]]:
     """(lower member, higher member, agreements, fairs) for each pair of members that are
     parties of the same counted agreement."""
-    parties = _party_members().subquery("parties")
+    parties = _party_members(year).subquery("parties")
     p1, p2 = aliased(parties), aliased(parties)
     low = case((p1.c.member_id < p2.c.member_id, p1.c.member_id), else_=p2.c.member_id)
     high = case((p1.c.member_id < p2.c.member_id, p2.c.member_id), else_=p1.c.member_id)
@@ -237,16 +281,16 @@ def _pairs() -> list[tuple[int, int, int, int]]:
     return [(int(a), int(b), int(n), int(f)) for a, b, n, f in rows]
 
 
-def _activity() -> dict[int, tuple[int, int]]:
+def _activity(year: int | None) -> dict[int, tuple[int, int]]:
     """Per member: counted agreements it is a party of, and at how many fairs."""
-    parties = _party_members().subquery("parties")
+    parties = _party_members(year).subquery("parties")
     rows = db.session.execute(
         select(parties.c.member_id, func.count(func.distinct(parties.c.agreement_id)),
                func.count(func.distinct(parties.c.fair_id))).group_by(parties.c.member_id))
     return {m: (int(n), int(f)) for m, n, f in rows}
 
 
-def _points_confirmed() -> dict[int, int]:
+def _points_confirmed(year: int | None) -> dict[int, int]:
     """Per member: points of the confirmed obligations of counted agreements it gave or received."""
     rows = db.session.execute(
         select(_member(), func.sum(Obligation.points))
@@ -255,12 +299,13 @@ def _points_confirmed() -> dict[int, int]:
                                   AgreementParty.id == Obligation.receiver_party_id))
         .join(Organisation, Organisation.id == AgreementParty.organisation_id)
         .join(Member, Member.id == Organisation.member_id)
-        .where(Agreement.state.in_(COUNTED), Obligation.state == ObligationState.CONFIRMED)
+        .where(Agreement.state.in_(COUNTED), Obligation.state == ObligationState.CONFIRMED,
+               of_year(Agreement.fair_id, year))
         .group_by(_member()))
     return {m: int(points or 0) for m, points in rows}
 
 
-def _matrix() -> dict[Sector, dict[Sector, int]]:
+def _matrix(year: int | None) -> dict[Sector, dict[Sector, int]]:
     matrix = {a: {b: 0 for b in Sector} for a in Sector}
     p1, p2 = aliased(AgreementParty), aliased(AgreementParty)
     o1, o2 = aliased(Organisation), aliased(Organisation)
@@ -271,7 +316,7 @@ def _matrix() -> dict[Sector, dict[Sector, int]]:
         .join(p2, (p2.agreement_id == p1.agreement_id) & (p2.id > p1.id))
         .join(o1, o1.id == p1.organisation_id).join(o2, o2.id == p2.organisation_id)
         .join(Agreement, Agreement.id == p1.agreement_id)
-        .where(Agreement.state.in_(COUNTED)).group_by(low, high))
+        .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)).group_by(low, high))
     for lower, higher, n in rows:
         a, b = Sector(lower), Sector(higher)
         matrix[a][b] += int(n)
@@ -287,17 +332,19 @@ def points_in_circulation() -> int:
                Account.balance > 0)) or 0)
 
 
-def entries_per_month() -> list[Month]:
-    """Entries and the points they moved, by calendar month in Warsaw. PostgreSQL converts to
-    Warsaw time itself; SQLite (UTC text) counts by UTC hour, and the hours are folded into Warsaw
-    months here (Warsaw is a whole number of hours from UTC)."""
+def entries_per_month(year: int | None = None) -> list[Month]:
+    """Entries and the points they moved, by calendar month in Warsaw (those of one year, or
+    all). PostgreSQL converts to Warsaw time itself; SQLite (UTC text) counts by UTC hour, and the
+    hours are folded into Warsaw months here (Warsaw is a whole number of hours from UTC)."""
     moved = func.coalesce(func.sum(case((Posting.points > 0, Posting.points), else_=0)), 0)
     postgres = db.engine.dialect.name == "postgresql"
     bucket = (func.to_char(func.timezone(LOCAL_ZONE.key, Entry.created_at), "YYYY-MM") if postgres
               else func.strftime("%Y-%m-%d %H", Entry.created_at)).label("bucket")
     rows = db.session.execute(
         select(bucket, func.count(func.distinct(Entry.id)), moved)
-        .outerjoin(Posting, Posting.entry_id == Entry.id).group_by(bucket).order_by(bucket))
+        .outerjoin(Posting, Posting.entry_id == Entry.id)
+        .where(true() if year is None else local_year(Entry.created_at) == year)
+        .group_by(bucket).order_by(bucket))
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for key, n, points in rows:
         month = key if postgres else (datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC)
@@ -310,26 +357,27 @@ def entries_per_month() -> list[Month]:
 # --- all together --------------------------------------------------------------------------------
 
 
-def network_results() -> NetworkResults:
-    """Every figure of the network's results, in a fixed number of statements."""
-    by_sector, newcomers, agreements = _present_by_sector(), _newcomers(), _agreements_per_fair()
+def network_results(year: int | None = None) -> NetworkResults:
+    """Every figure of the network's results (of all years, or narrowed to one), in a fixed number
+    of statements."""
+    by_sector, newcomers, agreements = _present_by_sector(year), _newcomers(year), _agreements_per_fair(year)
     fairs = [FairRow(f.id, f.name, f.slug, f.starts_at or f.created_at,
                      sum(by_sector.get(f.id, {}).values()), by_sector.get(f.id, {}), newcomers.get(f.id, 0),
                      *agreements.get(f.id, (0, 0, 0)))
-             for f in _fairs()]
+             for f in _fairs(year)]
     members = _members_with_names()
 
     def ref(member_id: int) -> MemberRef:  # merged twice over: named by its number
         return members.get(member_id) or MemberRef(member_id, f"#{member_id}", Sector.NGO)
 
-    pairs = sorted((Pair(ref(a), ref(b), n, f) for a, b, n, f in _pairs()),
+    pairs = sorted((Pair(ref(a), ref(b), n, f) for a, b, n, f in _pairs(year)),
                    key=lambda p: (-p.fairs, -p.agreements, p.a.name, p.b.name))
-    points = _points_confirmed()
-    active = sorted((ActiveMember(ref(m), n, f, points.get(m, 0)) for m, (n, f) in _activity().items()),
+    points = _points_confirmed(year)
+    active = sorted((ActiveMember(ref(m), n, f, points.get(m, 0)) for m, (n, f) in _activity(year).items()),
                     key=lambda a: (-a.agreements, -a.points_confirmed, a.member.name))[:TOP_ACTIVE]
-    return NetworkResults(fairs=fairs, members=_members_present(), pairs=pairs, most_active=active,
-                          matrix=_matrix(), in_circulation=points_in_circulation(),
-                          per_month=entries_per_month())
+    return NetworkResults(fairs=fairs, members=_members_present(year), pairs=pairs, most_active=active,
+                          matrix=_matrix(year), in_circulation=points_in_circulation(),
+                          per_month=entries_per_month(year), year=year)
 
 
 # --- the per-fair table as a file ----------------------------------------------------------------

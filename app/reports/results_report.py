@@ -82,11 +82,16 @@ def template_context(results: Results) -> dict[str, object]:
             "clock": lambda dt: format_time(dt, "HH:mm") if dt else ""}
 
 
-def render_report(results: Results) -> bytes:
-    """The PDF report: a title page with the headline, then the figures and the same charts."""
+def render_pdf(template: str, **context: object) -> bytes:
+    """A report template laid out as a PDF with the reports' stylesheet (A4, our own font, page
+    numbers): this report, and the network's results (app/reports/network_report.py)."""
     builder = PdfBuilder(STYLESHEET)
-    builder.add(render_template("reports/report.html", charts=result_charts(results, PRINT),
-                                **template_context(results)))
+    builder.add(render_template(template, **context))
     out = io.BytesIO()
     builder.write(out)
     return out.getvalue()
+
+
+def render_report(results: Results) -> bytes:
+    """The PDF report: a title page with the headline, then the figures and the same charts."""
+    return render_pdf("reports/report.html", charts=result_charts(results, PRINT), **template_context(results))

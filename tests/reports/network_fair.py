@@ -6,7 +6,11 @@ Piekarnia Żak (business), Spółdzielnia Pszczółka (social cooperative). Agre
 Fair 2 (Pelplin): its organiser (Urząd Gminy, public) and notary (Kancelaria, business) are new;
 Łąka and Żak return (the same people, by e-mail); Dorota (a resident, named as herself) is new.
 Agreements: Łąka–Żak (Żak gives 15, Łąka gives 5, both confirmed) and Żak–Pracownia (8).
-The three ledger entries are dated 2026-01-31 23:30 UTC (1 February in Warsaw), and 10 March."""
+The three ledger entries are dated 2026-01-31 23:30 UTC (1 February in Warsaw), and 10 March.
+
+`years_network` spreads it over two years: Tczew starts on 14 June 2025; Pelplin at 00:30 on
+1 January 2026 in Warsaw (still 2025 in UTC); a third fair, Gniew, on 9 May 2026, where Łąka
+comes again (no agreements)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from app.agreements.fulfilment import confirm_delivery, mark_delivered
 from app.agreements.models import Agreement
 from app.core.extensions import db
 from app.core.storage import db as storage_db
+from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.fairs.trading import open_trading
@@ -35,6 +40,9 @@ make_signed_agreement = contract_fixtures.make_signed_agreement
 
 FEB_IN_WARSAW = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
 MARCH = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+TCZEW_STARTS = datetime(2025, 6, 14, 8, 0, tzinfo=UTC)
+PELPLIN_STARTS = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January 2026 in Warsaw
+GNIEW_STARTS = datetime(2026, 5, 9, 8, 0, tzinfo=UTC)
 
 
 def _fixed(at: datetime) -> type[datetime]:
@@ -104,3 +112,16 @@ def network(make_fair: Callable[..., Fair], trading_fair: Fair, organiser: Parti
         FEB_IN_WARSAW, MARCH, MARCH]
     coordinator = set_network_coordinator(SystemActor(), organiser.id, True)  # at the network's space
     return Network(first, second, coordinator, p["org2"], p, a)
+
+
+@pytest.fixture
+def years_network(network: Network, make_fair: Callable[..., Fair],
+                  make_participant: Callable[..., Participant]) -> Network:
+    third = make_fair(slug="gniew", name="Giełda Zasobów Gniew")
+    make_participant("Łucja", "Nowak-a", organisation="Fundacja Łąka", sector=Sector.NGO, fair_id=third.id,
+                     email="a@example.org")
+    with transaction():
+        for fair, starts in ((network.first, TCZEW_STARTS), (network.second, PELPLIN_STARTS),
+                             (third, GNIEW_STARTS)):
+            db.session.get_one(Fair, fair.id).starts_at = starts
+    return network

@@ -1,5 +1,5 @@
 """The network's results page (app/reports/views/network_results.py): the network's coordinator
-only; the per-fair table as CSV and XLSX."""
+only; of all years or of one (`?year=`); the same as a PDF; the per-fair table as CSV and XLSX."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.people.models import Participant
+from tests.pdf_boxes import all_text, count, pdf_pages
 from tests.reports import network_fair
 from tests.reports.network_fair import Network
 
 make_signed_agreement, network = network_fair.make_signed_agreement, network_fair.network  # fixtures
+years_network = network_fair.years_network
 
 
 def test_the_coordinator_sees_the_network_results(client: Any, login: Callable[[Participant], None],
@@ -54,6 +56,76 @@ def test_an_ordinary_organiser_is_refused(client: Any, login: Callable[[Particip
     login(network.organiser_b)
     assert client.get("/f/pelplin/admin/network/results").status_code == 403
     assert client.get("/f/pelplin/admin/network/results/fairs.csv").status_code == 403
+    assert client.get("/f/pelplin/admin/network/results.pdf").status_code == 403
+    assert client.get("/f/pelplin/admin/network/results.pdf?year=2026").status_code == 403
+
+
+def _table(html: str, table_id: str) -> ET.Element:
+    start = html.index(f'<table class="table" id="{table_id}">')
+    return ET.fromstring(html[start:html.index("</table>", start) + 8].replace("&nbsp;", " ").replace("<wbr>", ""))
+
+
+def _rows(table: ET.Element) -> list[list[str]]:
+    return [["".join(cell.itertext()).strip() for cell in row] for row in table.iter("tr")][1:]
+
+
+def test_the_years_and_one_year(client: Any, login: Callable[[Participant], None], years_network: Network) -> None:
+    login(years_network.coordinator)
+    html = client.get("/f/tczew/admin/network/results").get_data(as_text=True)
+    years = _rows(_table(html, "net-years"))
+    assert [row[:5] for row in years] == [["2025", "1", "5", "5", "2"], ["2026", "2", "5", "3", "2"]]
+    assert [row[-2:] for row in years] == [["0", "0"], ["3", "50"]]
+    assert 'href="/f/tczew/admin/network/results?year=2026"' in html  # a year's row links to it
+    assert '<option value="2026">2026</option>' in html and 'class="chart stacked-columns"' in html
+    assert 'href="/f/tczew/admin/network/results.pdf"' in html
+    assert len(_rows(_table(html, "net-fairs"))) == 3
+
+    html = client.get("/f/tczew/admin/network/results?year=2026").get_data(as_text=True)
+    assert [row[0] for row in _rows(_table(html, "net-fairs"))] == ["Giełda Zasobów Pelplin", "Giełda Zasobów Gniew"]
+    assert '<option value="2026" selected>' in html and "Giełdy z roku 2026" in html
+    assert len(_rows(_table(html, "net-years"))) == 2  # every year still listed, the chosen one marked
+    assert 'aria-current="true"' in html
+    assert [row[0] for row in _rows(_table(html, "net-repeat"))] == ["Nie ma jeszcze stałych partnerów."]
+    for download in ("results.pdf?year=2026", "results/fairs.csv?year=2026", "results/fairs.xlsx?year=2026"):
+        assert f'href="/f/tczew/admin/network/{download}"' in html, download
+    lines = client.get("/f/tczew/admin/network/results/fairs.csv?year=2025").get_data(as_text=True).splitlines()
+    assert len(lines) == 2 and "Tczew" in lines[1]
+
+
+def test_a_year_that_is_no_year_of_the_network(client: Any, login: Callable[[Participant], None],
+                                               years_network: Network) -> None:
+    login(years_network.coordinator)
+    for asked in ("2019", "dwa tysiące", "2026x", "%C5%BC", "99999999999999999999", "<b>2026</b>"):
+        r = client.get(f"/f/tczew/admin/network/results?year={asked}")
+        assert r.status_code == 200, asked
+        html = r.get_data(as_text=True)
+        assert 'id="net-unknown-year"' in html and "pokazujemy wszystkie lata" in html, asked
+        assert len(_rows(_table(html, "net-fairs"))) == 3, asked
+    assert "<b>2026</b>" not in client.get("/f/tczew/admin/network/results?year=<b>2026</b>").get_data(as_text=True)
+    plain = client.get("/f/tczew/admin/network/results?year=").get_data(as_text=True)
+    assert 'id="net-unknown-year"' not in plain
+    r = client.get("/f/tczew/admin/network/results.pdf?year=nonsense")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF-")
+
+
+def test_the_results_as_a_pdf(client: Any, login: Callable[[Participant], None], years_network: Network) -> None:
+    login(years_network.coordinator)
+    r = client.get("/f/tczew/admin/network/results.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.headers["Cache-Control"] == "private, no-cache"
+    assert "network-results-all-" in r.headers["Content-Disposition"]
+    pages = pdf_pages(r.data)
+    for polish in ("Sieć wymiany rok po roku", "Okres: 2025–2026", "Rok po roku", "Członkowie i umowy na kolejnych",
+                   "Umowy między sektorami", "Kto wymienia się z kim", "Stali partnerzy", "Najaktywniejsi członkowie",
+                   "luty 2026", "marzec 2026", "Giełda Zasobów Gniew"):
+        assert count(pages, polish) >= 1, polish
+    assert count(pages, "Fundacja Łąka") >= 2 and count(pages, "Piekarnia Żak") >= 2
+
+    one = pdf_pages(client.get("/f/tczew/admin/network/results.pdf?year=2025").data)
+    text = all_text(one)
+    assert count(one, "Sieć wymiany w roku 2025") == 1 and count(one, "Okres: 2025") == 1
+    assert "Giełda Zasobów Tczew" in text and "Giełda Zasobów Pelplin" not in text
+    assert count(one, "Spółdzielnia Pszczółka") >= 1
 
 
 def test_the_per_fair_csv_neutralises_a_fair_name_that_starts_like_a_formula(
