@@ -71,13 +71,15 @@ def _person_at(person_id: int | None, fair_id: int) -> bool:
 
 def manages(actor: Actor, account: Account) -> bool:
     """An organiser manages the accounts of the members and people at their own fair; the
-    network admin the system ones."""
+    network's coordinator every account, the system ones included."""
     if isinstance(actor, SystemActor):
         return True
     if not actor.is_active or actor.role != Role.ORGANISER:
         return False
+    if is_network_admin(actor):  # the coordinator: the whole ledger
+        return True
     if account.kind == AccountKind.SYSTEM:
-        return is_network_admin(actor)
+        return False
     if account.kind == AccountKind.MEMBER:
         return _member_at(account.member_id, actor.fair_id)
     if account.kind == AccountKind.INDIVIDUAL:

@@ -58,7 +58,7 @@ from app.agreements.stats import COUNTED
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
 from app.core.output.spreadsheets import Cell, Sheet
-from app.fairs.models import Fair
+from app.fairs.models import Fair, FairKind
 from app.ledger.models import Account, AccountKind, Entry, Posting
 from app.network.models import Member
 from app.network.sectors import SECTOR_COLOURS, Sector
@@ -189,10 +189,16 @@ def _member() -> ColumnElement[int]:
 
 
 def presence() -> Any:
-    """(fair_id, member_id) of every member present at a fair, once."""
+    """(fair_id, member_id) of every member present at a fair, once (the network's space between
+    fairs is no fair: its members are not counted as present there)."""
     return (select(Organisation.fair_id.label("fair_id"), _member().label("member_id"))
             .join(Member, Member.id == Organisation.member_id)
-            .where(Organisation.removed_at.is_(None)).distinct().subquery("presence"))
+            .where(Organisation.removed_at.is_(None), Organisation.fair_id.in_(_real_fairs()))
+            .distinct().subquery("presence"))
+
+
+def _real_fairs() -> Any:
+    return select(Fair.id).where(Fair.kind == FairKind.FAIR)
 
 
 def _fair_order() -> ColumnElement[Any]:
@@ -200,7 +206,8 @@ def _fair_order() -> ColumnElement[Any]:
 
 
 def _fairs(year: int | None) -> list[Fair]:
-    return list(db.session.scalars(select(Fair).where(of_year(Fair.id, year)).order_by(_fair_order(), Fair.id)))
+    return list(db.session.scalars(select(Fair).where(of_year(Fair.id, year), Fair.kind == FairKind.FAIR)
+                                   .order_by(_fair_order(), Fair.id)))
 
 
 def _present_by_sector(year: int | None) -> dict[int, dict[Sector, int]]:

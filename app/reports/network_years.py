@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from app.agreements.models import Agreement, Obligation, ObligationState
 from app.agreements.stats import COUNTED
 from app.core.extensions import db
-from app.fairs.models import Fair
+from app.fairs.models import Fair, FairKind
 from app.ledger.models import Entry, Posting
 from app.network.models import Member
 from app.network.sectors import Sector
@@ -44,7 +44,8 @@ class YearRow:
 
 def _fairs_per_year() -> dict[int, int]:
     year = fair_year().label("year")
-    return {int(y): int(n) for y, n in db.session.execute(select(year, func.count(Fair.id)).group_by(year))}
+    return {int(y): int(n) for y, n in db.session.execute(
+        select(year, func.count(Fair.id)).where(Fair.kind == FairKind.FAIR).group_by(year))}
 
 
 def _members_per_year() -> dict[int, dict[Sector, int]]:

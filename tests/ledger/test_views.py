@@ -266,7 +266,7 @@ def test_network_totals_page(client, login, coordinator, make_organisation, fair
     giver, receiver = make_organisation(), make_organisation()
     on_obligation_fulfilled(1, giver.id, receiver.id, 70, fair.id, None)
     login(coordinator)
-    page = client.get(f"/f/{fair.slug}/admin/points/network").get_data(as_text=True)
+    page = client.get(f"/f/{coordinator.fair.slug}/admin/points/network").get_data(as_text=True)
     assert 'id="in-circulation"' in page and ">70<" in page
     assert fair.name in page
 
@@ -295,11 +295,11 @@ def test_export_endpoints(client, login, coordinator, make_account, operator, fa
     a, b = make_account("Świetlica Ósemka"), make_account()
     transfer_points(operator, a.id, b.id, 20, "Zajęcia plastyczne", "k")
     login(coordinator)
-    entries = client.get(f"/f/{fair.slug}/admin/points/export/entries.csv")
+    entries = client.get(f"/f/{coordinator.fair.slug}/admin/points/export/entries.csv")
     assert entries.status_code == 200 and "Świetlica Ósemka" in entries.get_data(as_text=True)
-    balances = client.get(f"/f/{fair.slug}/admin/points/export/balances.csv")
+    balances = client.get(f"/f/{coordinator.fair.slug}/admin/points/export/balances.csv")
     assert "account_ref" in balances.get_data(as_text=True)
-    document = client.get(f"/f/{fair.slug}/admin/points/export/ledger.json").get_json()
+    document = client.get(f"/f/{coordinator.fair.slug}/admin/points/export/ledger.json").get_json()
     assert document["format"] == "gielda-ledger" and len(document["entries"]) == 1
 
 
@@ -313,7 +313,7 @@ def test_every_ledger_csv_download_neutralises_typed_text(client, login, coordin
     login(coordinator)
 
     def rows(path, delimiter):
-        r = client.get(f"/f/{fair.slug}/{path}")
+        r = client.get(f"/f/{coordinator.fair.slug}/{path}")
         assert r.status_code == 200 and r.mimetype == "text/csv", path
         return list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=delimiter))
 
@@ -383,5 +383,5 @@ def test_an_organiser_sees_no_system_account(client, login, organiser, fair, oth
 
 def test_the_coordinator_reads_every_fair(client, login, coordinator, fair, other_fairs_entry):
     login(coordinator)
-    r = client.get(f"/f/{fair.slug}/points/entries/{other_fairs_entry[1].id}")
+    r = client.get(f"/f/{coordinator.fair.slug}/points/entries/{other_fairs_entry[1].id}")
     assert r.status_code == 200 and "Sekretna notatka" in r.get_data(as_text=True)

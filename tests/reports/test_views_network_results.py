@@ -24,7 +24,7 @@ years_network = network_fair.years_network
 def test_the_coordinator_sees_the_network_results(client: Any, login: Callable[[Participant], None],
                                                   network: Network) -> None:
     login(network.coordinator)
-    r = client.get("/f/tczew/admin/network/results")
+    r = client.get("/f/siec/admin/network/results")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     for polish in ("Wyniki sieci", "Członkowie i umowy na kolejnych giełdach", "Nowi", "Stali partnerzy",
@@ -39,16 +39,16 @@ def test_the_coordinator_sees_the_network_results(client: Any, login: Callable[[
     assert len(svg.findall(f"{ns}circle")) == 4 and len(svg.findall(f"{ns}path")) == 3
     assert "style=" not in html.split("<main", 1)[1] and "<script>" not in html.split("<main", 1)[1]
     # The ledger's network page links to it.
-    assert 'href="/f/tczew/admin/network/results"' in client.get("/f/tczew/admin/points/network").get_data(as_text=True)
+    assert 'href="/f/siec/admin/network/results"' in client.get("/f/siec/admin/points/network").get_data(as_text=True)
 
 
 def test_the_per_fair_table_downloads(client: Any, login: Callable[[Participant], None], network: Network) -> None:
     login(network.coordinator)
-    r = client.get("/f/tczew/admin/network/results/fairs.csv")
+    r = client.get("/f/siec/admin/network/results/fairs.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     lines = r.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Giełda;Data;Członkowie;Nowi;") and len(lines) == 3
-    r = client.get("/f/tczew/admin/network/results/fairs.xlsx")
+    r = client.get("/f/siec/admin/network/results/fairs.xlsx")
     assert r.status_code == 200 and r.data[:2] == b"PK"
 
 
@@ -71,24 +71,24 @@ def _rows(table: ET.Element) -> list[list[str]]:
 
 def test_the_years_and_one_year(client: Any, login: Callable[[Participant], None], years_network: Network) -> None:
     login(years_network.coordinator)
-    html = client.get("/f/tczew/admin/network/results").get_data(as_text=True)
+    html = client.get("/f/siec/admin/network/results").get_data(as_text=True)
     years = _rows(_table(html, "net-years"))
     assert [row[:5] for row in years] == [["2025", "1", "5", "5", "2"], ["2026", "2", "5", "3", "2"]]
     assert [row[-2:] for row in years] == [["0", "0"], ["3", "50"]]
-    assert 'href="/f/tczew/admin/network/results?year=2026"' in html  # a year's row links to it
+    assert 'href="/f/siec/admin/network/results?year=2026"' in html  # a year's row links to it
     assert '<option value="2026">2026</option>' in html and 'class="chart stacked-columns"' in html
-    assert 'href="/f/tczew/admin/network/results.pdf"' in html
+    assert 'href="/f/siec/admin/network/results.pdf"' in html
     assert len(_rows(_table(html, "net-fairs"))) == 3
 
-    html = client.get("/f/tczew/admin/network/results?year=2026").get_data(as_text=True)
+    html = client.get("/f/siec/admin/network/results?year=2026").get_data(as_text=True)
     assert [row[0] for row in _rows(_table(html, "net-fairs"))] == ["Giełda Zasobów Pelplin", "Giełda Zasobów Gniew"]
     assert '<option value="2026" selected>' in html and "Giełdy z roku 2026" in html
     assert len(_rows(_table(html, "net-years"))) == 2  # every year still listed, the chosen one marked
     assert 'aria-current="true"' in html
     assert [row[0] for row in _rows(_table(html, "net-repeat"))] == ["Nie ma jeszcze stałych partnerów."]
     for download in ("results.pdf?year=2026", "results/fairs.csv?year=2026", "results/fairs.xlsx?year=2026"):
-        assert f'href="/f/tczew/admin/network/{download}"' in html, download
-    lines = client.get("/f/tczew/admin/network/results/fairs.csv?year=2025").get_data(as_text=True).splitlines()
+        assert f'href="/f/siec/admin/network/{download}"' in html, download
+    lines = client.get("/f/siec/admin/network/results/fairs.csv?year=2025").get_data(as_text=True).splitlines()
     assert len(lines) == 2 and "Tczew" in lines[1]
 
 
@@ -96,21 +96,21 @@ def test_a_year_that_is_no_year_of_the_network(client: Any, login: Callable[[Par
                                                years_network: Network) -> None:
     login(years_network.coordinator)
     for asked in ("2019", "dwa tysiące", "2026x", "%C5%BC", "99999999999999999999", "<b>2026</b>"):
-        r = client.get(f"/f/tczew/admin/network/results?year={asked}")
+        r = client.get(f"/f/siec/admin/network/results?year={asked}")
         assert r.status_code == 200, asked
         html = r.get_data(as_text=True)
         assert 'id="net-unknown-year"' in html and "pokazujemy wszystkie lata" in html, asked
         assert len(_rows(_table(html, "net-fairs"))) == 3, asked
-    assert "<b>2026</b>" not in client.get("/f/tczew/admin/network/results?year=<b>2026</b>").get_data(as_text=True)
-    plain = client.get("/f/tczew/admin/network/results?year=").get_data(as_text=True)
+    assert "<b>2026</b>" not in client.get("/f/siec/admin/network/results?year=<b>2026</b>").get_data(as_text=True)
+    plain = client.get("/f/siec/admin/network/results?year=").get_data(as_text=True)
     assert 'id="net-unknown-year"' not in plain
-    r = client.get("/f/tczew/admin/network/results.pdf?year=nonsense")
+    r = client.get("/f/siec/admin/network/results.pdf?year=nonsense")
     assert r.status_code == 200 and r.data.startswith(b"%PDF-")
 
 
 def test_the_results_as_a_pdf(client: Any, login: Callable[[Participant], None], years_network: Network) -> None:
     login(years_network.coordinator)
-    r = client.get("/f/tczew/admin/network/results.pdf")
+    r = client.get("/f/siec/admin/network/results.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert r.headers["Cache-Control"] == "private, no-cache"
     assert "network-results-all-" in r.headers["Content-Disposition"]
@@ -121,7 +121,7 @@ def test_the_results_as_a_pdf(client: Any, login: Callable[[Participant], None],
         assert count(pages, polish) >= 1, polish
     assert count(pages, "Fundacja Łąka") >= 2 and count(pages, "Piekarnia Żak") >= 2
 
-    one = pdf_pages(client.get("/f/tczew/admin/network/results.pdf?year=2025").data)
+    one = pdf_pages(client.get("/f/siec/admin/network/results.pdf?year=2025").data)
     text = all_text(one)
     assert count(one, "Sieć wymiany w roku 2025") == 1 and count(one, "Okres: 2025") == 1
     assert "Giełda Zasobów Tczew" in text and "Giełda Zasobów Pelplin" not in text
@@ -133,6 +133,6 @@ def test_the_per_fair_csv_neutralises_a_fair_name_that_starts_like_a_formula(
     with transaction():
         db.session.get_one(Fair, network.second.id).name = "=HYPERLINK(\"http://evil.example\")"
     login(network.coordinator)
-    rows = list(csv.reader(io.StringIO(client.get("/f/tczew/admin/network/results/fairs.csv")
+    rows = list(csv.reader(io.StringIO(client.get("/f/siec/admin/network/results/fairs.csv")
                                        .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert "'=HYPERLINK(\"http://evil.example\")" in [row[0] for row in rows]
