@@ -54,9 +54,13 @@ def network_results_page(slug: str) -> Any:
     matrix = charts.heat_table(
         [str(s.label) for s in Sector], [SECTOR_COLOURS[s] for s in Sector], results.matrix_rows,
         title=_("Who closed agreements with whom"), width=720)
+    partnership_matrix = charts.heat_table(
+        [str(s.label) for s in Sector], [SECTOR_COLOURS[s] for s in Sector], results.partnerships.matrix_rows(),
+        title=_("Partnerships between sectors"), width=720)
     return render_template(
         "reports/network_results.html", fair=current_user.fair, results=results, sectors=list(Sector),
-        picture=network_picture(results), matrix=matrix, shown=len(shown), number=number, percent=percent,
+        picture=network_picture(results), matrix=matrix, partnership_matrix=partnership_matrix, shown=len(shown),
+        number=number, percent=percent,
         when=lambda dt: format_datetime(dt, "d MMMM y") if dt else "", month=_month)
 
 
