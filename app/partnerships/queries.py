@@ -21,13 +21,14 @@ from app.people.models import Organisation, Participant
 LIST_LIMIT = 500
 
 
-def _loaded() -> Any:
-    return selectinload(Partnership.members).selectinload(PartnershipMember.member)
+def _loaded() -> tuple[Any, ...]:
+    return (selectinload(Partnership.members).selectinload(PartnershipMember.member),
+            selectinload(Partnership.lead))
 
 
 def partnerships_for(actor: Participant) -> list[Partnership]:
     """The partnerships the actor manages (app/partnerships/access.py), the newest first."""
-    query = select(Partnership).options(_loaded()).order_by(Partnership.created_at.desc(), Partnership.id.desc())
+    query = select(Partnership).options(*_loaded()).order_by(Partnership.created_at.desc(), Partnership.id.desc())
     ids = managed_ids(actor)
     if ids is not None:
         query = query.where(Partnership.id.in_(ids))
@@ -37,7 +38,7 @@ def partnerships_for(actor: Participant) -> list[Partnership]:
 def partnership_by_code(code: str) -> Partnership | None:
     if not code or len(code) > 64:
         return None
-    return db.session.scalar(select(Partnership).where(Partnership.public_code == code).options(_loaded()))
+    return db.session.scalar(select(Partnership).where(Partnership.public_code == code).options(*_loaded()))
 
 
 @dataclass(frozen=True)
