@@ -17,8 +17,8 @@ as the rows of every table (`state`); each test copies the rows into its own dat
 from __future__ import annotations
 
 import functools
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 

@@ -34,9 +34,9 @@ import io
 import json
 import re
 import time
-from datetime import date
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
