@@ -15,7 +15,7 @@ from alembic import op
 import app.core.storage.db
 
 revision: str = '0018'
-down_revision: str | None = '0016'  # re-pointed to 0017 when merged after it
+down_revision: str | None = '0017'  # re-pointed to 0017 when merged after it
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
