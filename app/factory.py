@@ -53,6 +53,7 @@ from app.ledger.cli import ledger_cli
 from app.ledger.hooks import carry_merged_member, set_pledge_source
 from app.network.merging import on_merge
 from app.network.sectors import Sector
+from app.partnerships import views as partnerships_views
 from app.people import cli as _people_cli  # noqa: F401  (its commands join `flask fair`)
 from app.people import views as people_views
 from app.people.auth import init_auth
@@ -125,7 +126,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
                floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
-               directory_views.bp, directory_api.bp, between_views.bp):
+               directory_views.bp, directory_api.bp, between_views.bp, partnerships_views.bp):
         app.register_blueprint(bp)
 
 

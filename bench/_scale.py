@@ -55,6 +55,7 @@ from app.ledger.models import Posting
 from app.ledger.operations import post_opening_balance, transfer_points
 from app.ledger.permissions import SystemActor
 from app.network.sectors import Sector
+from app.partnerships.records import PartnerData, PartnershipData, record_partnership
 from app.people.credentials import set_password_unchecked
 from app.people.csv_import import import_participants
 from app.people.first_fair import FirstFair, create_fair_with_organiser
@@ -314,7 +315,14 @@ def _sample(fair: BigFair, made: list[tuple[int, str, list[int]]], posts: list[t
     # The party's member shows its profile in the network's public directory (its fairs, live posts).
     member = update_member_profile(db.session.get_one(Participant, person.id), fair.fair_id, MemberProfile(
         public_profile=True, city="Tczew", description="Sala, sprzęt i wolontariusze"))
+    # A partnership the agreement's parties made of it (its members attend the fair).
+    members = [p.organisation.member_id for p in db.session.scalars(
+        select(AgreementParty).where(AgreementParty.agreement_id == agreement.id).order_by(AgreementParty.position))]
+    partnership = record_partnership(db.session.get_one(Participant, fair.organiser_id), PartnershipData(
+        purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=members[0],
+        partners=[PartnerData(m, role="Partner") for m in dict.fromkeys(members)])).row
     return {
+        "partnership_id": partnership.id, "partnership_code": partnership.public_code,
         "agreement_id": agreement.id, "draft_id": draft[0], "code": agreement.public_code,
         "obligation_id": fulfilled[2][0], "post_id": posts[0][0], "post_ids": [p[0] for p in posts[:3]],
         "pid": person.id, "badge_code": person.badge_code, "oid": party.organisation_id,

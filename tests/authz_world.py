@@ -3,7 +3,7 @@
 Two fairs. In fair A ("hala"): a participant P who is party to a draft, a signed agreement
 with obligations both ways, one waiting for the notary and a paper draft; who wrote a post,
 holds a personal and an organisation account with entries, and whose organisation's network
-member is in the public directory. Around P: the counterpart Q, a
+member is in the public directory, and who is a partner, with Q, of a partnership. Around P: the counterpart Q, a
 neighbour (another participant of A with nothing of P's), a broker, a notary, an organiser, a
 second organiser who is the network's coordinator, a walk-in the desk registered, an invited
 notary who has not chosen a password yet, check-ins, a hidden post and a finished badge job. In
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,11 @@ class World:
     awaiting_notary_version: int = 0
     paper: int = 0
     paper_version: int = 0
+    # a partnership of P's and Q's members, recorded by fair A's organiser
+    p_member: int = 0
+    q_member: int = 0
+    partnership: int = 0
+    partnership_code: str = ""
     # the ledger
     p_account: int = 0  # P's personal account
     p_org_account: int = 0
@@ -256,6 +262,7 @@ def build(app: Flask) -> World:
     from app.ledger.operations import post_opening_balance
     from app.ledger.permissions import SystemActor
     from app.network.sectors import Sector
+    from app.partnerships.records import PartnerData, PartnershipData, record_partnership
     from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.models import Participant
     from app.people.organisations import OrganisationData, ensure_organisation
@@ -345,6 +352,13 @@ def build(app: Flask) -> World:
     paper = start_paper_draft(notary, w.a_id, p.id, q.id)
     paper = save_draft(notary, w.a_id, paper.id, data(*both_ways), version=paper.version)
     w.paper, w.paper_version = paper.id, paper.version
+
+    # A partnership of P's and Q's members (both at fair A).
+    w.p_member, w.q_member = p.organisation.member_id, q.organisation.member_id
+    partnership = record_partnership(organiser, PartnershipData(
+        purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=w.p_member,
+        partners=[PartnerData(w.p_member, role="Lider"), PartnerData(w.q_member, role="Sala")])).row
+    w.partnership, w.partnership_code = partnership.id, partnership.public_code
 
     # The desk: a walk-in (registered after the accounts were opened: it has none yet).
     w.walk_in = register_walk_in(notary, w.a_id, PersonData("Wojciech", "Wejście", "wojtek@example.org"),

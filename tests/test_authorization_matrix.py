@@ -76,7 +76,7 @@ NOBODY: frozenset[str] = frozenset()
 
 # URL variables that name an object of a fair: with them, fair B's people also try B's address.
 OBJECT_VARIABLES = {"pid", "post_id", "agreement_id", "obligation_id", "account_id", "entry_id", "job_id",
-                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id"}
+                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id", "partnership_id"}
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -171,6 +171,21 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("directory_api.members", "GET"): rule(EVERYONE),
     ("directory_api.member", "GET"): rule(EVERYONE, member_id="public_member"),  # the balance: P's own only
     ("directory_api.stats", "GET"): rule(EVERYONE),
+    ("partnerships.verify_page", "GET"): rule(EVERYONE, code="partnership_code"),
+    # Partnerships: fair A's organisers (the coordinator too) manage the one of P's and Q's members,
+    # who both attend fair A; fair B's organiser never sees it, nor turns A's agreement into one.
+    ("partnerships.index", "GET"): rule(ORGANISERS_A),
+    ("partnerships.new", "GET"): cases(
+        blank=rule(ORGANISERS_A),
+        group_deal=rule(ORGANISERS_A, query=lambda w: {"agreement": w.signed}),
+    ),
+    ("partnerships.new", "POST"): rule(ORGANISERS_A, form_page=True, data=lambda w: {
+        "purpose": "Wspólne pikniki", "starts_on": "2026-04-01", "lead": w.q_member,
+        "partners-0-member_id": w.q_member, "partners-1-member_id": w.p_member}),
+    ("partnerships.detail", "GET"): rule(ORGANISERS_A, partnership_id="partnership"),
+    ("partnerships.pdf", "GET"): rule(ORGANISERS_A, partnership_id="partnership"),
+    ("partnerships.end", "POST"): rule(ORGANISERS_A, partnership_id="partnership",
+                                       data=lambda w: {"ends_on": "2026-12-31", "reason": "Koniec projektu"}),
 
     # --- a fair's public pages, logging in and out ------------------------------------------
     ("fairs.home", "GET"): rule(EVERYONE),

@@ -36,6 +36,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,9 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 # Groups of routes: one test per group and role, so that pytest-xdist spreads them.
 GROUPS: dict[str, str] = {
-    "public": r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|network|network/(enter|back)|screen/.*|welcome/.*)$",
-    "agreements": r"/f/<slug>/(agreements|notary)",
+    "public": (r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|network|network/(enter|back)"
+               r"|screen/.*|welcome/.*)$"),
+    "agreements": r"/f/<slug>/(agreements|notary|admin/partnerships)",
     "points": r"/f/<slug>/(points|admin/(points|network))",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up))",
     "people": r"/f/<slug>/admin/(participants|organisations|registration|staff)",
@@ -82,7 +84,7 @@ GROUPS: dict[str, str] = {
 }
 
 # Actions that change what later requests of the same test can reach: fuzzed last, in this order.
-LAST = ("fairs.control_close", "fairs.rotate_display", "agreements.annul", "agreements.cancel",
+LAST = ("partnerships.end", "fairs.control_close", "fairs.rotate_display", "agreements.annul", "agreements.cancel",
         "people.admin_participant_reissue", "people.admin_participant_revoke", "people.admin_participant_remove",
         "people.admin_organisation_remove", "between.back", "between.enter", "people.logout")
 NOT_CRAWLED = ("people.login_link", "main.set_language", "people.logout")
@@ -122,6 +124,7 @@ class World:
     invitation: str
     member_id: int = 0  # the participant's member, in the public directory
     duplicate_id: int = 0  # a returning organisation to confirm
+    partnership_id: int = 0  # of the participant's and the counterpart's members
 
     def path_values(self, rule: Rule, role: str) -> dict[str, str]:
         """Valid values for the rule's path: the draft for the editor's routes, the agreement
@@ -141,8 +144,9 @@ class World:
             "secret": me.login_secret if me else "not-a-login-secret",
             "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
             "table": "participants", "filename": "css/app.css", "kind": "target", "member_id": self.member_id,
-            "duplicate_id": self.duplicate_id,
-            "code": "en" if rule.endpoint == "main.set_language" else self.agreement_code(),
+            "duplicate_id": self.duplicate_id, "partnership_id": self.partnership_id,
+            "code": "en" if rule.endpoint == "main.set_language" else
+            self.partnership_code() if rule.endpoint == "partnerships.verify_page" else self.agreement_code(),
         }
         return {name: str(values[name]) for name in rule.arguments}
 
@@ -163,6 +167,11 @@ class World:
         from app.agreements.models import Agreement
 
         return db.session.get_one(Agreement, self.signed_id).public_code
+
+    def partnership_code(self) -> str:
+        from app.partnerships.models import Partnership
+
+        return db.session.get_one(Partnership, self.partnership_id).public_code
 
     def ids(self) -> tuple[int, ...]:
         return (self.fair.id, self.victim.id, self.post_id, self.hidden_post_id, self.draft_id, self.signed_id,
@@ -199,6 +208,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.ledger.accounts import open_organisation_accounts, organisation_account
     from app.network.models import PossibleDuplicate
     from app.network.sectors import Sector
+    from app.partnerships.records import PartnerData, PartnershipData, record_partnership
     from app.people.member_profile import MemberProfile, update_member_profile
     from app.people.organisations import OrganisationData, ensure_organisation
     from app.people.participants import PersonData, create_participant
@@ -257,6 +267,9 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
                            OrganisationData("Starostwo Powiatowe", Sector.PUBLIC))
     member = update_member_profile(a, fair.id, MemberProfile(public_profile=True, city="Tczew",
                                                              description="Sala i rzutnik"))
+    partnership = record_partnership(organiser, PartnershipData(
+        purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=member.id,
+        partners=[PartnerData(member.id, role="Lider"), PartnerData(b.organisation.member_id, role="Sala")])).row
     return World(
         fair=db.session.get_one(Fair, fair.id),
         people={"anonymous": None, "participant": a, "notary": notary, "organiser": organiser},
@@ -264,7 +277,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
         awaiting_id=awaiting.id,
         obligation_id=db.session.get_one(Agreement, signed.id).obligations[0].id, account_id=account.id,
         entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited), member_id=member.id,
-        duplicate_id=duplicate)
+        duplicate_id=duplicate, partnership_id=partnership.id)
 
 
 class _StubBuilder:

@@ -26,6 +26,7 @@ from app.directory.queries import (
     search_members,
 )
 from app.network.sectors import Branch, Sector
+from app.partnerships.counts import LARGE, SMALL, PartnershipCounts, counts_per_year, partnership_counts
 
 bp = Blueprint("directory_api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -51,6 +52,12 @@ def _post(item: LivePost) -> dict[str, Any]:
 def _is_own_member(member_id: int) -> bool:
     """Whether the caller is logged in as someone of this member (one of its fair's people)."""
     return bool(current_user.is_authenticated and current_user.organisation.member_id == member_id)
+
+
+def _partnerships(counts: PartnershipCounts) -> dict[str, Any]:
+    return {"total": counts.total, "by_size": dict(counts.by_size), "by_sectors_joined": dict(counts.by_sector_count),
+            "combinations": dict(counts.combinations),
+            "sector_pairs": [{"sectors": [a.value, b.value], "partnerships": n} for (a, b), n in counts.pairs.items()]}
 
 
 def _year(counts: YearCounts) -> dict[str, Any]:
@@ -85,7 +92,10 @@ def stats() -> Any:
     now = _year(found.now)
     return jsonify({"members": now["members"], "members_by_sector": now["by_sector"],
                     "members_by_branch": now["by_branch"], "per_year": [_year(y) for y in found.per_year],
-                    "fairs": found.fairs, "members_at_two_fairs_or_more": found.returning_members})
+                    "fairs": found.fairs, "members_at_two_fairs_or_more": found.returning_members,
+                    "partnerships": {**_partnerships(partnership_counts()),
+                                     "per_year": [{"year": c.year, **_partnerships(c)}
+                                                  for c in counts_per_year(found.now.year)]}})
 
 
 # --- the OpenAPI description ------------------------------------------------------------------
@@ -105,6 +115,25 @@ _BY_SECTOR = {"type": "object", "additionalProperties": {"type": "integer"},
               "description": "Keyed by sector: ngo, public, business, social_cooperative, informal_group, resident."}
 _BY_BRANCH = {"type": "object", "additionalProperties": {"type": "integer"},
               "description": f"Keyed by branch, and '{NO_BRANCH}' for the members that named none."}
+_PARTNERSHIPS: dict[str, Any] = {
+    "type": "object", "required": ["total", "by_size", "by_sectors_joined", "combinations", "sector_pairs"],
+    "properties": {
+        "total": {"type": "integer"},
+        "by_size": {"type": "object", "required": [SMALL, LARGE], "properties": {
+            SMALL: {"type": "integer"}, LARGE: {"type": "integer"}},
+            "description": f"'{SMALL}': partnerships of two or three members; '{LARGE}': of four or more."},
+        "by_sectors_joined": {"type": "object", "required": ["1", "2", "3+"],
+                              "additionalProperties": {"type": "integer"},
+                              "description": "Partnerships whose members are of one sector, of two, of three or more."},
+        "combinations": {"type": "object", "additionalProperties": {"type": "integer"},
+                         "description": "Keyed by the sectors a partnership joins, '+'-separated in the order of "
+                                        "Sector (e.g. 'ngo+public'): how many join exactly these."},
+        "sector_pairs": {"type": "array", "description": "For each pair of sectors (the same one twice: two "
+                                                         "members of it), the partnerships joining them.",
+                         "items": {"type": "object", "required": ["sectors", "partnerships"], "properties": {
+                             "sectors": {"type": "array", "items": {"$ref": "#/components/schemas/Sector"},
+                                         "minItems": 2, "maxItems": 2},
+                             "partnerships": {"type": "integer"}}}}}}
 _NOT_FOUND = {"description": "No member in the public directory has this id (never listed, or merged "
                              "into another).",
               "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -129,7 +158,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                       "404": _NOT_FOUND}}},
     "/api/network/stats": {"get": {
         "summary": "The network's figures: members by sector and branch, now and at the end of each year; "
-                   "fairs; members that attended two fairs or more.",
+                   "fairs; members that attended two fairs or more; partnerships by size and sectors joined.",
         "responses": {"200": {"description": "The figures", "content": _json("NetworkStats")}}}},
 }
 
@@ -173,12 +202,24 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
                           "needs": {"type": "array", "items": _POST, "description": "Live needs, newest first."},
                           "balance": {"type": "integer", "description": "The member's points: only for a caller "
                                                                         "logged in as one of its people."}}},
+    "PartnershipCounts": _PARTNERSHIPS,
+    "PartnershipYear": {"type": "object", "required": ["year", *_PARTNERSHIPS["required"]],
+                        "properties": {"year": {"type": "integer"}, **_PARTNERSHIPS["properties"]}},
     "NetworkStats": {"type": "object", "required": ["members", "members_by_sector", "members_by_branch", "per_year",
-                                                    "fairs", "members_at_two_fairs_or_more"], "properties": {
+                                                    "fairs", "members_at_two_fairs_or_more", "partnerships"],
+                     "properties": {
         "members": {"type": "integer", "description": "Members now (merged records not counted)."},
         "members_by_sector": _BY_SECTOR, "members_by_branch": _BY_BRANCH,
         "per_year": {"type": "array", "items": _YEAR,
                      "description": "From the first member's year to this one (this year: so far)."},
         "fairs": {"type": "integer", "description": "Fairs set up in the network."},
-        "members_at_two_fairs_or_more": {"type": "integer"}}},
+        "members_at_two_fairs_or_more": {"type": "integer"},
+        "partnerships": {
+            "type": "object", "required": [*_PARTNERSHIPS["required"], "per_year"],
+            "description": "Partnerships (standing agreements of two or more members) ever recorded, by size and "
+                           "by the sectors they join; and per year.",
+            "properties": {**_PARTNERSHIPS["properties"], "per_year": {
+                "type": "array", "items": {"$ref": "#/components/schemas/PartnershipYear"},
+                "description": "Each year from the first partnership's start to this one: the partnerships in "
+                               "force during some of it."}}}}},
 }

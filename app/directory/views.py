@@ -3,11 +3,13 @@ profile, the network's member counts by year, and the list as CSV, XLSX and JSON
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, render_template, request
 
+from app.core.i18n import LOCAL_ZONE
 from app.core.web.inputs import db_int
 from app.directory.exports import FILENAME, MIMETYPES, members_file
 from app.directory.queries import (
@@ -21,6 +23,8 @@ from app.directory.queries import (
     sector_counts,
 )
 from app.network.sectors import Branch
+from app.partnerships.counts import counts_per_year, partnership_counts
+from app.partnerships.queries import active_partnerships_of
 
 bp = Blueprint("directory", __name__, url_prefix="/network")
 
@@ -53,12 +57,17 @@ def members() -> Any:
 
 @bp.get("/members/<int:member_id>")
 def member(member_id: int) -> Any:
-    return render_template("directory/member.html", profile=member_profile(member_id), website_href=website_href)
+    profile = member_profile(member_id)  # NotFound unless the member is in the directory
+    return render_template("directory/member.html", profile=profile, website_href=website_href,
+                           partnerships=active_partnerships_of(profile.member.id))
 
 
 @bp.get("/members/stats")
 def stats() -> Any:
-    return render_template("directory/stats.html", years=member_counts_by_year(), branches=list(Branch))
+    years = member_counts_by_year()
+    this_year = datetime.now(UTC).astimezone(LOCAL_ZONE).year
+    return render_template("directory/stats.html", years=years, branches=list(Branch),
+                           partnership_years=counts_per_year(this_year), partnerships=partnership_counts())
 
 
 def _download(kind: str) -> Response:

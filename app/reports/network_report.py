@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 
-from app.network.sectors import Sector
-from app.reports.charts import PRINT
+from app.network.sectors import SECTOR_COLOURS, Sector
+from app.reports.charts import PRINT, heat_table
 from app.reports.local_years import parse_year
 from app.reports.network_charts import month_name, network_charts
 from app.reports.network_results import NetworkResults, network_results
@@ -59,7 +60,14 @@ def template_context(figures: NetworkFigures) -> dict[str, object]:
     """What the page and the PDF use besides the charts."""
     return {"results": figures.results, "years": figures.years, "figures": figures, "sectors": list(Sector),
             "number": number, "percent": percent, "month": month_name,
-            "when": lambda dt: format_datetime(dt, "d MMMM y") if dt else ""}
+            "when": lambda dt: format_datetime(dt, "d MMMM y") if dt else "",
+            "partnership_matrix": partnership_matrix(figures.results)}
+
+
+def partnership_matrix(results: NetworkResults) -> str:
+    """The partnerships' sector × sector table (app/partnerships/counts.py)."""
+    return heat_table([str(s.label) for s in Sector], [SECTOR_COLOURS[s] for s in Sector],
+                      results.partnerships.matrix_rows(), title=_("Partnerships between sectors"), width=720)
 
 
 def render_network_report(figures: NetworkFigures) -> bytes:

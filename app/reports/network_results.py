@@ -19,6 +19,8 @@ network):
   more fairs, or in two or more agreements.
 - **most active members**: by counted agreements, then by the points of the confirmed
   obligations they gave or received; the top ten.
+- **partnerships** (app/partnerships/counts.py): by size (2–3 members, 4 or more) and by the
+  sectors they join, every one recorded and those in force during each year.
 - **points in circulation**: the sum of the positive balances of open member and personal
   accounts; **entries per month**: ledger entries and the points they moved (the sum of their
   positive postings), by calendar month in Warsaw.
@@ -62,6 +64,7 @@ from app.fairs.models import Fair, FairKind
 from app.ledger.models import Account, AccountKind, Entry, Posting
 from app.network.models import Member
 from app.network.sectors import SECTOR_COLOURS, Sector
+from app.partnerships.counts import PartnershipCounts, counts_per_year, partnership_counts
 from app.people.models import Organisation
 from app.reports.local_years import fair_year, local_year
 
@@ -135,6 +138,8 @@ class NetworkResults:
     in_circulation: int
     per_month: list[Month]
     year: int | None = None  # the year the figures are narrowed to; None: all years
+    partnerships: PartnershipCounts = field(default_factory=lambda: PartnershipCounts(None))  # all ever recorded
+    partnership_years: list[PartnershipCounts] = field(default_factory=list)  # in force during each year
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -384,7 +389,8 @@ def network_results(year: int | None = None) -> NetworkResults:
                     key=lambda a: (-a.agreements, -a.points_confirmed, a.member.name))[:TOP_ACTIVE]
     return NetworkResults(fairs=fairs, members=_members_present(year), pairs=pairs, most_active=active,
                           matrix=_matrix(year), in_circulation=points_in_circulation(),
-                          per_month=entries_per_month(year), year=year)
+                          per_month=entries_per_month(year), year=year, partnerships=partnership_counts(),
+                          partnership_years=counts_per_year(datetime.now(UTC).astimezone(LOCAL_ZONE).year))
 
 
 # --- the per-fair table as a file ----------------------------------------------------------------

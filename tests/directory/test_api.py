@@ -4,7 +4,7 @@ for its own people), the network's figures, and their place in the OpenAPI docum
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -17,6 +17,7 @@ from app.ledger.accounts import organisation_account
 from app.ledger.operations import post_opening_balance
 from app.network.models import Member
 from app.network.sectors import Branch, Sector
+from app.partnerships.records import PartnerData, PartnershipData, record_partnership
 from app.people.models import Participant
 
 MakeMember = Callable[..., Member]
@@ -135,3 +136,21 @@ def test_the_openapi_document_describes_the_answers(client: FlaskClient, make_me
     for path, schema in (("/api/members", "MembersPage"), (f"/api/members/{member.id}", "MemberProfile"),
                          ("/api/network/stats", "NetworkStats")):
         _check({"$ref": f"#/components/schemas/{schema}"}, doc, client.get(path).get_json(), path)
+
+
+def test_the_network_stats_count_partnerships(client: FlaskClient, make_member: MakeMember,
+                                              organiser: Participant) -> None:
+    a, b, c = make_member("Fundacja A"), make_member("Urząd B", Sector.PUBLIC), make_member("Firma C", Sector.BUSINESS)
+    for members in ((a, b), (a, b, c)):
+        record_partnership(organiser, PartnershipData(
+            purpose="Wspólne pikniki", starts_on=date(2026, 3, 1), lead_member_id=members[0].id,
+            partners=[PartnerData(m.id) for m in members]))
+    body = client.get("/api/network/stats").get_json()
+    _check({"$ref": "#/components/schemas/NetworkStats"}, client.get("/api/openapi.json").get_json(), body)
+    found = body["partnerships"]
+    assert found["total"] == 2
+    assert found["by_size"] == {"2-3": 2, "4+": 0}
+    assert found["by_sectors_joined"] == {"1": 0, "2": 1, "3+": 1}
+    assert found["combinations"] == {"ngo+public": 1, "ngo+public+business": 1}
+    assert {"sectors": ["ngo", "public"], "partnerships": 2} in found["sector_pairs"]
+    assert found["per_year"][0]["year"] == 2026

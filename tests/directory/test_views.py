@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -19,6 +19,9 @@ from app.floor.kinds import PostKind
 from app.floor.posts import hide_post, withdraw_post
 from app.network.models import Member
 from app.network.sectors import Branch, Sector
+from app.partnerships.models import Partnership
+from app.partnerships.records import PartnerData, PartnershipData, end_partnership, record_partnership
+from app.people.models import Participant
 
 MakeMember = Callable[..., Member]
 
@@ -169,3 +172,38 @@ def test_a_website_links_only_to_the_web() -> None:
     for not_a_link in ("javascript:alert(1)", "javascript://x.y/%0aalert(1)", "", "brak", "ftp://x.example.org",
                        "www.example .org"):
         assert website_href(not_a_link) is None, not_a_link
+
+
+def _partnership(organiser: Participant, *members: Member, **kw: object) -> Partnership:
+    values: dict[str, object] = {"purpose": "Wspólne warsztaty dla seniorów", "starts_on": date(2026, 3, 1)}
+    values.update(kw)
+    return record_partnership(organiser, PartnershipData(
+        lead_member_id=members[0].id, partners=[PartnerData(m.id, role="Sala") for m in members],
+        **values)).row  # type: ignore[arg-type]
+
+
+def test_a_profile_lists_the_members_active_partnerships(client: FlaskClient, make_member: MakeMember,
+                                                         organiser: Participant) -> None:
+    zolw, gmina = make_member("Fundacja Żółw"), make_member("Urząd Gminy", Sector.PUBLIC, public=False)
+    active = _partnership(organiser, zolw, gmina)
+    ended = _partnership(organiser, gmina, zolw, purpose="Zakończone sprzątanie lasu")
+    end_partnership(organiser, ended.id, date(2026, 6, 30))
+    page = client.get(f"/network/members/{zolw.id}").get_data(as_text=True)
+    assert active.number in page and "Wspólne warsztaty dla seniorów" in page and "Lider" in page
+    assert ended.number not in page
+    assert client.get(f"/network/members/{gmina.id}").status_code == 404  # not in the directory: no page at all
+
+
+def test_the_stats_page_counts_partnerships_by_size_and_sectors(client: FlaskClient, make_member: MakeMember,
+                                                                organiser: Participant) -> None:
+    a, b = make_member("Fundacja A"), make_member("Urząd B", Sector.PUBLIC)
+    c, d = make_member("Firma C", Sector.BUSINESS), make_member("Fundacja D")
+    _partnership(organiser, a, b)
+    _partnership(organiser, a, b, c, d)
+    page = client.get("/network/members/stats").get_data(as_text=True)
+    table = page[page.index('id="partnerships-per-year"'):page.index('id="partnerships-by-sectors"')]
+    for label, value in (("2–3 członków", "1"), ("4 lub więcej członków", "1"), ("Dwa sektory", "1"),
+                         ("Trzy sektory lub więcej", "1")):
+        row = re.search(rf"{label}</th>(.*?)</tr>", table, re.S)
+        assert row and re.findall(r"<td>(\d+)</td>", row.group(1))[-1] == value, label
+    assert "Organizacja pozarządowa + Instytucja publiczna" in page

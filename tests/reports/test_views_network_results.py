@@ -7,11 +7,16 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+
+from sqlalchemy import select
 
 from app.core.extensions import db
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
+from app.network.models import Member
+from app.partnerships.records import PartnerData, PartnershipData, record_partnership
 from app.people.models import Participant
 from tests.pdf_boxes import all_text, count, pdf_pages
 from tests.reports import network_fair
@@ -136,3 +141,16 @@ def test_the_per_fair_csv_neutralises_a_fair_name_that_starts_like_a_formula(
     rows = list(csv.reader(io.StringIO(client.get("/f/siec/admin/network/results/fairs.csv")
                                        .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert "'=HYPERLINK(\"http://evil.example\")" in [row[0] for row in rows]
+
+
+def test_the_results_count_partnerships(client: Any, login: Callable[[Participant], None], network: Network) -> None:
+    members = db.session.scalars(select(Member.id).where(Member.merged_into_id.is_(None)).order_by(Member.id)
+                                 .limit(4)).all()
+    record_partnership(network.coordinator, PartnershipData(
+        purpose="Wspólne pikniki", starts_on=date(2026, 3, 1), lead_member_id=members[0],
+        partners=[PartnerData(m) for m in members]))
+    login(network.coordinator)
+    html = client.get("/f/tczew/admin/network/results").get_data(as_text=True)
+    section = html[html.index('id="net-partnerships"'):]
+    assert "Partnerstwa" in section and "4 lub więcej członków" in section
+    assert "Partnerstwa między sektorami" in section

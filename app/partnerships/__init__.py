@@ -1,0 +1,1 @@
+"""Partnerships: standing agreements of two or more network members for a shared purpose."""
