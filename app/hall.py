@@ -60,7 +60,11 @@ def announce(app: Flask, host: str, port: int, out: TextIO | None = None) -> Non
     with app.app_context():
         fairs = all_fairs()
     for fair in fairs[:MAX_FAIRS_LISTED]:
-        out.write(f" * Organiser's console ({fair.name}): {base}/f/{fair.slug}/admin/control\n")
+        if fair.is_network:
+            out.write(f" * The network between fairs ({fair.name}), its coordinators: "
+                      f"{base}/f/{fair.slug}/admin/network/fairs\n")
+        else:
+            out.write(f" * Organiser's console ({fair.name}): {base}/f/{fair.slug}/admin/control\n")
     out.flush()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +18,16 @@ class FairState(enum.StrEnum):
     OPEN = "open"
     TRADING = "trading"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> LazyString:
+        return FAIR_STATE_LABELS[self]
+
+
+FAIR_STATE_LABELS: dict[FairState, LazyString] = {
+    FairState.DRAFT: _l("being prepared"), FairState.OPEN: _l("before trading"),
+    FairState.TRADING: _l("trading"), FairState.CLOSED: _l("closed"),
+}
 
 
 class FairKind(enum.StrEnum):
