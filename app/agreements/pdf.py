@@ -32,6 +32,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import object_session
 
 from app.agreements.models import Agreement, AgreementState, SignatureMethod
+from app.agreements.signing import NETWORK_SERIES
 from app.core.errors import Conflict, NotFound
 from app.core.extensions import db
 from app.core.output.pdf import PdfBuilder
@@ -152,6 +153,11 @@ class AgreementSheet:
     @property
     def total_points(self) -> int:
         return sum(d.points for d in self.directions)
+
+    @property
+    def between_fairs(self) -> bool:
+        """Signed in the network's space (numbered in the network's series), not at a fair."""
+        return self.number.startswith(f"{NETWORK_SERIES}/")
 
     @property
     def qr(self) -> str:

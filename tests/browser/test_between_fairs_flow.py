@@ -63,7 +63,8 @@ def test_an_agreement_between_fairs_on_two_phones(browser, live_server, trading_
         phone_a.click("#pdf-link")
     pdf = tmp_path / "between.pdf"
     info.value.save_as(pdf)
-    assert number in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert number in text and "Zawarte między giełdami, w sieci" in text
     verify = phone_a.locator("a[href*='/c/']").first.get_attribute("href")
     phone_a.goto(verify if verify.startswith("http") else base + verify)
     expect(phone_a.locator("body")).to_contain_text(number)
