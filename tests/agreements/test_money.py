@@ -3,6 +3,7 @@
 import pytest
 
 from app.agreements.money import mentions_money
+from app.core.errors import DomainError
 
 REFUSED = [
     "Zapłacimy 200 zł", "200 zł za salę", "Sala 2 zł", "5 tys. zł", "100 PLN", "1 500,00 zł",
@@ -30,3 +31,19 @@ def test_money_refused(text):
 @pytest.mark.parametrize("text", ALLOWED)
 def test_no_money_allowed(text):
     assert not mentions_money(text)
+
+
+def test_money_is_taboo_between_fairs_too(make_participant):
+    """An agreement in the network's space is checked by the same rule as at a fair."""
+    from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+    from app.between.space import enter_network_space
+
+    a, b = (enter_network_space(make_participant(organisation=name))
+            for name in ("Fundacja Pszczoła", "Spółdzielnia Socjalna Smak"))
+    draft = start_agreement(a, a.fair_id, b.id)
+    with pytest.raises(DomainError) as err:
+        save_draft(a, a.fair_id, draft.id, AgreementData(
+            parties=[PartyData(p.organisation_id, p.id, p.full_name, "") for p in (a, b)],
+            obligations=[ObligationData(a.organisation_id, b.organisation_id, "Catering za 300 zł", points=10)]),
+            version=draft.version)
+    assert err.value.code == "money_taboo"
