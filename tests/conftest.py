@@ -37,6 +37,9 @@ from app.people.credentials import set_password_unchecked
 from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, ensure_organisation
 from app.people.participants import PersonData, create_participant
+from tests import url_builders
+
+url_builders.install()  # before any app is created: see tests/url_builders.py
 
 pytest_plugins = ["tests.mail_server"]  # the smtp and outbox fixtures
 
