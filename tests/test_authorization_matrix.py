@@ -37,7 +37,6 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
-from jinja2.bccache import Bucket, BytecodeCache
 
 from app.core.errors import DomainError
 from app.core.extensions import db, socketio
@@ -475,23 +474,6 @@ class Prepared:
 _prepared: dict[str, Prepared] = {}
 
 
-class _SharedBytecode(BytecodeCache):
-    """Every test here has an app of its own: compile each template once per process."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_bytecode = _SharedBytecode()
-
-
 def _new_client(app: Flask) -> FlaskClient:
     from tests.conftest import FreshUserClient
 
@@ -502,7 +484,6 @@ def _new_client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def world(app: Flask) -> Iterator[tuple[World, authz_world.State, dict[str, FlaskClient]]]:
     """The world in this test's database, and a logged-in client for each caller."""
-    app.jinja_env.bytecode_cache = _bytecode
     dialect = db.engine.dialect.name
     if dialect not in _prepared:
         w = authz_world.build(app)

@@ -35,6 +35,7 @@ def _rows() -> list[Reminder]:
     return list(db.session.scalars(select(Reminder).order_by(Reminder.id)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", ["embedded", "redis"])
 def test_a_reminder_batch_killed_midway_sends_each_reminder_once_after_a_restart(
         request: pytest.FixtureRequest, shape: str, app: Flask, database_url: str, tmp_path: Path, smtp: Collector,

@@ -108,6 +108,7 @@ def test_sigterm_closes_live_connections_and_exits_cleanly(database_url: str, tm
 
 def test_every_template_is_compiled_before_the_first_request(app: Flask) -> None:
     """serve() compiles the templates up front; a page afterwards reuses them, compiling nothing."""
+    app.jinja_env.bytecode_cache = None  # compiled here, not taken from the other tests' (tests/conftest.py)
     count = compile_templates(app)
     assert count == len(app.jinja_env.list_templates()) and count > 50
     compiled = app.jinja_env.compile

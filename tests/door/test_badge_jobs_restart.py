@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.core.storage.transactions import transaction
 from app.door.badges import BADGE_GRID
 from app.fairs.models import Fair
@@ -41,6 +43,7 @@ def _text(path: Path) -> str:
                           capture_output=True).stdout.decode()
 
 
+@pytest.mark.slow
 def test_a_badge_run_killed_midway_completes_after_a_restart(
         database_url: str, tmp_path: Path, fair: Fair, organiser: Participant) -> None:
     _add_people(fair.id, PEOPLE)

@@ -173,6 +173,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert report.ok, report.problems
 
 
+@pytest.mark.slow
 def test_ledger_state_machine(make_account, make_participant) -> None:
     def make_org() -> Account:
         return make_account(floor=FLOOR, ceiling=CEILING)
