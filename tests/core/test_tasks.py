@@ -206,3 +206,16 @@ def test_a_claim_is_abandoned_when_its_worker_died_or_its_lease_ran_out() -> Non
     assert claim_abandoned("another-machine:12:x", now - CLAIM_LEASE * 2, now)
     assert claim_abandoned(f"{socket.gethostname()}:{os.getpid()}:an-earlier-life", now, now)
 
+
+
+def test_daily_work_is_a_periodic_task_of_the_queue(app):
+    """Work declared with `daily` (the reminders between fairs) runs on the consumer's clock once
+    a day, at its hour in UTC."""
+    import datetime
+
+    from app.core.tasks import queue
+
+    periodic = {t.name: t for t in queue(app).huey._registry.periodic_tasks}
+    task = periodic["between.standing_reminders"]
+    at = datetime.datetime(2026, 12, 1, 8, 0)
+    assert task.validate_datetime(at) and not task.validate_datetime(at.replace(hour=9))
