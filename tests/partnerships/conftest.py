@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from app.core.extensions import db
-from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.fairs.roles import Role
 from app.network.models import Member
@@ -38,11 +37,15 @@ def make_member(make_participant: Callable[..., Participant]) -> Callable[..., M
 
 @pytest.fixture
 def coordinator(make_participant: Callable[..., Participant]) -> Participant:
+    """An organiser of the fair made the network's coordinator: their account at the network's space."""
+    from app.ledger.coordinators import set_network_coordinator
+    from app.ledger.permissions import SystemActor
+
     person = make_participant("Cezary", "Kołodziej", role=Role.ORGANISER, organisation="Sieć Giełd",
                               email="koordynator@example.org")
-    with transaction():
-        db.session.get_one(Participant, person.id).network_coordinator = True
-    return db.session.get_one(Participant, person.id)
+    account = set_network_coordinator(SystemActor("test"), person.id, True)
+    assert account is not None
+    return account
 
 
 def data(*members: Member, lead: Member | None = None, **kw: Any) -> PartnershipData:
