@@ -150,7 +150,7 @@ def test_the_results_count_partnerships(client: Any, login: Callable[[Participan
         purpose="Wspólne pikniki", starts_on=date(2026, 3, 1), lead_member_id=members[0],
         partners=[PartnerData(m) for m in members]))
     login(network.coordinator)
-    html = client.get("/f/tczew/admin/network/results").get_data(as_text=True)
+    html = client.get(f"/f/{network.coordinator.fair.slug}/admin/network/results").get_data(as_text=True)
     section = html[html.index('id="net-partnerships"'):]
     assert "Partnerstwa" in section and "4 lub więcej członków" in section
     assert "Partnerstwa między sektorami" in section
