@@ -60,7 +60,8 @@ def _ending_posts(space_id: int, now: datetime) -> list[Post]:
         select(Post).where(Post.fair_id == space_id, Post.state == PostState.ACTIVE, Post.hidden_at.is_(None),
                            Post.expires_at > now, Post.expires_at <= now + notice,
                            Post.renewal_reminded_at.is_(None))
-        .options(joinedload(Post.author).joinedload(Participant.fair)).order_by(Post.id).with_for_update()))
+        .options(joinedload(Post.author, innerjoin=True).joinedload(Participant.fair, innerjoin=True))
+        .order_by(Post.id).with_for_update(of=Post)))  # PostgreSQL locks no outer join's side
 
 
 def _members_without_offer(space_id: int, now: datetime) -> list[Member]:
