@@ -1,0 +1,1 @@
+"""Matching offers to needs: which posts answer which (app/matching/ranking.py)."""
