@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
 from app.core.textkeys import tidy
+from app.core.web.sent_actions import earlier_action, record_action
 from app.fairs.roles import require_role
 from app.ledger.hooks import on_obligation_fulfilled as post_to_ledger
 from app.people.models import Participant
@@ -51,14 +52,23 @@ def mark_delivered(actor: Participant, fair_id: int, obligation_id: int) -> Obli
     return ob
 
 
+CONFIRM = "obligation.confirm"  # the action's name in sent_actions
+
+
 @service
-def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int) -> Obligation:
-    """The receiver confirms: the obligation is fulfilled and its value moves to the giver."""
+def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int, key: str | None = None) -> Obligation:
+    """The receiver confirms: the obligation is fulfilled and its value moves to the giver.
+
+    `key`: the phone's one-time key for this confirmation (app/core/web/sent_actions.py): a
+    second send with the same key confirms (and posts) nothing and returns the obligation."""
     require_role(actor, fair_id)
     ob = _obligation(fair_id, obligation_id)
     _member_of(actor, ob.receiver.organisation_id)
+    if earlier_action(actor.id, fair_id, key, CONFIRM, ob.id):
+        return ob
     if ob.state == ObligationState.CONFIRMED:
         return ob  # a double tap confirms (and posts) once
+    record_action(actor.id, fair_id, key, CONFIRM, ob.id)
     ob.state = ObligationState.CONFIRMED
     ob.confirmed_at = utcnow()
     ob.confirmed_by_id = actor.id

@@ -16,6 +16,7 @@ from app.core.i18n import LOCAL_ZONE
 from app.core.storage.db import utcnow
 from app.core.storage.transactions import service
 from app.core.web.inputs import same_secret
+from app.core.web.sent_actions import earlier_action, record_action
 from app.fairs.models import Fair
 from app.fairs.roles import Role, require_role
 from app.people.credentials import (
@@ -96,16 +97,28 @@ def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
     announce_public(agreement, "agreement.signed")
 
 
+SIGN = "agreement.sign"  # the action's name in sent_actions
+
+
 @service
-def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version: int) -> Agreement:
-    """The actor signs for their organisation the version they read."""
+def sign_agreement(actor: Participant, fair_id: int, agreement_id: int, version: int,
+                   key: str | None = None) -> Agreement:
+    """The actor signs for their organisation the version they read.
+
+    `key`: the phone's one-time key for this signature (app/core/web/sent_actions.py). A second
+    send with the same key signs nothing and returns the agreement as it is now — also after the
+    agreement has changed since the first send (the first send's signature is what that key
+    did). A signature refused (the version read is no longer the agreement's) records nothing."""
     agreement = get_agreement(fair_id, agreement_id, lock=True)
     party = actor_party(actor, agreement)
+    if earlier_action(actor.id, fair_id, key, SIGN, agreement.id):
+        return agreement
     if _already_signed(agreement, party, version):
         return agreement  # a double tap, even one arriving after the last signature, signs once
     _require_signable(agreement)
     require_version(agreement, version)
     _add_signature(agreement, party, actor, SignatureMethod.OWN_DEVICE)
+    record_action(actor.id, fair_id, key, SIGN, agreement.id)
     _complete_if_ready(agreement, actor)
     return agreement
 

@@ -25,6 +25,7 @@ from app.agreements.queries import find_agreement
 from app.agreements.queues import DeskPages, notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import ValidationError
+from app.core.web.answers import action_done, client_key
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.formkeys import Sent
 from app.core.web.inputs import db_int
@@ -217,13 +218,22 @@ def _version() -> int:
     return form.version.data or 0
 
 
+def _done(agreement_id: int, action: Any, done: str) -> Any:
+    """An action a phone may have kept while offline (static/js/offline.js): the answer is the
+    agreement's page, or to the phone's queue its message (app/core/web/answers.py)."""
+    with refusal_flashed():
+        action()
+        return action_done(done, url_for("agreements.detail", slug=current_user.fair.slug,
+                                         agreement_id=agreement_id))
+    return _to_detail(agreement_id)
+
+
 @bp.post("/agreements/<int:agreement_id>/sign")
 @login_required
 def sign(slug: str, agreement_id: int) -> Any:
     version = _version()
-    _attempt(lambda: signing.sign_agreement(current_user, current_user.fair_id, agreement_id, version),
-             _("Signed."))
-    return _to_detail(agreement_id)
+    return _done(agreement_id, lambda: signing.sign_agreement(current_user, current_user.fair_id, agreement_id,
+                                                              version, key=client_key()), _("Signed."))
 
 
 @bp.post("/agreements/<int:agreement_id>/sign-shared")
@@ -308,8 +318,9 @@ def delivered(slug: str, agreement_id: int, obligation_id: int) -> Any:
 @bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/confirm")
 @login_required
 def confirm(slug: str, agreement_id: int, obligation_id: int) -> Any:
-    return _obligation_action(agreement_id, lambda: fulfilment.confirm_delivery(
-        current_user, current_user.fair_id, obligation_id), _("Confirmed. Thank you!"))
+    _version()
+    return _done(agreement_id, lambda: fulfilment.confirm_delivery(
+        current_user, current_user.fair_id, obligation_id, key=client_key()), _("Confirmed. Thank you!"))
 
 
 @bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/dispute")

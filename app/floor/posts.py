@@ -17,6 +17,7 @@ from app.core.storage.events import record_event
 from app.core.storage.transactions import service
 from app.core.textkeys import search_key, tidy
 from app.core.web.formkeys import Sent, lock_form_key, scoped_key
+from app.core.web.sent_actions import earlier_action, record_action
 from app.fairs.categories import get_category
 from app.fairs.models import Category, Fair, FairState
 from app.fairs.roles import Role, require_role
@@ -193,11 +194,21 @@ def _check_version(post: Post, version: int | None) -> None:
                           "your change."), code="post_changed")
 
 
+EDIT = "post.edit"  # the action's name in sent_actions
+
+
 @service
 def edit_post(actor: Participant, fair_id: int, post_id: int, data: PostData,
-              version: int | None = None) -> Post:
+              version: int | None = None, key: str | None = None) -> Post:
+    """Change the post the actor's organisation made, as read at `version`.
+
+    `key`: the phone's one-time key for this edit (app/core/web/sent_actions.py). A second send
+    with the same key changes nothing and returns the post (even though the first send moved its
+    version on); an edit refused (a stale version among others) records nothing."""
     post = _locked(fair_id, post_id)
     _own(actor, fair_id, post)
+    if earlier_action(actor.id, fair_id, key, EDIT, post.id):
+        return post
     _check_version(post, version)
     if post.state != PostState.ACTIVE or post.is_expired:
         raise Conflict(_l("Only an active post can be edited."), code="post_not_active")
@@ -205,6 +216,7 @@ def edit_post(actor: Participant, fair_id: int, post_id: int, data: PostData,
     _apply(post, data)
     _index(post)
     post.version += 1
+    record_action(actor.id, fair_id, key, EDIT, post.id)
     _event("post.updated", post)
     return post
 

@@ -10,6 +10,7 @@ from flask_login import LoginManager
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from app.core.errors import wants_json
 from app.core.extensions import db
 from app.people.models import Participant
 
@@ -50,7 +51,7 @@ def init_auth(app: Flask, login_manager: LoginManager) -> None:
     @login_manager.unauthorized_handler
     def _unauthorised() -> Any:
         slug = (request.view_args or {}).get("slug")
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or wants_json():  # the API, a phone's queue: no login page
             abort(401)
         if slug:
             return redirect(url_for("people.login", slug=slug, next=request.full_path))

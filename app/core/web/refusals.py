@@ -10,6 +10,8 @@ Views parse, call a service, render; they do not catch refusals one by one:
   refusal leaving the view is flashed by the handler registered here, which redirects (303) to
   the endpoint with the view's own URL values (browsers send no Referer to go back to: the
   Referrer-Policy is no-referrer).
+* A request for JSON (the phone's queue of actions kept while offline) gets the refusal of a
+  form page as a problem document too: `refusal_flashed` lets it leave the view.
 * Anything else reaching the handler (an unknown or foreign id, a missing role) is answered
   with the error page and the error's status; a request for JSON (the API, `/api/...`) with a
   problem document (application/problem+json) whose code and message, in the user's language,
@@ -50,10 +52,14 @@ class Refusal:
 @contextmanager
 def refusal_flashed() -> Iterator[Refusal]:
     """Run a service call in the block; a refusal leaves the block flashed, kept in the yielded
-    `Refusal`, and the view goes on after the block."""
+    `Refusal`, and the view goes on after the block. A request for JSON (a phone's queue of
+    actions kept while offline, static/js/offline.js) has no page to flash it on: the refusal
+    leaves the view, to be answered with a problem document."""
     with refusal_kept() as refusal:
         yield refusal
     if refusal.error is not None:
+        if wants_json():
+            raise refusal.error
         flash_refusal(refusal.error)
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.core.web.answers import action_done, client_key, form_refused
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.inputs import db_int
 from app.core.web.refusals import refusal_back_to, refusal_flashed
@@ -70,6 +71,7 @@ def board_cards(slug: str) -> Any:
 
 
 def _render_form(fair: Any, form: PostForm, post: Any = None) -> Any:
+    form_refused(form.errors)  # a phone's queue asked for JSON: no form to show it on
     if form.version.errors:  # a hidden field: the page cannot show it to fix
         flash(str(stale_form_message()), "error")
     return render_template("floor/post_form.html", fair=fair, form=form, post=post,
@@ -87,12 +89,11 @@ def post_new(slug: str) -> Any:
     if form.validate_on_submit():
         with refusal_flashed():
             sent = post_services.submit_post(current_user, fair.id, form.post_data(), form.key.data)
+            where = url_for("floor.post_detail", slug=slug, post_id=sent.row_id)
             if sent.created:
-                flash(_("Posted. Everyone at the fair can see it now."), "success")
-            else:
-                flash(_("This form had already been sent: here is the post it made. Nothing was posted twice."),
-                      "info")
-            return redirect(url_for("floor.post_detail", slug=slug, post_id=sent.row_id), 303)
+                return action_done(_("Posted. Everyone at the fair can see it now."), where)
+            return action_done(_("This form had already been sent: here is the post it made. Nothing was "
+                                 "posted twice."), where, "info")
     return _render_form(fair, form)
 
 
@@ -126,9 +127,8 @@ def post_edit(slug: str, post_id: int) -> Any:
     if form.validate_on_submit():
         with refusal_flashed():
             post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
-                                    version=form.version.data or None)
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("floor.post_detail", slug=slug, post_id=post.id), 303)
+                                    version=form.version.data or None, key=client_key())
+            return action_done(_("Changes saved."), url_for("floor.post_detail", slug=slug, post_id=post.id))
     return _render_form(fair, form, post)
 
 
