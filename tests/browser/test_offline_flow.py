@@ -54,7 +54,7 @@ def test_an_offer_and_a_signature_made_offline_are_sent_once_when_the_phone_is_b
     post_tab.fill("input[name=title]", TITLE)
     post_tab.click("button.btn.primary")
     expect(post_tab.locator("#outbox-summary")).to_have_text("Czeka na połączenie: 1 działanie")
-    expect(post_tab.locator(".outbox-item")).to_contain_text(f"Czeka na połączenie Nowy wpis: {TITLE}")
+    expect(post_tab.locator(".outbox-item")).to_contain_text(f"Czeka na połączenie Nowe ogłoszenie: {TITLE}")
     expect(post_tab.locator("input[name=title]")).to_have_value("")  # the form is free for the next post
 
     sign_tab.click("#sign-button")
