@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_user
 
+from app.core.paths import STATIC
 from app.core.web.refusals import refusal_flashed
 from app.core.web.urls import safe_next
 from app.fairs.fairs import FairData
@@ -59,3 +71,18 @@ def set_language(code: str) -> Any:
         abort(404)
     session["lang"] = code
     return redirect(safe_next(request.args.get("next")))  # every switch link carries next=
+
+
+# The service worker's own policy: it may fetch this site, and nothing may run or load in it.
+WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+@bp.get("/offline-sw.js")
+def offline_worker() -> Any:
+    """The phone's service worker (static/js/offline-sw.js), served from the top of the site so
+    that its scope is every page: a page kept by it opens again while the Wi-Fi is down, with
+    the actions waiting on the phone (static/js/offline.js). Checked again on every load."""
+    response = send_from_directory(STATIC / "js", "offline-sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = WORKER_POLICY
+    return response

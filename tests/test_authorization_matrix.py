@@ -155,6 +155,7 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("main.first_fair", "GET"): rule(EVERYONE),
     ("main.first_fair", "POST"): rule(EVERYONE, effect=False),  # fairs exist: back to the list
     ("main.set_language", "GET"): rule(EVERYONE, code=Lit("en")),
+    ("main.offline_worker", "GET"): rule(EVERYONE),  # a static script: the phone's service worker
     ("api.healthz", "GET"): rule(EVERYONE),
     ("api.openapi", "GET"): rule(EVERYONE),
     ("api.stats", "GET"): rule(EVERYONE),

@@ -25,7 +25,7 @@ from app.agreements.queries import find_agreement
 from app.agreements.queues import DeskPages, notary_queue
 from app.agreements.signing import all_parties_signed
 from app.core.errors import ValidationError
-from app.core.web.answers import action_done, client_key
+from app.core.web.answers import action_done
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.formkeys import Sent
 from app.core.web.inputs import db_int
@@ -232,8 +232,9 @@ def _done(agreement_id: int, action: Any, done: str) -> Any:
 @login_required
 def sign(slug: str, agreement_id: int) -> Any:
     version = _version()
+    key = request.form.get("key") or None  # the phone's own key (static/js/offline.js): sent twice, signs once
     return _done(agreement_id, lambda: signing.sign_agreement(current_user, current_user.fair_id, agreement_id,
-                                                              version, key=client_key()), _("Signed."))
+                                                              version, key=key), _("Signed."))
 
 
 @bp.post("/agreements/<int:agreement_id>/sign-shared")
@@ -319,8 +320,9 @@ def delivered(slug: str, agreement_id: int, obligation_id: int) -> Any:
 @login_required
 def confirm(slug: str, agreement_id: int, obligation_id: int) -> Any:
     _version()
+    key = request.form.get("key") or None  # the phone's own key (static/js/offline.js): sent twice, confirms once
     return _done(agreement_id, lambda: fulfilment.confirm_delivery(
-        current_user, current_user.fair_id, obligation_id, key=client_key()), _("Confirmed. Thank you!"))
+        current_user, current_user.fair_id, obligation_id, key=key), _("Confirmed. Thank you!"))
 
 
 @bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/dispute")

@@ -330,6 +330,11 @@
   });
   window.addEventListener("online", function () { retries = 0; flush(); });
   window.addEventListener("offline", function () { render(); });
+  // The service worker keeps the pages opened, for a reload while offline (static/js/offline-sw.js;
+  // browsers allow one on https and on localhost only).
+  if (navigator.serviceWorker && text.worker) {
+    navigator.serviceWorker.register(text.worker, { scope: "/" }).catch(function () { /* a page without it */ });
+  }
   window.GieldaOutbox = { flush: flush, stats: stats, render: render };
   render().then(flush);
 })();

@@ -30,7 +30,8 @@ def _signatures(agreement_id: int) -> int:
 
 def _ready(page: Any) -> None:
     """The page's outbox script has run (it renders the kept actions when it starts)."""
-    page.wait_for_function("() => window.GieldaOutbox !== undefined && document.documentElement.dataset.outboxWaiting !== undefined")
+    page.wait_for_function("() => window.GieldaOutbox !== undefined"
+                           " && document.documentElement.dataset.outboxWaiting !== undefined")
 
 
 def test_an_offer_and_a_signature_made_offline_are_sent_once_when_the_phone_is_back(
@@ -61,7 +62,8 @@ def test_an_offer_and_a_signature_made_offline_are_sent_once_when_the_phone_is_b
     expect(sign_tab.locator("#outbox-summary")).to_have_text("Czekają na połączenie: 2 działania")
     expect(sign_tab.locator(".outbox-note")).to_contain_text("Czeka na połączenie: Podpis za Fundacja Źdźbło")
     expect(sign_tab.locator("#sign-button")).to_be_disabled()  # a second tap waits with the first
-    expect(post_tab.locator("#outbox-summary")).to_have_text("Czekają na połączenie: 2 działania")  # told by the other tab
+    # The other tab is told: it shows both.
+    expect(post_tab.locator("#outbox-summary")).to_have_text("Czekają na połączenie: 2 działania")
     assert _posts(trading_fair.id) == 0 and _signatures(draft.id) == 0  # the server has nothing yet
 
     phone.set_offline(False)

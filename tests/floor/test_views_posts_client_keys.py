@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.core.web.formkeys import new_key
-from app.floor.models import Post
 from app.floor.kinds import PostKind
+from app.floor.models import Post
 from app.floor.posts import PostData, edit_post
 
 JSON = {"Accept": "application/json"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
@@ -42,11 +42,3 @@ def form_refused(errors: dict[str, Any]) -> None:
                 messages.append(str(message))
     raise ValidationError(" ".join(messages) or _l("The form has expired. Please try again."),
                           code="form_invalid")
-
-
-def client_key() -> str | None:
-    """The one-time key a phone made for the action it sends (the form field `key`), or None.
-    A malformed key is the service's to refuse."""
-    key = request.form.get("key")
-    return key if key else None
-

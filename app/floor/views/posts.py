@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.core.web.answers import action_done, client_key, form_refused
+from app.core.web.answers import action_done, form_refused
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.inputs import db_int
 from app.core.web.refusals import refusal_back_to, refusal_flashed
@@ -127,7 +127,7 @@ def post_edit(slug: str, post_id: int) -> Any:
     if form.validate_on_submit():
         with refusal_flashed():
             post_services.edit_post(current_user, fair.id, post.id, form.post_data(),
-                                    version=form.version.data or None, key=client_key())
+                                    version=form.version.data or None, key=request.form.get("key") or None)
             return action_done(_("Changes saved."), url_for("floor.post_detail", slug=slug, post_id=post.id))
     return _render_form(fair, form, post)
 
