@@ -13,7 +13,7 @@ from app.agreements.models import Signature
 from app.core.extensions import db
 from app.core.web.sent_actions import SentAction
 from app.floor.models import Post
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, LiveServer, log_in
 
 TITLE = "Rzutnik multimedialny z ekranem, na cały dzień"
 
@@ -80,3 +80,46 @@ def test_an_offer_and_a_signature_made_offline_are_sent_once_when_the_phone_is_b
     expect(sign_tab.locator("#agreement")).to_contain_text("podpisał(a) Łucja Żółkiewska")
     expect(sign_tab.locator("#sign-button")).to_have_count(0)
     phone.close()
+
+
+def test_a_signature_kept_offline_survives_a_reload_without_a_connection(
+        browser, live_server, database_url, tmp_path, trading_fair, make_participant, make_draft):
+    """The phone signs offline, then its page is reloaded while the hall's server cannot be
+    reached: the service worker opens the page it kept, and the signature is still there,
+    waiting; when the server is back it is sent, once. (Playwright's offline emulation does not
+    reach a service worker's own fetches, so the server is stopped as well: the worker's fetch
+    fails as it would with the Wi-Fi down, and the phone falls back to its kept page.)"""
+    a = make_participant("Łucja", "Żółkiewska", organisation="Fundacja Źdźbło")
+    b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Drukarnia Kociewiak")
+    draft = make_draft(a, b)
+    base, slug = live_server.url, trading_fair.slug
+
+    phone = browser.new_context(**PHONE)
+    page = phone.new_page()
+    log_in(page, base, a)
+    page.goto(f"{base}/f/{slug}/agreements/{draft.id}")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now through the worker, which keeps the page and its scripts
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    _ready(page)
+
+    phone.set_offline(True)
+    page.click("#sign-button")
+    expect(page.locator("#outbox-summary")).to_have_text("Czeka na połączenie: 1 działanie")
+    live_server.kill()
+    page.reload()
+    _ready(page)
+    expect(page.locator("#outbox-summary")).to_have_text("Czeka na połączenie: 1 działanie")
+    expect(page.locator(".outbox-note")).to_contain_text("Czeka na połączenie: Podpis za Fundacja Źdźbło")
+    expect(page.locator("#sign-button")).to_be_disabled()
+    assert _signatures(draft.id) == 0
+
+    back = LiveServer(database_url, tmp_path, port=live_server.port)
+    try:
+        phone.set_offline(False)
+        expect(page.locator(".outbox-item.outbox-sent")).to_have_count(1, timeout=15_000)
+        expect(page.locator(".outbox-item")).to_contain_text("Podpisano.")
+        assert _signatures(draft.id) == 1
+    finally:
+        phone.close()
+        back.stop()
