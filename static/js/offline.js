@@ -32,6 +32,7 @@
   var RETRY_FIRST_MS = 2000, RETRY_MAX_MS = 60000, KEEP_DONE_MS = 24 * 3600 * 1000, FOREGROUND_MS = 60000;
   var person = document.body.dataset.participant || null;
   var retryTimer = null, retries = 0, flushing = false, again = false;
+  var loadedAt = Date.now();
   var stats = { sent: 0, failed: 0, refused: 0, done: 0 };
 
   function newKey() {
@@ -59,7 +60,7 @@
   if (tabs) { tabs.onmessage = function () { render(); }; }
 
   // --- what the page shows ---------------------------------------------------------------
-  var box = null;
+  var box = null, pill = null;
   function outbox() {
     if (box) { return box; }
     box = document.createElement("section");
@@ -71,6 +72,16 @@
                     '<ul class="outbox-items" id="outbox-items"></ul>';
     var main = document.querySelector("main") || document.body;
     main.insertBefore(box, main.firstChild);
+    // Wherever the page is scrolled, a pill at the foot of the screen says that something waits
+    // (the summary above is what screen readers hear; the pill leads to it).
+    pill = document.createElement("a");
+    pill.id = "outbox-pill";
+    pill.className = "outbox-pill";
+    pill.href = "#outbox";
+    pill.hidden = true;
+    pill.setAttribute("aria-hidden", "true");
+    pill.tabIndex = -1;
+    document.body.appendChild(pill);
     return box;
   }
 
@@ -126,32 +137,29 @@
     return li;
   }
 
-  // The forms of this page an action waits from: a note by each, and a form that does its one
-  // thing once (data-offline-once: sign, confirm) cannot be sent again meanwhile.
+  // The forms of this page an action was kept from show it by themselves: a note with its state
+  // (and the server's answer once there is one). A form that does its one thing once
+  // (data-offline-once: sign, confirm) cannot be sent again while its action waits, nor once it
+  // has gone through; after a refusal it is free again.
   function markForms(items) {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-offline]"), function (form) {
       var item = null;
-      items.forEach(function (i) { if (i.url === form.action && (i.state === "waiting" || i.state === "sending")) { item = i; } });
+      items.forEach(function (i) { if (i.url === form.action) { item = i; } });  // the latest
       var note = form.nextElementSibling && form.nextElementSibling.classList.contains("outbox-note") ? form.nextElementSibling : null;
+      var hold = !!item && item.state !== "refused" && form.hasAttribute("data-offline-once");
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = hold; });
+      if (hold) { form.dataset.offlineHeld = "1"; } else { delete form.dataset.offlineHeld; }
       if (!item) {
         if (note) { note.remove(); }
-        if (form.dataset.offlineHeld) {
-          delete form.dataset.offlineHeld;
-          Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
-        }
         return;
       }
       if (!note) {
         note = document.createElement("p");
-        note.className = "outbox-note";
         note.setAttribute("role", "status");
         form.parentNode.insertBefore(note, form.nextSibling);
       }
-      note.textContent = "⏳ " + stateText(item) + ": " + item.label;
-      if (form.hasAttribute("data-offline-once")) {
-        form.dataset.offlineHeld = "1";
-        Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
-      }
+      note.className = "outbox-note outbox-note-" + item.state;
+      note.textContent = stateText(item) + ": " + (item.message || item.label);
     });
   }
 
@@ -164,9 +172,19 @@
       var waiting = items.filter(function (i) { return i.state === "waiting" || i.state === "sending"; }).length;
       el.querySelector("#outbox-summary").textContent = waiting ? plural(waiting) : (items.length ? text.allSent : "");
       el.hidden = items.length === 0;
+      pill.textContent = waiting ? plural(waiting) : "";
+      pill.hidden = waiting === 0;
       el.classList.toggle("outbox-waiting", waiting > 0);
       document.documentElement.dataset.outboxWaiting = String(waiting);
       markForms(items);
+      // A page whose one-time action (a signature, a confirmation) went through since it was
+      // loaded — sent by this tab or another — shows a state no longer true: it loads again (the
+      // action's line stays, with the server's answer).
+      var done = items.some(function (i) {
+        return i.state === "sent" && i.finished > loadedAt && Array.prototype.some.call(
+          document.querySelectorAll("form[data-offline-once]"), function (f) { return f.action === i.url; });
+      });
+      if (done) { window.location.reload(); }
       return items;
     });
   }
