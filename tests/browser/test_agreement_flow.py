@@ -84,7 +84,9 @@ def test_a_tap_on_the_list_is_not_undone_by_a_live_reload(browser, live_server, 
     log_in(phone_a, base, a)
     phone_a.goto(page_url)
 
-    phone_b = browser.new_context(**PHONE).new_page()
+    # Without the service worker (static/js/offline-sw.js): Playwright's page.route does not see a
+    # navigation a service worker answers, and this test holds B's page on its way by routing it.
+    phone_b = browser.new_context(**PHONE, service_workers="block").new_page()
     frames: list[str] = []  # what B's page receives on its socket (seen without asking the page)
     phone_b.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
     log_in(phone_b, base, b)
