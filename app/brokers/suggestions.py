@@ -8,9 +8,9 @@ fair ("Nowa potrzeba „…”: pasują 2 oferty", the worklist).
 Where it runs, and why:
 
 * The floor sits below the matcher and knows nothing of it. This area listens to the Post model
-  itself (SQLAlchemy mapper events, as app/agreements/pdf.py listens to the content hash): inside
-  the post's own transaction it writes a `SuggestionRun` row (post, version) — nothing else, so
-  the post request pays one small insert.
+  itself (SQLAlchemy mapper events, as app/agreements/pdf.py listens to the content hash): when
+  the post's own transaction commits, it writes a `SuggestionRun` row (post, version) in it —
+  nothing else, so the post request pays one small insert.
 * After that transaction commits, the run is pushed: in the serving process, in a background
   task of the Socket.IO server (a greenlet under gevent, a thread otherwise), so the poster's
   response does not wait for the ranker; the events are emitted by the process that holds the
@@ -69,31 +69,45 @@ BROKER_EVENT = "suggestions.for_brokers"  # to each broker's own room
 # --- in the post's transaction: a pending run --------------------------------------------------
 
 @event.listens_for(Post, "after_insert")
-def _post_created(_mapper: Mapper[Post], connection: Connection, post: Post) -> None:
-    _queue_run(connection, post)
+def _post_created(_mapper: Mapper[Post], _connection: Connection, post: Post) -> None:
+    _mark(post)
 
 
 @event.listens_for(Post, "after_update")
-def _post_updated(_mapper: Mapper[Post], connection: Connection, post: Post) -> None:
+def _post_updated(_mapper: Mapper[Post], _connection: Connection, post: Post) -> None:
     state = inspect(post)
     if any(state.attrs[name].history.has_changes() for name in SUBSTANCE):
-        _queue_run(connection, post)
+        _mark(post)
 
 
-def _queue_run(connection: Connection, post: Post) -> None:
+def _mark(post: Post) -> None:
+    """Remember the post until its transaction commits: its version is final only then (an edit
+    may flush its new title before it bumps the version)."""
     session = object_session(post)
-    if session is None:
+    if session is not None:
+        session.info.setdefault(QUEUED_KEY, {})[post.id] = post
+
+
+@event.listens_for(Session, "before_commit")
+def _write_runs(session: Session) -> None:
+    """The outermost commit: a pending run for each post created or changed in substance."""
+    if session.in_nested_transaction() or not session.info.get(QUEUED_KEY):
         return
-    queued: set[tuple[int, int]] = session.info.setdefault(QUEUED_KEY, set())
-    key = (post.id, post.version)
-    if key in queued:  # a second flush of the same version in one transaction
-        return
-    queued.add(key)
-    connection.execute(insert(SuggestionRun).values(fair_id=post.fair_id, post_id=post.id,
-                                                    post_version=post.version, created_at=utcnow()))
-    if has_app_context():
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        after_commit(functools.partial(_push_soon, app, post.id, post.version), session=session)
+    session.flush()  # whatever is still to be written (a bumped version) first
+    marked: dict[int, Post] = session.info.pop(QUEUED_KEY, {})
+    app: Flask | None = current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
+    connection = session.connection()
+    for post_id, post in sorted(marked.items()):
+        if not inspect(post).persistent:  # gone with a rolled-back savepoint, or deleted
+            continue
+        version = post.version
+        if connection.scalar(select(SuggestionRun.id).where(SuggestionRun.post_id == post_id,
+                                                            SuggestionRun.post_version == version)):
+            continue
+        connection.execute(insert(SuggestionRun).values(fair_id=post.fair_id, post_id=post_id,
+                                                        post_version=version, created_at=utcnow()))
+        if app is not None:
+            after_commit(functools.partial(_push_soon, app, post_id, version), session=session)
 
 
 @event.listens_for(Session, "after_transaction_end")

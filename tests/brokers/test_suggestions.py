@@ -77,3 +77,13 @@ def test_edit_of_quantity_only_pushes_nothing(trading_fair, make_participant, ma
     edit_post(poster, trading_fair.id, offer.id, PostData(kind=PostKind.OFFER, category_id=category(),
                                                           title="Sala konferencyjna", quantity=2))
     assert [r.post_version for r in runs_of(offer.id)] == [1]
+
+
+def test_edit_that_flushes_before_bumping_the_version_makes_one_run(trading_fair, make_participant, make_post,
+                                                                    category):
+    poster = make_participant()
+    offer = make_post(poster, "Sala konferencyjna")
+    db.session.expunge_all()  # as a fresh request: the post's organisation is loaded mid-edit (an autoflush)
+    edit_post(poster, trading_fair.id, offer.id, PostData(kind=PostKind.OFFER, category_id=category(),
+                                                          title="Sala konferencyjna z rzutnikiem"))
+    assert [r.post_version for r in runs_of(offer.id)] == [1, 2]
