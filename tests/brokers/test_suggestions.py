@@ -83,7 +83,8 @@ def test_edit_that_flushes_before_bumping_the_version_makes_one_run(trading_fair
                                                                     category):
     poster = make_participant()
     offer = make_post(poster, "Sala konferencyjna")
+    fair_id, post_id, rooms = trading_fair.id, offer.id, category()
     db.session.expunge_all()  # as a fresh request: the post's organisation is loaded mid-edit (an autoflush)
-    edit_post(poster, trading_fair.id, offer.id, PostData(kind=PostKind.OFFER, category_id=category(),
-                                                          title="Sala konferencyjna z rzutnikiem"))
-    assert [r.post_version for r in runs_of(offer.id)] == [1, 2]
+    edit_post(poster, fair_id, post_id, PostData(kind=PostKind.OFFER, category_id=rooms,
+                                                 title="Sala konferencyjna z rzutnikiem"))
+    assert [r.post_version for r in runs_of(post_id)] == [1, 2]
