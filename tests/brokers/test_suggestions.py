@@ -8,6 +8,7 @@ from app.brokers.suggestions import BROKER_EVENT, POSTER_EVENT, poster_text, pus
 from app.core.extensions import db
 from app.floor.kinds import PostKind
 from app.floor.posts import PostData, edit_post
+from app.people.models import Participant
 
 
 def runs_of(post_id):
@@ -83,8 +84,8 @@ def test_edit_that_flushes_before_bumping_the_version_makes_one_run(trading_fair
                                                                     category):
     poster = make_participant()
     offer = make_post(poster, "Sala konferencyjna")
-    fair_id, post_id, rooms = trading_fair.id, offer.id, category()
+    fair_id, post_id, rooms, poster_id = trading_fair.id, offer.id, category(), poster.id
     db.session.expunge_all()  # as a fresh request: the post's organisation is loaded mid-edit (an autoflush)
-    edit_post(poster, fair_id, post_id, PostData(kind=PostKind.OFFER, category_id=rooms,
+    edit_post(db.session.get(Participant, poster_id), fair_id, post_id, PostData(kind=PostKind.OFFER, category_id=rooms,
                                                  title="Sala konferencyjna z rzutnikiem"))
     assert [r.post_version for r in runs_of(post_id)] == [1, 2]
