@@ -73,7 +73,7 @@ def answers(fair_id: int, max_needs: int = MAX_NEEDS) -> Iterable[Step]:
 
 def find_cycles(steps: Iterable[Step], shown: int = SHOWN) -> list[Cycle]:
     """Cycles of 3–4 organisations in the graph these steps make, strongest first."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[int] = nx.DiGraph()
     for step in steps:
         giver, receiver = step.offer.organisation_id, step.need.organisation_id
         if giver == receiver:

@@ -11,6 +11,7 @@ advanced such agreement's state, or that there is none yet."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,9 +95,9 @@ def introduce(actor: Participant, fair_id: int, first_id: int, second_id: int,
     db.session.add(intro)
     db.session.flush()
     for person, other, post in ((first, second, second_post), (second, first, first_post)):
+        text = in_every_language(functools.partial(notice_text, actor, other, post))
         record_event(fair_id, EVENT, {"id": intro.id, "broker": actor.full_name, "other": card_of(other, post),
-                                      "text": in_every_language(lambda o=other, p=post: notice_text(actor, o, p))},
-                     participant_id=person.id)
+                                      "text": text}, participant_id=person.id)
     return Sent(intro, created=True)
 
 

@@ -1,7 +1,13 @@
 """The brokers' worklist (app/brokers/worklist.py): open needs, people with no post, partners."""
 
-from app.agreements.drafting import AgreementData, ObligationData, PartyData, cancel_agreement, save_draft, \
-    start_agreement
+from app.agreements.drafting import (
+    AgreementData,
+    ObligationData,
+    PartyData,
+    cancel_agreement,
+    save_draft,
+    start_agreement,
+)
 from app.brokers.introductions import introduce
 from app.brokers.worklist import build_worklist, description_probes, shared_worklist, unanswered_needs
 from app.core.extensions import db
