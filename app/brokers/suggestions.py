@@ -11,12 +11,13 @@ Where it runs, and why:
   itself (SQLAlchemy mapper events, as app/agreements/pdf.py listens to the content hash): when
   the post's own transaction commits, it writes a `SuggestionRun` row (post, version) in it —
   nothing else, so the post request pays one small insert.
-* After that transaction commits, the run is pushed: in the serving process, in a background
-  task of the Socket.IO server (a greenlet under gevent, a thread otherwise), so the poster's
-  response does not wait for the ranker; the events are emitted by the process that holds the
+* After that transaction commits, the run is pushed: in a serving process, in a background task
+  of the Socket.IO server (a greenlet under gevent, a thread otherwise), so the poster's response
+  does not wait for the ranker; the events are emitted by the process that holds the
   phones' sockets (a task queue consumer in a child process could not reach them without a
-  Redis message queue). When TESTING, or with `SUGGESTIONS_PUSH = "inline"`, it runs at once,
-  before the request returns; with `SUGGESTIONS_PUSH = "queue"` it goes to the task queue (a
+  Redis message queue). Outside a serving process (a CLI command such as the demo, a
+  task consumer), when TESTING, or with `SUGGESTIONS_PUSH = "inline"`, it runs at once, before
+  the call returns; with `SUGGESTIONS_PUSH = "queue"` it goes to the task queue (a
   deployment whose consumers share the web processes' Redis message queue).
 * Pushing reads the matches outside any write transaction, then, in one short transaction, locks
   the run, records the events and marks it delivered: a run is pushed exactly once however many
@@ -43,6 +44,7 @@ from sqlalchemy.orm import Mapper, Session, SessionTransaction, joinedload, obje
 from app.brokers.languages import in_every_language
 from app.brokers.models import SuggestionRun
 from app.core.extensions import db, socketio
+from app.core.serving import live_batches
 from app.core.storage.db import utcnow
 from app.core.storage.events import after_commit, record_event
 from app.core.storage.transactions import transaction
@@ -118,13 +120,18 @@ def _forget(session: Session, transaction_: SessionTransaction) -> None:
 
 def _push_soon(app: Flask, post_id: int, version: int) -> None:
     """After the commit: push now (inline) or in a background task of this serving process."""
-    mode = app.config.get("SUGGESTIONS_PUSH") or ("inline" if app.testing else "background")
+    mode = app.config.get("SUGGESTIONS_PUSH") or ("background" if serving() and not app.testing else "inline")
     if mode == "inline":
         run_in_app(app, push_suggestions, post_id, version)
     elif mode == "queue":
         push_suggestions.enqueue(post_id, version)
     else:
         socketio.start_background_task(_push_in_background, app, post_id, version)
+
+
+def serving() -> bool:
+    """Is this process serving phones (`python -m app`), rather than a command or a consumer?"""
+    return live_batches().batching
 
 
 def _push_in_background(app: Flask, post_id: int, version: int) -> None:

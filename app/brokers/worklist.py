@@ -4,8 +4,8 @@
   draft or signed agreement, not cancelled or annulled, names the post) and that no broker has
   introduced anyone over yet. Each with its best offers (`suggestions_for`).
 * People with no post: participants whose organisation has posted nothing live at this fair.
-  Their partners are found from what their organisation says about itself (its description, as
-  registered): ranked once as if it were an offer (the needs it could answer) and once as if it
+  Their partners are found from what their organisation says about itself (its description at
+  this fair, else its network member's public one): ranked once as if it were an offer (the needs it could answer) and once as if it
   were a need (the offers it could use), through the same matcher. The probe is a post that is
   never saved, of no category (the matcher takes category as a signal, not as a filter). Without
   a description nothing is suggested: the broker goes and asks.
@@ -33,7 +33,7 @@ from app.floor.board import _live
 from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.matching.ranking import suggestions_for
-from app.people.models import Participant
+from app.people.models import Organisation, Participant
 
 SHOWN = 20  # needs and people listed
 PARTNERS = 3  # suggested partners each
@@ -80,7 +80,8 @@ def people_without_posts(fair_id: int, limit: int = SHOWN) -> list[Participant]:
     """Participants (not staff) whose organisation has no live post at this fair."""
     has_post = exists().where(Post.organisation_id == Participant.organisation_id, Post.fair_id == fair_id, *_live())
     return list(db.session.scalars(
-        select(Participant).options(joinedload(Participant.organisation), joinedload(Participant.check_in))
+        select(Participant).options(joinedload(Participant.organisation).joinedload(Organisation.member),
+                                    joinedload(Participant.check_in))
         .where(Participant.fair_id == fair_id, Participant.removed_at.is_(None),
                Participant.role == Role.PARTICIPANT, ~has_post)
         .order_by(Participant.last_name, Participant.first_name, Participant.id).limit(limit)).unique())
@@ -89,7 +90,8 @@ def people_without_posts(fair_id: int, limit: int = SHOWN) -> list[Participant]:
 def description_probes(person: Participant) -> list[Post]:
     """What the person's organisation says about itself, as an unsaved offer and an unsaved need
     (never added to the session: only the matcher reads them)."""
-    text = (person.organisation.description or "").strip()
+    org = person.organisation
+    text = (org.description or org.member.description or "").strip()
     if not text:
         return []
     return [Post(fair_id=person.fair_id, organisation_id=person.organisation_id, author_id=person.id,

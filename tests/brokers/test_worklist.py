@@ -94,3 +94,12 @@ def test_the_worklist_is_computed_once_per_fair_event(app, trading_fair, make_pa
     first = shared_worklist(fair)
     assert shared_worklist(fair) is first
     assert snapshot_cache(app).computed == before + 1
+
+
+def test_the_members_public_description_is_the_probe_when_the_fair_has_none(trading_fair, make_participant):
+    from app.core.storage.transactions import transaction
+
+    person = make_participant("Adam", "Aktor", organisation="Teatr Miejski")
+    with transaction():
+        person.organisation.member.description = "Scena i nagłośnienie na wieczór."
+    assert [p.details for p in description_probes(person)] == ["Scena i nagłośnienie na wieczór."] * 2
