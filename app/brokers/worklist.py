@@ -5,10 +5,12 @@
   introduced anyone over yet. Each with its best offers (`suggestions_for`).
 * People with no post: participants whose organisation has posted nothing live at this fair.
   Their partners are found from what their organisation says about itself (its description at
-  this fair, else its network member's public one): ranked once as if it were an offer (the needs it could answer) and once as if it
-  were a need (the offers it could use), through the same matcher. The probe is a post that is
-  never saved, of no category (the matcher takes category as a signal, not as a filter). Without
-  a description nothing is suggested: the broker goes and asks.
+  this fair, else its network member's public one): ranked once as if it were an offer (the
+  needs it could answer) and once as if it were a need (the offers it could use), through the
+  same matcher. The probe is a post that is
+  never saved, of no category (the Polish matcher takes category as a signal, not as a filter;
+  the old same-category rule, still behind `suggestions_for` until it lands, finds nothing for
+  it). Without a description nothing is suggested: the broker goes and asks.
 * Suggested exchange cycles of 3–4 organisations (app/brokers/cycles.py).
 
 The lists are the same for every broker, organiser and notary of the fair: computed once per
