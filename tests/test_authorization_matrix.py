@@ -67,6 +67,7 @@ PERSON = {ANONYMOUS: None, PARTICIPANT: "p", NEIGHBOUR: "neighbour", PARTICIPANT
 EVERYONE = frozenset(ROLES)
 LOGGED_IN_A = frozenset({PARTICIPANT, NEIGHBOUR, BROKER, NOTARY, ORGANISER})
 HELPERS_A = frozenset({BROKER, NOTARY, ORGANISER})  # the brokers' worklist
+BROKER_A = frozenset({BROKER})  # introducing two people
 STAFF_A = frozenset({NOTARY, ORGANISER})  # the desk, the notary's work
 ORGANISERS_A = frozenset({ORGANISER})
 COORDINATOR_ONLY = frozenset({COORDINATOR})
@@ -233,7 +234,10 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("people.me", "GET"): rule(LOGGED_IN_A),
     ("people.my_member", "GET"): rule(LOGGED_IN_A),
     ("people.my_member", "POST"): rule(LOGGED_IN_A, data=lambda w: {"public_profile": "y", "description": "Sala"}),
-    ("reports.brokers", "GET"): rule(HELPERS_A),
+    # The brokers' worklist (app/brokers/): organisers and notaries see it; only a broker introduces.
+    ("brokers.worklist", "GET"): rule(HELPERS_A),
+    ("brokers.panels", "GET"): rule(HELPERS_A),
+    ("brokers.introduce_view", "POST"): rule(BROKER_A, data=lambda w: {"first": w.p, "second": w.q, "key": key()}),
 
     # --- the desk, badges and login slips -----------------------------------------------------
     ("door.desk", "GET"): rule(STAFF_A),

@@ -3,8 +3,8 @@ per public event number and shared (app/core/storage/snapshots.py): the fair's c
 stats API, the screen, the control room) and the control room's lists.
 
 Both depend only on the fair and the viewer's language, never on who asks: the counters are
-public, and the lists are the same for every organiser, broker and notary of the fair (the
-control room and the brokers' page, whose views check the role before asking for the snapshot)."""
+public, and the lists are the same for every organiser of the fair (the control room, whose
+views check the role before asking for the snapshot)."""
 
 from __future__ import annotations
 

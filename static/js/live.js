@@ -20,6 +20,12 @@
    cards): many asks within `delay` make one load, and never two loads at once: the asks that
    come while a load is on its way (no timer runs meanwhile) make one more load after its answer.
 
+   GieldaLive.onNotice(fn): `fn(evt)` for every event of the person's own stream ("me"), whichever
+   page's connection applied it (static/js/notices.js shows "3 potrzeby pasują do Twojej oferty").
+   GieldaLive.connections(): how many connections this page opened (notices.js opens one when the
+   page has none). connect's `options.privateAfter`: start the own stream after this number
+   rather than the page's.
+
    GieldaLive.stats counts resyncs asked, refused, events applied, resets, and the loads of
    refreshers started and held back while another ran (shown to tests). */
 (function () {
@@ -29,6 +35,7 @@
   var RETRY_MAX_MS = 30000;
   var SEEN_KEEP = 1000;       // applied events remembered per stream, to tell a duplicate (the server's MAX_RESYNC)
   var stats = { resyncs: 0, refused: 0, applied: 0, resets: 0, loads: 0, held: 0 };
+  var noticeHandlers = [], connections = 0;
 
   function stored(key) { return Number(sessionStorage.getItem(key) || 0); }
   function signature(evt) { return evt.type + ":" + (evt.data && evt.data.id !== undefined ? evt.data.id : ""); }
@@ -44,7 +51,9 @@
     if (meEl) {
       var meKey = "gielda-pseq-" + fairId + "-" + meEl.dataset.participant + scope;
       streams.me = stream(meKey, Math.max(Number(meEl.dataset.privateSeq || 0), stored(meKey)));
+      if (options.privateAfter !== undefined) { streams.me.last = options.privateAfter; }
     }
+    connections += 1;
     var syncing = false, suspect = false, gapTimer = null, retryTimer = null, retries = 0, over = false;
     var socket = io({ transports: ["websocket", "polling"], auth: options.auth || {} });
 
@@ -74,6 +83,7 @@
       }
       var handler = handlers[evt.type] || handlers["*"];
       if (handler) { handler(evt.data, evt); }
+      if (evt.stream === "me") { noticeHandlers.forEach(function (fn) { fn(evt); }); }
     }
     function drain(s) {  // apply the early events that are now next in line
       while (s.early[s.last + 1]) { apply(s.early[s.last + 1]); }
@@ -189,5 +199,9 @@
     });
   }
 
-  window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats };
+  function onNotice(fn) { noticeHandlers.push(fn); }
+  function opened() { return connections; }
+
+  window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats,
+                        onNotice: onNotice, connections: opened };
 })();

@@ -22,7 +22,7 @@ from app.people.views.blueprint import bp
 
 # Where each role starts: organisers in their console, notaries at the desk, brokers on their
 # worklist, participants on their own card.
-LANDING = {Role.ORGANISER: "people.admin_participants", Role.NOTARY: "door.desk", Role.BROKER: "reports.brokers",
+LANDING = {Role.ORGANISER: "people.admin_participants", Role.NOTARY: "door.desk", Role.BROKER: "brokers.worklist",
            Role.PARTICIPANT: "people.me"}
 
 

@@ -1,0 +1,107 @@
+/* Notices on a logged-in phone, on every page: "3 potrzeby pasują do Twojej oferty" (a new post's
+   matches, to its poster), a new post with matches (to the fair's brokers), "Broker X introduces
+   you to Y" (with Y's card). They come on the person's own event stream ("me"): through the page's
+   live connection when it has one (GieldaLive.onNotice), otherwise through one this script opens
+   (socket.io and live.js loaded on demand: data-io, data-live).
+
+   Each notice is shown once per tab: the highest own-stream number seen is kept in sessionStorage
+   and a page without a connection of its own starts after it, so a notice that came while the
+   next page was loading (after posting, the post's page) is shown there. Notices older than
+   MAX_AGE_MS are not shown (a phone back after a long time gets its news from the pages). The
+   server writes each notice's text in every language (data.text[lang]); links come from data-*
+   addresses rendered by the server (matches page, worklist, a card by badge code). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var body = document.body;
+  if (!script || !body.dataset.participant) { return; }
+  var MAX_AGE_MS = 15 * 60 * 1000;
+  var SHOWN_MAX = 4;  // notices on screen at once; the oldest goes
+  var seenKey = "gielda-notice-" + script.dataset.fair + "-" + body.dataset.participant;
+  var lang = (document.documentElement.lang || "pl").slice(0, 2);
+  if (sessionStorage.getItem(seenKey) === null) { sessionStorage.setItem(seenKey, body.dataset.privateSeq || "0"); }
+  var box = null;
+
+  function container() {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "notices";
+      box.className = "notices";
+      box.setAttribute("aria-live", "polite");
+      body.appendChild(box);
+    }
+    return box;
+  }
+  function textOf(data) {
+    var t = data.text || {};
+    return t[lang] || t.pl || t.en || "";
+  }
+  function link(href, label) {
+    var a = document.createElement("a");
+    a.className = "btn small primary";
+    a.href = href;
+    a.textContent = label;
+    return a;
+  }
+  function cardUrl(badge) { return script.dataset.card.replace("BADGE", encodeURIComponent(badge)); }
+  function show(evt) {
+    var d = evt.data || {};
+    var note = document.createElement("div");
+    note.className = "notice-toast notice-" + evt.type.replace(/\./g, "-");
+    note.setAttribute("role", "status");
+    var p = document.createElement("p");
+    p.textContent = textOf(d);
+    note.appendChild(p);
+    if (d.matches && d.matches.length) {
+      var ul = document.createElement("ul");
+      ul.className = "small";
+      d.matches.forEach(function (m) {
+        var li = document.createElement("li");
+        li.textContent = m.title + " — " + m.organisation;
+        ul.appendChild(li);
+      });
+      note.appendChild(ul);
+    }
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    if (evt.type === "suggestions.found") { actions.appendChild(link(script.dataset.matches, script.dataset.openMatches)); }
+    if (evt.type === "suggestions.for_brokers" && script.dataset.worklist) {
+      actions.appendChild(link(script.dataset.worklist, script.dataset.openWorklist));
+    }
+    if (evt.type === "introduction.made" && d.other) { actions.appendChild(link(cardUrl(d.other.badge), script.dataset.openCard)); }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn small";
+    close.textContent = script.dataset.close;
+    close.addEventListener("click", function () { note.remove(); });
+    actions.appendChild(close);
+    note.appendChild(actions);
+    var c = container();
+    c.appendChild(note);
+    while (c.children.length > SHOWN_MAX) { c.removeChild(c.firstChild); }
+  }
+  var TYPES = { "suggestions.found": 1, "suggestions.for_brokers": 1, "introduction.made": 1 };
+  function onNotice(evt) {
+    var seen = Number(sessionStorage.getItem(seenKey) || 0);
+    if (evt.seq <= seen) { return; }
+    sessionStorage.setItem(seenKey, String(evt.seq));
+    if (!TYPES[evt.type]) { return; }
+    if (evt.at && Date.now() - Date.parse(evt.at + (/[zZ]|[+-]\d\d:\d\d$/.test(evt.at) ? "" : "Z")) > MAX_AGE_MS) { return; }
+    show(evt);
+  }
+  function load(src, then) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = then;
+    document.head.appendChild(s);
+  }
+  function start() {
+    GieldaLive.onNotice(onNotice);
+    if (GieldaLive.connections() === 0) {
+      GieldaLive.connect(Number(script.dataset.fair), {},
+                         { scope: "notices", privateAfter: Number(sessionStorage.getItem(seenKey) || 0) });
+    }
+  }
+  if (window.GieldaLive) { start(); return; }
+  if (window.io) { load(script.dataset.live, start); } else { load(script.dataset.io, function () { load(script.dataset.live, start); }); }
+})();
