@@ -2,7 +2,7 @@
 the suggestion runs that push a new post's best matches to the poster and the brokers once
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-02 10:00:00
 """
 
