@@ -29,6 +29,8 @@
   var RETRY_MAX_MS = 30000;
   var SEEN_KEEP = 1000;       // applied events remembered per stream, to tell a duplicate (the server's MAX_RESYNC)
   var stats = { resyncs: 0, refused: 0, applied: 0, resets: 0, loads: 0, held: 0 };
+  var listeners = {};  // event type -> functions every connection of the page also calls (GieldaLive.on)
+  var connections = 0;
 
   function stored(key) { return Number(sessionStorage.getItem(key) || 0); }
   function signature(evt) { return evt.type + ":" + (evt.data && evt.data.id !== undefined ? evt.data.id : ""); }
@@ -36,6 +38,7 @@
 
   function connect(fairId, handlers, options) {
     options = options || {};
+    connections += 1;
     var scope = options.scope ? "-" + options.scope : "";
     var pageEl = document.querySelector("[data-seq]");
     var meEl = document.querySelector("[data-private-seq]");
@@ -74,6 +77,7 @@
       }
       var handler = handlers[evt.type] || handlers["*"];
       if (handler) { handler(evt.data, evt); }
+      (listeners[evt.type] || []).forEach(function (fn) { fn(evt.data, evt); });
     }
     function drain(s) {  // apply the early events that are now next in line
       while (s.early[s.last + 1]) { apply(s.early[s.last + 1]); }
@@ -189,5 +193,10 @@
     });
   }
 
-  window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats };
+  // What a page adds to every live connection it has (or will have): e.g. the notice of a proposal
+  // (static/js/notices.js), whichever page script connected.
+  function on(type, fn) { (listeners[type] = listeners[type] || []).push(fn); }
+
+  window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats, on: on,
+                        connections: function () { return connections; } };
 })();
