@@ -31,12 +31,12 @@ from app.core.errors import ValidationError
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.formkeys import Sent
 from app.core.web.inputs import db_int
-from app.fairs.models import FairState
-from app.floor.kinds import Unit, quantity_text
 from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
+from app.fairs.models import FairState
 from app.fairs.roles import STAFF_ROLES
+from app.floor.kinds import Unit, quantity_text
 from app.people.models import Participant
 from app.people.queries import organisation_names, participant_by_badge
 
