@@ -117,13 +117,15 @@ class SideSummary:
     quantity: str
     hours: int | None
     points: int
+    in_hours: bool  # the quantity is the hours: said once
 
 
 def _summary(side: ProposalSideForm, point_rate: int) -> SideSummary:
     unit = side.unit.data if side.unit.data in {u.value for u in Unit} else None
     quantity = quantity_text(side.quantity.data, Unit(unit) if unit else None) if side.quantity.data else ""
     points = side.points.data if side.points.data is not None else (side.hours.data or 0) * point_rate
-    return SideSummary((side.description.data or "").strip(), quantity, side.hours.data, points)
+    in_hours = unit == Unit.HOURS and side.quantity.data == side.hours.data
+    return SideSummary((side.description.data or "").strip(), quantity, side.hours.data, points, in_hours)
 
 
 def _side_values(side: proposals.ProposalSide) -> dict[str, Any]:
