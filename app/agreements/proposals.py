@@ -4,9 +4,12 @@ sent together with the proposer's signature.
 From a scanned badge (the person's card), a match or a post, `draft_proposal` reads the two
 organisations' live posts and prefills what each side gives, so that nothing must be typed:
 
-* what they give me: the post tapped, when it is their offer or my need; else their offer that
-  best answers one of my needs (app/matching/ranking.py `suggestions_for`); else their newest
-  live offer; else nothing (the page asks what, and the proposal may go with one side only);
+* what they give me: the post tapped, when it is their offer or my need (completed with the
+  post of the other side that best answers it: app/matching/ranking.py `suggestions_for`, one
+  ranking); else their offer that best answers one of my needs, paired over the two
+  organisations' live posts (`pair_score`: the word stems they share, the same category as a
+  signal — read in two statements however many posts either has); else their newest live offer;
+  else nothing (the page asks what, and the proposal may go with one side only);
 * what I give them: the same, the other way round (my offer for one of their needs).
 
 An obligation made from an offer that answers a need names the need (`post_id`: "is this need
@@ -44,7 +47,7 @@ from app.core.storage.transactions import service
 from app.core.web.formkeys import Sent
 from app.fairs.models import Fair
 from app.fairs.roles import require_role
-from app.floor.board import organisation_posts
+from app.floor.board import organisation_posts, words
 from app.floor.kinds import PostKind, Unit
 from app.floor.models import Post
 from app.floor.posts import get_post
@@ -133,34 +136,44 @@ def _side(fair: Fair, giver: int, receiver: int, offer: Post | None, need: Post 
     return ProposalSide(giver, receiver, offer, need, quantity, unit, hours, hours * fair.point_rate)
 
 
-def _answer(post: Post, organisation_id: int) -> Post | None:
-    """The organisation's live post that best answers `post` (an offer for a need, or the other way)."""
-    return next((s.post for s in suggestions_for(post, limit=SUGGESTIONS)
-                 if s.post.organisation_id == organisation_id), None)
+SAME_CATEGORY = 0.5  # what the same category adds to a pair's score (a signal, not a filter)
 
 
-def _best_pair(giver_offers: list[Post], receiver_needs: list[Post],
-               giver: int) -> tuple[Post | None, Post | None]:
-    """The giver's offer that best answers one of the receiver's needs: ranked for each need, the
-    one placed highest (scores compare only within one ranking: place first, then the score as a
-    share of that ranking's best); else the giver's newest offer, answering no need in particular."""
-    best: tuple[tuple[int, float], Post, Post] | None = None
+def pair_score(offer: Post, need: Post) -> float:
+    """How well an offer answers a need, between two organisations' own posts: the word stems
+    they share (app/floor/board.py `words`), and half a point for the same category; 0: not at all."""
+    shared = words(f"{offer.title} {offer.details}") & words(f"{need.title} {need.details}")
+    return len(shared) + (SAME_CATEGORY if offer.category_id == need.category_id else 0.0)
+
+
+def _answer(post: Post, candidates: list[Post]) -> Post | None:
+    """Of `candidates` (the other organisation's live posts of the other kind), the one that best
+    answers `post`: as the fair's ranking places them; else by `pair_score`; None when none does."""
+    ids = {c.id for c in candidates}
+    ranked = next((s.post for s in suggestions_for(post, limit=SUGGESTIONS) if s.post.id in ids), None)
+    if ranked is not None or not candidates:
+        return ranked
+    scored = [(_score(post, c), c) for c in candidates]
+    best = max(scored, key=lambda sc: sc[0])  # the first (newest) of equals
+    return best[1] if best[0] > 0 else None
+
+
+def _score(post: Post, other: Post) -> float:
+    return pair_score(post, other) if post.kind == PostKind.OFFER else pair_score(other, post)
+
+
+def _best_pair(giver_offers: list[Post], receiver_needs: list[Post]) -> tuple[Post | None, Post | None]:
+    """The giver's offer that best answers one of the receiver's needs (newest first among
+    equals); else the giver's newest offer, answering no need in particular."""
+    best: tuple[float, Post, Post] | None = None
     for need in receiver_needs:
-        found = suggestions_for(need, limit=SUGGESTIONS)
-        top = found[0].score if found else 0.0
-        for place, s in enumerate(found):
-            if s.post.organisation_id == giver:
-                key = (place, -(s.score / top) if top else 0.0)
-                if best is None or key < best[0]:
-                    best = (key, s.post, need)
-                break
+        for offer in giver_offers:
+            score = pair_score(offer, need)
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, offer, need)
     if best is not None:
         return best[1], best[2]
     return (giver_offers[0] if giver_offers else None), None
-
-
-def _live_posts(organisation_id: int, kind: PostKind) -> list[Post]:
-    return [p for p in organisation_posts(organisation_id) if p.kind == kind]  # newest first
 
 
 def _pinned(fair_id: int, post_ids: list[int], organisations: tuple[int, int]) -> list[Post]:
@@ -174,16 +187,20 @@ def _pinned(fair_id: int, post_ids: list[int], organisations: tuple[int, int]) -
     return posts
 
 
-def _prefill(fair: Fair, giver: int, receiver: int, offer: Post | None, need: Post | None) -> ProposalSide:
+def _prefill(fair: Fair, giver: list[Post], receiver: list[Post], giver_id: int, receiver_id: int,
+             offer: Post | None, need: Post | None) -> ProposalSide:
     """One side: from the posts tapped (`offer` of the giver, `need` of the receiver), completed
-    with the best answer; with none tapped, the best pair of the two organisations' posts."""
+    with the best answer; with none tapped, the best pair of the two organisations' live posts
+    (`giver`, `receiver`: each organisation's, newest first)."""
+    offers = [p for p in giver if p.kind == PostKind.OFFER]
+    needs = [p for p in receiver if p.kind == PostKind.NEED]
     if offer is not None and need is None:
-        need = _answer(offer, receiver)
+        need = _answer(offer, needs)
     elif need is not None and offer is None:
-        offer = _answer(need, giver)
+        offer = _answer(need, offers)
     elif offer is None and need is None:
-        offer, need = _best_pair(_live_posts(giver, PostKind.OFFER), _live_posts(receiver, PostKind.NEED), giver)
-    return _side(fair, giver, receiver, offer, need)
+        offer, need = _best_pair(offers, needs)
+    return _side(fair, giver_id, receiver_id, offer, need)
 
 
 def draft_proposal(actor: Participant, fair_id: int, counterpart_id: int,
@@ -199,8 +216,11 @@ def draft_proposal(actor: Participant, fair_id: int, counterpart_id: int,
     tapped: dict[tuple[int, PostKind], Post] = {}
     for post in _pinned(fair_id, post_ids or [], (me, them)):
         tapped.setdefault((post.organisation_id, post.kind), post)
-    theirs = _prefill(fair, them, me, tapped.get((them, PostKind.OFFER)), tapped.get((me, PostKind.NEED)))
-    mine = _prefill(fair, me, them, tapped.get((me, PostKind.OFFER)), tapped.get((them, PostKind.NEED)))
+    my_posts, their_posts = organisation_posts(me), organisation_posts(them)
+    theirs = _prefill(fair, their_posts, my_posts, them, me, tapped.get((them, PostKind.OFFER)),
+                      tapped.get((me, PostKind.NEED)))
+    mine = _prefill(fair, my_posts, their_posts, me, them, tapped.get((me, PostKind.OFFER)),
+                    tapped.get((them, PostKind.NEED)))
     return Proposal(other, theirs, mine, fair.point_rate)
 
 

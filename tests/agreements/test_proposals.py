@@ -307,3 +307,20 @@ def test_without_a_notary_step_the_counterparts_signature_completes_it(pair: Pai
     sent = propose_exchange(a, a.fair_id, b.id, obligations_of(draft_proposal(a, a.fair_id, b.id)), new_key())
     agreement = sign_agreement(b, b.fair_id, sent.row_id, version=1)
     assert agreement.state == AgreementState.SIGNED and agreement.number and agreement.content_hash
+
+
+def test_the_same_category_alone_is_a_weak_answer(pair: Pair, make_post) -> None:
+    a, b = pair
+    need = make_post(a, title="Miejsce na próby chóru", kind=PostKind.NEED)
+    offer = make_post(b, title="Świetlica wiejska", kind=PostKind.OFFER)
+    theirs = draft_proposal(a, a.fair_id, b.id).theirs
+    assert (theirs.offer, theirs.need) == (offer, need)
+
+
+def test_shared_words_outweigh_the_same_category(pair: Pair, make_post) -> None:
+    a, b = pair
+    need = make_post(a, title="Rzutnik na spotkanie", kind=PostKind.NEED, category_key="equipment")
+    make_post(b, title="Nagłośnienie", kind=PostKind.OFFER, category_key="equipment")
+    projector = make_post(b, title="Rzutnik multimedialny", kind=PostKind.OFFER, category_key="other")
+    theirs = draft_proposal(a, a.fair_id, b.id).theirs
+    assert (theirs.offer, theirs.need) == (projector, need)
