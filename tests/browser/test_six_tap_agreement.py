@@ -92,3 +92,33 @@ def test_from_a_card_to_both_signatures_in_at_most_six_taps(browser, live_server
     assert [w.id for w in awaiting_notary(trading_fair.id)] == [agreement.id]
     for ctx in (phone_a_ctx, phone_b_ctx):
         ctx.close()
+
+
+def test_the_notice_reaches_a_page_without_a_live_script_of_its_own(browser, live_server, trading_fair,
+                                                                    make_participant, make_post):
+    """B reads their own card ("me"), a page that follows nothing live: the notice loads the live
+    client itself."""
+    a = make_participant("Łucja", "Żółkiewska", organisation="Fundacja Źdźbło")
+    b = make_participant("Grzegorz", "Brzęczyszczykiewicz", organisation="Drukarnia Kociewiak")
+    make_post(b, title="Sala konferencyjna dla 40 osób", kind=PostKind.OFFER, quantity=4, unit=Unit.HOURS)
+    base, slug = live_server.url, trading_fair.slug
+    phone_b_ctx = browser.new_context(**PHONE)
+    phone_b = phone_b_ctx.new_page()
+    log_in(phone_b, base, b)
+    phone_b.goto(f"{base}/f/{slug}/me")
+    phone_b.wait_for_function("() => window.GieldaLive && GieldaLive.connections() === 1")
+    phone_b.wait_for_function("() => !document.documentElement.classList.contains('offline')")
+
+    phone_a_ctx = browser.new_context(**PHONE)
+    phone_a = phone_a_ctx.new_page()
+    log_in(phone_a, base, a)
+    phone_a.goto(f"{base}/f/{slug}/agreements/propose?with={b.badge_code}")
+    expect(phone_a.locator("#side-mine")).to_contain_text("Nie macie wystawionej oferty")
+    phone_a.click("#send-and-sign")
+    expect(phone_a.locator(".flash-success")).to_be_visible()
+
+    expect(phone_b.locator("#proposal-notice")).to_be_visible(timeout=10_000)
+    phone_b.click("#proposal-open")
+    expect(phone_b.locator("#agreement")).to_contain_text("Sala konferencyjna dla 40 osób")
+    for ctx in (phone_a_ctx, phone_b_ctx):
+        ctx.close()
