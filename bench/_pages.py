@@ -46,6 +46,7 @@ def requests_for(app: Any, fair: BigFair) -> dict[str, str]:
             choices = [{**c, name: value} for c in choices]
         query = {"floor.board_cards": {"id": fair.sample["post_ids"]},
                  "agreements.start": {"with": fair.sample["badge_code"]},
+                 "agreements.propose": {"with": fair.sample["badge_code"]},
                  "documents.notary_print": {"ids": str(fair.sample["agreement_id"])},
                  # a picker's search: one letter, which most names hold (the most to sort)
                  "ledger.pick": {"q": "a"}, "people.pick_organisation": {"q": "a"}}.get(rule.endpoint)

@@ -240,6 +240,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("brokers.introduce_view", "POST"): rule(BROKER_A, data=lambda w: {"first": w.p, "second": w.q, "key": key()}),
 
     # --- the desk, badges and login slips -----------------------------------------------------
+    ("door.scan", "GET"): rule(LOGGED_IN_A),
+    ("door.scan", "POST"): rule(LOGGED_IN_A, effect=False, data=lambda w: {"scanned": w.q_badge}),
     ("door.desk", "GET"): rule(STAFF_A),
     ("door.desk", "POST"): rule(STAFF_A, data=lambda w: {"scanned": w.neighbour_badge}),
     ("door.walk_in", "GET"): rule(STAFF_A),
@@ -344,6 +346,9 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("agreements.mine", "GET"): rule(LOGGED_IN_A),
     ("agreements.start", "GET"): rule(LOGGED_IN_A, query=lambda w: {"with": w.q_badge}),
     ("agreements.start", "POST"): rule(LOGGED_IN_A, form_page=True, query=lambda w: {"with": w.q_badge}),
+    ("agreements.propose", "GET"): rule(LOGGED_IN_A, query=lambda w: {"with": w.q_badge}),
+    ("agreements.propose", "POST"): rule(LOGGED_IN_A, form_page=True, query=lambda w: {"with": w.q_badge},
+                                         data=lambda w: {"theirs-description": "Sala na 30 osób"}),
     ("agreements.detail", "GET"): cases(
         draft=rule(P_ONLY | STAFF_A, agreement_id="draft"),
         signed=rule(P_ONLY | STAFF_A, agreement_id="signed"),

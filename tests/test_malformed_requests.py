@@ -80,7 +80,7 @@ GROUPS: dict[str, str] = {
     "points": r"/f/<slug>/(points|admin/(points|network))",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up))",
     "people": r"/f/<slug>/admin/(participants|organisations|registration|staff)",
-    "desk-setup": r"/f/<slug>/(desk|badges|brokers|admin/(badges|settings|clone|new-fair|import|exports|audit))",
+    "desk-setup": r"/f/<slug>/(desk|scan|badges|brokers|admin/(badges|settings|clone|new-fair|import|exports|audit))",
 }
 
 # Actions that change what later requests of the same test can reach: fuzzed last, in this order.

@@ -82,7 +82,7 @@ def agreement_for_form_key(actor: Participant, fair_id: int, form_key: str | Non
     return db.session.scalar(select(Agreement).where(Agreement.fair_id == fair_id, Agreement.form_key == key))
 
 
-def _earlier_agreement(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
+def earlier_agreement(actor: Participant, fair_id: int, form_key: str | None) -> Agreement | None:
     """Inside a start: wait for any request with the same key, then what it started."""
     lock_form_key(fair_id, scoped_key(actor.id, form_key))
     return agreement_for_form_key(actor, fair_id, form_key)
@@ -110,15 +110,35 @@ def submit_start(actor: Participant, fair_id: int, counterpart_id: int, post_id:
 def _start_agreement(actor: Participant, fair_id: int, counterpart_id: int, post_id: int | None,
                      form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id)
-    earlier = _earlier_agreement(actor, fair_id, form_key)
+    earlier = earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
         return Sent(earlier, created=False)
     fair = db.session.get_one(Fair, fair_id)
+    agreement, other = new_agreement(actor, fair, counterpart_id, form_key)
+    if post_id is not None:
+        post = get_post(fair_id, post_id)
+        if post.organisation_id not in (actor.organisation_id, other.organisation_id):
+            raise ValidationError(_l("The post belongs to neither party."), code="post_not_of_parties")
+        giver = post.organisation_id if post.kind == PostKind.OFFER else (
+            actor.organisation_id if post.organisation_id == other.organisation_id else other.organisation_id)
+        receiver = other.organisation_id if giver == actor.organisation_id else actor.organisation_id
+        add_obligation(agreement, fair, ObligationData(
+            giver_organisation_id=giver, receiver_organisation_id=receiver, post_id=post.id,
+            category_id=post.category_id, description=post.title, quantity=post.quantity, unit=post.unit,
+            when=post.available_when), position=0)
+    notify_parties(agreement, "agreement.drafted", exclude=actor.id)
+    return Sent(agreement, created=True)
+
+
+def new_agreement(actor: Participant, fair: Fair, counterpart_id: int,
+                  form_key: str | None) -> tuple[Agreement, Participant]:
+    """Inside a start: a draft between the actor's organisation and the counterpart's (while
+    trading is open), with both parties and their contacts; flushed, so that it has its id."""
     require_trading(fair)
-    other = get_participant(fair_id, counterpart_id)
+    other = get_participant(fair.id, counterpart_id)
     if other.organisation_id == actor.organisation_id:
         raise ValidationError(_l("An agreement needs two different organisations."), code="same_organisation")
-    agreement = Agreement(fair_id=fair_id, created_by_id=actor.id, public_code=new_public_code(),
+    agreement = Agreement(fair_id=fair.id, created_by_id=actor.id, public_code=new_public_code(),
                           form_key=scoped_key(actor.id, form_key))
     agreement.parties = [
         AgreementParty(organisation_id=actor.organisation_id, representative_id=actor.id, position=0,
@@ -128,19 +148,7 @@ def _start_agreement(actor: Participant, fair_id: int, counterpart_id: int, post
     ]
     db.session.add(agreement)
     db.session.flush()
-    if post_id is not None:
-        post = get_post(fair_id, post_id)
-        if post.organisation_id not in (actor.organisation_id, other.organisation_id):
-            raise ValidationError(_l("The post belongs to neither party."), code="post_not_of_parties")
-        giver = post.organisation_id if post.kind == PostKind.OFFER else (
-            actor.organisation_id if post.organisation_id == other.organisation_id else other.organisation_id)
-        receiver = other.organisation_id if giver == actor.organisation_id else actor.organisation_id
-        _add_obligation(agreement, fair, ObligationData(
-            giver_organisation_id=giver, receiver_organisation_id=receiver, post_id=post.id,
-            category_id=post.category_id, description=post.title, quantity=post.quantity, unit=post.unit,
-            when=post.available_when), position=0)
-    notify_parties(agreement, "agreement.drafted", exclude=actor.id)
-    return Sent(agreement, created=True)
+    return agreement, other
 
 
 @service
@@ -163,7 +171,7 @@ def submit_paper_draft(actor: Participant, fair_id: int, first_id: int, second_i
 def _start_paper_draft(actor: Participant, fair_id: int, first_id: int, second_id: int,
                        form_key: str | None) -> Sent[Agreement]:
     require_role(actor, fair_id, Role.NOTARY, Role.ORGANISER)
-    earlier = _earlier_agreement(actor, fair_id, form_key)
+    earlier = earlier_agreement(actor, fair_id, form_key)
     if earlier is not None:
         return Sent(earlier, created=False)
     a, b = get_participant(fair_id, first_id), get_participant(fair_id, second_id)
@@ -194,7 +202,7 @@ def _party_by_org(agreement: Agreement, organisation_id: int) -> AgreementParty:
     return party
 
 
-def _add_obligation(agreement: Agreement, fair: Fair, data: ObligationData, position: int) -> Obligation:
+def add_obligation(agreement: Agreement, fair: Fair, data: ObligationData, position: int) -> Obligation:
     description = (data.description or "").strip()
     if not description:
         raise ValidationError(_l("Say what is given in each obligation."), code="obligation_empty")
@@ -275,7 +283,7 @@ def save_draft(actor: Participant, fair_id: int, agreement_id: int, data: Agreem
     agreement.parties = keep
     db.session.flush()
     for position, od in enumerate(data.obligations):
-        _add_obligation(agreement, fair, od, position)
+        add_obligation(agreement, fair, od, position)
     agreement.version += 1
     agreement.state = AgreementState.DRAFT
     agreement.updated_at = utcnow()

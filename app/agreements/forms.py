@@ -106,3 +106,35 @@ class StartForm(KeyedForm):
 class PaperDraftForm(KeyedForm):
     first = StringField(_l("First party: badge code"), [DataRequired(), Length(max=300)])
     second = StringField(_l("Second party: badge code"), [DataRequired(), Length(max=300)])
+
+
+class ProposalSideForm(SubForm):
+    """What one side gives, prefilled from the posts (app/agreements/proposals.py); all optional."""
+
+    description = TextAreaField(_l("What"), [Optional(), Length(max=2000)])
+    quantity = IntegerField(_l("How much"), [Optional(), NumberRange(min=1, max=100_000)])
+    unit = SelectField(_l("Unit"), choices=unit_choices, default="")
+    when = StringField(_l("When"), [Optional(), Length(max=200)])
+    hours = IntegerField(_l("Hours of work"), [Optional(), NumberRange(min=0, max=1000)])
+    points = IntegerField(_l("Value in points"), [Optional(), NumberRange(min=0, max=10_000)],
+                          description=_l("Empty: hours × the fair's point rate."))
+    post_id = IdField()
+    category_id = IdField()
+
+    def obligation(self, giver: int, receiver: int) -> ObligationData | None:
+        """The obligation this side says (None: left empty)."""
+        if not (self.description.data or "").strip():
+            return None
+        return ObligationData(
+            giver_organisation_id=giver, receiver_organisation_id=receiver,
+            description=self.description.data or "", quantity=self.quantity.data,
+            unit=Unit(self.unit.data) if self.unit.data else None, when=self.when.data or "",
+            hours=self.hours.data, points=self.points.data, post_id=self.post_id.data,
+            category_id=self.category_id.data)
+
+
+class ProposalForm(KeyedForm):
+    """A proposed exchange: what they give me and what I give them, sent with my signature."""
+
+    theirs = FormField(ProposalSideForm)
+    mine = FormField(ProposalSideForm)

@@ -59,6 +59,13 @@ def _add_signature(agreement: Agreement, party: AgreementParty, person: Particip
                                           signed_at=utcnow()))
 
 
+def add_own_signature(agreement: Agreement, actor: Participant) -> None:
+    """Inside a service that holds the agreement (locked, or made in this transaction): the actor
+    signs its current version for their own party, on their own device. It completes nothing: the
+    caller goes on as its flow needs (a proposal waits for the other party)."""
+    _add_signature(agreement, actor_party(actor, agreement), actor, SignatureMethod.OWN_DEVICE)
+
+
 NETWORK_SERIES = "SW"  # "Sieć wymiany": agreements between fairs
 
 

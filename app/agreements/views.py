@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,12 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.agreements import annulment, drafting, fulfilment, reminders, signing
+from app.agreements import annulment, drafting, fulfilment, proposals, reminders, signing
 from app.agreements.access import can_view
 from app.agreements.forms import (
     DisputeForm,
     DraftForm,
     PaperDraftForm,
+    ProposalForm,
+    ProposalSideForm,
     ReasonForm,
     SharedSignForm,
     StartForm,
@@ -32,7 +35,9 @@ from app.core.web.inputs import db_int
 from app.core.web.refusals import refusal_back_to, refusal_flashed
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
+from app.fairs.models import FairState
 from app.fairs.roles import STAFF_ROLES
+from app.floor.kinds import Unit, quantity_text
 from app.people.models import Participant
 from app.people.queries import organisation_names, participant_by_badge
 
@@ -98,6 +103,77 @@ def _to_started(sent: Sent[Agreement]) -> Any:
         flash(_("This form had already been sent: here is the agreement it started. Nothing was "
                 "started twice."), "info")
     return redirect(url_for("agreements.edit", slug=current_user.fair.slug, agreement_id=sent.row_id), 303)
+
+
+# --- proposing an exchange: both sides prefilled, sent with my signature ---------------------
+
+MAX_TAPPED_POSTS = 2  # a post, or a match's two posts
+
+
+@dataclass(frozen=True)
+class SideSummary:
+    """One side of a proposal as its form now says it, in words (what the page shows at first)."""
+
+    what: str
+    quantity: str
+    hours: int | None
+    points: int
+    in_hours: bool  # the quantity is the hours: said once
+
+
+def _summary(side: ProposalSideForm, point_rate: int) -> SideSummary:
+    unit = side.unit.data if side.unit.data in {u.value for u in Unit} else None
+    quantity = quantity_text(side.quantity.data, Unit(unit) if unit else None) if side.quantity.data else ""
+    points = side.points.data if side.points.data is not None else (side.hours.data or 0) * point_rate
+    in_hours = unit == Unit.HOURS and side.quantity.data == side.hours.data
+    return SideSummary((side.description.data or "").strip(), quantity, side.hours.data, points, in_hours)
+
+
+def _side_values(side: proposals.ProposalSide) -> dict[str, Any]:
+    return {"description": side.description, "quantity": side.quantity,
+            "unit": side.unit.value if side.unit else "", "when": side.when, "hours": side.hours,
+            "post_id": side.post_id, "category_id": side.category_id}
+
+
+@bp.route("/agreements/propose", methods=["GET", "POST"])
+@login_required
+def propose(slug: str) -> Any:
+    """From a card (?with=<badge_code>), a post or a match (&post=<id>, twice for a match): both
+    sides' obligations prefilled from the posts; one tap sends the proposal with my signature."""
+    other = _participant_by_badge(request.values.get("with", ""))
+    if other is None:
+        abort(404)
+    post_ids = request.values.getlist("post", type=db_int)[:MAX_TAPPED_POSTS]
+    proposal = proposals.draft_proposal(current_user, current_user.fair_id, other.id, post_ids)
+    me, them = current_user.organisation_id, other.organisation_id
+    status = 200
+    if request.method == "POST":
+        form = ProposalForm()
+        if form.validate_on_submit():
+            obligations = [ob for ob in (form.theirs.form.obligation(them, me), form.mine.form.obligation(me, them))
+                           if ob is not None]
+            with refusal_flashed() as refusal:
+                sent = proposals.propose_exchange(current_user, current_user.fair_id, other.id, obligations,
+                                                  form.key.data)
+                if sent.created:
+                    flash(_("Sent and signed. %(name)s sees it on their phone now; the agreement is "
+                            "complete when they sign.", name=other.full_name), "success")
+                else:
+                    flash(_("This proposal had already been sent: here it is. Nothing was sent twice."), "info")
+                return _to_detail(sent.row_id)
+            status = refusal.status()
+        else:
+            status = 422
+            if form.key.errors:
+                flash(_("The form has expired. Please try again."), "error")
+    else:
+        form = ProposalForm(formdata=None, data={"theirs": _side_values(proposal.theirs),
+                                                 "mine": _side_values(proposal.mine)})
+    rate = proposal.point_rate
+    return render_template(
+        "agreements/propose.html", fair=current_user.fair, other=other, proposal=proposal, form=form,
+        post_ids=post_ids, theirs=_summary(form.theirs.form, rate), mine=_summary(form.mine.form, rate),
+        trading=current_user.fair.state == FairState.TRADING), status
 
 
 # --- the draft editor ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     StringField,
 )
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from app.core.web.formfields import Form
 from app.people.forms import NewOrganisationFields, PersonFields
@@ -18,3 +18,9 @@ class WalkInForm(Form, PersonFields, NewOrganisationFields):
 
 class ScanForm(Form):
     scanned = StringField(_l("Badge"), [DataRequired(message=_l("Scan a badge or type its code."))])
+
+
+class CardScanForm(Form):
+    """A participant's scan of another badge: its QR (a link to the card) or the code typed."""
+
+    scanned = StringField(_l("Badge"), [DataRequired(message=_l("Scan a badge or type its code.")), Length(max=300)])

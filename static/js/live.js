@@ -22,6 +22,7 @@
 
    GieldaLive.onNotice(fn): `fn(evt)` for every event of the person's own stream ("me"), whichever
    page's connection applied it (static/js/notices.js shows "3 potrzeby pasują do Twojej oferty").
+   GieldaLive.on(type, fn): `fn(data, evt)` for every event of that type, on every connection.
    GieldaLive.connections(): how many connections this page opened (notices.js opens one when the
    page has none). connect's `options.privateAfter`: start the own stream after this number
    rather than the page's.
@@ -35,7 +36,9 @@
   var RETRY_MAX_MS = 30000;
   var SEEN_KEEP = 1000;       // applied events remembered per stream, to tell a duplicate (the server's MAX_RESYNC)
   var stats = { resyncs: 0, refused: 0, applied: 0, resets: 0, loads: 0, held: 0 };
-  var noticeHandlers = [], connections = 0;
+  var noticeHandlers = [];
+  var listeners = {};  // event type -> functions every connection of the page also calls (GieldaLive.on)
+  var connections = 0;
 
   function stored(key) { return Number(sessionStorage.getItem(key) || 0); }
   function signature(evt) { return evt.type + ":" + (evt.data && evt.data.id !== undefined ? evt.data.id : ""); }
@@ -43,6 +46,7 @@
 
   function connect(fairId, handlers, options) {
     options = options || {};
+    connections += 1;
     var scope = options.scope ? "-" + options.scope : "";
     var pageEl = document.querySelector("[data-seq]");
     var meEl = document.querySelector("[data-private-seq]");
@@ -53,7 +57,6 @@
       streams.me = stream(meKey, Math.max(Number(meEl.dataset.privateSeq || 0), stored(meKey)));
       if (options.privateAfter !== undefined) { streams.me.last = options.privateAfter; }
     }
-    connections += 1;
     var syncing = false, suspect = false, gapTimer = null, retryTimer = null, retries = 0, over = false;
     var socket = io({ transports: ["websocket", "polling"], auth: options.auth || {} });
 
@@ -84,6 +87,7 @@
       var handler = handlers[evt.type] || handlers["*"];
       if (handler) { handler(evt.data, evt); }
       if (evt.stream === "me") { noticeHandlers.forEach(function (fn) { fn(evt); }); }
+      (listeners[evt.type] || []).forEach(function (fn) { fn(evt.data, evt); });
     }
     function drain(s) {  // apply the early events that are now next in line
       while (s.early[s.last + 1]) { apply(s.early[s.last + 1]); }
@@ -200,8 +204,9 @@
   }
 
   function onNotice(fn) { noticeHandlers.push(fn); }
-  function opened() { return connections; }
+  // What a page adds to every live connection it has (or will have), by event type.
+  function on(type, fn) { (listeners[type] = listeners[type] || []).push(fn); }
 
   window.GieldaLive = { connect: connect, refresher: refresher, fragment: fragment, json: json, stats: stats,
-                        onNotice: onNotice, connections: opened };
+                        onNotice: onNotice, on: on, connections: function () { return connections; } };
 })();

@@ -9,7 +9,11 @@
    next page was loading (after posting, the post's page) is shown there. Notices older than
    MAX_AGE_MS are not shown (a phone back after a long time gets its news from the pages). The
    server writes each notice's text in every language (data.text[lang]); links come from data-*
-   addresses rendered by the server (matches page, worklist, a card by badge code). */
+   addresses rendered by the server (matches page, worklist, a card by badge code).
+
+   Someone proposing an exchange (`agreement.proposed`, app/agreements/proposals.py) fills the
+   page's proposal bar (#proposal-notice in base.html): who proposes, and a button that opens the
+   agreement to sign. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -80,11 +84,21 @@
     c.appendChild(note);
     while (c.children.length > SHOWN_MAX) { c.removeChild(c.firstChild); }
   }
+  var bar = document.getElementById("proposal-notice");
+  function proposed(d) {
+    if (!bar) { return; }
+    bar.querySelector("[data-text]").textContent =
+      script.dataset.proposalText.replace("{name}", d.by || "").replace("{org}", d.organisation || "");
+    document.getElementById("proposal-open").href = script.dataset.agreements + "/" + Number(d.id);
+    bar.hidden = false;
+  }
+  if (bar) { bar.querySelector("[data-dismiss]").addEventListener("click", function () { bar.hidden = true; }); }
   var TYPES = { "suggestions.found": 1, "suggestions.for_brokers": 1, "introduction.made": 1 };
   function onNotice(evt) {
     var seen = Number(sessionStorage.getItem(seenKey) || 0);
     if (evt.seq <= seen) { return; }
     sessionStorage.setItem(seenKey, String(evt.seq));
+    if (evt.type === "agreement.proposed") { proposed(evt.data || {}); return; }
     if (!TYPES[evt.type]) { return; }
     if (evt.at && Date.now() - Date.parse(evt.at + (/[zZ]|[+-]\d\d:\d\d$/.test(evt.at) ? "" : "Z")) > MAX_AGE_MS) { return; }
     show(evt);

@@ -1,4 +1,4 @@
-/* Camera scanner for the check-in desk: BarcodeDetector where the browser has it, the vendored
+/* Camera scanner for the check-in desk and a participant's scan page (templates/door/scan.html): BarcodeDetector where the browser has it, the vendored
    jsQR decoder otherwise. A decoded QR fills the scan field and submits the form. */
 (function () {
   "use strict";
