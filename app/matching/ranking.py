@@ -25,7 +25,7 @@ from app.floor.kinds import PostKind
 from app.floor.models import Post
 from app.matching.analysis import analyse, split_terms
 from app.matching.engine import Doc, Hit, Index
-from app.matching.synonyms import fair_compiled_groups, thesaurus
+from app.matching.synonyms import CompiledGroups, fair_compiled_groups, thesaurus
 
 EXTENSION = "matching_indexes"
 
@@ -71,8 +71,8 @@ class Indexes:
             index = Index.build(_docs(fair_id, kind))
             self.builds += 1
         else:
-            live = dict(db.session.execute(select(Post.id, Post.version).where(
-                Post.fair_id == fair_id, Post.kind == kind, *_live())).tuples())
+            live = {post_id: version for post_id, version in db.session.execute(select(Post.id, Post.version).where(
+                Post.fair_id == fair_id, Post.kind == kind, *_live()))}
             have = held.index.versions()
             changed = [post_id for post_id, version in live.items() if have.get(post_id) != version]
             index = held.index.patched(set(have) - set(live), _docs(fair_id, kind, changed) if changed else [])
@@ -106,12 +106,21 @@ def _terms(post: Post) -> list[str]:
 
 # --- ranking -------------------------------------------------------------------------------------
 
-def _hits(post: Post, limit: int) -> list[Hit]:
+def _hits(posts: Sequence[Post], limit: int) -> dict[int, list[Hit]]:
+    """Each post's hits: one index check per fair and side, one read of each fair's synonyms."""
     cache = indexes()
+    out: dict[int, list[Hit]] = {}
     with cache.lock:
-        index = cache.get(post.fair_id, other_kind(post.kind))
-        query = index.query(_terms(post), fair_compiled_groups(post.fair_id), thesaurus())
-        return index.rank(query, post.category_id, post.organisation_id, limit)
+        held: dict[tuple[int, PostKind], Index] = {}
+        groups: dict[int, CompiledGroups] = {}
+        for post in posts:
+            key = (post.fair_id, other_kind(post.kind))
+            index = held[key] if key in held else held.setdefault(key, cache.get(*key))
+            if post.fair_id not in groups:
+                groups[post.fair_id] = fair_compiled_groups(post.fair_id)
+            query = index.query(_terms(post), groups[post.fair_id], thesaurus())
+            out[post.id] = index.rank(query, post.category_id, post.organisation_id, limit)
+    return out
 
 
 def _suggestions(hits: Iterable[Hit], posts: dict[int, Post]) -> list[Suggestion]:
@@ -126,12 +135,12 @@ def _load(ids: set[int]) -> dict[int, Post]:
 
 def suggestions_for(post: Post, limit: int = 10) -> list[Suggestion]:
     """The live posts of the other kind at the post's fair, from other organisations, best first."""
-    hits = _hits(post, limit)
+    hits = _hits([post], limit)[post.id]
     return _suggestions(hits, _load({h.doc.id for h in hits}))
 
 
 def suggestions_for_posts(posts: Sequence[Post], limit: int = 5) -> dict[int, list[Suggestion]]:
     """`suggestions_for` of each post, the suggested posts read in one statement."""
-    hits = {p.id: _hits(p, limit) for p in posts}
+    hits = _hits(posts, limit)
     loaded = _load({h.doc.id for found in hits.values() for h in found})
     return {post_id: _suggestions(found, loaded) for post_id, found in hits.items()}
