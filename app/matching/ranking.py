@@ -99,7 +99,7 @@ def indexes() -> Indexes:
 def _docs(fair_id: int, kind: PostKind, ids: Sequence[int] | None = None) -> list[Doc]:
     query = select(Post.id, Post.organisation_id, Post.category_id, Post.version, Post.match_terms, Post.title,
                    Post.details).where(Post.fair_id == fair_id, Post.kind == kind, *_live()).order_by(Post.id)
-    rows = []
+    rows: list[Any] = []
     for start in range(0, len(ids) if ids is not None else 1, 2000):
         chunk = query if ids is None else query.where(Post.id.in_(ids[start:start + 2000]))
         rows.extend(db.session.execute(chunk))

@@ -58,7 +58,7 @@ def parse_groups(text: str) -> list[list[str]]:
         if len(line) > MAX_LINE:
             raise ValidationError(_l("Line %(n)s is longer than %(max)s characters.", n=number, max=MAX_LINE),
                                   code="synonym_line_too_long")
-        members = []
+        members: list[str] = []
         for member in (tidy(m) for m in line.split(SEPARATOR)):
             if member and fold(member) not in {fold(m) for m in members}:
                 members.append(member)
@@ -115,7 +115,7 @@ class CompiledGroups:
     groups: tuple[tuple[Member, ...], ...]
 
     def expand(self, terms: set[str]) -> list[Expansion]:
-        out = []
+        out: list[Expansion] = []
         for members in self.groups:
             present = [m for m in members if set(m.terms) <= terms]
             if not present:
