@@ -20,13 +20,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 MIN_LENGTH = 3  # shorter words say little about what is offered ("na", "do", "ok")
 
 # Folded lemmas too common on a fair's floor to say that two posts are about the same thing:
-# function words and the verbs of posting itself ("potrzebujemy", "oferujemy", "szukamy").
+# function words, the verbs of posting itself ("potrzebujemy", "oferujemy", "szukamy") and the
+# words of how many and when ("dla 30 osób", "dwie godziny w tygodniu").
 STOPWORDS = frozenset(search_key(w) for w in """
 a i o u w z za na do od po we ze ku przy dla oraz lub albo czy nie tak być on ona ono oni my wy ja ty
 jak ten ta to te tamten który która które jaki jakiś każdy wszystek cały sam swój mój twój nasz wasz
 jej jego ich się sobie mieć móc chcieć musieć potrzebować potrzebny szukać poszukiwać oferować oddać
 oddawać przyjąć zaoferować udostępnić chętnie bardzo także też jeszcze już tylko ile kilka kilku
 około ok raz razy dzień który co kto gdzie kiedy żeby aby bez pod nad przed między przez przy u
+osoba sztuka godzina tydzień miesiąc rok minuta
 the and or of to in on for with we our can need offer looking from by at an be is are
 """.split())
 

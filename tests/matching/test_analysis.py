@@ -13,7 +13,7 @@ def test_a_noun_reading_comes_before_a_verb_reading():
 
 
 def test_stop_words_numbers_and_short_words_are_left_out():
-    assert analyse("Potrzebujemy sali dla 20 osób na 2 h") == ["sala", "osoba"]
+    assert analyse("Potrzebujemy sali dla 20 osób na 2 godziny") == ["sala"]
 
 
 def test_terms_are_compared_folded_and_shown_readable():
