@@ -75,7 +75,6 @@ def _quality() -> list[str]:
 
 
 def _cost() -> list[str]:
-    import bm25s
 
     from app.matching.analysis import analyse, fold
     from app.matching.engine import Doc, Index
