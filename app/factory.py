@@ -53,6 +53,8 @@ from app.floor.kinds import quantity_text
 from app.ledger import views as ledger_views
 from app.ledger.cli import ledger_cli
 from app.ledger.hooks import carry_merged_member, set_pledge_source
+from app.matching import views as matching_views
+from app.matching.terms import init_post_terms
 from app.network.merging import on_merge
 from app.network.sectors import Sector
 from app.partnerships import views as partnerships_views
@@ -107,6 +109,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         init_events(app)
         init_snapshots(app)
         init_category_menus(app)
+        init_post_terms()
         if app.config["AUTO_MIGRATE"]:
             upgrade(db.engine)
 
@@ -120,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_inputs(app)  # before the blueprints: their `<int:…>` routes use its converter
     _register_blueprints(app)
     api.add_paths(directory_api.OPENAPI_PATHS, directory_api.OPENAPI_SCHEMAS)
+    api.add_paths(matching_views.OPENAPI_PATHS, matching_views.OPENAPI_SCHEMAS)
     _register_template_globals(app)
     _register_cli(app)
     return app
@@ -128,7 +132,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
                floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
-               directory_views.bp, directory_api.bp, between_views.bp, partnerships_views.bp, brokers_views.bp):
+               directory_views.bp, directory_api.bp, between_views.bp, partnerships_views.bp, brokers_views.bp,
+               matching_views.bp, matching_views.api):
         app.register_blueprint(bp)
 
 

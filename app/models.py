@@ -13,5 +13,6 @@ from app.core.storage.audit import AuditEvent  # noqa: F401
 from app.core.storage.events import DomainEvent  # noqa: F401
 from app.core.web.sent_actions import SentAction  # noqa: F401
 from app.ledger.models import Account, Entry, Posting  # noqa: F401
+from app.matching.models import SynonymGroup  # noqa: F401
 from app.network.models import Member, Person, PossibleDuplicate  # noqa: F401
 from app.partnerships.models import Partnership, PartnershipMember  # noqa: F401

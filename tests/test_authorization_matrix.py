@@ -230,7 +230,11 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("floor.post_hide", "POST"): rule(ORGANISERS_A, post_id="post", data=lambda w: {"reason": "Nie na temat"}),
     ("floor.post_restore", "POST"): rule(ORGANISERS_A, post_id="hidden_post"),
     ("floor.my_posts", "GET"): rule(LOGGED_IN_A),
-    ("floor.matches", "GET"): rule(LOGGED_IN_A),
+    ("matching.matches", "GET"): rule(LOGGED_IN_A),
+    ("matching_api.post_matches", "GET"): cases(
+        visible=rule(EVERYONE, post_id="post"),
+        hidden=rule(ORGANISERS_A, post_id="hidden_post"),
+    ),
     ("people.me", "GET"): rule(LOGGED_IN_A),
     ("people.my_member", "GET"): rule(LOGGED_IN_A),
     ("people.my_member", "POST"): rule(LOGGED_IN_A, data=lambda w: {"public_profile": "y", "description": "Sala"}),
@@ -333,6 +337,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fairs.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
         "name": "Giełda w hali", "point_rate": 10, "registration_open": "y", "notary_required": "y"}),
     ("fairs.rotate_display", "POST"): rule(ORGANISERS_A),
+    ("matching.synonyms", "GET"): rule(ORGANISERS_A),
+    ("matching.synonyms", "POST"): rule(ORGANISERS_A, data=lambda w: {"text": "rzutnik = projektor"}),
     ("people.clone", "GET"): rule(ORGANISERS_A),
     ("people.clone", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "klon", "name": "Klon", "copy_staff": "y"}),
     ("people.new_fair", "GET"): rule(ORGANISERS_A),

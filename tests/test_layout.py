@@ -18,7 +18,8 @@ WHOLE_APP = {"test_authorization_matrix.py", "test_malformed_requests.py", "test
              "test_imports.py",  # the import rules (scripts/check_imports.py) over the whole app
              "test_query_counts.py"}  # every page at two sizes of a fair
 TOOLS = {"test_load.py"}  # the load harness (load/, `make load`), which drives the whole app
-NOT_AREAS = {"browser", "deploy"}  # end-to-end flows in a real browser; the deployment (deploy/)
+NOT_AREAS = {"browser", "deploy",  # end-to-end flows in a real browser; the deployment (deploy/)
+             "data"}  # labelled data the tests read (tests/data/matching_pl.jsonl), no tests
 
 
 def _is_service(decorator: ast.expr) -> bool:

@@ -1,9 +1,9 @@
-"""Reading the trading floor: the board with its filters and search, and matches for you."""
+"""Reading the trading floor: the board with its filters and search (matches: app/matching/)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, or_, select
@@ -125,35 +125,3 @@ def organisation_posts(organisation_id: int, live_only: bool = True) -> list[Pos
     if live_only:
         query = query.where(*_live())
     return list(db.session.scalars(query.order_by(Post.created_at.desc())))
-
-
-@dataclass
-class Match:
-    mine: Post
-    theirs: Post
-    shared: list[str] = field(default_factory=list)
-
-    @property
-    def score(self) -> int:
-        return len(self.shared)
-
-
-def matches_for(participant: Participant, limit: int = 50) -> list[Match]:
-    """The needs your offers answer and the offers that answer your needs: same category,
-    ranked by the words they share, newest first among equals."""
-    mine = organisation_posts(participant.organisation_id)
-    if not mine:
-        return []
-    categories = {p.category_id for p in mine}
-    others = list(db.session.scalars(_with_relations(select(Post).where(
-        Post.fair_id == participant.fair_id, Post.organisation_id != participant.organisation_id,
-        Post.category_id.in_(categories), *_live()))))
-    mine_words = {p.id: words(f"{p.title} {p.details}") for p in mine}
-    found = []
-    for other in others:
-        other_words = words(f"{other.title} {other.details}")
-        for post in mine:
-            if post.category_id == other.category_id and post.kind != other.kind:
-                found.append(Match(post, other, sorted(mine_words[post.id] & other_words)))
-    found.sort(key=lambda m: (-m.score, -m.theirs.created_at.timestamp(), m.theirs.id))
-    return found[:limit]

@@ -34,6 +34,9 @@ class Post(Base):
     available_when: Mapped[str] = mapped_column(String(200), default="")
     state: Mapped[PostState] = mapped_column(str_enum(PostState), default=PostState.ACTIVE)
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded title + details
+    # Its matching terms (lemmas of title + details), set on every write by app/matching/terms.py;
+    # None: not analysed yet (a row written around the ORM), analysed when the matcher reads it.
+    match_terms: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")

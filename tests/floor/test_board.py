@@ -1,6 +1,6 @@
-"""The board (app/floor/board.py): filters, diacritic-insensitive search, matches for you."""
+"""The board (app/floor/board.py): filters, diacritic-insensitive search, the old matching rule's words."""
 
-from app.floor.board import BoardFilter, board, matches_for, paged_board, words
+from app.floor.board import BoardFilter, board, paged_board, words
 from app.floor.kinds import PostKind
 from app.floor.posts import withdraw_post
 from app.network.sectors import Sector
@@ -72,26 +72,3 @@ def test_words_fold_and_stem():
     assert words("Szkolenia z RODO dla NGO") == {"szkol", "rodo", "ngo"}
     assert words("szkolenie") == words("Szkolenia") == {"szkol"}
     assert words("Łódź") == {"lodz"}
-
-
-def test_matches_same_category_opposite_kind_ranked_by_shared_words(trading_fair, make_participant, make_post):
-    me = make_participant(organisation="Moja Fundacja")
-    mine = make_post(me, "Szkolenie z pisania wniosków grantowych", category_key="trainings")
-    make_post(make_participant(), "Szkolenie z księgowości", kind=PostKind.NEED, category_key="trainings")
-    best = make_post(make_participant(), "Potrzebujemy szkolenia z pisania wniosków", kind=PostKind.NEED,
-                     category_key="trainings")
-    make_post(make_participant(), "Wnioski o sale", kind=PostKind.NEED, category_key="rooms")
-    make_post(make_participant(), "Szkolenie z pisania wniosków", kind=PostKind.OFFER, category_key="trainings")
-    found = matches_for(me)
-    assert next(m.theirs.id for m in found) == best.id
-    assert all(m.mine.id == mine.id and m.theirs.kind == PostKind.NEED for m in found)
-    assert len(found) == 2
-    assert {"pisan", "wnios"} <= set(found[0].shared)
-
-
-def test_matches_ignore_own_organisation(trading_fair, make_participant, make_post):
-    me = make_participant(organisation="Razem")
-    colleague = make_participant(organisation="Razem")
-    make_post(me, "Sala", category_key="rooms")
-    make_post(colleague, "Sala potrzebna", kind=PostKind.NEED, category_key="rooms")
-    assert matches_for(me) == []

@@ -1,5 +1,5 @@
 """Pages of the trading floor (app/floor/views/posts.py): board, posting from a phone, editing,
-withdrawing, hiding and restoring, our posts, matches."""
+withdrawing, hiding and restoring, our posts."""
 
 import re
 
@@ -103,14 +103,6 @@ def test_hidden_post_is_404_for_public(client, trading_fair, organiser, make_par
     assert client.get(f"/f/{trading_fair.slug}/posts/{post.id}").status_code == 404
     login(organiser)
     assert "spam" in text(client.get(f"/f/{trading_fair.slug}/posts/{post.id}"))
-
-
-def test_matches_page(client, trading_fair, make_participant, make_post, login):
-    me = make_participant()
-    make_post(me, "Sala na szkolenia")
-    make_post(make_participant(), "Potrzebna sala na szkolenia", kind=PostKind.NEED)
-    login(me)
-    assert "Potrzebna sala na szkolenia" in text(client.get(f"/f/{trading_fair.slug}/matches"))
 
 
 def test_quantities_take_the_polish_plural(client, trading_fair, make_participant, make_post):

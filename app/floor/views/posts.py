@@ -1,4 +1,4 @@
-"""The trading floor on a phone: the board, posting, my posts, matches."""
+"""The trading floor on a phone: the board, posting, my posts (matches: app/matching/views.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from app.fairs.categories import category_label
 from app.fairs.category_menu import category_menu
 from app.fairs.models import FairState
 from app.floor import posts as post_services
-from app.floor.board import BoardFilter, board_posts, matches_for, organisation_posts, paged_board
+from app.floor.board import BoardFilter, board_posts, organisation_posts, paged_board
 from app.floor.card_html import board_cards_html
 from app.floor.forms import HidePostForm, NewPostForm, PostForm
 from app.floor.kinds import PostKind
@@ -197,10 +197,3 @@ def my_posts(slug: str) -> Any:
     return render_template("floor/my_posts.html", fair=current_user.fair,
                            posts=organisation_posts(current_user.organisation_id, live_only=False),
                            confirm=ConfirmForm())
-
-
-@bp.get("/matches")
-@login_required
-def matches(slug: str) -> Any:
-    return render_template("floor/matches.html", fair=current_user.fair, matches=matches_for(current_user),
-                           has_posts=bool(organisation_posts(current_user.organisation_id)))

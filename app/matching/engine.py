@@ -1,0 +1,238 @@
+"""The ranking itself, apart from the database: one side's posts (a fair's offers, or its needs) as a
+BM25 index (bm25s), and a post of the other side ranked against it.
+
+* A post's terms (app/matching/analysis.py) are widened before they are looked up: the fair's own
+  synonym groups, the thesaurus, and the index's words a typo or a missing Polish letter away
+  ("projektr" -> "projektor", "krzesla" -> "krzeslo"); each widened term weighs less than the
+  post's own (`Expansion.weight`), and the BM25 score is the weighted sum of bm25s's scores of the
+  terms.
+* Same category: the score is multiplied by 1 + CATEGORY_BOOST (a signal, not a filter).
+* Patched as posts change (`Index.patched`): a new or edited post joins a small "recent" list,
+  scored with bm25s's own BM25 formulas against the index's statistics; a post that left is masked
+  out; the index is rebuilt only when the recent list grows past REBUILD_SHARE of it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+import bm25s
+import numpy as np
+from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from app.matching.analysis import fold, readable
+from app.matching.synonyms import NO_GROUPS, CompiledGroups, Expansion, Thesaurus
+
+CATEGORY_BOOST = 1.0  # same category: the score doubled
+K1, B = 1.5, 0.75  # bm25s's defaults (Lucene's variant)
+FUZZY_MIN = 5  # shorter words are not widened by spelling: too many near neighbours
+WEIGHT_FUZZY = 0.6
+STEM = 5  # a word's first letters, a term of their own: 'fotograf', 'fotografia', 'fotograficzny'
+STEM_MIN = 6
+WEIGHT_STEM = 0.4
+CATEGORY_PRIOR = 0.0
+REBUILD_SHARE = 0.1
+REBUILD_MIN = 64
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: int
+    organisation_id: int
+    category_id: int
+    terms: tuple[str, ...]  # readable lemmas (analysis.analyse)
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    score: float
+    shared: list[str]
+
+
+@dataclass
+class Query:
+    """A post's terms, widened: folded term -> (weight, the post's term it answers, how the
+    widened term is shown: a fair synonym's phrase as the organisers wrote it, or '')."""
+
+    weights: dict[str, tuple[float, str, str]]
+    readable: dict[str, str]
+
+    def label(self, term: str, index_readable: dict[str, str]) -> str:
+        _weight, source, shown = self.weights[term]
+        mine = " ".join(self.readable.get(s, s) for s in source.split())
+        if term.startswith("^"):
+            return mine  # the same stem ('fotograf' in 'fotografia' and 'fotograficzny')
+        theirs = shown or index_readable.get(term, term)
+        return theirs if source == term else f"{mine}/{theirs}"
+
+
+def with_stems(folded: Sequence[str]) -> list[str]:
+    """The terms and, for each long enough, its stem ('^fotog'): derived words meet."""
+    return [*folded, *(f"^{t[:STEM]}" for t in folded if len(t) >= STEM_MIN)]
+
+
+def _fuzzy(term: str, bucket: Sequence[str]) -> list[str]:
+    limit = 1 if len(term) < 8 else 2
+    return [choice for choice, distance, _ in process.extract(
+        term, bucket, scorer=Levenshtein.distance, score_cutoff=limit, limit=None) if distance > 0]
+
+
+@dataclass
+class Index:
+    docs: list[Doc]
+    folded: list[list[str]]
+    retriever: bm25s.BM25 | None
+    doc_freq: Counter[str]
+    avg_length: float
+    readable: dict[str, str]
+    alive: np.ndarray  # False: the post left (withdrawn, taken, hidden, edited: see `recent`)
+    organisations: np.ndarray
+    categories: np.ndarray
+    buckets: dict[str, list[str]]  # first letter -> words of FUZZY_MIN letters or more
+    recent: list[Doc] = field(default_factory=list)
+    recent_folded: list[list[str]] = field(default_factory=list)
+    positions: dict[int, int] = field(default_factory=dict)  # post id -> position in docs
+
+    @classmethod
+    def build(cls, docs: Iterable[Doc]) -> Index:
+        docs = list(docs)
+        folded = [with_stems([fold(t) for t in d.terms]) for d in docs]
+        retriever = None
+        if docs:
+            retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+            retriever.index(folded, show_progress=False)
+        doc_freq: Counter[str] = Counter()
+        for terms in folded:
+            doc_freq.update(set(terms))
+        index = cls(docs=docs, folded=folded, retriever=retriever, doc_freq=doc_freq,
+                    avg_length=(sum(map(len, folded)) / len(folded) if folded else 1.0) or 1.0,
+                    readable=readable(t for d in docs for t in d.terms),
+                    alive=np.ones(len(docs), dtype=bool),
+                    organisations=np.array([d.organisation_id for d in docs], dtype=np.int64),
+                    categories=np.array([d.category_id for d in docs], dtype=np.int64),
+                    buckets={}, positions={d.id: i for i, d in enumerate(docs)})
+        index._bucket(doc_freq)
+        return index
+
+    def _bucket(self, words: Iterable[str]) -> None:
+        for word in words:
+            if len(word) >= FUZZY_MIN and not word.startswith("^"):
+                bucket = self.buckets.setdefault(word[0], [])
+                if word not in bucket:
+                    bucket.append(word)
+
+    # --- patching ---------------------------------------------------------------------------
+
+    def versions(self) -> dict[int, int]:
+        """Post id -> version of what the index holds (alive)."""
+        held = {d.id: d.version for i, d in enumerate(self.docs) if self.alive[i]}
+        held.update((d.id, d.version) for d in self.recent)
+        return held
+
+    def patched(self, gone: set[int], added: Sequence[Doc]) -> Index:
+        """Posts `gone` leave, `added` (new, or a new version) join: masked and listed here, or
+        the whole index rebuilt when the recent list has grown past its share."""
+        recent = [d for d in self.recent if d.id not in gone and d.id not in {a.id for a in added}]
+        for post_id in gone | {a.id for a in added}:
+            position = self.positions.get(post_id)
+            if position is not None:
+                self.alive[position] = False
+        recent.extend(added)
+        if len(recent) > max(REBUILD_MIN, REBUILD_SHARE * len(self.docs)):
+            return Index.build([*(d for i, d in enumerate(self.docs) if self.alive[i]), *recent])
+        self.recent = recent
+        self.recent_folded = [with_stems([fold(t) for t in d.terms]) for d in recent]
+        self.readable.update((k, v) for k, v in readable(t for d in added for t in d.terms).items()
+                             if k not in self.readable)
+        self._bucket(t for terms in self.recent_folded for t in terms)
+        return self
+
+    def __len__(self) -> int:
+        return int(self.alive.sum()) + len(self.recent)
+
+    # --- ranking ----------------------------------------------------------------------------
+
+    def query(self, terms: Sequence[str], groups: CompiledGroups = NO_GROUPS,
+              thesaurus: Thesaurus | None = None, fuzzy: bool = True) -> Query:
+        mine = {fold(t) for t in terms}
+        weights: dict[str, tuple[float, str, str]] = {t: (1.0, t, "") for t in mine}
+        widened: list[Expansion] = [*groups.expand(mine), *(thesaurus.expand(mine) if thesaurus else [])]
+        if fuzzy:
+            widened.extend(Expansion(w, WEIGHT_FUZZY, t) for t in sorted(mine) if len(t) >= FUZZY_MIN
+                           for w in _fuzzy(t, self.buckets.get(t[0], ())))
+        if WEIGHT_STEM:
+            widened.extend(Expansion(s, WEIGHT_STEM, t) for t in sorted(mine) for s in with_stems([t])[1:])
+        for e in widened:
+            if e.term not in weights or weights[e.term][0] < e.weight:
+                weights[e.term] = (e.weight, e.source, e.shown)
+        return Query(weights, readable(terms))
+
+    def rank(self, query: Query, category_id: int | None, organisation_id: int | None,
+             limit: int = 10, exclude: Iterable[int] = ()) -> list[Hit]:
+        """The best `limit` posts (some term in common; not of `organisation_id`; not `exclude`)."""
+        hits = self._base(query, category_id, organisation_id, set(exclude))
+        hits.extend(self._recent(query, category_id, organisation_id, set(exclude)))
+        hits.sort(key=lambda h: (-h[0], -h[1].id))
+        return [Hit(doc, score, self._shared(query, terms)) for score, doc, terms in hits[:limit]]
+
+    def _base(self, query: Query, category_id: int | None, organisation_id: int | None,
+              exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
+        if self.retriever is None:
+            return []
+        vocab = self.retriever.vocab_dict
+        scores = np.zeros(len(self.docs), dtype=np.float32)
+        by_weight = sorted(((w, vocab[t]) for t, (w, *_s) in query.weights.items() if t in vocab), reverse=True)
+        for weight, ids in groupby(by_weight, key=lambda x: x[0]):
+            scores += weight * self.retriever.get_scores_from_ids([i for _w, i in ids])
+        if category_id is not None:
+            same = self.categories == category_id
+            scores[same] = scores[same] * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
+        keep = self.alive & (scores > 0)
+        if organisation_id is not None:
+            keep &= self.organisations != organisation_id
+        candidates = np.flatnonzero(keep)
+        top = candidates[np.argsort(-scores[candidates], kind="stable")[:max(50, 5 * len(exclude) + 50)]]
+        return [(float(scores[i]), self.docs[i], set(self.folded[i])) for i in top if self.docs[i].id not in exclude]
+
+    def _recent(self, query: Query, category_id: int | None, organisation_id: int | None,
+                exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
+        """The recent posts, scored by bm25s's formulas with the index's document frequencies
+        and mean length (what a rebuild would give, less the recent posts' own share)."""
+        n = max(1, len(self.docs))
+        out = []
+        for doc, terms in zip(self.recent, self.recent_folded, strict=True):
+            if doc.id in exclude or doc.organisation_id == organisation_id:
+                continue
+            counts = Counter(terms)
+            score = 0.0
+            for term, tf in counts.items():
+                if term in query.weights:
+                    idf = _score_idf_lucene(self.doc_freq.get(term, 0) + 1, n + 1)
+                    tfc = _score_tfc_lucene(np.float32(tf), len(terms), self.avg_length, K1, B)
+                    score += query.weights[term][0] * float(idf * tfc)
+            if doc.category_id == category_id:
+                score = score * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
+            if score > 0:
+                out.append((score, doc, set(terms)))
+        return out
+
+    def _shared(self, query: Query, doc_terms: set[str]) -> list[str]:
+        """The post's terms the other has, and each widened one as "mine/theirs", the weightiest
+        and rarest first."""
+        found = sorted((t for t in query.weights if t in doc_terms),
+                       key=lambda t: (-query.weights[t][0], -self._idf(t), t))
+        labels: list[str] = []
+        for term in found:
+            label = query.label(term, self.readable)
+            if label not in labels:
+                labels.append(label)
+        return labels
+
+    def _idf(self, term: str) -> float:
+        return float(_score_idf_lucene(self.doc_freq.get(term, 0) + 1, len(self.docs) + 1))

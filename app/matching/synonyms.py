@@ -1,0 +1,182 @@
+"""Words that answer each other: a fair's own synonym groups, which its organisers edit (one group a
+line, "rzutnik = projektor = projektor multimedialny"), and the Polish thesaurus every fair has
+underneath (app/matching/data/thesaurus_pl.tsv.gz, derived from Debian's mythes-pl by
+scripts/thesaurus.py; LGPL-2.1, see docs/matching.md).
+
+Both work on the query side: a post's terms are widened with what answers them, each widened term
+weighing less than the post's own (see `Expansion`)."""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app.core.errors import ValidationError
+from app.core.extensions import db
+from app.core.storage.transactions import service
+from app.core.textkeys import tidy
+from app.fairs.roles import Actor, Role, require_role
+from app.matching.analysis import analyse, fold
+from app.matching.models import SynonymGroup
+
+THESAURUS = Path(__file__).resolve().parent / "data" / "thesaurus_pl.tsv.gz"
+MAX_GROUPS = 500
+MAX_LINE = 500
+MAX_MEMBER = 80
+SEPARATOR = "="
+
+# How much a widened term weighs against the post's own word (1.0).
+WEIGHT_FAIR = 0.9  # the organisers said so
+WEIGHT_THESAURUS = 0.5  # a synonym in the thesaurus
+WEIGHT_BROADER = 0.3  # a broader or narrower term in it ("sala" - "pomieszczenie")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    term: str  # folded term the post did not have
+    weight: float
+    source: str  # the post's folded term (or phrase, space-joined) it answers
+    shown: str = ""  # how to show it, when not as the other post's word (a fair synonym's phrase)
+
+
+# --- the organisers' groups ---------------------------------------------------------------------
+
+def parse_groups(text: str) -> list[list[str]]:
+    """One group a line, members separated by '='; blank lines skipped. Refused (coded): a line
+    with fewer than two members, too long a line or member, too many groups."""
+    groups: list[list[str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = tidy(raw)
+        if not line:
+            continue
+        if len(line) > MAX_LINE:
+            raise ValidationError(_l("Line %(n)s is longer than %(max)s characters.", n=number, max=MAX_LINE),
+                                  code="synonym_line_too_long")
+        members: list[str] = []
+        for member in (tidy(m) for m in line.split(SEPARATOR)):
+            if member and fold(member) not in {fold(m) for m in members}:
+                members.append(member)
+        if len(members) < 2:
+            raise ValidationError(_l("Line %(n)s needs at least two words or phrases separated by “=”.",
+                                     n=number), code="synonym_group_too_small")
+        if any(len(m) > MAX_MEMBER for m in members):
+            raise ValidationError(_l("Line %(n)s has a phrase longer than %(max)s characters.",
+                                     n=number, max=MAX_MEMBER), code="synonym_member_too_long")
+        if not all(analyse(m) for m in members):
+            raise ValidationError(_l("Line %(n)s has a member with no word to match (too short, or a "
+                                     "number).", n=number), code="synonym_member_empty")
+        groups.append(members)
+    if len(groups) > MAX_GROUPS:
+        raise ValidationError(_l("At most %(max)s groups.", max=MAX_GROUPS), code="too_many_synonym_groups")
+    return groups
+
+
+def fair_groups(fair_id: int) -> list[SynonymGroup]:
+    return list(db.session.scalars(select(SynonymGroup).where(SynonymGroup.fair_id == fair_id)
+                                   .order_by(SynonymGroup.position, SynonymGroup.id)))
+
+
+def groups_text(fair_id: int) -> str:
+    """The groups as the organiser's page shows them for editing."""
+    return "\n".join(g.members for g in fair_groups(fair_id))
+
+
+@service
+def set_synonyms(actor: Actor, fair_id: int, text: str) -> list[SynonymGroup]:
+    """Replace the fair's synonym groups with those of `text` (one group a line)."""
+    require_role(actor, fair_id, Role.ORGANISER)
+    groups = parse_groups(text)
+    db.session.execute(delete(SynonymGroup).where(SynonymGroup.fair_id == fair_id))
+    rows = [SynonymGroup(fair_id=fair_id, position=i, members=f" {SEPARATOR} ".join(members))
+            for i, members in enumerate(groups)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+# --- compiled for ranking ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Member:
+    terms: tuple[str, ...]  # folded lemmas
+    text: str  # as the organisers wrote it
+
+
+@dataclass(frozen=True)
+class CompiledGroups:
+    """The fair's groups as folded phrases, ready to widen a post's terms."""
+
+    groups: tuple[tuple[Member, ...], ...]
+
+    def expand(self, terms: set[str]) -> list[Expansion]:
+        out: list[Expansion] = []
+        for members in self.groups:
+            present = [m for m in members if set(m.terms) <= terms]
+            if not present:
+                continue
+            source = " ".join(present[0].terms)
+            for member in members:
+                out.extend(Expansion(t, WEIGHT_FAIR, source, member.text) for t in member.terms if t not in terms)
+        return out
+
+
+NO_GROUPS = CompiledGroups(())
+
+
+@lru_cache(maxsize=256)
+def compile_groups(lines: tuple[str, ...]) -> CompiledGroups:
+    """Each stored line ("rzutnik = projektor multimedialny") as folded lemma phrases."""
+    groups = []
+    for line in lines:
+        members = tuple(Member(terms, tidy(m)) for m in line.split(SEPARATOR)
+                        if (terms := tuple(fold(t) for t in analyse(m))))
+        if len(members) >= 2:
+            groups.append(members)
+    return CompiledGroups(tuple(groups))
+
+
+def fair_compiled_groups(fair_id: int) -> CompiledGroups:
+    lines = tuple(db.session.scalars(select(SynonymGroup.members).where(SynonymGroup.fair_id == fair_id)
+                                     .order_by(SynonymGroup.position, SynonymGroup.id)))
+    return compile_groups(lines) if lines else NO_GROUPS
+
+
+# --- the thesaurus -------------------------------------------------------------------------------
+
+class Thesaurus:
+    """Folded word -> [(folded related word, weight)], from the vendored file."""
+
+    def __init__(self, related: dict[str, list[tuple[str, float]]]) -> None:
+        self.related = related
+
+    @classmethod
+    def load(cls, path: Path = THESAURUS) -> Thesaurus:
+        best: dict[str, dict[str, float]] = defaultdict(dict)
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                head, relation, word = line.rstrip("\n").split("\t")
+                weight = WEIGHT_THESAURUS if relation == "=" else WEIGHT_BROADER
+                h, w = fold(head), fold(word)
+                if h != w:  # both ways: the thesaurus lists some relations under one word only
+                    best[h][w] = max(weight, best[h].get(w, 0.0))
+                    best[w][h] = max(weight, best[w].get(h, 0.0))
+        return cls({h: sorted(ws.items()) for h, ws in best.items()})
+
+    def expand(self, terms: set[str]) -> list[Expansion]:
+        return [Expansion(w, weight, t) for t in sorted(terms) for w, weight in self.related.get(t, ())
+                if w not in terms]
+
+
+EMPTY_THESAURUS = Thesaurus({})
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> Thesaurus:
+    """Loaded once per process, on first use."""
+    return Thesaurus.load()
