@@ -28,7 +28,7 @@ from app.core.errors import register_error_handlers
 from app.core.extensions import babel, compress, csrf, db, limiter, login_manager, socketio
 from app.core.i18n import init_i18n
 from app.core.paths import ROOT, STATIC, TEMPLATES
-from app.core.serving import async_mode
+from app.core.serving import WARM_UPS, async_mode
 from app.core.storage.events import init_events
 from app.core.storage.migrate import db_cli, upgrade
 from app.core.storage.snapshots import init_snapshots
@@ -54,6 +54,7 @@ from app.ledger import views as ledger_views
 from app.ledger.cli import ledger_cli
 from app.ledger.hooks import carry_merged_member, set_pledge_source
 from app.matching import views as matching_views
+from app.matching.synonyms import warm_up as warm_up_matching
 from app.matching.terms import init_post_terms
 from app.network.merging import on_merge
 from app.network.sectors import Sector
@@ -124,6 +125,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     api.add_paths(directory_api.OPENAPI_PATHS, directory_api.OPENAPI_SCHEMAS)
     api.add_paths(matching_views.OPENAPI_PATHS, matching_views.OPENAPI_SCHEMAS)
+    app.extensions[WARM_UPS] = [warm_up_matching]
     _register_template_globals(app)
     _register_cli(app)
     return app

@@ -148,9 +148,16 @@ def pair_score(offer: Post, need: Post) -> float:
 
 def _answer(post: Post, candidates: list[Post]) -> Post | None:
     """Of `candidates` (the other organisation's live posts of the other kind), the one that best
-    answers `post`: as the fair's ranking places them; else by `pair_score`; None when none does."""
+    answers `post`: as the fair's ranking places them; else by `pair_score`; None when none does.
+
+    The ranking's answers count here only in the post's own category: it also lists what is
+    merely related ("Catering na spotkanie" for "Sala na zebranie", through the thesaurus), which
+    the matches page may show as a lead, but a prefilled obligation names the need it answers
+    (the control room counts that need as answered), so an answer from another category has to
+    share words with the post (`pair_score`)."""
     ids = {c.id for c in candidates}
-    ranked = next((s.post for s in suggestions_for(post, limit=SUGGESTIONS) if s.post.id in ids), None)
+    ranked = next((s.post for s in suggestions_for(post, limit=SUGGESTIONS)
+                   if s.post.id in ids and s.post.category_id == post.category_id), None)
     if ranked is not None or not candidates:
         return ranked
     scored = [(_score(post, c), c) for c in candidates]

@@ -79,6 +79,9 @@ def hall_size() -> int:
     return manager.hall_size(here) if isinstance(manager, RedisSessionManager) else here
 
 
+WARM_UPS = "gielda_warm_ups"  # app.extensions[WARM_UPS]: callables `serve` runs before taking requests
+
+
 def compile_templates(app: Flask) -> int:
     """Compile every template of `app` now (about 0.5 s), rather than under the first requests:
     after a start or a restart mid-fair, the first burst of phones would otherwise pay for it.
@@ -98,6 +101,8 @@ def serve(app: Flask, host: str, port: int, sio: Any = None) -> None:
             audience=hall_size, sends_per_second=app.config["LIVE_SENDS_PER_SECOND"],
             max_delay=app.config["LIVE_BATCH_MAX_SECONDS"])
     compile_templates(app)
+    for warm_up in app.extensions.get(WARM_UPS, ()):  # what an area would otherwise load under the first requests
+        warm_up()
     if async_mode() != "gevent":
         (sio or socketio).run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
         return

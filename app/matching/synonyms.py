@@ -178,5 +178,13 @@ EMPTY_THESAURUS = Thesaurus({})
 
 @lru_cache(maxsize=1)
 def thesaurus() -> Thesaurus:
-    """Loaded once per process, on first use."""
+    """Loaded once per process, on first use (a serving process: at its start, `warm_up`)."""
     return Thesaurus.load()
+
+
+def warm_up() -> None:
+    """Load what the first ranking would (the thesaurus, about a second; the lemmatiser's
+    dictionary) before the server takes requests: under gevent a ranking runs on the loop that
+    serves every phone, so the first post of a fair would otherwise hold the hall for that long."""
+    thesaurus()
+    analyse("sala")
