@@ -20,6 +20,8 @@ from itertools import groupby
 
 import bm25s
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -31,10 +33,15 @@ CATEGORY_BOOST = 1.0  # same category: the score doubled
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene's variant)
 FUZZY_MIN = 5  # shorter words are not widened by spelling: too many near neighbours
 WEIGHT_FUZZY = 0.6
+FUZZY_THESAURUS = True
 STEM = 5  # a word's first letters, a term of their own: 'fotograf', 'fotografia', 'fotograficzny'
 STEM_MIN = 6
 WEIGHT_STEM = 0.4
 CATEGORY_PRIOR = 0.0
+CHAR_WEIGHT = 0.5  # the character n-gram similarity (0-1) against BM25 normalised by the query's own
+CHAR_MIN = 0.1
+CHAR_NGRAMS = (3, 5)
+MIN_SCORE = 0.0
 REBUILD_SHARE = 0.1
 REBUILD_MIN = 64
 
@@ -77,6 +84,11 @@ def with_stems(folded: Sequence[str]) -> list[str]:
     return [*folded, *(f"^{t[:STEM]}" for t in folded if len(t) >= STEM_MIN)]
 
 
+def _plain(folded: Sequence[str]) -> str:
+    """A post's folded terms without the stems, as text for the character n-grams."""
+    return " ".join(t for t in folded if not t.startswith("^"))
+
+
 def _fuzzy(term: str, bucket: Sequence[str]) -> list[str]:
     limit = 1 if len(term) < 8 else 2
     return [choice for choice, distance, _ in process.extract(
@@ -95,8 +107,11 @@ class Index:
     organisations: np.ndarray
     categories: np.ndarray
     buckets: dict[str, list[str]]  # first letter -> words of FUZZY_MIN letters or more
+    chars: TfidfVectorizer | None = None
+    char_matrix: sparse.csr_matrix | None = None
     recent: list[Doc] = field(default_factory=list)
     recent_folded: list[list[str]] = field(default_factory=list)
+    recent_chars: sparse.csr_matrix | None = None
     positions: dict[int, int] = field(default_factory=dict)  # post id -> position in docs
 
     @classmethod
@@ -118,6 +133,10 @@ class Index:
                     categories=np.array([d.category_id for d in docs], dtype=np.int64),
                     buckets={}, positions={d.id: i for i, d in enumerate(docs)})
         index._bucket(doc_freq)
+        if docs and CHAR_WEIGHT:
+            index.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                                          dtype=np.float32)
+            index.char_matrix = index.chars.fit_transform([_plain(terms) for terms in folded]).tocsr()
         return index
 
     def _bucket(self, words: Iterable[str]) -> None:
@@ -148,6 +167,8 @@ class Index:
             return Index.build([*(d for i, d in enumerate(self.docs) if self.alive[i]), *recent])
         self.recent = recent
         self.recent_folded = [with_stems([fold(t) for t in d.terms]) for d in recent]
+        if self.chars is not None:
+            self.recent_chars = self.chars.transform([_plain(terms) for terms in self.recent_folded]).tocsr()
         self.readable.update((k, v) for k, v in readable(t for d in added for t in d.terms).items()
                              if k not in self.readable)
         self._bucket(t for terms in self.recent_folded for t in terms)
@@ -164,8 +185,12 @@ class Index:
         weights: dict[str, tuple[float, str, str]] = {t: (1.0, t, "") for t in mine}
         widened: list[Expansion] = [*groups.expand(mine), *(thesaurus.expand(mine) if thesaurus else [])]
         if fuzzy:
-            widened.extend(Expansion(w, WEIGHT_FUZZY, t) for t in sorted(mine) if len(t) >= FUZZY_MIN
-                           for w in _fuzzy(t, self.buckets.get(t[0], ())))
+            spelled = [Expansion(w, WEIGHT_FUZZY, t) for t in sorted(mine) if len(t) >= FUZZY_MIN
+                       for w in _fuzzy(t, self.buckets.get(t[0], ()))]
+            widened.extend(spelled)
+            if thesaurus and FUZZY_THESAURUS:  # "projektr" -> "projektor" -> "rzutnik"
+                widened.extend(Expansion(e.term, WEIGHT_FUZZY * e.weight, s.source)
+                               for s in spelled for e in thesaurus.expand({s.term}) if e.term not in mine)
         if WEIGHT_STEM:
             widened.extend(Expansion(s, WEIGHT_STEM, t) for t in sorted(mine) for s in with_stems([t])[1:])
         for e in widened:
@@ -175,52 +200,85 @@ class Index:
 
     def rank(self, query: Query, category_id: int | None, organisation_id: int | None,
              limit: int = 10, exclude: Iterable[int] = ()) -> list[Hit]:
-        """The best `limit` posts (some term in common; not of `organisation_id`; not `exclude`)."""
-        hits = self._base(query, category_id, organisation_id, set(exclude))
-        hits.extend(self._recent(query, category_id, organisation_id, set(exclude)))
-        hits.sort(key=lambda h: (-h[0], -h[1].id))
-        return [Hit(doc, score, self._shared(query, terms)) for score, doc, terms in hits[:limit]]
-
-    def _base(self, query: Query, category_id: int | None, organisation_id: int | None,
-              exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
-        if self.retriever is None:
+        """The best `limit` posts (some evidence in common; not of `organisation_id`; not
+        `exclude`): the index's posts, then the recent ones, in one array."""
+        if not self.docs and not self.recent:
             return []
-        vocab = self.retriever.vocab_dict
+        scores = np.concatenate([self._bm25(query), self._recent_bm25(query)])
+        scores /= self._norm(query)
+        if CHAR_WEIGHT and self.chars is not None:
+            scores += CHAR_WEIGHT * self._char_similarity(query)
+        categories = np.concatenate([self.categories, np.array([d.category_id for d in self.recent],
+                                                               dtype=np.int64)])
+        if category_id is not None:
+            same = categories == category_id
+            scores[same] = scores[same] * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
+        keep = np.concatenate([self.alive, np.ones(len(self.recent), dtype=bool)]) & (scores > MIN_SCORE)
+        if organisation_id is not None:
+            organisations = np.concatenate([self.organisations, np.array(
+                [d.organisation_id for d in self.recent], dtype=np.int64)])
+            keep &= organisations != organisation_id
+        excluded = set(exclude)
+        candidates = np.flatnonzero(keep)
+        want = limit + len(excluded)
+        if len(candidates) > want:
+            candidates = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
+        order = sorted(candidates.tolist(), key=lambda i: (-scores[i], -self._doc(i).id))
+        hits = [Hit(self._doc(i), float(scores[i]), self._shared(query, set(self._folded(i))))
+                for i in order if self._doc(i).id not in excluded]
+        return hits[:limit]
+
+    def _doc(self, i: int) -> Doc:
+        return self.docs[i] if i < len(self.docs) else self.recent[i - len(self.docs)]
+
+    def _folded(self, i: int) -> list[str]:
+        return self.folded[i] if i < len(self.docs) else self.recent_folded[i - len(self.docs)]
+
+    def _norm(self, query: Query) -> float:
+        """What a post holding each of the query's own terms once would score, about: BM25 made
+        comparable between queries and with the character similarity."""
+        own = [t for t, (w, source, _s) in query.weights.items() if w == 1.0 and source == t]
+        return sum(self._idf(t) for t in own) or 1.0
+
+    def _bm25(self, query: Query) -> np.ndarray:
         scores = np.zeros(len(self.docs), dtype=np.float32)
+        if self.retriever is None:
+            return scores
+        vocab = self.retriever.vocab_dict
         by_weight = sorted(((w, vocab[t]) for t, (w, *_s) in query.weights.items() if t in vocab), reverse=True)
         for weight, ids in groupby(by_weight, key=lambda x: x[0]):
             scores += weight * self.retriever.get_scores_from_ids([i for _w, i in ids])
-        if category_id is not None:
-            same = self.categories == category_id
-            scores[same] = scores[same] * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
-        keep = self.alive & (scores > 0)
-        if organisation_id is not None:
-            keep &= self.organisations != organisation_id
-        candidates = np.flatnonzero(keep)
-        top = candidates[np.argsort(-scores[candidates], kind="stable")[:max(50, 5 * len(exclude) + 50)]]
-        return [(float(scores[i]), self.docs[i], set(self.folded[i])) for i in top if self.docs[i].id not in exclude]
+        return scores
 
-    def _recent(self, query: Query, category_id: int | None, organisation_id: int | None,
-                exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
+    def _recent_bm25(self, query: Query) -> np.ndarray:
         """The recent posts, scored by bm25s's formulas with the index's document frequencies
         and mean length (what a rebuild would give, less the recent posts' own share)."""
         n = max(1, len(self.docs))
-        out = []
-        for doc, terms in zip(self.recent, self.recent_folded, strict=True):
-            if doc.id in exclude or doc.organisation_id == organisation_id:
-                continue
-            counts = Counter(terms)
+        out = np.zeros(len(self.recent), dtype=np.float32)
+        for position, terms in enumerate(self.recent_folded):
             score = 0.0
-            for term, tf in counts.items():
+            for term, tf in Counter(terms).items():
                 if term in query.weights:
                     idf = _score_idf_lucene(self.doc_freq.get(term, 0) + 1, n + 1)
                     tfc = _score_tfc_lucene(np.float32(tf), len(terms), self.avg_length, K1, B)
                     score += query.weights[term][0] * float(idf * tfc)
-            if doc.category_id == category_id:
-                score = score * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
-            if score > 0:
-                out.append((score, doc, set(terms)))
+            out[position] = score
         return out
+
+    def _char_similarity(self, query: Query) -> np.ndarray:
+        """Cosine of the character n-grams of the query's own terms and each post's (index, then
+        recent), below CHAR_MIN counted as none."""
+        assert self.chars is not None and self.char_matrix is not None
+        own = " ".join(sorted(t for t, (w, source, _s) in query.weights.items() if w == 1.0 and source == t))
+        vector = self.chars.transform([own])
+        similarity = np.asarray((self.char_matrix @ vector.T).todense()).ravel().astype(np.float32)
+        if self.recent_chars is not None and len(self.recent):
+            recent = np.asarray((self.recent_chars @ vector.T).todense()).ravel().astype(np.float32)
+        else:
+            recent = np.zeros(len(self.recent), dtype=np.float32)
+        similarity = np.concatenate([similarity, recent])
+        similarity[similarity < CHAR_MIN] = 0.0
+        return similarity
 
     def _shared(self, query: Query, doc_terms: set[str]) -> list[str]:
         """The post's terms the other has, and each widened one as "mine/theirs", the weightiest
