@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from app.matching.analysis import fold, readable
 from app.matching.synonyms import NO_GROUPS, CompiledGroups, Expansion, Thesaurus
 
-CATEGORY_BOOST = 1.0  # same category: the score doubled
+CATEGORY_BOOST = 2.0  # same category: the score tripled
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene's variant)
 FUZZY_MIN = 5  # shorter words are not widened by spelling: too many near neighbours
 WEIGHT_FUZZY = 0.6
@@ -38,8 +38,8 @@ STEM = 5  # a word's first letters, a term of their own: 'fotograf', 'fotografia
 STEM_MIN = 6
 WEIGHT_STEM = 0.4
 CATEGORY_PRIOR = 0.0
-CHAR_WEIGHT = 0.5  # the character n-gram similarity (0-1) against BM25 normalised by the query's own
-CHAR_MIN = 0.1
+CHAR_WEIGHT = 0.25  # character n-gram similarity (0-1), added to BM25 normalised by the query's own terms
+CHAR_MIN = 0.05
 CHAR_NGRAMS = (3, 5)
 MIN_SCORE = 0.0
 REBUILD_SHARE = 0.1
@@ -109,6 +109,7 @@ class Index:
     buckets: dict[str, list[str]]  # first letter -> words of FUZZY_MIN letters or more
     chars: TfidfVectorizer | None = None
     char_matrix: sparse.csr_matrix | None = None
+    char_grams: sparse.csr_matrix | None = None  # the same, transposed: n-gram -> posts
     recent: list[Doc] = field(default_factory=list)
     recent_folded: list[list[str]] = field(default_factory=list)
     recent_chars: sparse.csr_matrix | None = None
@@ -137,6 +138,7 @@ class Index:
             index.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
                                           dtype=np.float32)
             index.char_matrix = index.chars.fit_transform([_plain(terms) for terms in folded]).tocsr()
+            index.char_grams = index.char_matrix.T.tocsr()
         return index
 
     def _bucket(self, words: Iterable[str]) -> None:
@@ -271,7 +273,9 @@ class Index:
         assert self.chars is not None and self.char_matrix is not None
         own = " ".join(sorted(t for t, (w, source, _s) in query.weights.items() if w == 1.0 and source == t))
         vector = self.chars.transform([own])
-        similarity = np.asarray((self.char_matrix @ vector.T).todense()).ravel().astype(np.float32)
+        assert self.char_grams is not None
+        similarity = np.asarray(vector.data @ self.char_grams[vector.indices].toarray() if vector.nnz
+                                else np.zeros(len(self.docs)), dtype=np.float32).ravel()
         if self.recent_chars is not None and len(self.recent):
             recent = np.asarray((self.recent_chars @ vector.T).todense()).ravel().astype(np.float32)
         else:

@@ -33,9 +33,10 @@ SEPARATOR = "="
 
 # How much a widened term weighs against the post's own word (1.0).
 WEIGHT_FAIR = 0.9  # the organisers said so
-WEIGHT_THESAURUS = 0.5  # a synonym in the thesaurus
-WEIGHT_BROADER = 0.3  # a broader or narrower term in it ("sala" - "pomieszczenie")
-HOP2 = 0.0  # a word two steps away in it weighs HOP2 times the product of the steps' weights
+WEIGHT_THESAURUS = 0.7  # a synonym in the thesaurus
+WEIGHT_BROADER = 0.5  # a broader or narrower term in it ("sala" - "pomieszczenie")
+HOP2_MIN = 0.0  # ... through steps of this weight or more
+HOP2 = 1.0  # a word two steps away in it weighs HOP2 times the product of the steps' weights
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ class Thesaurus:
                if w not in terms]
         if HOP2:
             out.extend(Expansion(v, HOP2 * e.weight * weight, e.source) for e in list(out)
-                       for v, weight in self.related.get(e.term, ()) if v not in terms)
+                       if e.weight >= HOP2_MIN for v, weight in self.related.get(e.term, ())
+                       if weight >= HOP2_MIN and v not in terms)
         return out
 
 
