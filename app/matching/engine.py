@@ -38,8 +38,9 @@ STEM = 5  # a word's first letters, a term of their own: 'fotograf', 'fotografia
 STEM_MIN = 6
 WEIGHT_STEM = 0.4
 CATEGORY_PRIOR = 0.0
-CHAR_WEIGHT = 0.25  # character n-gram similarity (0-1), added to BM25 normalised by the query's own terms
-CHAR_MIN = 0.05
+CHAR_WEIGHT = 0.8  # a word of similar character n-grams weighs this times their cosine
+CHAR_SIMILAR = 0.3
+CHAR_MIN_LENGTH = 4
 CHAR_NGRAMS = (3, 5)
 MIN_SCORE = 0.0
 REBUILD_SHARE = 0.1
@@ -84,11 +85,6 @@ def with_stems(folded: Sequence[str]) -> list[str]:
     return [*folded, *(f"^{t[:STEM]}" for t in folded if len(t) >= STEM_MIN)]
 
 
-def _plain(folded: Sequence[str]) -> str:
-    """A post's folded terms without the stems, as text for the character n-grams."""
-    return " ".join(t for t in folded if not t.startswith("^"))
-
-
 def _fuzzy(term: str, bucket: Sequence[str]) -> list[str]:
     limit = 1 if len(term) < 8 else 2
     return [choice for choice, distance, _ in process.extract(
@@ -107,12 +103,11 @@ class Index:
     organisations: np.ndarray
     categories: np.ndarray
     buckets: dict[str, list[str]]  # first letter -> words of FUZZY_MIN letters or more
-    chars: TfidfVectorizer | None = None
-    char_matrix: sparse.csr_matrix | None = None
-    char_grams: sparse.csr_matrix | None = None  # the same, transposed: n-gram -> posts
+    chars: TfidfVectorizer | None = None  # character n-grams of the index's words
+    char_words: list[str] = field(default_factory=list)
+    char_matrix: sparse.csr_matrix | None = None  # a row per word of char_words
     recent: list[Doc] = field(default_factory=list)
     recent_folded: list[list[str]] = field(default_factory=list)
-    recent_chars: sparse.csr_matrix | None = None
     positions: dict[int, int] = field(default_factory=dict)  # post id -> position in docs
 
     @classmethod
@@ -135,10 +130,10 @@ class Index:
                     buckets={}, positions={d.id: i for i, d in enumerate(docs)})
         index._bucket(doc_freq)
         if docs and CHAR_WEIGHT:
+            index.char_words = sorted(w for w in doc_freq if len(w) >= CHAR_MIN_LENGTH and not w.startswith("^"))
             index.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
                                           dtype=np.float32)
-            index.char_matrix = index.chars.fit_transform([_plain(terms) for terms in folded]).tocsr()
-            index.char_grams = index.char_matrix.T.tocsr()
+            index.char_matrix = index.chars.fit_transform(index.char_words).tocsr()
         return index
 
     def _bucket(self, words: Iterable[str]) -> None:
@@ -169,8 +164,13 @@ class Index:
             return Index.build([*(d for i, d in enumerate(self.docs) if self.alive[i]), *recent])
         self.recent = recent
         self.recent_folded = [with_stems([fold(t) for t in d.terms]) for d in recent]
-        if self.chars is not None:
-            self.recent_chars = self.chars.transform([_plain(terms) for terms in self.recent_folded]).tocsr()
+        if self.chars is not None and self.char_matrix is not None:
+            known = set(self.char_words)
+            new = sorted({t for terms in self.recent_folded for t in terms
+                          if len(t) >= CHAR_MIN_LENGTH and not t.startswith("^") and t not in known})
+            if new:
+                self.char_words.extend(new)
+                self.char_matrix = sparse.vstack([self.char_matrix, self.chars.transform(new)]).tocsr()
         self.readable.update((k, v) for k, v in readable(t for d in added for t in d.terms).items()
                              if k not in self.readable)
         self._bucket(t for terms in self.recent_folded for t in terms)
@@ -193,12 +193,26 @@ class Index:
             if thesaurus and FUZZY_THESAURUS:  # "projektr" -> "projektor" -> "rzutnik"
                 widened.extend(Expansion(e.term, WEIGHT_FUZZY * e.weight, s.source)
                                for s in spelled for e in thesaurus.expand({s.term}) if e.term not in mine)
+        if CHAR_WEIGHT:
+            widened.extend(self._char_neighbours(sorted(mine)))
         if WEIGHT_STEM:
             widened.extend(Expansion(s, WEIGHT_STEM, t) for t in sorted(mine) for s in with_stems([t])[1:])
         for e in widened:
             if e.term not in weights or weights[e.term][0] < e.weight:
                 weights[e.term] = (e.weight, e.source, e.shown)
         return Query(weights, readable(terms))
+
+    def _char_neighbours(self, terms: Sequence[str]) -> list[Expansion]:
+        """The index's words whose character n-grams are close to a term's (cosine of their
+        tf-idf vectors, CHAR_SIMILAR or more): words of one family ("zabezpieczenie" -
+        "cyberbezpieczeństwo", "drukarka" - "drukarnia"), weighing CHAR_WEIGHT times the cosine."""
+        long = [t for t in terms if len(t) >= CHAR_MIN_LENGTH]
+        if self.chars is None or self.char_matrix is None or not long:
+            return []
+        similar = (self.chars.transform(long) @ self.char_matrix.T).tocoo()
+        return [Expansion(self.char_words[j], CHAR_WEIGHT * float(v), long[i])
+                for i, j, v in zip(similar.row, similar.col, similar.data, strict=True)
+                if v >= CHAR_SIMILAR and self.char_words[j] != long[i]]
 
     def rank(self, query: Query, category_id: int | None, organisation_id: int | None,
              limit: int = 10, exclude: Iterable[int] = ()) -> list[Hit]:
@@ -208,8 +222,6 @@ class Index:
             return []
         scores = np.concatenate([self._bm25(query), self._recent_bm25(query)])
         scores /= self._norm(query)
-        if CHAR_WEIGHT and self.chars is not None:
-            scores += CHAR_WEIGHT * self._char_similarity(query)
         categories = np.concatenate([self.categories, np.array([d.category_id for d in self.recent],
                                                                dtype=np.int64)])
         if category_id is not None:
@@ -266,23 +278,6 @@ class Index:
                     score += query.weights[term][0] * float(idf * tfc)
             out[position] = score
         return out
-
-    def _char_similarity(self, query: Query) -> np.ndarray:
-        """Cosine of the character n-grams of the query's own terms and each post's (index, then
-        recent), below CHAR_MIN counted as none."""
-        assert self.chars is not None and self.char_matrix is not None
-        own = " ".join(sorted(t for t, (w, source, _s) in query.weights.items() if w == 1.0 and source == t))
-        vector = self.chars.transform([own])
-        assert self.char_grams is not None
-        similarity = np.asarray(vector.data @ self.char_grams[vector.indices].toarray() if vector.nnz
-                                else np.zeros(len(self.docs)), dtype=np.float32).ravel()
-        if self.recent_chars is not None and len(self.recent):
-            recent = np.asarray((self.recent_chars @ vector.T).todense()).ravel().astype(np.float32)
-        else:
-            recent = np.zeros(len(self.recent), dtype=np.float32)
-        similarity = np.concatenate([similarity, recent])
-        similarity[similarity < CHAR_MIN] = 0.0
-        return similarity
 
     def _shared(self, query: Query, doc_terms: set[str]) -> list[str]:
         """The post's terms the other has, and each widened one as "mine/theirs", the weightiest

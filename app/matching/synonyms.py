@@ -35,7 +35,7 @@ SEPARATOR = "="
 WEIGHT_FAIR = 0.9  # the organisers said so
 WEIGHT_THESAURUS = 0.7  # a synonym in the thesaurus
 WEIGHT_BROADER = 0.5  # a broader or narrower term in it ("sala" - "pomieszczenie")
-HOP2_MIN = 0.0  # ... through steps of this weight or more
+HOP2_MIN = 0.7  # ... through steps of this weight or more
 HOP2 = 1.0  # a word two steps away in it weighs HOP2 times the product of the steps' weights
 
 
