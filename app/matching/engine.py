@@ -20,11 +20,11 @@ from itertools import groupby
 
 import bm25s
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from app.matching.analysis import fold, readable
 from app.matching.synonyms import NO_GROUPS, CompiledGroups, Expansion, Thesaurus
@@ -221,7 +221,6 @@ class Index:
         if not self.docs and not self.recent:
             return []
         scores = np.concatenate([self._bm25(query), self._recent_bm25(query)])
-        scores /= self._norm(query)
         categories = np.concatenate([self.categories, np.array([d.category_id for d in self.recent],
                                                                dtype=np.int64)])
         if category_id is not None:
@@ -247,12 +246,6 @@ class Index:
 
     def _folded(self, i: int) -> list[str]:
         return self.folded[i] if i < len(self.docs) else self.recent_folded[i - len(self.docs)]
-
-    def _norm(self, query: Query) -> float:
-        """What a post holding each of the query's own terms once would score, about: BM25 made
-        comparable between queries and with the character similarity."""
-        own = [t for t, (w, source, _s) in query.weights.items() if w == 1.0 and source == t]
-        return sum(self._idf(t) for t in own) or 1.0
 
     def _bm25(self, query: Query) -> np.ndarray:
         scores = np.zeros(len(self.docs), dtype=np.float32)

@@ -4,8 +4,9 @@
 from app.matching.evaluation import load_pairs, matcher, old_rule, score, share_no_word
 from app.matching.synonyms import thesaurus
 
-# The figure reached (recall@5 0.581, MRR 0.418, docs/matching.md), not the 0.85 target.
-RECALL_FLOOR = 0.58
+# Just below the figure reached (recall@5 0.713, MRR 0.521, docs/matching.md), not the 0.85
+# target.
+RECALL_FLOOR = 0.70
 
 
 def test_the_set_has_150_pairs_or_more_and_half_share_no_word():

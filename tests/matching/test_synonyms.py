@@ -58,6 +58,6 @@ def test_groups_compile_to_folded_lemma_phrases(fair, organiser):
 
 
 def test_the_thesaurus_links_both_ways():
-    assert ("projektor", 0.5) in thesaurus().related["rzutnik"]
+    assert ("projektor", 0.7) in thesaurus().related["rzutnik"]
     assert "rzutnik" in dict(thesaurus().related["projektor"])
     assert Thesaurus({}).expand({"sala"}) == []
