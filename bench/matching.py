@@ -68,7 +68,7 @@ ABLATIONS: tuple[tuple[str, dict[str, float]], ...] = (
     ("thesaurus weights as before (0.5 synonym, 0.3 broader/narrower)",
      {"WEIGHT_THESAURUS": 0.5, "WEIGHT_BROADER": 0.3}),
     ("same category doubles the score (as before), not triples", {"CATEGORY_BOOST": 1.0}),
-    ("same category: + 0.05 to every same-category post (a prior; not kept)", {"CATEGORY_PRIOR": 0.05}),
+    ("same category: + 1 to every same-category post (a prior; not kept)", {"CATEGORY_PRIOR": 1.0}),
     ("without the 5-letter stems", {"WEIGHT_STEM": 0.0}),
     ("without spelling neighbours", {"WEIGHT_FUZZY": 0.0}),
     ("without Polish letters given back to unknown words", {"RESTORE_DIACRITICS": 0.0}),
@@ -185,7 +185,7 @@ def run() -> str:
     started = time.perf_counter()
     lines = ["## Matching in Polish (`matching`)", "",
              machine("bm25s", "morfeusz2", "simplemma", "pystempel", "rapidfuzz", "numpy", "scikit-learn"), "",
-             "### Quality on the labelled set", "", *_quality(), "",
+             "### Quality on the labelled sets", "", *_quality(), "",
              "### Ranking one new post at a big fair", "", *_cost(), "",
              f"Took {time.perf_counter() - started:.0f} s. See docs/matching.md for what the figures mean."]
     return "\n".join(lines)
