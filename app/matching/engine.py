@@ -2,11 +2,13 @@
 BM25 index (bm25s), and a post of the other side ranked against it.
 
 * A post's terms (app/matching/analysis.py) are widened before they are looked up: the fair's own
-  synonym groups, the thesaurus, and the index's words a typo or a missing Polish letter away
-  ("projektr" -> "projektor", "krzesla" -> "krzeslo"); each widened term weighs less than the
-  post's own (`Expansion.weight`), and the BM25 score is the weighted sum of bm25s's scores of the
-  terms.
+  synonym groups, the thesaurus (and a synonym's synonyms), the index's words a typo or a missing
+  Polish letter away ("projektr" -> "projektor", "krzesla" -> "krzeslo"), and the index's words of
+  similar character n-grams (scikit-learn's tf-idf of char 3-5-grams: "zabezpieczenie" ->
+  "cyberbezpieczenstwo"); each widened term weighs less than the post's own (`Expansion.weight`),
+  and the BM25 score is the weighted sum of bm25s's scores of the terms.
 * Same category: the score is multiplied by 1 + CATEGORY_BOOST (a signal, not a filter).
+* The weights were chosen on the labelled set (docs/matching.md says which and how).
 * Patched as posts change (`Index.patched`): a new or edited post joins a small "recent" list,
   scored with bm25s's own BM25 formulas against the index's statistics; a post that left is masked
   out; the index is rebuilt only when the recent list grows past REBUILD_SHARE of it."""
@@ -41,6 +43,7 @@ CATEGORY_PRIOR = 0.0
 CHAR_WEIGHT = 0.8  # a word of similar character n-grams weighs this times their cosine
 CHAR_SIMILAR = 0.3
 CHAR_MIN_LENGTH = 4
+CHAR_REFIT = 2000  # a vocabulary of this many words or fewer is fitted again when words join
 CHAR_NGRAMS = (3, 5)
 MIN_SCORE = 0.0
 REBUILD_SHARE = 0.1
@@ -83,6 +86,10 @@ class Query:
 def with_stems(folded: Sequence[str]) -> list[str]:
     """The terms and, for each long enough, its stem ('^fotog'): derived words meet."""
     return [*folded, *(f"^{t[:STEM]}" for t in folded if len(t) >= STEM_MIN)]
+
+
+def _char_word(term: str) -> bool:
+    return len(term) >= CHAR_MIN_LENGTH and not term.startswith("^")
 
 
 def _fuzzy(term: str, bucket: Sequence[str]) -> list[str]:
@@ -129,12 +136,16 @@ class Index:
                     categories=np.array([d.category_id for d in docs], dtype=np.int64),
                     buckets={}, positions={d.id: i for i, d in enumerate(docs)})
         index._bucket(doc_freq)
-        if docs and CHAR_WEIGHT:
-            index.char_words = sorted(w for w in doc_freq if len(w) >= CHAR_MIN_LENGTH and not w.startswith("^"))
-            index.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
-                                          dtype=np.float32)
-            index.char_matrix = index.chars.fit_transform(index.char_words).tocsr()
+        index.char_words = sorted(w for w in doc_freq if _char_word(w))
+        index._fit_chars()
         return index
+
+    def _fit_chars(self) -> None:
+        """The character n-grams' tf-idf, fitted on the index's words."""
+        if CHAR_WEIGHT and self.char_words:
+            self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                                         dtype=np.float32)
+            self.char_matrix = self.chars.fit_transform(self.char_words).tocsr()
 
     def _bucket(self, words: Iterable[str]) -> None:
         for word in words:
@@ -164,12 +175,14 @@ class Index:
             return Index.build([*(d for i, d in enumerate(self.docs) if self.alive[i]), *recent])
         self.recent = recent
         self.recent_folded = [with_stems([fold(t) for t in d.terms]) for d in recent]
-        if self.chars is not None and self.char_matrix is not None:
-            known = set(self.char_words)
-            new = sorted({t for terms in self.recent_folded for t in terms
-                          if len(t) >= CHAR_MIN_LENGTH and not t.startswith("^") and t not in known})
-            if new:
-                self.char_words.extend(new)
+        known = set(self.char_words)
+        new = sorted({t for terms in self.recent_folded for t in terms if _char_word(t) and t not in known})
+        if new:  # a small vocabulary is fitted again (a few ms); a big one takes the new words as
+            # they are, with the n-grams it knows (a rebuild fits it again)
+            self.char_words.extend(new)
+            if self.chars is None or self.char_matrix is None or len(self.char_words) <= CHAR_REFIT:
+                self._fit_chars()
+            else:
                 self.char_matrix = sparse.vstack([self.char_matrix, self.chars.transform(new)]).tocsr()
         self.readable.update((k, v) for k, v in readable(t for d in added for t in d.terms).items()
                              if k not in self.readable)

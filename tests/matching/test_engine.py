@@ -84,3 +84,19 @@ def test_many_changes_rebuild_the_index():
     index = Index.build([doc(1, "Sala")])
     rebuilt = index.patched(set(), [doc(i, "Bus") for i in range(2, 100)])
     assert rebuilt is not index and rebuilt.recent == [] and len(rebuilt) == 99
+
+
+def test_words_of_one_family_meet_by_their_character_n_grams_and_explain_it():
+    index = Index.build([doc(1, "Cyberbezpieczeństwo dla organizacji"), doc(2, "Sala")])
+    hits = index.rank(index.query(analyse("zabezpieczenie"), fuzzy=False), ROOMS, 1)
+    assert [(h.doc.id, h.shared) for h in hits] == [(1, ["zabezpieczenie/cyberbezpieczeństwo"])]
+
+
+def test_a_patched_in_posts_words_are_character_neighbours_at_once():
+    index = Index.build([doc(1, "Drukarnia"), doc(2, "Sala")]).patched(set(), [doc(3, "Drukarz")])
+    assert sorted(ids(index, "drukarka", fuzzy=False)) == [1, 3]
+
+
+def test_character_neighbours_work_from_a_fair_that_started_empty():
+    index = Index.build([]).patched(set(), [doc(1, "Cyberbezpieczeństwo"), doc(2, "Sala")])
+    assert ids(index, "zabezpieczenie", fuzzy=False) == [1]
