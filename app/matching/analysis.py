@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from itertools import combinations, product
 
 import morfeusz2
 
@@ -54,7 +55,7 @@ class Morfeusz:
             analyser = self._local.analyser = morfeusz2.Morfeusz(generate=False, expand_tags=False)
         return analyser
 
-    def __call__(self, word: str) -> str:
+    def _best(self, word: str) -> tuple[int, str] | None:
         best: tuple[int, str] | None = None
         for _start, _end, (_orth, lemma, tag, *_rest) in self._analyser().analyse(word):
             cls = tag.split(":", 1)[0]
@@ -64,7 +65,23 @@ class Morfeusz:
             base = lemma.split(":", 1)[0].lower()
             if best is None or rank < best[0]:
                 best = (rank, base)
+        return best
+
+    def __call__(self, word: str) -> str:
+        best = self._best(word)
+        if best is None and RESTORE_DIACRITICS:
+            best = self._restored(word)
         return best[1] if best else word
+
+    def _restored(self, word: str) -> tuple[int, str] | None:
+        """A word the dictionary does not know, typed without its Polish letters ("stoly",
+        "zajecia"): the reading of the form with the fewest letters given back that it knows
+        ("stoły" -> "stół"), nouns first; None when no such form is known."""
+        for changes in range(1, MAX_RESTORED + 1):
+            found = [best for form in _with_diacritics(word, changes) if (best := self._best(form))]
+            if found:
+                return min(found, key=lambda best: best[0])  # the first of the best kind
+        return None
 
 
 class Simplemma:
@@ -100,6 +117,23 @@ class Folded:
 
     def __call__(self, word: str) -> str:
         return word
+
+
+# Letters a word typed on a plain keyboard may stand for ("stoly": "stoły").
+_DIACRITICS = {"a": "ą", "c": "ć", "e": "ę", "l": "ł", "n": "ń", "o": "ó", "s": "ś", "z": "źż"}
+RESTORE_DIACRITICS = True
+MAX_RESTORED = 3  # at most this many letters given back in one word
+
+
+def _with_diacritics(word: str, changes: int) -> Iterator[str]:
+    """The forms of `word` with exactly `changes` of its plain letters given their Polish marks."""
+    places = [i for i, c in enumerate(word) if c in _DIACRITICS]
+    for chosen in combinations(places, changes):
+        for marks in product(*(_DIACRITICS[word[i]] for i in chosen)):
+            letters = list(word)
+            for i, mark in zip(chosen, marks, strict=True):
+                letters[i] = mark
+            yield "".join(letters)
 
 
 Lemmatiser = Callable[[str], str]

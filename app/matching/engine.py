@@ -2,11 +2,13 @@
 BM25 index (bm25s), and a post of the other side ranked against it.
 
 * A post's terms (app/matching/analysis.py) are widened before they are looked up: the fair's own
-  synonym groups, the thesaurus, and the index's words a typo or a missing Polish letter away
-  ("projektr" -> "projektor", "krzesla" -> "krzeslo"); each widened term weighs less than the
-  post's own (`Expansion.weight`), and the BM25 score is the weighted sum of bm25s's scores of the
-  terms.
+  synonym groups, the thesaurus (and a synonym's synonyms), the index's words a typo or a missing
+  Polish letter away ("projektr" -> "projektor", "krzesla" -> "krzeslo"), and the index's words of
+  similar character n-grams (scikit-learn's tf-idf of char 3-5-grams: "zabezpieczenie" ->
+  "cyberbezpieczenstwo"); each widened term weighs less than the post's own (`Expansion.weight`),
+  and the BM25 score is the weighted sum of bm25s's scores of the terms.
 * Same category: the score is multiplied by 1 + CATEGORY_BOOST (a signal, not a filter).
+* The weights were chosen on the labelled set (docs/matching.md says which and how).
 * Patched as posts change (`Index.patched`): a new or edited post joins a small "recent" list,
   scored with bm25s's own BM25 formulas against the index's statistics; a post that left is masked
   out; the index is rebuilt only when the recent list grows past REBUILD_SHARE of it."""
@@ -23,18 +25,27 @@ import numpy as np
 from bm25s.scoring import _score_idf_lucene, _score_tfc_lucene
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from app.matching.analysis import fold, readable
 from app.matching.synonyms import NO_GROUPS, CompiledGroups, Expansion, Thesaurus
 
-CATEGORY_BOOST = 1.0  # same category: the score doubled
+CATEGORY_BOOST = 2.0  # same category: the score tripled
 K1, B = 1.5, 0.75  # bm25s's defaults (Lucene's variant)
 FUZZY_MIN = 5  # shorter words are not widened by spelling: too many near neighbours
 WEIGHT_FUZZY = 0.6
+FUZZY_THESAURUS = True
 STEM = 5  # a word's first letters, a term of their own: 'fotograf', 'fotografia', 'fotograficzny'
 STEM_MIN = 6
 WEIGHT_STEM = 0.4
 CATEGORY_PRIOR = 0.0
+CHAR_WEIGHT = 0.8  # a word of similar character n-grams weighs this times their cosine
+CHAR_SIMILAR = 0.3
+CHAR_MIN_LENGTH = 4
+CHAR_REFIT = 2000  # a vocabulary of this many words or fewer is fitted again when words join
+CHAR_NGRAMS = (3, 5)
+MIN_SCORE = 0.0
 REBUILD_SHARE = 0.1
 REBUILD_MIN = 64
 
@@ -77,6 +88,10 @@ def with_stems(folded: Sequence[str]) -> list[str]:
     return [*folded, *(f"^{t[:STEM]}" for t in folded if len(t) >= STEM_MIN)]
 
 
+def _char_word(term: str) -> bool:
+    return len(term) >= CHAR_MIN_LENGTH and not term.startswith("^")
+
+
 def _fuzzy(term: str, bucket: Sequence[str]) -> list[str]:
     limit = 1 if len(term) < 8 else 2
     return [choice for choice, distance, _ in process.extract(
@@ -95,6 +110,9 @@ class Index:
     organisations: np.ndarray
     categories: np.ndarray
     buckets: dict[str, list[str]]  # first letter -> words of FUZZY_MIN letters or more
+    chars: TfidfVectorizer | None = None  # character n-grams of the index's words
+    char_words: list[str] = field(default_factory=list)
+    char_matrix: sparse.csr_matrix | None = None  # a row per word of char_words
     recent: list[Doc] = field(default_factory=list)
     recent_folded: list[list[str]] = field(default_factory=list)
     positions: dict[int, int] = field(default_factory=dict)  # post id -> position in docs
@@ -118,7 +136,16 @@ class Index:
                     categories=np.array([d.category_id for d in docs], dtype=np.int64),
                     buckets={}, positions={d.id: i for i, d in enumerate(docs)})
         index._bucket(doc_freq)
+        index.char_words = sorted(w for w in doc_freq if _char_word(w))
+        index._fit_chars()
         return index
+
+    def _fit_chars(self) -> None:
+        """The character n-grams' tf-idf, fitted on the index's words."""
+        if CHAR_WEIGHT and self.char_words:
+            self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                                         dtype=np.float32)
+            self.char_matrix = self.chars.fit_transform(self.char_words).tocsr()
 
     def _bucket(self, words: Iterable[str]) -> None:
         for word in words:
@@ -148,6 +175,15 @@ class Index:
             return Index.build([*(d for i, d in enumerate(self.docs) if self.alive[i]), *recent])
         self.recent = recent
         self.recent_folded = [with_stems([fold(t) for t in d.terms]) for d in recent]
+        known = set(self.char_words)
+        new = sorted({t for terms in self.recent_folded for t in terms if _char_word(t) and t not in known})
+        if new:  # a small vocabulary is fitted again (a few ms); a big one takes the new words as
+            # they are, with the n-grams it knows (a rebuild fits it again)
+            self.char_words.extend(new)
+            if self.chars is None or self.char_matrix is None or len(self.char_words) <= CHAR_REFIT:
+                self._fit_chars()
+            else:
+                self.char_matrix = sparse.vstack([self.char_matrix, self.chars.transform(new)]).tocsr()
         self.readable.update((k, v) for k, v in readable(t for d in added for t in d.terms).items()
                              if k not in self.readable)
         self._bucket(t for terms in self.recent_folded for t in terms)
@@ -164,8 +200,14 @@ class Index:
         weights: dict[str, tuple[float, str, str]] = {t: (1.0, t, "") for t in mine}
         widened: list[Expansion] = [*groups.expand(mine), *(thesaurus.expand(mine) if thesaurus else [])]
         if fuzzy:
-            widened.extend(Expansion(w, WEIGHT_FUZZY, t) for t in sorted(mine) if len(t) >= FUZZY_MIN
-                           for w in _fuzzy(t, self.buckets.get(t[0], ())))
+            spelled = [Expansion(w, WEIGHT_FUZZY, t) for t in sorted(mine) if len(t) >= FUZZY_MIN
+                       for w in _fuzzy(t, self.buckets.get(t[0], ()))]
+            widened.extend(spelled)
+            if thesaurus and FUZZY_THESAURUS:  # "projektr" -> "projektor" -> "rzutnik"
+                widened.extend(Expansion(e.term, WEIGHT_FUZZY * e.weight, s.source)
+                               for s in spelled for e in thesaurus.expand({s.term}) if e.term not in mine)
+        if CHAR_WEIGHT:
+            widened.extend(self._char_neighbours(sorted(mine)))
         if WEIGHT_STEM:
             widened.extend(Expansion(s, WEIGHT_STEM, t) for t in sorted(mine) for s in with_stems([t])[1:])
         for e in widened:
@@ -173,53 +215,74 @@ class Index:
                 weights[e.term] = (e.weight, e.source, e.shown)
         return Query(weights, readable(terms))
 
+    def _char_neighbours(self, terms: Sequence[str]) -> list[Expansion]:
+        """The index's words whose character n-grams are close to a term's (cosine of their
+        tf-idf vectors, CHAR_SIMILAR or more): words of one family ("zabezpieczenie" -
+        "cyberbezpieczeństwo", "drukarka" - "drukarnia"), weighing CHAR_WEIGHT times the cosine."""
+        long = [t for t in terms if len(t) >= CHAR_MIN_LENGTH]
+        if self.chars is None or self.char_matrix is None or not long:
+            return []
+        similar = (self.chars.transform(long) @ self.char_matrix.T).tocoo()
+        return [Expansion(self.char_words[j], CHAR_WEIGHT * float(v), long[i])
+                for i, j, v in zip(similar.row, similar.col, similar.data, strict=True)
+                if v >= CHAR_SIMILAR and self.char_words[j] != long[i]]
+
     def rank(self, query: Query, category_id: int | None, organisation_id: int | None,
              limit: int = 10, exclude: Iterable[int] = ()) -> list[Hit]:
-        """The best `limit` posts (some term in common; not of `organisation_id`; not `exclude`)."""
-        hits = self._base(query, category_id, organisation_id, set(exclude))
-        hits.extend(self._recent(query, category_id, organisation_id, set(exclude)))
-        hits.sort(key=lambda h: (-h[0], -h[1].id))
-        return [Hit(doc, score, self._shared(query, terms)) for score, doc, terms in hits[:limit]]
-
-    def _base(self, query: Query, category_id: int | None, organisation_id: int | None,
-              exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
-        if self.retriever is None:
+        """The best `limit` posts (some evidence in common; not of `organisation_id`; not
+        `exclude`): the index's posts, then the recent ones, in one array."""
+        if not self.docs and not self.recent:
             return []
-        vocab = self.retriever.vocab_dict
+        scores = np.concatenate([self._bm25(query), self._recent_bm25(query)])
+        categories = np.concatenate([self.categories, np.array([d.category_id for d in self.recent],
+                                                               dtype=np.int64)])
+        if category_id is not None:
+            same = categories == category_id
+            scores[same] = scores[same] * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
+        keep = np.concatenate([self.alive, np.ones(len(self.recent), dtype=bool)]) & (scores > MIN_SCORE)
+        if organisation_id is not None:
+            organisations = np.concatenate([self.organisations, np.array(
+                [d.organisation_id for d in self.recent], dtype=np.int64)])
+            keep &= organisations != organisation_id
+        excluded = set(exclude)
+        candidates = np.flatnonzero(keep)
+        want = limit + len(excluded)
+        if len(candidates) > want:
+            candidates = candidates[np.argpartition(-scores[candidates], want - 1)[:want]]
+        order = sorted(candidates.tolist(), key=lambda i: (-scores[i], -self._doc(i).id))
+        hits = [Hit(self._doc(i), float(scores[i]), self._shared(query, set(self._folded(i))))
+                for i in order if self._doc(i).id not in excluded]
+        return hits[:limit]
+
+    def _doc(self, i: int) -> Doc:
+        return self.docs[i] if i < len(self.docs) else self.recent[i - len(self.docs)]
+
+    def _folded(self, i: int) -> list[str]:
+        return self.folded[i] if i < len(self.docs) else self.recent_folded[i - len(self.docs)]
+
+    def _bm25(self, query: Query) -> np.ndarray:
         scores = np.zeros(len(self.docs), dtype=np.float32)
+        if self.retriever is None:
+            return scores
+        vocab = self.retriever.vocab_dict
         by_weight = sorted(((w, vocab[t]) for t, (w, *_s) in query.weights.items() if t in vocab), reverse=True)
         for weight, ids in groupby(by_weight, key=lambda x: x[0]):
             scores += weight * self.retriever.get_scores_from_ids([i for _w, i in ids])
-        if category_id is not None:
-            same = self.categories == category_id
-            scores[same] = scores[same] * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
-        keep = self.alive & (scores > 0)
-        if organisation_id is not None:
-            keep &= self.organisations != organisation_id
-        candidates = np.flatnonzero(keep)
-        top = candidates[np.argsort(-scores[candidates], kind="stable")[:max(50, 5 * len(exclude) + 50)]]
-        return [(float(scores[i]), self.docs[i], set(self.folded[i])) for i in top if self.docs[i].id not in exclude]
+        return scores
 
-    def _recent(self, query: Query, category_id: int | None, organisation_id: int | None,
-                exclude: set[int]) -> list[tuple[float, Doc, set[str]]]:
+    def _recent_bm25(self, query: Query) -> np.ndarray:
         """The recent posts, scored by bm25s's formulas with the index's document frequencies
         and mean length (what a rebuild would give, less the recent posts' own share)."""
         n = max(1, len(self.docs))
-        out = []
-        for doc, terms in zip(self.recent, self.recent_folded, strict=True):
-            if doc.id in exclude or doc.organisation_id == organisation_id:
-                continue
-            counts = Counter(terms)
+        out = np.zeros(len(self.recent), dtype=np.float32)
+        for position, terms in enumerate(self.recent_folded):
             score = 0.0
-            for term, tf in counts.items():
+            for term, tf in Counter(terms).items():
                 if term in query.weights:
                     idf = _score_idf_lucene(self.doc_freq.get(term, 0) + 1, n + 1)
                     tfc = _score_tfc_lucene(np.float32(tf), len(terms), self.avg_length, K1, B)
                     score += query.weights[term][0] * float(idf * tfc)
-            if doc.category_id == category_id:
-                score = score * (1 + CATEGORY_BOOST) + CATEGORY_PRIOR
-            if score > 0:
-                out.append((score, doc, set(terms)))
+            out[position] = score
         return out
 
     def _shared(self, query: Query, doc_terms: set[str]) -> list[str]:

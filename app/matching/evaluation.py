@@ -1,6 +1,10 @@
-"""How well a rule ranks offers for needs, on the labelled set tests/data/matching_pl.jsonl: each
-need ranked against all the set's offers (every post of its own organisation), recall@5 (the
-labelled offer among the first five) and MRR (mean of 1 / its rank; 0 when not listed).
+"""How well a rule ranks offers for needs, on a labelled set: each need ranked against all the set's
+offers (every post of its own organisation), recall@5 (the labelled offer among the first five) and
+MRR (mean of 1 / its rank; 0 when not listed).
+
+Two sets: tests/data/matching_pl.jsonl (LABELLED), which the matcher's weights were chosen on,
+and tests/data/matching_pl_holdout.jsonl (HOLDOUT), written by someone else without seeing the
+matcher and never used to tune it: it tells how the matcher does on posts it was not fitted to.
 
 Used by the test that holds the floor (tests/matching/test_evaluation.py) and by `make bench`
 (bench/matching.py), which also compares the lemmatisers and the old rule."""
@@ -19,6 +23,8 @@ from app.matching.engine import Doc, Index
 from app.matching.synonyms import NO_GROUPS, CompiledGroups, Thesaurus
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "data" / "matching_pl.jsonl"
+HOLDOUT = LABELLED.with_name("matching_pl_holdout.jsonl")
+SETS = {"labelled": LABELLED, "held out": HOLDOUT}
 CATEGORIES = ("rooms", "equipment", "volunteers", "catering", "promotion", "it_service", "art_classes",
               "trainings", "workshops", "expertise", "transport", "other")
 

@@ -5,7 +5,8 @@ of the post's fair, from other organisations, best first, each with a score and 
 explain it (`suggestions_for_posts`: the same for several posts at once).
 
 Behind it (app/matching/engine.py): BM25 (bm25s) over the posts' stored terms, widened by the
-fair's synonyms, the Polish thesaurus and spelling neighbours, the same category as a boost. Each
+fair's synonyms, the Polish thesaurus, spelling neighbours and character n-gram neighbours, the
+same category as a boost. Each
 process keeps one index per fair and side (offers, needs), checked against the database by one
 small query per ranking and patched, not rebuilt, as posts come and go."""
 

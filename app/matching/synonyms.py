@@ -33,8 +33,10 @@ SEPARATOR = "="
 
 # How much a widened term weighs against the post's own word (1.0).
 WEIGHT_FAIR = 0.9  # the organisers said so
-WEIGHT_THESAURUS = 0.5  # a synonym in the thesaurus
-WEIGHT_BROADER = 0.3  # a broader or narrower term in it ("sala" - "pomieszczenie")
+WEIGHT_THESAURUS = 0.7  # a synonym in the thesaurus
+WEIGHT_BROADER = 0.5  # a broader or narrower term in it ("sala" - "pomieszczenie")
+HOP2_MIN = 0.7  # ... through steps of this weight or more
+HOP2 = 1.0  # a word two steps away in it weighs HOP2 times the product of the steps' weights
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,13 @@ class Thesaurus:
         return cls({h: sorted(ws.items()) for h, ws in best.items()})
 
     def expand(self, terms: set[str]) -> list[Expansion]:
-        return [Expansion(w, weight, t) for t in sorted(terms) for w, weight in self.related.get(t, ())
-                if w not in terms]
+        out = [Expansion(w, weight, t) for t in sorted(terms) for w, weight in self.related.get(t, ())
+               if w not in terms]
+        if HOP2:
+            out.extend(Expansion(v, HOP2 * e.weight * weight, e.source) for e in list(out)
+                       if e.weight >= HOP2_MIN for v, weight in self.related.get(e.term, ())
+                       if weight >= HOP2_MIN and v not in terms)
+        return out
 
 
 EMPTY_THESAURUS = Thesaurus({})

@@ -23,3 +23,8 @@ def test_terms_are_compared_folded_and_shown_readable():
 
 def test_a_posts_terms_are_its_title_and_details():
     assert post_terms("Rzutnik", "z ekranem") == "rzutnik ekran"
+
+
+def test_a_word_typed_without_polish_letters_gets_its_lemma():
+    assert analyse("Stoly na kiermasz") == ["stół", "kiermasz"]
+    assert analyse("Zajecia dla seniorow") == ["zajęcia", "senior"]

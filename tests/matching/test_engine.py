@@ -1,6 +1,8 @@
 """The ranking apart from the database (app/matching/engine.py): BM25 over terms, widened terms,
 the category boost, patching as posts come and go."""
 
+import pytest
+
 from app.matching.analysis import analyse
 from app.matching.engine import Doc, Index
 from app.matching.synonyms import Thesaurus, compile_groups
@@ -28,11 +30,11 @@ def test_a_typo_and_missing_polish_letters_still_meet():
     assert ids(index, "krzesla", EQUIPMENT) == [2]
 
 
-def test_the_same_category_doubles_the_score():
+def test_the_same_category_triples_the_score():
     index = Index.build([doc(1, "Sala", EQUIPMENT), doc(2, "Sala", ROOMS)])
     hits = index.rank(index.query(["sala"]), ROOMS, 1)
     assert [h.doc.id for h in hits] == [2, 1]
-    assert hits[0].score == 2 * hits[1].score
+    assert hits[0].score == pytest.approx(3 * hits[1].score)
 
 
 def test_the_asking_organisation_is_left_out():
@@ -82,3 +84,19 @@ def test_many_changes_rebuild_the_index():
     index = Index.build([doc(1, "Sala")])
     rebuilt = index.patched(set(), [doc(i, "Bus") for i in range(2, 100)])
     assert rebuilt is not index and rebuilt.recent == [] and len(rebuilt) == 99
+
+
+def test_words_of_one_family_meet_by_their_character_n_grams_and_explain_it():
+    index = Index.build([doc(1, "Cyberbezpieczeństwo dla organizacji"), doc(2, "Sala")])
+    hits = index.rank(index.query(analyse("zabezpieczenie"), fuzzy=False), ROOMS, 1)
+    assert [(h.doc.id, h.shared) for h in hits] == [(1, ["zabezpieczenie/cyberbezpieczeństwo"])]
+
+
+def test_a_patched_in_posts_words_are_character_neighbours_at_once():
+    index = Index.build([doc(1, "Drukarnia"), doc(2, "Sala")]).patched(set(), [doc(3, "Drukarz")])
+    assert sorted(ids(index, "drukarka", fuzzy=False)) == [1, 3]
+
+
+def test_character_neighbours_work_from_a_fair_that_started_empty():
+    index = Index.build([]).patched(set(), [doc(1, "Cyberbezpieczeństwo"), doc(2, "Sala")])
+    assert ids(index, "zabezpieczenie", fuzzy=False) == [1]

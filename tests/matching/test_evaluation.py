@@ -1,25 +1,34 @@
-"""The labelled set (tests/data/matching_pl.jsonl) and the matcher's floor on it
-(app/matching/evaluation.py; `make bench` reports the exact figures, docs/benchmarks.md)."""
+"""The labelled sets (tests/data/matching_pl.jsonl, which the matcher's weights were chosen on, and
+tests/data/matching_pl_holdout.jsonl, held out: never used to choose them) and the matcher's floor
+on each (app/matching/evaluation.py; `make bench` reports the exact figures, docs/benchmarks.md)."""
 
-from app.matching.evaluation import load_pairs, matcher, old_rule, score, share_no_word
+import pytest
+
+from app.matching.evaluation import HOLDOUT, LABELLED, load_pairs, matcher, old_rule, score, share_no_word
 from app.matching.synonyms import thesaurus
 
-# The figure reached (recall@5 0.581, MRR 0.418, docs/matching.md), not the issue's 0.85 target.
-RECALL_FLOOR = 0.58
+# Just below the figures reached (docs/matching.md), not the issue's 0.85 target: recall@5 0.713,
+# MRR 0.521 on the labelled set; 0.571, 0.450 on the held-out set.
+FLOORS = {LABELLED: (0.70, 0.51), HOLDOUT: (0.56, 0.44)}
+SETS = pytest.mark.parametrize("path", list(FLOORS), ids=["labelled", "holdout"])
 
 
-def test_the_set_has_150_pairs_or_more_and_half_share_no_word():
-    pairs = load_pairs()
+@SETS
+def test_the_set_has_150_pairs_or_more_and_half_share_no_word(path):
+    pairs = load_pairs(path)
     assert len(pairs) >= 150
     assert sum(map(share_no_word, pairs)) / len(pairs) >= 0.5
 
 
-def test_the_matcher_reaches_its_floor_of_recall_at_5():
-    pairs = load_pairs()
-    assert score(pairs, matcher(pairs, thesaurus=thesaurus())).recall_at_5 >= RECALL_FLOOR
+@SETS
+def test_the_matcher_reaches_its_floor_of_recall_at_5_and_mrr(path):
+    pairs = load_pairs(path)
+    figures = score(pairs, matcher(pairs, thesaurus=thesaurus()))
+    assert figures.recall_at_5 >= FLOORS[path][0] and figures.mrr >= FLOORS[path][1]
 
 
-def test_the_matcher_beats_the_old_rule():
-    pairs = load_pairs()
+@SETS
+def test_the_matcher_beats_the_old_rule(path):
+    pairs = load_pairs(path)
     new, old = score(pairs, matcher(pairs, thesaurus=thesaurus())), score(pairs, old_rule(pairs))
     assert new.recall_at_5 > old.recall_at_5 and new.mrr > old.mrr

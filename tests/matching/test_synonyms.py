@@ -58,6 +58,13 @@ def test_groups_compile_to_folded_lemma_phrases(fair, organiser):
 
 
 def test_the_thesaurus_links_both_ways():
-    assert ("projektor", 0.5) in thesaurus().related["rzutnik"]
+    assert ("projektor", 0.7) in thesaurus().related["rzutnik"]
     assert "rzutnik" in dict(thesaurus().related["projektor"])
     assert Thesaurus({}).expand({"sala"}) == []
+
+
+def test_the_thesaurus_goes_a_second_step_through_synonyms_only():
+    related = Thesaurus({"bus": [("autobus", 0.7), ("pojazd", 0.5)], "autobus": [("autokar", 0.7)],
+                         "pojazd": [("rower", 0.5)]})
+    widened = {e.term: round(e.weight, 2) for e in related.expand({"bus"})}
+    assert widened == {"autobus": 0.7, "pojazd": 0.5, "autokar": 0.49}
