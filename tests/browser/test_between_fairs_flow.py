@@ -33,6 +33,7 @@ def test_an_agreement_between_fairs_on_two_phones(browser, live_server, trading_
     phone_b.check("input[name='kind'][value='need']")
     phone_b.fill("input[name='title']", "Rzutnik na spotkanie mieszkańców")
     phone_b.click("form button.primary")
+    expect(phone_b.locator(".flash-success")).to_be_visible()  # the post is in (sent by the phone's outbox)
     phone_b.goto(f"{base}/f/{space}/network")
     expect(phone_b.locator("#standing-posts")).to_contain_text("Rzutnik na spotkanie mieszkańców")
     expect(phone_b.locator("#standing-posts")).to_contain_text("do ")  # its end date, and the renew button

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import DomainError
+from app.core.serving import WARM_UPS
 from app.core.extensions import db
 from app.core.storage.audit import AuditEvent
 from app.matching.synonyms import (
@@ -15,6 +16,7 @@ from app.matching.synonyms import (
     parse_groups,
     set_synonyms,
     thesaurus,
+    warm_up,
 )
 
 
@@ -68,3 +70,10 @@ def test_the_thesaurus_goes_a_second_step_through_synonyms_only():
                          "pojazd": [("rower", 0.5)]})
     widened = {e.term: round(e.weight, 2) for e in related.expand({"bus"})}
     assert widened == {"autobus": 0.7, "pojazd": 0.5, "autokar": 0.49}
+
+
+def test_a_serving_process_loads_the_thesaurus_before_its_first_request(app):
+    assert warm_up in app.extensions[WARM_UPS]  # `serve` runs these before it takes requests
+    thesaurus.cache_clear()
+    warm_up()
+    assert thesaurus.cache_info().currsize == 1
