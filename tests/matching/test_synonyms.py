@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import DomainError
-from app.core.serving import WARM_UPS
 from app.core.extensions import db
+from app.core.serving import WARM_UPS
 from app.core.storage.audit import AuditEvent
 from app.matching.synonyms import (
     Thesaurus,
