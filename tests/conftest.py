@@ -39,6 +39,7 @@ from app.people.models import Organisation, Participant
 from app.people.organisations import OrganisationData, ensure_organisation
 from app.people.participants import PersonData, create_participant
 from tests import url_builders
+from tests.live import Listener, LiveServer
 
 url_builders.install()  # before any app is created: see tests/url_builders.py
 
@@ -242,6 +243,29 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
         if PG_URL:
             _truncate_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A real server process (`python -m app`) on this test's database; a module may override it
+    (its own settings)."""
+    server = LiveServer(database_url, tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def listeners() -> Iterator[Callable[[], Listener]]:
+    """Makes real Socket.IO clients (tests/live.py), closed after the test."""
+    made: list[Listener] = []
+
+    def make() -> Listener:
+        made.append(Listener())
+        return made[-1]
+
+    yield make
+    for listener in made:
+        listener.close()
 
 
 class FreshUserClient(FlaskClient):

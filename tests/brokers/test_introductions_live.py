@@ -5,36 +5,11 @@ python-socketio clients logged in as the two people each get the other's card.""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
-from flask import Flask
 
 from app.brokers.introductions import EVENT
 from app.floor.kinds import PostKind
 from tests.conftest import PASSWORD
-from tests.live import Listener, LiveServer, cookie_header, login_session, staff_session
-
-
-@pytest.fixture
-def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(database_url, tmp_path)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def listeners() -> Iterator[Callable[[], Listener]]:
-    made: list[Listener] = []
-
-    def make() -> Listener:
-        made.append(Listener())
-        return made[-1]
-
-    yield make
-    for listener in made:
-        listener.close()
+from tests.live import cookie_header, login_session, staff_session
 
 
 def introduce_form(page: str, first_id: int) -> dict[str, str]:

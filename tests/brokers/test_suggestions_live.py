@@ -4,35 +4,9 @@ through its HTML form as a phone sends them. Waiting is on the clients' queues, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
-from flask import Flask
-
 from app.brokers.suggestions import BROKER_EVENT, POSTER_EVENT
 from tests.conftest import PASSWORD
-from tests.live import Listener, LiveServer, cookie_header, login_session, post_offer, staff_session, wait_until
-
-
-@pytest.fixture
-def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(database_url, tmp_path)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def listeners() -> Iterator[Callable[[], Listener]]:
-    made: list[Listener] = []
-
-    def make() -> Listener:
-        made.append(Listener())
-        return made[-1]
-
-    yield make
-    for listener in made:
-        listener.close()
+from tests.live import cookie_header, login_session, post_offer, staff_session, wait_until
 
 
 def test_poster_and_broker_get_the_new_posts_matches_live(live, trading_fair, make_participant, broker, category,

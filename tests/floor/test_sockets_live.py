@@ -7,25 +7,16 @@ always on a queue with a bounded timeout, never a sleep."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 import socketio
-from flask import Flask
 
 from app.fairs.models import Fair
 from app.people.models import Participant
-from tests.live import WAIT, Listener, LiveServer, cookie_header, login_session, post_offer
-
-
-@pytest.fixture
-def live(app: Flask, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    server = LiveServer(database_url, tmp_path)
-    yield server
-    server.stop()
+from tests.live import WAIT, LiveServer, cookie_header, login_session, post_offer
 
 
 class SeqTracker:
@@ -44,19 +35,6 @@ class SeqTracker:
             return
         self.last = evt["seq"]
         self.applied.append(evt)
-
-
-@pytest.fixture
-def listeners() -> Iterator[Callable[[], Listener]]:
-    made: list[Listener] = []
-
-    def make() -> Listener:
-        made.append(Listener())
-        return made[-1]
-
-    yield make
-    for listener in made:
-        listener.close()
 
 
 @pytest.fixture

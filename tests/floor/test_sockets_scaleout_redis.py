@@ -43,19 +43,6 @@ def two_servers(app: Flask, database_url: str, tmp_path: Path, redis_url: str,
             server.stop()
 
 
-@pytest.fixture
-def listeners() -> Iterator[Callable[[], Listener]]:
-    made: list[Listener] = []
-
-    def make() -> Listener:
-        made.append(Listener())
-        return made[-1]
-
-    yield make
-    for listener in made:
-        listener.close()
-
-
 def test_offer_posted_through_one_process_reaches_a_phone_on_another(
         two_servers: tuple[LiveServer, LiveServer], trading_fair: Fair,
         make_participant: Callable[..., Participant], category: Callable[[str], int],
