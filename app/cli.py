@@ -30,6 +30,7 @@ def demo_command(slug: str, if_empty: bool) -> None:
     click.echo(f"  Log in at:    {base}/f/{fair.slug}/login")
     click.echo(f"  Organiser:    {logins.organiser.email} / {logins.password}")
     click.echo(f"  Notary:       {logins.notary.email} / {logins.password}")
+    click.echo(f"  Broker:       {logins.broker.email} / {logins.password}")
     space = logins.coordinator.fair
     click.echo(f"  The network between fairs: {base}/f/{space.slug}/login — its coordinator: "
                f"{logins.coordinator.email} / {logins.password}")

@@ -33,6 +33,7 @@ from app.people.queries import participants_with_role
 
 ORGANISER_EMAIL = "organizator@tczew.example.org"
 NOTARY_EMAIL = "notariusz@tczew.example.org"
+BROKER_EMAIL = "makler@tczew.example.org"
 DEMO_PASSWORD = "gielda-demo-2026"
 
 FIRST = ["Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa", "Elżbieta", "Zofia",
@@ -90,6 +91,7 @@ class DemoLogins:
     fair: Fair
     organiser: Participant
     notary: Participant
+    broker: Participant  # "makler": the brokers' worklist, introductions
     participant: Participant  # one of the people who log in by their private link
     password: str
     coordinator: Participant  # the organiser's account at the network's space
@@ -127,6 +129,10 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
         fair.id, PersonData("Jerzy", "Łęcki", NOTARY_EMAIL, role=Role.NOTARY),
         OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
     set_password_unchecked(notary, DEMO_PASSWORD)
+    broker = create_participant(
+        fair.id, PersonData("Marta", "Wiśniewska", BROKER_EMAIL, role=Role.BROKER),
+        OrganisationData("Fundacja Pokolenia", Sector.NGO, city="Tczew"))
+    set_password_unchecked(broker, DEMO_PASSWORD)
 
     used: set[tuple[str, str]] = set()
 
@@ -164,7 +170,7 @@ def create_demo_fair(slug: str = "demo", seed: int = 2010) -> DemoLogins:
     _seed_profiles(fair.id, people, rng)
     posts = _seed_posts(fair.id, organiser, people, rng)
     _seed_agreements(fair.id, notary, posts, rng)
-    return DemoLogins(fair=fair, organiser=organiser, notary=notary, participant=people[0],
+    return DemoLogins(fair=fair, organiser=organiser, notary=notary, broker=broker, participant=people[0],
                       password=DEMO_PASSWORD, coordinator=coordinator)
 
 

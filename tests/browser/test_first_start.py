@@ -88,6 +88,7 @@ def printed(output: str, label: str) -> tuple[str, str]:
 def test_the_logins_make_run_prints_work_in_the_browser(browser: object, make_run: MakeRun) -> None:
     organiser_email, password = printed(make_run.output, "Organiser")
     notary_email, notary_password = printed(make_run.output, "Notary")
+    broker_email, broker_password = printed(make_run.output, "Broker")
     participant_link = re.search(r"^\s+(http://\S+/f/demo/login/\S+)\s*$", make_run.output, re.MULTILINE)
     assert participant_link, make_run.output
     assert participant_link.group(1).startswith(make_run.url)  # the printed link points at this server
@@ -114,12 +115,22 @@ def test_the_logins_make_run_prints_work_in_the_browser(browser: object, make_ru
     desk.click("button:has-text('hasłem')")
     expect(desk).to_have_url(re.compile(r"/f/demo/desk$"))
 
+    broker_ctx = browser.new_context(**PHONE)  # type: ignore[attr-defined]
+    broker = broker_ctx.new_page()
+    broker.goto(f"{make_run.url}/f/demo/login")
+    broker.locator("details summary").click()
+    broker.fill("input[name='staff-email']", broker_email)
+    broker.fill("input[name='staff-password']", broker_password)
+    broker.click("button:has-text('hasłem')")
+    expect(broker).to_have_url(re.compile(r"/f/demo/brokers$"))  # the worklist, with someone to introduce
+    expect(broker.get_by_role("button", name="Przedstaw").first).to_be_visible()
+
     phone_ctx = browser.new_context(**PHONE)  # type: ignore[attr-defined]
     phone = phone_ctx.new_page()
     phone.goto(participant_link.group(1))  # what scanning the slip's QR opens
     expect(phone).to_have_url(re.compile(r"/f/demo/me$"))
     expect(phone.locator("#my-card")).to_be_visible()
-    for ctx in (laptop_ctx, desk_ctx, phone_ctx):
+    for ctx in (laptop_ctx, desk_ctx, broker_ctx, phone_ctx):
         ctx.close()
 
 
