@@ -77,7 +77,7 @@ ABLATIONS: tuple[tuple[str, dict[str, float]], ...] = (
 
 def _set_quality(label: str, path: Path) -> list[str]:
     from app.matching.evaluation import load_pairs, matcher, old_rule, score, share_no_word
-    from app.matching.synonyms import Thesaurus, thesaurus
+    from app.matching.synonyms import Thesaurus, lexicon, thesaurus
 
     pairs = load_pairs(path)
     rows = [f"#### {label}: `{path.relative_to(path.parents[2])}`", "",
@@ -90,12 +90,15 @@ def _set_quality(label: str, path: Path) -> list[str]:
         rows.append(f"| {name} | {f.recall_at_5:.3f} | {f.mrr:.3f} |")
 
     row("old rule: same category, shared 5-letter stems", old_rule(pairs))
-    row("**matcher**", matcher(pairs, thesaurus=thesaurus()))
-    row("matcher without the thesaurus (no default synonyms)", matcher(pairs))
+    row("**matcher** (the lexicon and the thesaurus: every fair's defaults)",
+        matcher(pairs, groups=lexicon(), thesaurus=thesaurus()))
+    row("matcher without the lexicon (app/matching/data/fair_lexicon_pl.txt)", matcher(pairs, thesaurus=thesaurus()))
+    row("matcher without the thesaurus", matcher(pairs, groups=lexicon()))
+    row("matcher without either (no default synonyms)", matcher(pairs))
     for name, settings in ABLATIONS:
         with _changed(**settings):
             th = Thesaurus.load() if {"WEIGHT_THESAURUS", "WEIGHT_BROADER"} & set(settings) else thesaurus()
-            row(f"matcher {name}", matcher(pairs, thesaurus=th))
+            row(f"matcher {name}", matcher(pairs, groups=lexicon(), thesaurus=th))
     return rows
 
 
@@ -112,7 +115,8 @@ def _quality() -> list[str]:
             out += [f"#### {label}: not in this tree ({path.name})", ""]
     pairs = load_pairs()
     th = thesaurus()
-    out += ["Lemmatisers (the matcher on the labelled set; speed: the set's words, "
+    out += ["Lemmatisers (the matcher without the lexicon, whose terms are morfeusz2's lemmas, on "
+            "the labelled set; speed: the set's words, "
             "each analysed once, no cache):", "",
             "| lemmatiser | load s | words/s | recall@5 | MRR |", "| --- | ---: | ---: | ---: | ---: |"]
     words = [w for p in pairs for side in (p.need, p.offer) for w in analysis.words(side.text)]

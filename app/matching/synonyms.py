@@ -26,6 +26,7 @@ from app.matching.analysis import analyse, fold
 from app.matching.models import SynonymGroup
 
 THESAURUS = Path(__file__).resolve().parent / "data" / "thesaurus_pl.tsv.gz"
+LEXICON = Path(__file__).resolve().parent / "data" / "fair_lexicon_pl.txt"
 MAX_GROUPS = 500
 MAX_LINE = 500
 MAX_MEMBER = 80
@@ -33,6 +34,7 @@ SEPARATOR = "="
 
 # How much a widened term weighs against the post's own word (1.0).
 WEIGHT_FAIR = 0.9  # the organisers said so
+WEIGHT_LEXICON = 0.8  # the fairs' own vocabulary, shipped with the app (fair_lexicon_pl.txt)
 WEIGHT_THESAURUS = 0.7  # a synonym in the thesaurus
 WEIGHT_BROADER = 0.5  # a broader or narrower term in it ("sala" - "pomieszczenie")
 HOP2_MIN = 0.7  # ... through steps of this weight or more
@@ -112,27 +114,36 @@ class Member:
 
 @dataclass(frozen=True)
 class CompiledGroups:
-    """The fair's groups as folded phrases, ready to widen a post's terms."""
+    """Synonym groups as folded phrases, ready to widen a post's terms; `weights`: each group's
+    (none: all WEIGHT_FAIR, the fair's own groups)."""
 
     groups: tuple[tuple[Member, ...], ...]
+    weights: tuple[float, ...] = ()
 
     def expand(self, terms: set[str]) -> list[Expansion]:
         out: list[Expansion] = []
-        for members in self.groups:
+        for i, members in enumerate(self.groups):
             present = [m for m in members if set(m.terms) <= terms]
             if not present:
                 continue
             source = " ".join(present[0].terms)
+            weight = self.weights[i] if self.weights else WEIGHT_FAIR
             for member in members:
-                out.extend(Expansion(t, WEIGHT_FAIR, source, member.text) for t in member.terms if t not in terms)
+                out.extend(Expansion(t, weight, source, member.text) for t in member.terms if t not in terms)
         return out
+
+    def __add__(self, other: CompiledGroups) -> CompiledGroups:
+        def weights(g: CompiledGroups) -> tuple[float, ...]:
+            return g.weights or (WEIGHT_FAIR,) * len(g.groups)
+
+        return CompiledGroups(self.groups + other.groups, weights(self) + weights(other))
 
 
 NO_GROUPS = CompiledGroups(())
 
 
 @lru_cache(maxsize=256)
-def compile_groups(lines: tuple[str, ...]) -> CompiledGroups:
+def compile_groups(lines: tuple[str, ...], weight: float = WEIGHT_FAIR) -> CompiledGroups:
     """Each stored line ("rzutnik = projektor multimedialny") as folded lemma phrases."""
     groups = []
     for line in lines:
@@ -140,13 +151,23 @@ def compile_groups(lines: tuple[str, ...]) -> CompiledGroups:
                         if (terms := tuple(fold(t) for t in analyse(m))))
         if len(members) >= 2:
             groups.append(members)
-    return CompiledGroups(tuple(groups))
+    return CompiledGroups(tuple(groups), (weight,) * len(groups) if weight != WEIGHT_FAIR else ())
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> CompiledGroups:
+    """The vocabulary of resource fairs shipped with the app (app/matching/data/fair_lexicon_pl.txt,
+    one group a line as on the synonyms page, `#` comments): every fair's default groups, under
+    its own (which weigh more)."""
+    lines = [line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()]
+    return compile_groups(tuple(line for line in lines if line and not line.startswith("#")), WEIGHT_LEXICON)
 
 
 def fair_compiled_groups(fair_id: int) -> CompiledGroups:
+    """The fair's own groups, then the lexicon's."""
     lines = tuple(db.session.scalars(select(SynonymGroup.members).where(SynonymGroup.fair_id == fair_id)
                                      .order_by(SynonymGroup.position, SynonymGroup.id)))
-    return compile_groups(lines) if lines else NO_GROUPS
+    return (compile_groups(lines) if lines else NO_GROUPS) + lexicon()
 
 
 # --- the thesaurus -------------------------------------------------------------------------------
@@ -194,4 +215,5 @@ def warm_up() -> None:
     dictionary) before the server takes requests: under gevent a ranking runs on the loop that
     serves every phone, so the first post of a fair would otherwise hold the hall for that long."""
     thesaurus()
+    lexicon()
     analyse("sala")

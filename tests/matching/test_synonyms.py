@@ -9,10 +9,14 @@ from app.core.extensions import db
 from app.core.serving import WARM_UPS
 from app.core.storage.audit import AuditEvent
 from app.matching.synonyms import (
+    WEIGHT_FAIR,
+    WEIGHT_LEXICON,
+    WEIGHT_THESAURUS,
     Thesaurus,
     compile_groups,
     fair_compiled_groups,
     groups_text,
+    lexicon,
     parse_groups,
     set_synonyms,
     thesaurus,
@@ -55,8 +59,21 @@ def test_a_participant_may_not_set_synonyms(fair, make_participant):
 def test_groups_compile_to_folded_lemma_phrases(fair, organiser):
     set_synonyms(organiser, fair.id, "Rzutnik = projektor multimedialny")
     compiled = fair_compiled_groups(fair.id)
-    assert [[m.terms for m in g] for g in compiled.groups] == [[("rzutnik",), ("projektor", "multimedialny")]]
+    assert [[m.terms for m in g] for g in compiled.groups[:1]] == [[("rzutnik",), ("projektor", "multimedialny")]]
     assert compile_groups(("rzutniki = sale",)).expand({"rzutnik"})[0].term == "sala"
+
+
+def test_the_fairs_own_groups_come_first_and_weigh_more_than_the_lexicons(fair, organiser):
+    set_synonyms(organiser, fair.id, "rzutnik = projektor")
+    compiled = fair_compiled_groups(fair.id)
+    assert compiled.groups[1:] == lexicon().groups  # then every group of the shipped lexicon
+    assert compiled.weights == (WEIGHT_FAIR, *(WEIGHT_LEXICON,) * len(lexicon().groups))
+    assert WEIGHT_FAIR > WEIGHT_LEXICON > WEIGHT_THESAURUS
+
+
+def test_the_lexicon_is_read_without_its_comments():
+    assert lexicon().groups and all(len(g) >= 2 for g in lexicon().groups)
+    assert not any(m.text.startswith("#") for g in lexicon().groups for m in g)
 
 
 def test_the_thesaurus_links_both_ways():
