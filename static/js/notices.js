@@ -11,6 +11,11 @@
    server writes each notice's text in every language (data.text[lang]); links come from data-*
    addresses rendered by the server (matches page, worklist, a card by badge code).
 
+   A notice stays, in this tab's sessionStorage, until its person closes it (or it is older than
+   MAX_AGE_MS): one that arrives while the phone leaves a page (after a form is sent, the page
+   that sent it still listens until the next one loads) is shown again on the next page, not
+   lost with the old one.
+
    Someone proposing an exchange (`agreement.proposed`, app/agreements/proposals.py) fills the
    page's proposal bar (#proposal-notice in base.html): who proposes, and a button that opens the
    agreement to sign. */
@@ -24,7 +29,17 @@
   var seenKey = "gielda-notice-" + script.dataset.fair + "-" + body.dataset.participant;
   var lang = (document.documentElement.lang || "pl").slice(0, 2);
   if (sessionStorage.getItem(seenKey) === null) { sessionStorage.setItem(seenKey, body.dataset.privateSeq || "0"); }
+  var keptKey = seenKey + "-open";  // the notices shown and not closed yet: [evt, ...]
   var box = null;
+
+  function kept() {
+    try { return JSON.parse(sessionStorage.getItem(keptKey) || "[]"); } catch (err) { return []; }
+  }
+  function keep(list) { sessionStorage.setItem(keptKey, JSON.stringify(list.slice(-SHOWN_MAX))); }
+  function forget(evt) { keep(kept().filter(function (e) { return e.seq !== evt.seq; })); }
+  function old(evt) {
+    return evt.at && Date.now() - Date.parse(evt.at + (/[zZ]|[+-]\d\d:\d\d$/.test(evt.at) ? "" : "Z")) > MAX_AGE_MS;
+  }
 
   function container() {
     if (!box) {
@@ -77,7 +92,7 @@
     close.type = "button";
     close.className = "btn small";
     close.textContent = script.dataset.close;
-    close.addEventListener("click", function () { note.remove(); });
+    close.addEventListener("click", function () { note.remove(); forget(evt); });
     actions.appendChild(close);
     note.appendChild(actions);
     var c = container();
@@ -85,24 +100,35 @@
     while (c.children.length > SHOWN_MAX) { c.removeChild(c.firstChild); }
   }
   var bar = document.getElementById("proposal-notice");
-  function proposed(d) {
+  var barEvent = null;
+  function proposed(evt) {
+    var d = evt.data || {};
     if (!bar) { return; }
+    barEvent = evt;
     bar.querySelector("[data-text]").textContent =
       script.dataset.proposalText.replace("{name}", d.by || "").replace("{org}", d.organisation || "");
     document.getElementById("proposal-open").href = script.dataset.agreements + "/" + Number(d.id);
     bar.hidden = false;
   }
-  if (bar) { bar.querySelector("[data-dismiss]").addEventListener("click", function () { bar.hidden = true; }); }
+  if (bar) {
+    bar.querySelector("[data-dismiss]").addEventListener("click", function () {
+      bar.hidden = true;
+      if (barEvent) { forget(barEvent); }
+    });
+  }
+  function display(evt) {
+    if (evt.type === "agreement.proposed") { proposed(evt); } else { show(evt); }
+  }
   var TYPES = { "suggestions.found": 1, "suggestions.for_brokers": 1, "introduction.made": 1 };
   function onNotice(evt) {
     var seen = Number(sessionStorage.getItem(seenKey) || 0);
     if (evt.seq <= seen) { return; }
     sessionStorage.setItem(seenKey, String(evt.seq));
-    if (evt.type === "agreement.proposed") { proposed(evt.data || {}); return; }
-    if (!TYPES[evt.type]) { return; }
-    if (evt.at && Date.now() - Date.parse(evt.at + (/[zZ]|[+-]\d\d:\d\d$/.test(evt.at) ? "" : "Z")) > MAX_AGE_MS) { return; }
-    show(evt);
+    if ((!TYPES[evt.type] && evt.type !== "agreement.proposed") || old(evt)) { return; }
+    keep(kept().concat([{ seq: evt.seq, type: evt.type, data: evt.data, at: evt.at }]));
+    display(evt);
   }
+  kept().forEach(function (evt) { if (old(evt)) { forget(evt); } else { display(evt); } });
   function load(src, then) {
     var s = document.createElement("script");
     s.src = src;

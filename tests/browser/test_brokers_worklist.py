@@ -44,6 +44,12 @@ def test_new_need_reaches_its_poster_and_the_broker_who_introduces(browser, live
     expect(notice).to_contain_text("1 oferta pasuje do Twojej potrzeby", timeout=15_000)
     expect(notice).to_contain_text("Sala konferencyjna na 40 osób")
     expect(notice.locator("a")).to_have_attribute("href", f"/f/{slug}/matches")
+    phone.goto(f"{base}/f/{slug}/board")  # a notice stays, from page to page, until closed
+    expect(notice).to_contain_text("1 oferta pasuje do Twojej potrzeby")
+    notice.locator("button").click()
+    phone.goto(f"{base}/f/{slug}/board")
+    expect(phone.locator("#board")).to_be_visible()  # loaded: the kept notices are drawn as it loads
+    expect(notice).to_have_count(0)
 
     expect(worklist.locator(".notice-suggestions-for_brokers")).to_contain_text("Nowa potrzeba „Potrzebna sala",
                                                                                timeout=15_000)
