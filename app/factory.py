@@ -66,6 +66,8 @@ from app.people.pin_guard import init_pin_guard
 from app.reports import api
 from app.reports import cli as _reports_cli  # noqa: F401  (its commands join `flask fair`)
 from app.reports import views as reports_views
+from app.valuation import views as valuation_views
+from app.valuation.money import zloty
 
 __all__ = ["ROOT", "create_app"]
 
@@ -135,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
                floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
                directory_views.bp, directory_api.bp, between_views.bp, partnerships_views.bp, brokers_views.bp,
-               matching_views.bp, matching_views.api):
+               matching_views.bp, matching_views.api, valuation_views.bp):
         app.register_blueprint(bp)
 
 
@@ -144,6 +146,7 @@ def _register_template_globals(app: Flask) -> None:
     app.jinja_env.globals["loopback_warning"] = loopback_warning  # templates/_loopback_warning.html
     app.jinja_env.globals["public_page_url"] = public_page_url
     app.jinja_env.filters["quantity"] = lambda item: quantity_text(item.quantity, item.unit)
+    app.jinja_env.filters["zloty"] = zloty
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -16,3 +16,4 @@ from app.ledger.models import Account, Entry, Posting  # noqa: F401
 from app.matching.models import SynonymGroup  # noqa: F401
 from app.network.models import Member, Person, PossibleDuplicate  # noqa: F401
 from app.partnerships.models import Partnership, PartnershipMember  # noqa: F401
+from app.valuation.models import ValueRate  # noqa: F401

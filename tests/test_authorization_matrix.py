@@ -339,6 +339,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fairs.rotate_display", "POST"): rule(ORGANISERS_A),
     ("matching.synonyms", "GET"): rule(ORGANISERS_A),
     ("matching.synonyms", "POST"): rule(ORGANISERS_A, data=lambda w: {"text": "rzutnik = projektor"}),
+    ("valuation.rates", "GET"): rule(ORGANISERS_A),
+    ("valuation.rates", "POST"): rule(ORGANISERS_A, data=lambda w: {"room_hour": "60,00"}),
     ("people.clone", "GET"): rule(ORGANISERS_A),
     ("people.clone", "POST"): rule(ORGANISERS_A, data=lambda w: {"slug": "klon", "name": "Klon", "copy_staff": "y"}),
     ("people.new_fair", "GET"): rule(ORGANISERS_A),

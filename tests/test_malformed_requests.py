@@ -78,7 +78,7 @@ GROUPS: dict[str, str] = {
                r"|screen/.*|welcome/.*)$"),
     "agreements": r"/f/<slug>/(agreements|notary|admin/partnerships)",
     "points": r"/f/<slug>/(points|admin/(points|network))",
-    "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up|synonyms))",
+    "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up|synonyms|values))",
     "people": r"/f/<slug>/admin/(participants|organisations|registration|staff)",
     "desk-setup": r"/f/<slug>/(desk|scan|badges|brokers|admin/(badges|settings|clone|new-fair|import|exports|audit))",
 }

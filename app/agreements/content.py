@@ -33,6 +33,12 @@ def obligation_values(ob: Obligation) -> dict[str, Any]:
         "points": ob.points,
         "cost_contribution": ob.cost_contribution,
         "due_date": ob.due_date.isoformat() if ob.due_date else None,
+        # the social value estimate frozen at signing (grosze): units × rate
+        "value_basis": ob.value_basis,
+        "value_rate_key": ob.value_rate_key,
+        "value_units": ob.value_units,
+        "value_rate": ob.value_rate,
+        "social_value": ob.social_value,
     }
 
 

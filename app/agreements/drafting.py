@@ -26,6 +26,7 @@ from app.floor.kinds import PostKind, Unit
 from app.floor.posts import get_post, require_trading
 from app.people.models import Participant
 from app.people.participants import get_participant
+from app.valuation.kinds import ValueBasis
 
 MAX_PARTIES = 6
 MAX_OBLIGATIONS = 20
@@ -56,6 +57,7 @@ class ObligationData:
     points: int | None = None  # None: hours × the fair's point rate
     cost_contribution: str = ""
     due_date: date | None = None
+    value_basis: ValueBasis | None = None  # None: the category's (app/valuation)
 
 
 @dataclass
@@ -229,7 +231,8 @@ def add_obligation(agreement: Agreement, fair: Fair, data: ObligationData, posit
         post_id=data.post_id, category_id=data.category_id, description=description,
         quantity=data.quantity, unit=Unit(data.unit) if data.unit else None, when=tidy(data.when),
         where=tidy(data.where), duration=tidy(data.duration), hours=data.hours, points=points,
-        cost_contribution=tidy(data.cost_contribution), due_date=data.due_date)
+        cost_contribution=tidy(data.cost_contribution), due_date=data.due_date,
+        value_basis=data.value_basis.value if data.value_basis else None)
     db.session.add(ob)
     return ob
 

@@ -19,6 +19,7 @@ from app.core.web.formkeys import KeyedForm
 from app.core.web.inputs import db_int_or_none
 from app.floor.forms import unit_choices
 from app.floor.kinds import Unit
+from app.valuation.kinds import ValueBasis, basis_choices
 
 
 class PartyForm(SubForm):
@@ -50,6 +51,7 @@ class ObligationForm(SubForm):
     cost_contribution = StringField(_l("Contribution to costs (if any)"), [Optional(), Length(max=300)],
                                     description=_l("e.g. reimbursement of fuel costs"))
     due_date = DateField(_l("To be done by"), [Optional()])
+    value_basis = SelectField(_l("Social value counted as"), choices=basis_choices, default="")
     post_id = IdField()
     category_id = IdField()
 
@@ -74,7 +76,8 @@ class DraftForm(Form):
                 unit=Unit(o.unit.data) if o.unit.data else None, when=o.when.data or "",
                 where=o.where.data or "", duration=o.duration.data or "", hours=o.hours.data,
                 points=o.points.data, cost_contribution=o.cost_contribution.data or "",
-                due_date=o.due_date.data, post_id=o.post_id.data, category_id=o.category_id.data))
+                due_date=o.due_date.data, post_id=o.post_id.data, category_id=o.category_id.data,
+                value_basis=ValueBasis(o.value_basis.data) if o.value_basis.data else None))
         return AgreementData(parties=parties, obligations=obligations)
 
 

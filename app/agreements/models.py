@@ -148,6 +148,13 @@ class Obligation(Base):
     points: Mapped[int] = mapped_column(default=0)
     cost_contribution: Mapped[str] = mapped_column(String(300), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
+    # Social value (app/valuation): the basis the parties chose (None: the category's), and the
+    # estimate frozen at signing, units × rate = social_value, in grosze.
+    value_basis: Mapped[str | None] = mapped_column(String(24))
+    value_rate_key: Mapped[str | None] = mapped_column(String(32))
+    value_units: Mapped[int | None]
+    value_rate: Mapped[int | None]
+    social_value: Mapped[int | None]
     state: Mapped[ObligationState] = mapped_column(str_enum(ObligationState), default=ObligationState.PENDING)
     delivered_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]

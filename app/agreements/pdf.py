@@ -45,6 +45,7 @@ from app.door.badge_qr import qr_data_uri
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
 from app.network.sectors import SECTOR_COLOURS, Sector
+from app.valuation.kinds import PER_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,10 @@ class ObligationSheet:
     points: int
     cost_contribution: str
     due_date: date | None
+    social_value: int | None = None  # grosze, the estimate frozen at signing (app/valuation)
+    value_units: int | None = None
+    value_rate: int | None = None
+    value_per: str = ""  # 'hour', 'day' or 'piece'
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,12 @@ class AgreementSheet:
         return sum(d.points for d in self.directions)
 
     @property
+    def total_value(self) -> int | None:
+        """The estimated social value in grosze; None when nothing was valued (signed before)."""
+        values = [o.social_value for d in self.directions for o in d.obligations if o.social_value is not None]
+        return sum(values) if values else None
+
+    @property
     def between_fairs(self) -> bool:
         """Signed in the network's space (numbered in the network's series), not at a fair."""
         return self.number.startswith(f"{NETWORK_SERIES}/")
@@ -188,7 +199,9 @@ def sheet_from_frozen(frozen: str, content_hash: str, *, fair_name: str, verify_
             quantity=o["quantity"], unit=Unit(o["unit"]) if o["unit"] else None, when=o["when"],
             where=o["where"], duration=o["duration"], hours=o["hours"], points=o["points"],
             cost_contribution=o["cost_contribution"],
-            due_date=date.fromisoformat(o["due_date"]) if o["due_date"] else None))
+            due_date=date.fromisoformat(o["due_date"]) if o["due_date"] else None,
+            social_value=o.get("social_value"), value_units=o.get("value_units"), value_rate=o.get("value_rate"),
+            value_per=(o.get("value_rate_key") or "_").rsplit("_", 1)[1]))
     directions = tuple(Direction(by_name[giver], by_name[receiver], tuple(obs))
                        for (giver, receiver), obs in grouped.items())
     signatures = tuple(SignatureSheet(organisation=s["organisation"], signed_by=s["signed_by"],
@@ -233,7 +246,8 @@ def printing_locale() -> Iterator[None]:
 
 def _context() -> dict[str, Any]:
     return {"when": lambda dt: format_datetime(dt, "d MMMM y, HH:mm") if dt else "",
-            "day": lambda d: format_date(d, "d MMMM y") if d else ""}
+            "day": lambda d: format_date(d, "d MMMM y") if d else "",
+            "per_labels": {per: str(label) for per, label in PER_LABELS.items()}}
 
 
 class _Printer:

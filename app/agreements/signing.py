@@ -10,6 +10,7 @@ from app.agreements.access import actor_party, get_agreement, require_version
 from app.agreements.content import agreement_content, canonical_json, content_hash
 from app.agreements.events import announce_public, notify_parties
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Signature, SignatureMethod
+from app.agreements.valuing import freeze_values
 from app.core.errors import Conflict, Forbidden, ValidationError
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
@@ -96,6 +97,7 @@ def _complete_if_ready(agreement: Agreement, actor: Participant) -> None:
     agreement.number = agreement_number(fair, agreement.seq_no)
     agreement.state = AgreementState.SIGNED
     agreement.signed_at = utcnow()
+    freeze_values(agreement)
     # What this session holds is what is signed: the agreement was read under its lock, and the
     # signature just added is in its list; nothing needs reading again before the content freezes.
     agreement.frozen_content = canonical_json(agreement_content(agreement))

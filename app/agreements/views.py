@@ -27,6 +27,7 @@ from app.agreements.models import Agreement, AgreementState
 from app.agreements.queries import find_agreement
 from app.agreements.queues import DeskPages, notary_queue
 from app.agreements.signing import all_parties_signed
+from app.agreements.valuing import agreement_value, estimates, value_line
 from app.core.errors import ValidationError
 from app.core.web.answers import action_done
 from app.core.web.formfields import ConfirmForm, stale_form_message
@@ -209,7 +210,7 @@ def _form_from(agreement: Agreement) -> DraftForm:
             "unit": ob.unit.value if ob.unit else "", "when": ob.when, "where": ob.where,
             "duration": ob.duration, "hours": ob.hours, "points": ob.points,
             "cost_contribution": ob.cost_contribution, "due_date": ob.due_date,
-            "post_id": ob.post_id, "category_id": ob.category_id})
+            "post_id": ob.post_id, "category_id": ob.category_id, "value_basis": ob.value_basis or ""})
     _add_empty_obligation(form)
     return form
 
@@ -284,7 +285,9 @@ def detail(slug: str, agreement_id: int) -> Any:
         signed_parties=signed_parties, all_signed=all_parties_signed(agreement),
         is_staff=current_user.role in STAFF_ROLES, is_organiser=current_user.role.value == "organiser",
         form=VersionForm(), shared_form=SharedSignForm(), reason_form=ReasonForm(),
-        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue)
+        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue,
+        value_previews=None if agreement.is_complete else estimates(agreement), value_line=value_line,
+        agreement_value=agreement_value(agreement))
 
 
 def _version() -> int:
