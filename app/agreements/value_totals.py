@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Integer, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, Obligation, ObligationState
@@ -105,3 +105,29 @@ def _by_label(by_id: dict[int | None, ValueRow]) -> dict[str, ValueRow]:
         label = _("Without a category")
         out[label] = out.get(label, ValueRow()) + by_id[None]
     return out
+
+
+def value_per_period(bounds: Sequence[datetime]) -> list[ValueRow]:
+    """Pledged and realised, in grosze, of the agreements signed in each period [bounds[i],
+    bounds[i + 1]) (e.g. the starts of consecutive years, and the end of the last): one statement,
+    bucketed in the database by comparing `signed_at` with the bounds, whatever their number."""
+    periods = len(bounds) - 1
+    if periods < 1:
+        return []
+    value = func.coalesce(Obligation.social_value, 0)
+    realised = case((Obligation.state == ObligationState.CONFIRMED, value), else_=0)
+    whens = [(Agreement.signed_at < bound, i) for i, bound in enumerate(bounds[1:-1])]
+    period = case(*whens, else_=periods - 1) if whens else literal(0, Integer)
+    # Bucketed in a subquery, grouped outside it: PostgreSQL would not see the CASE in the GROUP
+    # BY as the one selected (their bound parameters differ).
+    valued = (select(period.label("period"), value.label("value"), realised.label("realised"))
+              .select_from(Obligation).join(Agreement, Agreement.id == Obligation.agreement_id)
+              .where(*_scope(None, bounds[0], bounds[-1])).subquery())
+    rows = db.session.execute(
+        select(valued.c.period, func.sum(valued.c.value), func.sum(valued.c.realised))
+        .group_by(valued.c.period)).tuples().all()
+    found = [ValueRow() for _ in range(periods)]
+    for i, pledged, done in rows:
+        found[int(i)] = ValueRow(int(pledged or 0), int(done or 0))
+    return found
+

@@ -10,6 +10,15 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
+from app.agreements.value_api import (
+    PLEDGED,
+    REALISED,
+    SOCIAL_VALUE,
+    SOCIAL_VALUE_PROPERTIES,
+    whole_zloty,
+    whole_zloty_row,
+)
+from app.agreements.value_totals import ValueRow
 from app.core.extensions import csrf
 from app.core.web.inputs import db_int
 from app.core.web.urls import public_page_url
@@ -60,9 +69,10 @@ def _partnerships(counts: PartnershipCounts) -> dict[str, Any]:
             "sector_pairs": [{"sectors": [a.value, b.value], "partnerships": n} for (a, b), n in counts.pairs.items()]}
 
 
-def _year(counts: YearCounts) -> dict[str, Any]:
+def _year(counts: YearCounts, value: ValueRow | None = None) -> dict[str, Any]:
     return {"year": counts.year, "members": counts.total,
-            "by_sector": {s.value: n for s, n in counts.by_sector.items()}, "by_branch": dict(counts.by_branch)}
+            "by_sector": {s.value: n for s, n in counts.by_sector.items()}, "by_branch": dict(counts.by_branch),
+            **whole_zloty_row(value or ValueRow())}
 
 
 @bp.get("/members")
@@ -91,8 +101,10 @@ def stats() -> Any:
     found = network_stats()
     now = _year(found.now)
     return jsonify({"members": now["members"], "members_by_sector": now["by_sector"],
-                    "members_by_branch": now["by_branch"], "per_year": [_year(y) for y in found.per_year],
+                    "members_by_branch": now["by_branch"],
+                    "per_year": [_year(y, found.social_value_per_year.get(y.year)) for y in found.per_year],
                     "fairs": found.fairs, "members_at_two_fairs_or_more": found.returning_members,
+                    **whole_zloty(found.social_value),
                     "partnerships": {**_partnerships(partnership_counts()),
                                      "per_year": [{"year": c.year, **_partnerships(c)}
                                                   for c in counts_per_year(found.now.year)]}})
@@ -158,7 +170,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                       "404": _NOT_FOUND}}},
     "/api/network/stats": {"get": {
         "summary": "The network's figures: members by sector and branch, now and at the end of each year; "
-                   "fairs; members that attended two fairs or more; partnerships by size and sectors joined.",
+                   "fairs; members that attended two fairs or more; partnerships by size and sectors joined; the "
+                   "estimated social value pledged and realised at every fair and between fairs, and per year.",
         "responses": {"200": {"description": "The figures", "content": _json("NetworkStats")}}}},
 }
 
@@ -174,9 +187,14 @@ _POST = {"type": "object", "required": ["id", "kind", "title", "category", "fair
     "quantity": {"type": ["integer", "null"]}, "unit": {"type": ["string", "null"]},
     "fair": {"type": "string", "description": "The slug of the fair it was posted at."},
     "created_at": {"type": "string", "format": "date-time"}, "url": {"type": "string", "format": "uri"}}}
-_YEAR = {"type": "object", "required": ["year", "members", "by_sector", "by_branch"], "properties": {
+_YEAR = {"type": "object", "required": ["year", "members", "by_sector", "by_branch", "social_value_pledged",
+                                        "social_value_realised"], "properties": {
     "year": {"type": "integer"}, "members": {"type": "integer", "description": "Members at the end of the year."},
-    "by_sector": _BY_SECTOR, "by_branch": _BY_BRANCH}}
+    "by_sector": _BY_SECTOR, "by_branch": _BY_BRANCH,
+    "social_value_pledged": {**PLEDGED, "description": PLEDGED["description"] + " Of the agreements signed in "
+                                                                                "the year (in Warsaw)."},
+    "social_value_realised": {**REALISED, "description": REALISED["description"] + " Of the agreements signed "
+                                                                                   "in the year (in Warsaw)."}}}
 
 OPENAPI_SCHEMAS: dict[str, Any] = {
     "Sector": {"enum": [s.value for s in Sector]},
@@ -206,8 +224,10 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     "PartnershipYear": {"type": "object", "required": ["year", *_PARTNERSHIPS["required"]],
                         "properties": {"year": {"type": "integer"}, **_PARTNERSHIPS["properties"]}},
     "NetworkStats": {"type": "object", "required": ["members", "members_by_sector", "members_by_branch", "per_year",
-                                                    "fairs", "members_at_two_fairs_or_more", "partnerships"],
+                                                    "fairs", "members_at_two_fairs_or_more", "partnerships",
+                                                    *SOCIAL_VALUE],
                      "properties": {
+        **SOCIAL_VALUE_PROPERTIES,
         "members": {"type": "integer", "description": "Members now (merged records not counted)."},
         "members_by_sector": _BY_SECTOR, "members_by_branch": _BY_BRANCH,
         "per_year": {"type": "array", "items": _YEAR,

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.agreements.value_totals import ValueRow, ValueTotals, value_per_period, value_totals
 from app.core.errors import NotFound
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
@@ -273,11 +274,15 @@ class NetworkStats:
     now: YearCounts  # the members there are now (the last year's counts)
     fairs: int  # fairs set up in the network
     returning_members: int  # members (not merged) that attended two fairs or more
+    social_value: ValueTotals = field(default_factory=ValueTotals)  # every fair's and between fairs, in grosze
+    social_value_per_year: dict[int, ValueRow] = field(default_factory=dict)  # by the year of signing
 
 
 def network_stats(now: datetime | None = None) -> NetworkStats:
     per_year = member_counts_by_year(now)
     current = per_year[-1] if per_year else _empty((now or datetime.now(UTC)).astimezone(LOCAL_ZONE).year)
+    years = [y.year for y in per_year]
+    per_year_values = value_per_period([_year_start(y) for y in [*years, years[-1] + 1]]) if years else []
     at_fairs = (select(Organisation.member_id).join(Member, Member.id == Organisation.member_id)
                 .where(Organisation.removed_at.is_(None), Member.merged_into_id.is_(None))
                 .group_by(Organisation.member_id)
@@ -285,4 +290,5 @@ def network_stats(now: datetime | None = None) -> NetworkStats:
     return NetworkStats(
         per_year=per_year, now=current,
         fairs=int(db.session.scalar(select(func.count()).select_from(Fair)) or 0),
-        returning_members=int(db.session.scalar(select(func.count()).select_from(at_fairs)) or 0))
+        returning_members=int(db.session.scalar(select(func.count()).select_from(at_fairs)) or 0),
+        social_value=value_totals(), social_value_per_year=dict(zip(years, per_year_values, strict=True)))

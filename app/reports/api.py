@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
+from app.agreements.value_api import SOCIAL_VALUE, SOCIAL_VALUE_PROPERTIES, SOCIAL_VALUE_SCHEMAS
 from app.core.extensions import csrf, db
 from app.fairs.fairs import get_fair
 from app.reports.snapshots import shared_stats
@@ -62,7 +63,7 @@ OPENAPI: dict[str, Any] = {
         "FairStats": {"type": "object",
                       "required": ["participants", "organisations", "organisations_by_sector",
                                    "checked_in", "offers", "needs", "posts_by_category", "agreements_signed",
-                                   "sector_matrix", "points_pledged"],
+                                   "sector_matrix", "points_pledged", *SOCIAL_VALUE],
                       "properties": {
                           "fair": {"type": "string"}, "name": {"type": "string"},
                           "state": {"enum": ["draft", "open", "trading", "closed"]},
@@ -86,6 +87,7 @@ OPENAPI: dict[str, Any] = {
                                             "additionalProperties": _SECTORS},
                           "points_pledged": {"type": "integer",
                                              "description": "Points of the obligations of signed agreements."},
+                          **SOCIAL_VALUE_PROPERTIES,
                           "trading": {"type": "object", "properties": {
                               "state": {"enum": ["draft", "open", "trading", "closed"]},
                               "opened_at": {"type": ["string", "null"], "format": "date-time"},
@@ -93,6 +95,7 @@ OPENAPI: dict[str, Any] = {
                               "closed_at": {"type": ["string", "null"], "format": "date-time"}}},
                           "event_seq": {"type": "integer",
                                         "description": "Sequence number of the fair's newest event."}}},
+        **SOCIAL_VALUE_SCHEMAS,
         "Problem": {"type": "object", "required": ["ok", "code", "message"],
                     "properties": {"ok": {"const": False}, "code": {"type": "string"},
                                    "message": {"type": "string"}}},

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from app.agreements.stats import agreement_counts as counts
+from app.agreements.value_api import whole_zloty
+from app.agreements.value_totals import value_totals
 from app.core.extensions import db
 from app.door.checkin import checked_in_count
 from app.fairs.categories import category_label, fair_categories
@@ -34,6 +36,7 @@ def fair_stats(fair: Fair) -> dict[str, Any]:
         "needs": needs,
         "posts_by_category": by_category,
         **agreement_counts(fair),
+        **whole_zloty(value_totals([fair.id])),
         "trading": trading_window(fair),
         "event_seq": fair.event_seq,
     }
@@ -79,3 +82,4 @@ def agreement_counts(fair: Fair) -> dict[str, Any]:
     """Signed agreements, the cross-sector matrix and points pledged (app.contracts)."""
 
     return counts(fair.id)
+

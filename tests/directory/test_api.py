@@ -9,6 +9,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from app.core.i18n import LOCAL_ZONE
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
 from app.floor.kinds import PostKind, Unit
@@ -19,8 +20,11 @@ from app.network.models import Member
 from app.network.sectors import Branch, Sector
 from app.partnerships.records import PartnerData, PartnershipData, record_partnership
 from app.people.models import Participant
+from tests.agreements import conftest as contract_fixtures
+from tests.agreements.value_fair import fair_of_three
 
 MakeMember = Callable[..., Member]
+make_signed_agreement = contract_fixtures.make_signed_agreement  # a fixture
 
 
 def test_the_members_are_searched_filtered_and_paged(client: FlaskClient, make_member: MakeMember) -> None:
@@ -154,3 +158,20 @@ def test_the_network_stats_count_partnerships(client: FlaskClient, make_member: 
     assert found["combinations"] == {"ngo+public": 1, "ngo+public+business": 1}
     assert {"sectors": ["ngo", "public"], "partnerships": 2} in found["sector_pairs"]
     assert found["per_year"][0]["year"] == 2026
+
+
+def test_the_network_stats_give_the_social_value_overall_and_per_year(
+        client: FlaskClient, trading_fair: Fair, make_signed_agreement, make_participant, category,
+        organiser: Participant, make_member: MakeMember) -> None:
+    make_member("Fundacja Dawna", created_at=datetime(2024, 4, 1, tzinfo=UTC))  # the network's years: 2024 on
+    fair_of_three(make_signed_agreement, make_participant, category, organiser, trading_fair)
+    body = client.get("/api/network/stats").get_json()
+    _check({"$ref": "#/components/schemas/NetworkStats"}, client.get("/api/openapi.json").get_json(), body)
+    assert (body["social_value_pledged"], body["social_value_realised"]) == (1136, 150)
+    assert body["social_value_by_sector"]["ngo"] == {"pledged": 550, "realised": 150}
+    assert {"name": "Catering", "pledged": 400, "realised": 0} in body["social_value_by_category"]
+    assert body["social_value_unvalued_obligations"] == 0
+    years = {y["year"]: (y["social_value_pledged"], y["social_value_realised"]) for y in body["per_year"]}
+    this_year = datetime.now(LOCAL_ZONE).year  # the agreements were signed now (in Warsaw)
+    assert years[this_year] == (1136, 150)
+    assert years[2024] == (0, 0)
