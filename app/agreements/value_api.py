@@ -34,17 +34,18 @@ def whole_zloty_row(row: ValueRow) -> dict[str, int]:
 
 # --- the OpenAPI description ------------------------------------------------------------------
 
-_ZLOTY = {"type": "integer", "minimum": 0}
+_ZLOTY: dict[str, Any] = {"type": "integer", "minimum": 0}
 _NOTE = ("An estimate in whole złoty (halves rounded up) for reports and funders, never a price: each obligation "
          "is valued when its agreement is signed, by the fair's rates (hours × the rate for the kind of work, or "
          "the use of a room, equipment, a vehicle or items × a unit value), and keeps that value. ")
 
 SOCIAL_VALUE = ["social_value_pledged", "social_value_realised", "social_value_by_category",
                 "social_value_by_sector", "social_value_unvalued_obligations"]
-PLEDGED = {**_ZLOTY, "description": _NOTE + "Pledged: the estimated social value of the obligations of signed and "
-                                            "fulfilled agreements."}
-REALISED = {**_ZLOTY, "description": _NOTE + "Realised: that of the obligations their receivers have confirmed at "
-                                             "follow-up."}
+PLEDGED: dict[str, Any] = {
+    **_ZLOTY, "description": _NOTE + "Pledged: the estimated social value of the obligations of signed and fulfilled "
+                                     "agreements."}
+REALISED: dict[str, Any] = {
+    **_ZLOTY, "description": _NOTE + "Realised: that of the obligations their receivers have confirmed at follow-up."}
 SOCIAL_VALUE_PROPERTIES: dict[str, Any] = {
     "social_value_pledged": PLEDGED,
     "social_value_realised": REALISED,

@@ -9,7 +9,7 @@ hour (one hour more, from March to October) is far from any new year.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, cast, extract, func
@@ -36,6 +36,12 @@ def local_year(moment: Any) -> ColumnElement[int]:
 def fair_year() -> ColumnElement[int]:
     """A fair's year: that of its start, else of its creation."""
     return local_year(func.coalesce(Fair.starts_at, Fair.created_at))
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first moment of the year in Warsaw and of the next, in UTC: [start, end)."""
+    return (datetime(year, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC),
+            datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE).astimezone(UTC))
 
 
 def year_of(moment: datetime) -> int:

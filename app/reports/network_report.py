@@ -16,6 +16,7 @@ from app.reports.network_charts import month_name, network_charts
 from app.reports.network_results import NetworkResults, network_results
 from app.reports.network_years import YearRow, network_years
 from app.reports.results_report import number, percent, render_pdf
+from app.reports.social_value import SocialValue, whole
 
 PDF_CHART_WIDTH = 640  # drawn at the width of the text column (the stylesheet scales SVG to 100 %)
 
@@ -60,6 +61,7 @@ def template_context(figures: NetworkFigures) -> dict[str, object]:
     """What the page and the PDF use besides the charts."""
     return {"results": figures.results, "years": figures.years, "figures": figures, "sectors": list(Sector),
             "number": number, "percent": percent, "month": month_name,
+            "social": SocialValue(figures.results.values), "zloty": whole,
             "when": lambda dt: format_datetime(dt, "d MMMM y") if dt else "",
             "partnership_matrix": partnership_matrix(figures.results)}
 

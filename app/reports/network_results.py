@@ -11,6 +11,10 @@ network):
 - **agreements** and the **fulfilment rate** of a fair: as in the fair's results
   (`app.reports.results`): signed or fulfilled agreements; confirmed obligations of those
   agreements over all their obligations.
+- **social value** (`app.agreements.value_totals`), estimates frozen at signing, never prices:
+  of a fair, pledged by its counted agreements' obligations and realised by those confirmed; of
+  the period (one year in Warsaw, or all), of every counted agreement *signed* in it, at a fair or
+  between fairs, by category and by the giving party's sector.
 - **who exchanges with whom**: matrix[a][b] counts the counted agreements with a party of sector
   a and a party of sector b (each agreement once per pair of sectors; the organisation's sector
   at its fair, as in the fair's matrix); the member × member edges count, for each pair of
@@ -57,6 +61,7 @@ from sqlalchemy.orm import aliased
 
 from app.agreements.models import Agreement, AgreementParty, Obligation, ObligationState
 from app.agreements.stats import COUNTED
+from app.agreements.value_totals import ValueTotals, value_totals
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
 from app.core.output.spreadsheets import Cell, Sheet
@@ -66,7 +71,8 @@ from app.network.models import Member
 from app.network.sectors import SECTOR_COLOURS, Sector
 from app.partnerships.counts import PartnershipCounts, counts_per_year, partnership_counts
 from app.people.models import Organisation
-from app.reports.local_years import fair_year, local_year
+from app.reports.local_years import fair_year, local_year, year_bounds
+from app.valuation.money import round_zloty
 
 TOP_ACTIVE = 10
 GRAPH_NODES = 60  # the picture shows the most connected members, so that it stays readable
@@ -95,6 +101,8 @@ class FairRow:
     agreements: int
     obligations: int
     confirmed: int
+    value_pledged: int = 0  # the estimated social value of its agreements, in grosze
+    value_realised: int = 0
 
     @property
     def returning(self) -> int:
@@ -141,6 +149,7 @@ class NetworkResults:
     partnerships: PartnershipCounts = field(default_factory=lambda: PartnershipCounts(None))  # all ever recorded
     partnership_years: list[PartnershipCounts] = field(default_factory=list)  # in force during each year
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    values: ValueTotals = field(default_factory=ValueTotals)  # of the agreements signed in the period
 
     @property
     def repeat_partners(self) -> list[Pair]:
@@ -251,15 +260,17 @@ def _members_present(year: int | None) -> int:
                                  .where(of_year(present.c.fair_id, year))) or 0)
 
 
-def _agreements_per_fair(year: int | None) -> dict[int, tuple[int, int, int]]:
-    """Per fair: counted agreements, their obligations, those confirmed."""
+def _agreements_per_fair(year: int | None) -> dict[int, tuple[int, int, int, int, int]]:
+    """Per fair: counted agreements, their obligations, those confirmed, and the social value
+    pledged and realised (grosze)."""
     confirmed = Obligation.state == ObligationState.CONFIRMED
+    value = func.coalesce(Obligation.social_value, 0)
     rows = db.session.execute(
         select(Agreement.fair_id, func.count(func.distinct(Agreement.id)), func.count(Obligation.id),
-               func.count(case((confirmed, 1))))
+               func.count(case((confirmed, 1))), func.sum(value), func.sum(case((confirmed, value), else_=0)))
         .outerjoin(Obligation, Obligation.agreement_id == Agreement.id)
         .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)).group_by(Agreement.fair_id))
-    return {fair_id: (int(a), int(o), int(c)) for fair_id, a, o, c in rows}
+    return {fair_id: (int(a), int(o), int(c), int(p or 0), int(r or 0)) for fair_id, a, o, c, p, r in rows}
 
 
 def _members_with_names() -> dict[int, MemberRef]:
@@ -375,7 +386,7 @@ def network_results(year: int | None = None) -> NetworkResults:
     by_sector, newcomers, agreements = _present_by_sector(year), _newcomers(year), _agreements_per_fair(year)
     fairs = [FairRow(f.id, f.name, f.slug, f.starts_at or f.created_at,
                      sum(by_sector.get(f.id, {}).values()), by_sector.get(f.id, {}), newcomers.get(f.id, 0),
-                     *agreements.get(f.id, (0, 0, 0)))
+                     *agreements.get(f.id, (0, 0, 0, 0, 0)))
              for f in _fairs(year)]
     members = _members_with_names()
 
@@ -390,7 +401,8 @@ def network_results(year: int | None = None) -> NetworkResults:
     return NetworkResults(fairs=fairs, members=_members_present(year), pairs=pairs, most_active=active,
                           matrix=_matrix(year), in_circulation=points_in_circulation(),
                           per_month=entries_per_month(year), year=year, partnerships=partnership_counts(),
-                          partnership_years=counts_per_year(datetime.now(UTC).astimezone(LOCAL_ZONE).year))
+                          partnership_years=counts_per_year(datetime.now(UTC).astimezone(LOCAL_ZONE).year),
+                          values=value_totals(None, *year_bounds(year)) if year is not None else value_totals())
 
 
 # --- the per-fair table as a file ----------------------------------------------------------------
@@ -400,10 +412,12 @@ def fairs_sheet(results: NetworkResults) -> Sheet:
     """The per-fair table, for a spreadsheet: one row per fair, a column per sector."""
     headers = [str(_l("Fair")), str(_l("Date")), str(_l("Members")), str(_l("Newcomers")), str(_l("Returning")),
                *(str(s.label) for s in Sector), str(_l("Agreements")), str(_l("Obligations")),
-               str(_l("Confirmed obligations")), str(_l("Fulfilment rate"))]
+               str(_l("Confirmed obligations")), str(_l("Fulfilment rate")),
+               str(_l("Social value pledged (zł)")), str(_l("Social value realised (zł)"))]
     rows: list[list[Cell]] = [
         [f.name, f.when, f.members, f.newcomers, f.returning, *(f.by_sector.get(s, 0) for s in Sector),
          f.agreements, f.obligations, f.confirmed,
-         round(f.fulfilment_rate, 4) if f.fulfilment_rate is not None else None]
+         round(f.fulfilment_rate, 4) if f.fulfilment_rate is not None else None,
+         round_zloty(f.value_pledged), round_zloty(f.value_realised)]
         for f in results.fairs]
     return Sheet(str(_l("Fairs")), headers, rows)

@@ -27,6 +27,10 @@ What is counted (each figure is defined once, here):
 - **fulfilment rate over time** (once trading is closed): for each day since the fair's day
   (day 0, in the fair's time zone) up to today, the share of the counted agreements'
   obligations confirmed by the end of that day, cumulative.
+- **social value** (`app.agreements.value_totals`): pledged, the estimates frozen at signing of
+  the counted agreements' obligations; realised, those of the obligations confirmed; by category
+  (the obligation's own) and by the giving party's sector; obligations without an estimate are
+  counted apart. Estimates by the documented method, never prices.
 
 All figures come from a fixed handful of queries, whatever the size of the fair.
 """
@@ -34,7 +38,7 @@ All figures come from a fixed handful of queries, whatever the size of the fair.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -44,6 +48,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.agreements.stats import COUNTED, sector_matrix
+from app.agreements.value_totals import ValueTotals, value_totals
 from app.core.errors import Conflict
 from app.core.extensions import db
 from app.core.storage.db import utcnow
@@ -143,6 +148,7 @@ class Results:
     fair_day: date | None
     fulfilment: tuple[FulfilmentDay, ...]
     target_agreements: int | None = None  # the organisers' goal, from the fair's settings
+    values: ValueTotals = field(default_factory=ValueTotals)  # the estimated social value, in grosze
 
     @property
     def participants(self) -> int:
@@ -232,7 +238,7 @@ def fair_results(fair: Fair, now: datetime | None = None) -> Results:
         signed_after_closing=after, fair_day=fair_day,
         fulfilment=_fulfilment(fair_day, totals.obligations, _confirmed_at(fair.id), now)
         if fair.state == FairState.CLOSED else (),
-        target_agreements=fair.target_agreements)
+        target_agreements=fair.target_agreements, values=value_totals([fair.id]))
 
 
 def _people(fair_id: int) -> tuple[tuple[SectorFigures, ...], int]:

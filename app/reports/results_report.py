@@ -16,6 +16,7 @@ from app.network.sectors import SECTOR_COLOURS, Sector
 from app.reports import charts
 from app.reports.charts import DARK, LIGHT, PRINT, Bar, Bin, Group, Point, Series, Theme
 from app.reports.results import Results, headline
+from app.reports.social_value import SocialValue, social_value_chart, whole
 
 STYLESHEET = "css/results-report.css"
 TYPICAL_FULFILMENT = 0.7  # the method's experience: about 70 % of agreements get fulfilled
@@ -29,6 +30,7 @@ class ResultCharts:
     matrix: Markup
     timeline: Markup
     fulfilment: Markup
+    social_value: Markup
 
 
 def percent(value: float) -> str:
@@ -71,12 +73,14 @@ def result_charts(results: Results, theme: Theme = LIGHT, width: float = 640, co
             theme=theme, width=width, y_format=percent, x_caption=_("days since the fair"),
             reference=(TYPICAL_FULFILMENT, _("usual at fairs: %(rate)s", rate=percent(TYPICAL_FULFILMENT))),
             empty=_("Shown once trading is closed.")),
+        social_value=social_value_chart(SocialValue(results.values), theme, width, compact),
     )
 
 
 def template_context(results: Results) -> dict[str, object]:
     """What the results templates (page, report, reveal) use besides the charts."""
     return {"results": results, "headline": headline(results), "number": number, "percent": percent,
+            "social": SocialValue(results.values), "zloty": whole,
             "when": lambda dt: format_datetime(dt, "d MMMM y, HH:mm") if dt else "",
             "day": lambda d: format_date(d, "d MMMM y") if d else "",
             "clock": lambda dt: format_time(dt, "HH:mm") if dt else ""}

@@ -3,10 +3,13 @@ two fairs (tests/reports/network_fair.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from app.core.i18n import LOCAL_ZONE
 from app.network.sectors import Sector
 from app.reports.network_results import fairs_sheet, network_results
+from tests.agreements.value_fair import fair_of_three
 from tests.reports import network_fair
 from tests.reports.network_fair import Network
 
@@ -66,13 +69,35 @@ def test_points_in_circulation_and_entries_per_month_in_warsaw(network: Network)
 def test_the_per_fair_table_as_a_sheet(network: Network, app: Any) -> None:
     with app.test_request_context():
         sheet = fairs_sheet(network_results())
-    assert len(sheet.headers) == len(sheet.rows[0]) == 5 + len(Sector) + 4
+    assert len(sheet.headers) == len(sheet.rows[0]) == 5 + len(Sector) + 4 + 2
     assert sheet.rows[0][0] == "Giełda Zasobów Tczew"
     assert sheet.rows[1][2:5] == [5, 3, 2]
-    assert sheet.rows[1][-1] == round(2 / 3, 4)
+    assert sheet.rows[1][-3] == round(2 / 3, 4)
+    assert sheet.rows[1][-2:] == [0, 0]  # no obligation of this network says enough to be valued
 
 
 def test_an_empty_network(app: Any) -> None:
     results = network_results()
     assert (results.fairs, results.pairs, results.most_active, results.per_month) == ([], [], [], [])
     assert results.in_circulation == 0
+
+
+def test_the_social_value_per_fair_and_of_the_period(network: Network, make_signed_agreement: Any,
+                                                     make_participant: Any, category: Any, organiser: Any,
+                                                     app: Any) -> None:
+    # Tczew's scripted deals (tests/agreements/value_fair.py): 1 136,10 zł pledged, 150 zł realised.
+    fair_of_three(make_signed_agreement, make_participant, category, organiser, network.first)
+    results = network_results()
+    tczew, pelplin = results.fairs
+    assert (tczew.value_pledged, tczew.value_realised) == (113610, 15000)
+    assert (pelplin.value_pledged, pelplin.value_realised) == (0, 0)
+    assert (results.values.pledged, results.values.realised) == (113610, 15000)
+    assert results.values.by_giver_sector["ngo"].pledged == 55000
+    # One year: the agreements signed in it (in Warsaw); these were signed now.
+    this_year = datetime.now(LOCAL_ZONE).year
+    assert network_results(this_year).values.pledged == 113610
+    assert network_results(this_year - 1).values.pledged == 0
+    with app.test_request_context():
+        sheet = fairs_sheet(results)
+    assert sheet.headers[-2:] == ["Zadeklarowana wartość społeczna (zł)", "Zrealizowana wartość społeczna (zł)"]
+    assert sheet.rows[0][-2:] == [1136, 150]

@@ -190,7 +190,7 @@ def test_the_number_of_queries_does_not_grow_with_the_fair(scripted: Scripted, m
     with transaction():
         db.session.get_one(Fair, scripted.fair.id).state = FairState.CLOSED
     assert fair_results(db.session.get_one(Fair, scripted.fair.id), now=NOW).agreements == 8
-    assert queries() == before <= 8
+    assert queries() == before <= 10  # 2 of them the social value's (app/agreements/value_totals.py)
 
 
 # --- sentences ---------------------------------------------------------------------------------

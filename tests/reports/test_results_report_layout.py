@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.agreements.value_totals import ValueRow, ValueTotals
 from app.fairs.models import FairState
 from app.network.sectors import Sector
 from app.reports.results import CategoryFigures, FulfilmentDay, Results, SectorFigures, TimeBucket
@@ -47,7 +48,18 @@ def results() -> Results:
         signed_before_opening=12, signed_after_closing=345, fair_day=date(2027, 10, 14),
         fulfilment=tuple(FulfilmentDay(d, date(2027, 10, 14) + timedelta(days=d), 100 * d, min(1.0, d / 40))
                          for d in range(60)),
-        target_agreements=15_000)
+        target_agreements=15_000, values=values())
+
+
+def values() -> ValueTotals:
+    """Eight-figure amounts in złoty (given in grosze), every category (the longest too) and sector
+    with a value."""
+    totals = ValueTotals(pledged=98_765_432_10, realised=87_654_321_09, obligations=65_432, unvalued=1_234,
+                         by_category={name[:80]: ValueRow(12_345_678_90 - i, 9_876_543_21 - i)
+                                      for i, name in enumerate(CATEGORIES)})
+    for sector in Sector:
+        totals.by_giver_sector[sector.value] = ValueRow(23_456_789_01, 19_876_543_21)
+    return totals
 
 
 @pytest.fixture(scope="module")
@@ -80,4 +92,19 @@ def test_names_and_totals_print_whole(printed):
         assert on_one_line(pages, number) >= 1, number
     for name in CATEGORIES:  # the top categories, listed by agreements and by offers and needs
         assert count(pages, name) >= 1, name
-    assert count(pages, f"{LONG_WORD}{LONG_WORD}") == 1  # one word longer than its column: broken, all there
+    assert count(pages, f"{LONG_WORD}{LONG_WORD}") == 2  # (offers and social value): broken, all there
+
+
+def test_the_social_value_prints_whole(printed):
+    _, pages = printed
+    assert count(pages[:1], "98 765 432 zł szacunkowa zadeklarowana wartość społeczna") == 1
+    assert on_one_line(pages[:1], "98 765 432 zł") == 1
+    first = next(i for i, p in enumerate(pages) if i and count([p], "Wartość społeczna"))
+    social = pages[first:]  # the last section
+    # The totals (in boxes and under both tables), a category's row (halves up), a sector's row.
+    for amount, times in (("98 765 432 zł", 3), ("87 654 321 zł", 3), ("12 345 679 zł", 8), ("9 876 543 zł", 8),
+                          ("23 456 789 zł", 6), ("19 876 543 zł", 6)):
+        assert on_one_line(social, amount) >= times, amount
+    for name in CATEGORIES:  # whole in the table by category (the chart shortens the longest)
+        assert count(social, name[:80]) >= 1, name
+    assert count(social, "1234 zobowiązania nie miały wyceny i liczą się jako 0 zł.") == 1

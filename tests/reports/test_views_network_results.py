@@ -18,7 +18,8 @@ from app.fairs.models import Fair
 from app.network.models import Member
 from app.partnerships.records import PartnerData, PartnershipData, record_partnership
 from app.people.models import Participant
-from tests.pdf_boxes import all_text, count, pdf_pages
+from tests.agreements.value_fair import fair_of_three
+from tests.pdf_boxes import all_text, count, on_one_line, pdf_pages
 from tests.reports import network_fair
 from tests.reports.network_fair import Network
 
@@ -154,3 +155,26 @@ def test_the_results_count_partnerships(client: Any, login: Callable[[Participan
     section = html[html.index('id="net-partnerships"'):]
     assert "Partnerstwa" in section and "4 lub więcej członków" in section
     assert "Partnerstwa między sektorami" in section
+
+
+def test_the_social_value_per_fair_and_of_the_period(client: Any, login: Callable[[Participant], None],
+                                                     network: Network, make_signed_agreement: Any,
+                                                     make_participant: Any, category: Any,
+                                                     organiser: Participant) -> None:
+    fair_of_three(make_signed_agreement, make_participant, category, organiser, network.first)
+    login(network.coordinator)
+    html = client.get("/f/siec/admin/network/results").get_data(as_text=True).replace("\xa0", " ")
+    assert 'id="net-social-pledged">1 136 zł<' in html and 'id="net-social-realised">150 zł<' in html
+    fairs = html.split('id="net-fairs"')[1].split("</table>")[0]
+    tczew, pelplin = fairs.split("<tr>")[2:4]
+    assert "Giełda Zasobów Tczew" in tczew and "<td class=\"num\">1 136 zł</td><td class=\"num\">150 zł</td>" in tczew
+    assert "Giełda Zasobów Pelplin" in pelplin and "<td class=\"num\">0 zł</td><td class=\"num\">0 zł</td>" in pelplin
+    section = html.split('id="net-social-value"')[1].split('<section class="card">')[0]
+    assert "nigdy ceny" in section and 'href="/f/siec/admin/values"' in section
+    assert "Catering" in section and "400 zł" in section  # the table by category
+
+    pages = pdf_pages(client.get("/f/siec/admin/network/results.pdf").data)
+    assert count(pages[:1], "1 136 zł szacunkowa zadeklarowana wartość społeczna") == 1
+    assert count(pages, "Wartość społeczna na kolejnych giełdach") == 1
+    assert count(pages, "Giełda Zasobów Tczew 4 1 136 zł 150 zł") == 1  # its agreements, pledged, realised
+    assert on_one_line(pages, "1 136 zł") >= 4  # the title page, the box, both tables' totals

@@ -16,8 +16,11 @@ from app.core.storage.audit import AuditEvent
 from app.core.storage.events import DomainEvent
 from app.core.storage.transactions import transaction
 from app.fairs.models import Fair
+from app.fairs.trading import close_trading
 from app.people.models import Participant
 from app.reports.results import REVEAL_EVENT, fair_results
+from tests.agreements.value_fair import fair_of_three
+from tests.pdf_boxes import count, on_one_line, pdf_pages
 from tests.reports import results_fair
 from tests.reports.results_fair import NOW, Scripted
 
@@ -158,3 +161,83 @@ def test_reveal_refused_while_trading_is_flashed(client: Any, login: Callable[[P
     r = client.post(f"/f/{trading_fair.slug}/admin/results/reveal", follow_redirects=True)
     assert "po zakończeniu wymiany" in r.get_data(as_text=True)
     assert db.session.scalar(select(DomainEvent).where(DomainEvent.type == REVEAL_EVENT)) is None
+
+
+# --- the social value (the scripted fair of tests/agreements/value_fair.py) ---------------------
+
+@pytest.fixture
+def valued(trading_fair: Fair, make_signed_agreement: Callable[..., Any], make_participant: Callable[..., Any],
+           category: Callable[[str], int], organiser: Participant) -> Fair:
+    """1 136,10 zł pledged in two agreements, 150 zł realised; trading closed."""
+    fair_of_three(make_signed_agreement, make_participant, category, organiser, trading_fair)
+    close_trading(organiser, trading_fair.id)
+    return trading_fair
+
+
+def _nbsp(text: str) -> str:
+    return text.replace("\xa0", " ")
+
+
+def test_the_results_page_shows_the_social_value(client: Any, login: Callable[[Participant], None], valued: Fair,
+                                                 organiser: Participant) -> None:
+    login(organiser)
+    html = _nbsp(client.get(f"/f/{valued.slug}/admin/results").get_data(as_text=True))
+    section = html.split('<section class="card" id="social-value">')[1].split("</main>")[0]  # the last section
+    assert "Wartość społeczna" in section
+    assert 'id="social-pledged">1 136 zł<' in section and 'id="social-realised">150 zł<' in section
+    assert "13%" in section  # realised: 150 of 1 136,10 zł
+    assert "nigdy ceny" in section and f'href="/f/{valued.slug}/admin/values"' in section
+    assert "nie miał" not in section  # every obligation has an estimate
+    by_category = section.split('id="social-by-category"')[1].split("</table>")[0]
+    assert [row.split("</td>")[0] for row in by_category.split("<tr><td>")[1:]] == [
+        "Sale i pomieszczenia", "Wolontariusze i czas", "Catering", "Szkolenia"]
+    assert "<td class=\"num\">286 zł</td><td class=\"num\">0 zł</td>" in by_category  # 286,10 zł
+    by_sector = section.split('id="social-by-sector"')[1].split("</table>")[0]
+    assert "Organizacja pozarządowa</td><td class=\"num\">550 zł</td><td class=\"num\">150 zł</td>" in by_sector
+    chart = section.split('class="chart grouped-bar-chart"')[1].split("</svg>")[0]
+    assert "Zadeklarowana" in chart and "Zrealizowana" in chart and "400 zł" in chart
+    # The key figures at the top.
+    assert "Zadeklarowana wartość społeczna</dt><dd class=\"amount\">1 136 zł</dd>" in html
+
+
+def test_the_results_count_the_obligations_without_an_estimate(client: Any, login: Callable[[Participant], None],
+                                                               scripted: Scripted, organiser: Participant) -> None:
+    login(organiser)  # the scripted fair's obligations say points only: none could be valued
+    html = _nbsp(client.get(f"/f/{scripted.fair.slug}/admin/results").get_data(as_text=True))
+    section = html.split('id="social-value"')[1].split("</main>")[0]
+    assert 'id="social-pledged">0 zł<' in section
+    assert "9 zobowiązań nie miało wyceny i liczy się jako 0 zł." in section
+    assert "Żadna umowa nie ma jeszcze wartości społecznej." in section  # the chart
+
+
+def test_the_report_pdf_shows_the_social_value(client: Any, login: Callable[[Participant], None], valued: Fair,
+                                               organiser: Participant) -> None:
+    login(organiser)
+    pages = pdf_pages(client.get(f"/f/{valued.slug}/admin/results/report.pdf").data)
+    assert count(pages[:1], "1 136 zł szacunkowa zadeklarowana wartość społeczna") == 1
+    social = pages[next(i for i, p in enumerate(pages) if i and count([p], "Wartość społeczna")):]
+    assert count(social, "Zadeklarowana wartość społeczna 1 136 zł") == 1
+    assert count(social, "Zrealizowana wartość społeczna 150 zł") == 1
+    assert count(social, "nigdy ceny") == 1 and count(social, "docs/social-value.md") == 1
+    # The chart's bars and the table's row.
+    assert count(social, "Catering 400 zł 0 zł") == 2 and count(social, "Sale i pomieszczenia 150 zł 150 zł") == 2
+    assert count(social, "Spółdzielnia socjalna 300 zł 0 zł") == 1
+    assert on_one_line(social, "1 136 zł") >= 3  # the box and both tables' totals
+
+
+def test_the_reveal_ends_on_the_agreements_and_their_social_value(client: Any, valued: Fair) -> None:
+    html = _nbsp(client.get(f"/f/{valued.slug}/screen/{valued.display_token}/results").get_data(as_text=True))
+    finale = html.split('<section class="r-finale')[1].split("</section>")[0]
+    assert html.index('class="r-finale') > html.index('class="r-grid"')  # last on the screen
+    assert 'data-count="2"' in finale and "zawarte umowy" in finale  # the two counted agreements
+    value = finale.split('id="r-social-value"')[1]
+    assert 'data-count="1136"' in value and "zł" in value and "szacunkowej wartości społecznej" in value
+    delays = [int(d.split('"')[0]) for d in finale.split('data-delay="')[1:]]
+    assert len(delays) == 2 and delays[0] < delays[1]  # counted up one after the other, last of all
+
+
+def test_the_reveal_without_any_social_value_ends_on_the_agreements(client: Any, scripted: Scripted) -> None:
+    fair = scripted.fair
+    html = client.get(f"/f/{fair.slug}/screen/{fair.display_token}/results").get_data(as_text=True)
+    finale = html.split('<section class="r-finale')[1].split("</section>")[0]
+    assert 'data-count="5"' in finale and 'id="r-social-value"' not in finale

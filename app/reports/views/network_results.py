@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Response, render_template, request, send_file
+from flask import Response, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.core.output.spreadsheets import XLSX_MIMETYPE, csv_bytes, xlsx_bytes
@@ -28,7 +28,7 @@ def network_results_page(slug: str) -> Any:
     figures = network_figures(request.args.get("year", ""))
     return render_template("reports/network_results.html", fair=current_user.fair,
                            charts=network_charts(figures.results, figures.years, width=PAGE_CHART_WIDTH, legend=False),
-                           **template_context(figures))
+                           rates_url=url_for("valuation.rates", slug=slug), **template_context(figures))
 
 
 @bp.get("/admin/network/results.pdf")

@@ -29,7 +29,7 @@ def results(slug: str) -> Any:
         "reports/results.html", fair=fair, charts=result_charts(figures, width=440, compact=True),
         confirm=ConfirmForm(),
         reveal_url=url_for("reports.results_reveal_screen", slug=fair.slug, token=fair.display_token),
-        **template_context(figures))
+        rates_url=url_for("valuation.rates", slug=fair.slug), **template_context(figures))
 
 
 @bp.get("/admin/results/report.pdf")
