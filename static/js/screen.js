@@ -9,6 +9,7 @@
   var script = document.currentScript;
   var cfg, stats, closesAt = null, state = null, overlayTimer = null;
   var SECTORS = ["ngo", "public", "business", "social_cooperative", "informal_group", "resident"];
+  var zloty = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) { e.className = cls; } if (text != null) { e.textContent = text; } return e; }
@@ -17,6 +18,8 @@
     ["checked_in", "organisations", "offers", "needs", "agreements_signed", "points_pledged"].forEach(function (k) {
       var n = $("n-" + k); if (n && String(n.textContent) !== String(stats[k])) { n.textContent = stats[k]; n.classList.remove("bump"); void n.offsetWidth; n.classList.add("bump"); }
     });
+    var value = $("s-social-value"), pledged = stats.social_value_pledged || 0;  // whole złoty, beside the agreements
+    if (value) { value.hidden = !pledged; $("s-social-value-n").textContent = zloty.format(pledged) + " zł"; }
     var bars = $("categories"); bars.textContent = "";
     var max = 1;
     stats.posts_by_category.forEach(function (c) { max = Math.max(max, c.offers, c.needs); });

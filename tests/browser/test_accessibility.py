@@ -147,7 +147,8 @@ def test_big_screen_and_results_reveal(browser, live_server, trading_fair, organ
     audit.record("/screen, connected")
     close_trading(organiser, fair.id)
     audit.check(f"/f/{fair.slug}/screen/{fair.display_token}/results")
-    expect(page.locator(".r-counter .n.done")).to_have_count(4, timeout=10_000)  # all four counted up
+    # All five counted up: three, then the finale's agreements and their social value (from 7.4 s on).
+    expect(page.locator(".r-counter .n.done")).to_have_count(5, timeout=15_000)
     audit.record("/screen/results, counted up")
     ctx.close()
     assert not audit.found, audit.report()

@@ -22,6 +22,7 @@ def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_p
     screen.goto(f"{base}/f/{slug}/screen/{trading_fair.display_token}")
     expect(screen.locator("body")).to_have_attribute("data-connected", "1")
     expect(screen.locator("#n-agreements_signed")).to_have_text("0")
+    expect(screen.locator("#s-social-value")).to_be_hidden()  # nothing pledged yet
 
     phone_b_ctx = browser.new_context(**PHONE)
     phone_b = phone_b_ctx.new_page()
@@ -57,6 +58,8 @@ def test_two_phones_make_an_agreement(browser, live_server, trading_fair, make_p
     expect(phone_b.locator("#agreement-number")).to_have_text(f"GZ/{slug}/001")
 
     expect(screen.locator("#n-agreements_signed")).to_have_text("1")
+    # Beside it, live, the social value pledged: 3 h of basic help × 28,61 zł (the leaflets say no amount).
+    expect(screen.locator("#s-social-value-n")).to_have_text("86 zł")
     expect(screen.locator("#ticker")).to_contain_text(f"GZ/{slug}/001")
 
     # A's open page reloads itself when B's signature completes the agreement.

@@ -40,9 +40,13 @@ def test_results_button_switches_the_big_screen(browser, live_server, trading_fa
     expect(screen.locator(".r-headline")).to_have_text("4 osoby z 4 organizacji zawarły 1 umowę.")
     counters = screen.locator(".r-counter .n")
     expect(counters.nth(0)).to_have_text("4", timeout=10_000)
-    expect(counters.nth(2)).to_have_text("1", timeout=10_000)
-    expect(counters.nth(3)).to_have_text("75", timeout=10_000)
+    expect(counters.nth(2)).to_have_text("75", timeout=10_000)  # points
     expect(screen.locator(".r-matrix svg")).to_be_visible(timeout=10_000)
+    # Last, the finale: the agreements and their social value (3 h + 4 h of basic help × 28,61 zł =
+    # 200,27 zł), counted up after everything else.
+    expect(screen.locator("#r-agreements .n")).to_have_text("1", timeout=15_000)
+    expect(screen.locator("#r-social-value .n.done")).to_have_text("200", timeout=15_000)
+    expect(screen.locator("#r-social-value")).to_contain_text("zł")
 
     screen.keyboard.press("Escape")  # back to the live screen
     expect(screen).to_have_url(re.compile(rf"/f/{fair.slug}/screen/{fair.display_token}$"))

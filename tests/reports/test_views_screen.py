@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.agreements import conftest as contract_fixtures
+
+make_signed_agreement = contract_fixtures.make_signed_agreement  # a fixture
+
 
 def text(r):
     return r.get_data(as_text=True)
@@ -13,6 +17,16 @@ def test_screen_needs_the_display_token(client, fair):
     assert client.get(f"/f/{fair.slug}/screen/wrong-token").status_code == 404
     r = client.get(f"/f/{fair.slug}/screen/{fair.display_token}")
     assert r.status_code == 200 and "<svg" in text(r)
+
+
+def test_screen_shows_the_social_value_beside_the_agreements(client, trading_fair, make_signed_agreement):
+    url = f"/f/{trading_fair.slug}/screen/{trading_fair.display_token}"
+    assert 'id="s-social-value" hidden' in text(client.get(url))  # nothing pledged yet
+    make_signed_agreement()  # 3 h + 4 h of basic help × 28,61 zł = 200,27 zł
+    html = text(client.get(url))
+    value = html.split('id="s-social-value"')[1].split("</div>")[0]
+    assert not value.startswith(" hidden") and ">200 zł<" in value and "szacunkowej wartości społecznej" in value
+    assert html.index('id="n-agreements_signed"') < html.index('id="s-social-value"')  # in the agreements' box
 
 
 def test_screen_script_follows_the_reveal_event(app: Any) -> None:
