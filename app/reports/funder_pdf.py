@@ -16,7 +16,7 @@ from app.reports import charts
 from app.reports.charts import PRINT, Bar, Group, Point, Series, Theme
 from app.reports.funder_report import FunderReport, Scope, Step, sections
 from app.reports.results_report import TYPICAL_FULFILMENT, number, percent, render_pdf
-from app.valuation.kinds import PER_LABELS, RateKey
+from app.valuation.kinds import RateKey
 from app.valuation.money import round_zloty, zloty
 
 CHART_WIDTH = 640  # drawn at the width of the text column (the stylesheet scales SVG to 100 %)
@@ -92,13 +92,12 @@ def funder_charts(report: FunderReport, theme: Theme = PRINT, width: float = CHA
 
 @dataclass(frozen=True)
 class RateRow:
-    label: str
+    label: str  # what it is counted in: 'Basic help, per hour'
     amount: str  # '28,61 zł'
-    per: str  # 'h'
 
 
 def rate_rows(rates: dict[RateKey, int]) -> list[RateRow]:
-    return [RateRow(str(key.label), zloty(rates[key]), str(PER_LABELS[key.per])) for key in RateKey if key in rates]
+    return [RateRow(str(key.label), zloty(rates[key])) for key in RateKey if key in rates]
 
 
 def combination_label(key: str) -> str:

@@ -14,7 +14,8 @@ What is counted, section by section (the report says it in a sentence each):
    period (one year: signed in that calendar year in Warsaw; at a fair or between fairs).
 3. **Fulfilment rate over time.** The share of those obligations confirmed by the end of each
    week since the fair (week 0: the fair's day and the six days after it), or, for the network,
-   by the end of each calendar month from the period's first month until this one: cumulative.
+   by the end of each calendar month (of the obligations of the agreements signed by then), from
+   the month of the period's first agreement until this one: cumulative.
 4. **Social value** (`app.agreements.value_totals`): pledged, the estimates frozen at signing of
    the same obligations; realised, those of the confirmed ones; by category and by the giving
    party's sector; how many obligations had no estimate; and the rates in force (the fair's, or
@@ -94,10 +95,14 @@ class SectorRow:
 
 @dataclass(frozen=True)
 class FulfilmentStep:
-    index: int  # weeks since the fair, or months since the period's first month
+    index: int  # weeks since the fair, or months since the first agreement's month
     ends_on: date  # the last day counted
     confirmed: int  # obligations confirmed by the end of that day
-    rate: float  # confirmed / all obligations counted
+    obligations: int  # obligations of the agreements signed by then
+
+    @property
+    def rate(self) -> float:
+        return self.confirmed / self.obligations if self.obligations else 0.0
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ def weekly(results: Results) -> tuple[FulfilmentStep, ...]:
     if not days:
         return ()
     last = days[-1].day
-    return tuple(FulfilmentStep(week, days[end].date, days[end].confirmed, days[end].rate)
+    return tuple(FulfilmentStep(week, days[end].date, days[end].confirmed, results.obligations)
                  for week in range(last // DAYS_PER_WEEK + 1)
                  for end in [min(week * DAYS_PER_WEEK + DAYS_PER_WEEK - 1, last)])
 
@@ -259,7 +264,6 @@ class _Totals:
     confirmed: int
     points: int
     points_confirmed: int
-    first_signed: datetime | None
 
 
 def _totals(scope: ColumnElement[bool]) -> _Totals:
@@ -270,13 +274,10 @@ def _totals(scope: ColumnElement[bool]) -> _Totals:
                func.count(func.distinct(case((Agreement.state == AgreementState.FULFILLED, Agreement.id)))),
                func.count(Obligation.id), func.count(case((confirmed, 1))),
                func.coalesce(func.sum(Obligation.points), 0),
-               func.coalesce(func.sum(case((confirmed, Obligation.points), else_=0)), 0),
-               func.min(Agreement.signed_at))
+               func.coalesce(func.sum(case((confirmed, Obligation.points), else_=0)), 0))
         .select_from(Agreement).outerjoin(Obligation, Obligation.agreement_id == Agreement.id)
         .where(Agreement.state.in_(COUNTED), scope)).one()
-    agreements, fulfilled, obligations, confirmed, points, points_confirmed, first = row
-    return _Totals(int(agreements or 0), int(fulfilled or 0), int(obligations or 0), int(confirmed or 0),
-                   int(points or 0), int(points_confirmed or 0), first)
+    return _Totals(*(int(n or 0) for n in row))
 
 
 def _cross_sector(scope: ColumnElement[bool]) -> int:
@@ -289,30 +290,41 @@ def _cross_sector(scope: ColumnElement[bool]) -> int:
     return int(db.session.scalar(select(func.count()).select_from(mixed)) or 0)
 
 
-def _confirmed_at(scope: ColumnElement[bool]) -> list[datetime]:
-    return [at for at in db.session.scalars(
-        select(Obligation.confirmed_at).join(Agreement, Agreement.id == Obligation.agreement_id)
-        .where(Agreement.state.in_(COUNTED), scope, Obligation.state == ObligationState.CONFIRMED)) if at]
+def _moments(scope: ColumnElement[bool]) -> list[tuple[datetime, datetime | None]]:
+    """When each obligation's agreement was signed, and when it was confirmed (None: not yet)."""
+    confirmed_at = case((Obligation.state == ObligationState.CONFIRMED, Obligation.confirmed_at))
+    return [(signed, confirmed) for signed, confirmed in db.session.execute(
+        select(Agreement.signed_at, confirmed_at).join(Agreement, Agreement.id == Obligation.agreement_id)
+        .where(Agreement.state.in_(COUNTED), scope)).tuples() if signed is not None]
+
+
+def _month(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_ZONE).date().replace(day=1)
 
 
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def monthly(first: date, total: int, confirmed_at: list[datetime], now: datetime) -> tuple[FulfilmentStep, ...]:
-    """The share of `total` obligations confirmed by the end of each calendar month (in Warsaw)
-    from the month of `first` to that of `now` (or of the last confirmation), cumulative."""
-    if not total:
+def monthly(moments: list[tuple[datetime, datetime | None]], now: datetime) -> tuple[FulfilmentStep, ...]:
+    """For each calendar month (in Warsaw) from that of the first signing to that of `now` (or of
+    the last confirmation): the obligations of the agreements signed by its end, and how many of
+    them were confirmed by then."""
+    if not moments:
         return ()
-    months = sorted(at.astimezone(LOCAL_ZONE).date().replace(day=1) for at in confirmed_at)
-    last = max([now.astimezone(LOCAL_ZONE).date().replace(day=1), *months[-1:]])
-    steps, month, done, index = [], first.replace(day=1), 0, 0
+    signed = sorted(_month(at) for at, _confirmed in moments)
+    confirmed = sorted(_month(at) for _signed, at in moments if at is not None)
+    last = max([_month(now), *confirmed[-1:]])
+    steps: list[FulfilmentStep] = []
+    month, n_signed, n_confirmed = signed[0], 0, 0
     while month <= last:
         following = _next_month(month)
-        while done < len(months) and months[done] < following:
-            done += 1
-        steps.append(FulfilmentStep(index, following - timedelta(days=1), done, done / total))
-        month, index = following, index + 1
+        while n_signed < len(signed) and signed[n_signed] < following:
+            n_signed += 1
+        while n_confirmed < len(confirmed) and confirmed[n_confirmed] < following:
+            n_confirmed += 1
+        steps.append(FulfilmentStep(len(steps), following - timedelta(days=1), n_confirmed, n_signed))
+        month = following
     return tuple(steps)
 
 
@@ -328,8 +340,6 @@ def network_report(year: int | None = None, now: datetime | None = None) -> Fund
         start, end = year_bounds(year)
         scope = and_(Agreement.signed_at >= start, Agreement.signed_at < end)
     totals = _totals(scope)
-    first = (date(year, 1, 1) if year is not None
-             else totals.first_signed.astimezone(LOCAL_ZONE).date() if totals.first_signed else None)
     space = network_space()
     return FunderReport(
         scope=Scope.NETWORK, name=space.name if space is not None else str(_l("The exchange network")),
@@ -337,7 +347,7 @@ def network_report(year: int | None = None, now: datetime | None = None) -> Fund
         agreements=totals.agreements, agreements_fulfilled=totals.fulfilled, obligations=totals.obligations,
         obligations_confirmed=totals.confirmed, points_pledged=totals.points,
         points_confirmed=totals.points_confirmed, step=Step.MONTH,
-        fulfilment=monthly(first, totals.obligations, _confirmed_at(scope), now) if first else (),
+        fulfilment=monthly(_moments(scope), now),
         value=value_totals(None, start, end), rates=network_rates(),
         matrix=sector_matrix_in(scope), cross_sector_agreements=_cross_sector(scope),
         partnerships=partnership_counts(year),
@@ -388,8 +398,8 @@ def sections(report: FunderReport) -> list[Section]:
                             "pledged and those of the obligations their receivers have confirmed.", year=year)
             partnerships = _l("Partnerships (standing agreements of two members or more) in force during "
                               "%(year)s, by size and by the sectors they join.", year=year)
-        fulfilment = _l("The share of those obligations that their receivers had confirmed by the end of each "
-                        "month, from the first month of the period, cumulative.")
+        fulfilment = _l("The share of the obligations of the agreements signed by the end of each month that "
+                        "their receivers had confirmed by then, from the month of the first agreement, cumulative.")
         pairs = _l("Pairs of members with agreements together at two fairs or more, or in two agreements or more, "
                    "among the agreements of the period.")
     return [

@@ -10,7 +10,7 @@ from app.core.output.spreadsheets import Cell, Grosze, Share, Sheet, Zloty, xlsx
 from app.network.sectors import Sector
 from app.reports.funder_pdf import combination_label, step_label
 from app.reports.funder_report import FunderReport, Scope, Step, sections
-from app.valuation.kinds import PER_LABELS, RateKey
+from app.valuation.kinds import RateKey
 from app.valuation.money import round_zloty
 
 
@@ -56,9 +56,10 @@ def _agreements(report: FunderReport) -> Sheet:
 
 def _fulfilment(report: FunderReport) -> Sheet:
     step = _("Week") if report.step is Step.WEEK else _("Month")
-    rows: list[list[Cell]] = [[step_label(report, s.index), s.ends_on, s.confirmed, Share(s.rate)]
+    rows: list[list[Cell]] = [[step_label(report, s.index), s.ends_on, s.obligations, s.confirmed, Share(s.rate)]
                               for s in report.fulfilment]
-    return Sheet(_("Fulfilment"), [step, _("Until"), _("Obligations confirmed"), _("Share confirmed")], rows)
+    return Sheet(_("Fulfilment"), [step, _("Until"), _("Obligations"), _("Obligations confirmed"), _("Share confirmed")],
+                 rows)
 
 
 def _value_by_category(report: FunderReport) -> Sheet:
@@ -79,9 +80,8 @@ def _value_by_sector(report: FunderReport) -> Sheet:
 
 
 def _rates(report: FunderReport) -> Sheet:
-    rows: list[list[Cell]] = [[str(key.label), Grosze(report.rates[key]), str(PER_LABELS[key.per])]
-                              for key in RateKey if key in report.rates]
-    return Sheet(_("Rates"), [_("Rate"), _("Amount"), _("Per")], rows)
+    rows: list[list[Cell]] = [[str(key.label), Grosze(report.rates[key])] for key in RateKey if key in report.rates]
+    return Sheet(_("Rates"), [_("Rate"), _("Amount")], rows)
 
 
 def _matrix(report: FunderReport) -> Sheet:

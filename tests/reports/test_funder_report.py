@@ -91,16 +91,16 @@ def test_the_network_of_one_year_counts_the_agreements_signed_in_it(funder_netwo
     assert (y2025.value.pledged, y2025.value.realised) == (5 * 5607, 5 * 5607)
     assert y2025.repeat_partners == ()  # one agreement together in 2025
     assert y2025.partnerships.total == 0 and y2025.cross_sector_agreements == 1
-    assert y2025.step is Step.MONTH and y2025.fulfilment[0] == FulfilmentStep(0, date(2025, 1, 31), 0, 0.0)
-    assert [(s.ends_on, s.rate) for s in y2025.fulfilment[5:7]] == [(date(2025, 6, 30), 0.0), (date(2025, 7, 31), 1.0)]
-    assert y2025.fulfilment[-1].ends_on == date(2026, 4, 30)  # up to the month of NOW
+    assert y2025.step is Step.MONTH  # from the month of the first agreement to that of NOW
+    assert y2025.fulfilment[:2] == (FulfilmentStep(0, date(2025, 6, 30), 0, 1), FulfilmentStep(1, date(2025, 7, 31), 1, 1))
+    assert y2025.fulfilment[-1] == FulfilmentStep(10, date(2026, 4, 30), 1, 1)
 
     y2026 = network_report(2026, NOW)
     assert (y2026.agreements, y2026.obligations, y2026.points_pledged, y2026.value.pledged) == (4, 6, 215, PLEDGED)
     assert (y2026.participants, y2026.organisations, y2026.fairs) == (6, 6, 1)
     assert [({p.a.name, p.b.name}, p.agreements, p.fairs) for p in y2026.repeat_partners] == [(PAIR, 2, 1)]
     assert y2026.partnerships.total == 2  # both in force in 2026, wherever their members came
-    assert [s.confirmed for s in y2026.fulfilment] == [0, 0, 2, 3]  # January to April 2026
+    assert [(s.ends_on.month, s.confirmed, s.obligations) for s in y2026.fulfilment] == [(3, 2, 6), (4, 3, 6)]
 
 
 def test_the_network_of_all_years(funder_network: FunderNetwork) -> None:
@@ -111,7 +111,10 @@ def test_the_network_of_all_years(funder_network: FunderNetwork) -> None:
     assert (report.agreements, report.obligations, report.obligations_confirmed) == (5, 7, 4)
     assert (report.value.pledged, report.value.realised) == (PLEDGED + 28035, REALISED + 28035)
     assert [({p.a.name, p.b.name}, p.agreements, p.fairs) for p in report.repeat_partners] == [(PAIR, 3, 2)]
-    assert report.fulfilment[0].ends_on == date(2025, 6, 30)  # from the month of the first agreement
+    # Each month, the obligations of the agreements signed by then: one until Tczew's seven.
+    steps = {(s.ends_on.year, s.ends_on.month): (s.confirmed, s.obligations) for s in report.fulfilment}
+    assert (len(steps), steps[(2025, 6)], steps[(2026, 2)], steps[(2026, 3)], steps[(2026, 4)]) == (
+        11, (0, 1), (1, 1), (3, 7), (4, 7))
     assert report.rates == DEFAULT_RATES
 
 
@@ -134,11 +137,13 @@ def test_a_year_is_warsaws() -> None:
 
 def test_monthly_shares_are_cumulative_in_warsaw() -> None:
     just_after_midnight = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # 1 February in Warsaw
-    steps = monthly(date(2026, 1, 15), 4, [just_after_midnight, datetime(2026, 3, 2, tzinfo=UTC)],
-                    datetime(2026, 3, 20, tzinfo=UTC))
-    assert [(s.index, s.ends_on, s.confirmed, s.rate) for s in steps] == [
-        (0, date(2026, 1, 31), 0, 0.0), (1, date(2026, 2, 28), 1, 0.25), (2, date(2026, 3, 31), 2, 0.5)]
-    assert monthly(date(2026, 1, 1), 0, [], datetime(2026, 3, 20, tzinfo=UTC)) == ()
+    january = datetime(2026, 1, 15, tzinfo=UTC)
+    moments = [(january, just_after_midnight), (january, datetime(2026, 3, 2, tzinfo=UTC)), (january, None),
+               (just_after_midnight, None)]
+    steps = monthly(moments, datetime(2026, 3, 20, tzinfo=UTC))
+    assert [(s.index, s.ends_on, s.confirmed, s.obligations, s.rate) for s in steps] == [
+        (0, date(2026, 1, 31), 0, 3, 0.0), (1, date(2026, 2, 28), 1, 4, 0.25), (2, date(2026, 3, 31), 2, 4, 0.5)]
+    assert monthly([], datetime(2026, 3, 20, tzinfo=UTC)) == ()
 
 
 def test_every_section_says_what_it_counts(app, funder_fair: FunderFair) -> None:
