@@ -34,9 +34,14 @@ class FunderCharts:
     partnerships: Markup
 
 
+def money(grosze: int) -> str:
+    """Whole złoty that never break before "zł": '1 234 zł'."""
+    return zloty(grosze, whole=True).replace(" zł", "\u00a0zł")
+
+
 def whole_zloty(value: float) -> str:
     """A chart's value, already in whole złoty: '1 234 zł'."""
-    return zloty(int(value) * 100, whole=True)
+    return money(int(value) * 100)
 
 
 def month_label(day: date) -> str:
@@ -97,7 +102,7 @@ class RateRow:
 
 
 def rate_rows(rates: dict[RateKey, int]) -> list[RateRow]:
-    return [RateRow(str(key.label), zloty(rates[key])) for key in RateKey if key in rates]
+    return [RateRow(str(key.label), zloty(rates[key]).replace(" zł", "\u00a0zł")) for key in RateKey if key in rates]
 
 
 def combination_label(key: str) -> str:
@@ -108,7 +113,7 @@ def combination_label(key: str) -> str:
 def template_context(report: FunderReport) -> dict[str, object]:
     """What the report's template uses besides the charts."""
     return {"report": report, "sections": {s.key: s for s in sections(report)}, "sectors": list(Sector),
-            "number": number, "percent": percent, "zloty": zloty, "rates": rate_rows(report.rates),
+            "number": number, "percent": percent, "money": money, "rates": rate_rows(report.rates),
             "combination": combination_label, "step_label": lambda i: step_label(report, i),
             "when": lambda dt: format_datetime(dt, "d MMMM y, HH:mm") if dt else "",
             "day": lambda d: format_date(d, "d MMMM y") if d else ""}
