@@ -332,6 +332,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fairs.category_archive", "POST"): rule(ORGANISERS_A, category_id="rooms"),
     ("reports.results", "GET"): rule(ORGANISERS_A),
     ("reports.results_report", "GET"): rule(ORGANISERS_A),
+    ("reports.funder_report_pdf", "GET"): rule(ORGANISERS_A),
+    ("reports.funder_report_xlsx", "GET"): rule(ORGANISERS_A),
     ("reports.results_reveal", "POST"): rule(ORGANISERS_A, prepare=trading_closed),
     ("fairs.settings", "GET"): rule(ORGANISERS_A),
     ("fairs.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
@@ -448,6 +450,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("reports.network_results_pdf", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_funder_report_pdf", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_funder_report_xlsx", "GET"): rule(COORDINATOR_ONLY),
     # Between fairs (app/between/): anyone logged in at a fair enters the network's space (their
     # account there is made); the space's page is its people's; going back needs the way in.
     ("between.enter", "POST"): rule(LOGGED_IN_A),

@@ -58,8 +58,8 @@ def _fulfilment(report: FunderReport) -> Sheet:
     step = _("Week") if report.step is Step.WEEK else _("Month")
     rows: list[list[Cell]] = [[step_label(report, s.index), s.ends_on, s.obligations, s.confirmed, Share(s.rate)]
                               for s in report.fulfilment]
-    return Sheet(_("Fulfilment"), [step, _("Until"), _("Obligations"), _("Obligations confirmed"), _("Share confirmed")],
-                 rows)
+    headers = [step, _("Until"), _("Obligations"), _("Obligations confirmed"), _("Share confirmed")]
+    return Sheet(_("Fulfilment"), headers, rows)
 
 
 def _value_by_category(report: FunderReport) -> Sheet:

@@ -18,7 +18,8 @@ from tests.pdf_boxes import all_text, count, on_one_line, pdf_pages
 from tests.reports import funder_fair as world
 from tests.reports.funder_fair import NOW, FunderFair, FunderNetwork
 
-make_signed_agreement, funder_fair, funder_network = world.make_signed_agreement, world.funder_fair, world.funder_network
+make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
+                                                       world.funder_network)
 
 SVG = "{http://www.w3.org/2000/svg}"
 HEADINGS = ("1. Uczestnicy i organizacje według sektorów", "2. Umowy, zobowiązania i punkty", "3. Realizacja w czasie",

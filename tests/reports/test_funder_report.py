@@ -25,7 +25,8 @@ from app.valuation.kinds import DEFAULT_RATES, RateKey
 from tests.reports import funder_fair as world
 from tests.reports.funder_fair import NOW, PLEDGED, REALISED, FunderFair, FunderNetwork
 
-make_signed_agreement, funder_fair, funder_network = world.make_signed_agreement, world.funder_fair, world.funder_network
+make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
+                                                       world.funder_network)
 
 PAIR = {"Fundacja Źdźbło", "Spółdzielnia Łąka"}
 
@@ -92,7 +93,8 @@ def test_the_network_of_one_year_counts_the_agreements_signed_in_it(funder_netwo
     assert y2025.repeat_partners == ()  # one agreement together in 2025
     assert y2025.partnerships.total == 0 and y2025.cross_sector_agreements == 1
     assert y2025.step is Step.MONTH  # from the month of the first agreement to that of NOW
-    assert y2025.fulfilment[:2] == (FulfilmentStep(0, date(2025, 6, 30), 0, 1), FulfilmentStep(1, date(2025, 7, 31), 1, 1))
+    assert y2025.fulfilment[:2] == (FulfilmentStep(0, date(2025, 6, 30), 0, 1),
+                                    FulfilmentStep(1, date(2025, 7, 31), 1, 1))
     assert y2025.fulfilment[-1] == FulfilmentStep(10, date(2026, 4, 30), 1, 1)
 
     y2026 = network_report(2026, NOW)

@@ -17,7 +17,8 @@ from app.reports.funder_xlsx import funder_xlsx
 from tests.reports import funder_fair as world
 from tests.reports.funder_fair import NOW, FunderFair, FunderNetwork
 
-make_signed_agreement, funder_fair, funder_network = world.make_signed_agreement, world.funder_fair, world.funder_network
+make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
+                                                       world.funder_network)
 
 SHEETS = ["Raport", "Uczestnicy", "Umowy", "Realizacja", "Wartość wg kategorii", "Wartość wg sektorów", "Stawki",
           "Między sektorami", "Partnerstwa", "Stali partnerzy"]
@@ -40,9 +41,10 @@ def test_the_fairs_workbook_reads_back(app: Any, funder_fair: FunderFair) -> Non
     about = rows(book["Raport"])
     assert about[0] == ["Temat", "Opis"] and about[1] == ["Raport dla grantodawcy", "Giełda Zasobów Tczew"]
     assert about[3][0] == "Stan na" and isinstance(about[3][1], datetime)
-    assert [r[0] for r in about[4:]] == ["1. Uczestnicy i organizacje według sektorów", "2. Umowy, zobowiązania i punkty",
-                                         "3. Realizacja w czasie", "4. Wartość społeczna zadeklarowana i zrealizowana",
-                                         "5. Wymiany między sektorami", "6. Partnerstwa", "7. Stali partnerzy"]
+    assert [r[0] for r in about[4:]] == [
+        "1. Uczestnicy i organizacje według sektorów", "2. Umowy, zobowiązania i punkty", "3. Realizacja w czasie",
+        "4. Wartość społeczna zadeklarowana i zrealizowana", "5. Wymiany między sektorami", "6. Partnerstwa",
+        "7. Stali partnerzy"]
     assert all(r[1].endswith(".") for r in about[4:])
 
     people = rows(book["Uczestnicy"])
