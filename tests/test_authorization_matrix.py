@@ -148,6 +148,15 @@ def trading_closed(w: World) -> None:
     db.session.remove()
 
 
+def ob_to_p_confirmed(w: World) -> None:
+    """P has confirmed what P's organisation received: its feedback may follow."""
+    from app.agreements.fulfilment import confirm_delivery
+    from app.people.models import Participant
+
+    confirm_delivery(db.session.get_one(Participant, w.p), w.a_id, w.ob_to_p)
+    db.session.remove()
+
+
 PERSON_FIELDS = {"first_name": "Ola", "last_name": "Przechodnia", "email": "ola@example.org"}
 
 MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
@@ -381,7 +390,11 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("agreements.annul", "POST"): rule(ORGANISERS_A, agreement_id="signed", data=lambda w: {
         "reason": "Na prośbę stron"}),
     ("agreements.delivered", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_from_p"),
-    ("agreements.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p"),
+    ("agreements.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
+        "rating": "5", "testimonial": "Sala jak z bajki", "quote_consent": "y"}),
+    ("agreements.feedback", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p",
+                                          prepare=ob_to_p_confirmed, data=lambda w: {
+        "rating": "4", "testimonial": "Polecamy"}),
     ("agreements.dispute", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
         "comment": "Szkolenie się nie odbyło"}),
     ("agreements.notary_desk", "GET"): rule(STAFF_A),
