@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.agreements.feedback import RATINGS
 from app.network.sectors import SECTOR_COLOURS, Sector
 from app.reports import charts
 from app.reports.charts import PRINT, Bar, Group, Point, Series, Theme
@@ -32,6 +33,7 @@ class FunderCharts:
     value_by_sector: Markup
     matrix: Markup
     partnerships: Markup
+    ratings: Markup
 
 
 def money(grosze: int) -> str:
@@ -42,6 +44,16 @@ def money(grosze: int) -> str:
 def whole_zloty(value: float) -> str:
     """A chart's value, already in whole złoty: '1 234 zł'."""
     return money(int(value) * 100)
+
+
+def stars(n: int) -> str:
+    """'5 stars', '1 star': one of the ratings 1–5."""
+    return ngettext("%(num)d star", "%(num)d stars", n)
+
+
+def average(value: float | None) -> str:
+    """An average rating: '4,3' ('—' without one)."""
+    return format_decimal(value, format="0.0") if value is not None else "—"
 
 
 def month_label(day: date) -> str:
@@ -92,6 +104,9 @@ def funder_charts(report: FunderReport, theme: Theme = PRINT, width: float = CHA
         partnerships=charts.heat_table(
             [str(s.label) for s in Sector], [SECTOR_COLOURS[s] for s in Sector],
             report.partnerships.matrix_rows(), title=_("Partnerships between sectors"), theme=theme, width=720),
+        ratings=charts.bar_chart(
+            [Bar(stars(n), report.ratings.distribution.get(n, 0), theme.accent) for n in reversed(RATINGS)],
+            title=_("Ratings"), theme=theme, width=width, value_format=number),
     )
 
 
@@ -114,7 +129,8 @@ def template_context(report: FunderReport) -> dict[str, object]:
     """What the report's template uses besides the charts."""
     return {"report": report, "sections": {s.key: s for s in sections(report)}, "sectors": list(Sector),
             "number": number, "percent": percent, "money": money, "rates": rate_rows(report.rates),
-            "combination": combination_label, "step_label": lambda i: step_label(report, i),
+            "combination": combination_label, "step_label": lambda i: step_label(report, i), "stars": stars,
+            "average": average, "ratings": list(reversed(RATINGS)),
             "when": lambda dt: format_datetime(dt, "d MMMM y, HH:mm") if dt else "",
             "day": lambda d: format_date(d, "d MMMM y") if d else ""}
 

@@ -30,6 +30,11 @@ What is counted, section by section (the report says it in a sentence each):
    agreements together at two fairs or more, or in two agreements or more. A fair: the pairs
    with an agreement at this fair, counted over the whole network. The network: within the
    period.
+8. **Ratings and testimonials** (`app.agreements.feedback`): the receivers' ratings (1–5) of the
+   confirmed obligations: how many, the average, how many of each; and the few words of those
+   who agreed to be quoted (no others ever leave the database). A fair: its agreements'
+   obligations. The network: every fair's and the network space's, confirmed in the year (in
+   Warsaw) when one is chosen — a rating is given when the obligation is confirmed.
 
 All figures come from a fixed number of statements, whatever the size of the fair or network.
 """
@@ -44,6 +49,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, select, true, union
 from sqlalchemy.orm import aliased
 
+from app.agreements.feedback import FeedbackRow, RatingSummary, feedback_for_fairs, rating_summary
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.agreements.stats import COUNTED
 from app.agreements.value_totals import ValueTotals, value_totals
@@ -125,6 +131,8 @@ class FunderReport:
     cross_sector_agreements: int
     partnerships: PartnershipCounts
     repeat_partners: tuple[Pair, ...]
+    ratings: RatingSummary
+    testimonials: tuple[FeedbackRow, ...]  # feedback with words that may be quoted, in the order confirmed
     fairs: int = 1  # fairs held in the period (a fair's report: itself)
     year: int | None = None  # the network's year; a fair's: the year it was held in
     years: tuple[int, ...] = ()  # the network's years with figures (all years: the period)
@@ -183,8 +191,13 @@ def fair_report(fair: Fair, now: datetime | None = None) -> FunderReport:
         matrix=results.sector_matrix, cross_sector_agreements=results.cross_sector_agreements,
         partnerships=partnership_counts(year, involving=present),
         repeat_partners=tuple(p for p in member_pairs(true(), at_fair=fair.id) if p.repeat),
+        ratings=rating_summary([fair.id]), testimonials=_quoted(feedback_for_fairs([fair.id])),
         year=year, slug=fair.slug, venue=fair.venue, fair_day=results.fair_day,
         closed=results.state == FairState.CLOSED)
+
+
+def _quoted(rows: list[FeedbackRow]) -> tuple[FeedbackRow, ...]:
+    return tuple(row for row in rows if row.testimonial)
 
 
 def weekly(results: Results) -> tuple[FulfilmentStep, ...]:
@@ -341,6 +354,8 @@ def network_report(year: int | None = None, now: datetime | None = None) -> Fund
         scope = and_(Agreement.signed_at >= start, Agreement.signed_at < end)
     totals = _totals(scope)
     space = network_space()
+    every_fair = list(db.session.scalars(select(Fair.id)))  # the feedback's queries name the fairs
+    since, until = (date(year, 1, 1), date(year, 12, 31)) if year is not None else (None, None)
     return FunderReport(
         scope=Scope.NETWORK, name=space.name if space is not None else str(_l("The exchange network")),
         generated_at=now, sectors=_people(year),
@@ -352,6 +367,8 @@ def network_report(year: int | None = None, now: datetime | None = None) -> Fund
         matrix=sector_matrix_in(scope), cross_sector_agreements=_cross_sector(scope),
         partnerships=partnership_counts(year),
         repeat_partners=tuple(p for p in member_pairs(scope) if p.repeat),
+        ratings=rating_summary(every_fair, since, until),
+        testimonials=_quoted(feedback_for_fairs(every_fair, since, until)),
         fairs=_fairs_held(year), year=year, years=tuple(years))
 
 
@@ -381,6 +398,9 @@ def sections(report: FunderReport) -> list[Section]:
                         "since the fair (week 0: the fair's day and the six days after it), cumulative.")
         pairs = _l("Pairs of members with an agreement at this fair who have agreements together at two fairs or "
                    "more, or in two agreements or more (counted across the whole network).")
+        feedback = _l("When they confirm an obligation, its receivers may rate it from 1 to 5 and leave a few "
+                      "words. Counted: the ratings of the confirmed obligations of the fair's agreements; quoted: "
+                      "only the words of those who agreed to be quoted in reports.")
         partnerships = _l("Partnerships (standing agreements of two members or more) in force during %(year)s with "
                           "at least one of this fair's members, by size and by the sectors they join.", year=year)
     else:
@@ -402,6 +422,12 @@ def sections(report: FunderReport) -> list[Section]:
                         "their receivers had confirmed by then, from the month of the first agreement, cumulative.")
         pairs = _l("Pairs of members with agreements together at two fairs or more, or in two agreements or more, "
                    "among the agreements of the period.")
+        feedback = (_l("When they confirm an obligation, its receivers may rate it from 1 to 5 and leave a few "
+                       "words. Counted: the ratings of every confirmed obligation; quoted: only the words of those "
+                       "who agreed to be quoted in reports.") if year is None else
+                    _l("When they confirm an obligation, its receivers may rate it from 1 to 5 and leave a few "
+                       "words. Counted: the ratings of the obligations confirmed in %(year)s (in Warsaw); quoted: "
+                       "only the words of those who agreed to be quoted in reports.", year=year))
     return [
         Section("people", str(_l("Participants and organisations by sector")), str(people)),
         Section("agreements", str(_l("Agreements, obligations and points")), str(agreements)),
@@ -418,4 +444,5 @@ def sections(report: FunderReport) -> list[Section]:
             "two sectors or more."))),
         Section("partnerships", str(_l("Partnerships")), str(partnerships)),
         Section("repeat", str(_l("Repeat partners")), str(pairs)),
+        Section("feedback", str(_l("Ratings and testimonials")), str(feedback)),
     ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from app.agreements.feedback import RATINGS
 from app.core.output.spreadsheets import Cell, Grosze, Share, Sheet, Zloty, xlsx_bytes
 from app.network.sectors import Sector
-from app.reports.funder_pdf import combination_label, step_label
+from app.reports.funder_pdf import combination_label, stars, step_label
 from app.reports.funder_report import FunderReport, Scope, Step, sections
 from app.valuation.kinds import RateKey
 from app.valuation.money import round_zloty
@@ -110,9 +111,27 @@ def _repeat(report: FunderReport) -> Sheet:
                                         _("Agreements")], rows)
 
 
+def _ratings(report: FunderReport) -> Sheet:
+    summary = report.ratings
+    rows: list[list[Cell]] = [[stars(n), summary.distribution.get(n, 0)] for n in reversed(RATINGS)]
+    rows += [[_("Ratings given"), summary.count],
+             [_("Average rating"), round(summary.average, 2) if summary.average is not None else None]]
+    return Sheet(_("Ratings"), [_("Rating"), _("Count")], rows)
+
+
+def _testimonials(report: FunderReport) -> Sheet:
+    rows: list[list[Cell]] = [[t.testimonial, t.receiver, str(t.receiver_sector.label), t.description, t.giver,
+                               str(t.giver_sector.label), t.confirmed_on, t.rating, t.agreement_number]
+                              for t in report.testimonials]
+    return Sheet(_("Testimonials"), [_("Testimonial"), _("Author"), _("Author's sector"), _("Obligation"),
+                                     _("Given by"), _("Giver's sector"), _("Confirmed on"), _("Rating"),
+                                     _("Agreement")], rows)
+
+
 def funder_sheets(report: FunderReport) -> list[Sheet]:
     return [_about(report), _people(report), _agreements(report), _fulfilment(report), _value_by_category(report),
-            _value_by_sector(report), _rates(report), _matrix(report), _partnerships(report), _repeat(report)]
+            _value_by_sector(report), _rates(report), _matrix(report), _partnerships(report), _repeat(report),
+            _ratings(report), _testimonials(report)]
 
 
 def funder_xlsx(report: FunderReport) -> bytes:

@@ -18,12 +18,14 @@ So: 4 agreements (1 fulfilled), 6 obligations (3 confirmed), 215 points pledged 
 confirmed; social value pledged 1 336,10 zł (1 336 zł), realised 550 zł, 1 obligation without
 an estimate; all four agreements cross-sector; Źdźbło and Łąka repeat partners (two
 agreements). A partnership of Źdźbło, Łąka and Urząd (2026) counts for the fair; one of two
-members who never came to it does not.
+members who never came to it does not. The receivers rated the three confirmations 5 (with
+words they agreed to have quoted: QUOTED), 4 (words not to be quoted) and 3 (no words).
 
 The network adds Pelplin (14 June 2025), where Źdźbło and Łąka (the same people) close one more
 agreement: Łąka → Źdźbło 5 h of skilled work, 5 × 56,07 zł = 280,35 zł (8 pts, confirmed on
-1 July 2025). In 2025 the network has one fair, two people from two members, one agreement and
-no repeat partners; in 2026, Tczew's figures; over all years, Źdźbło and Łąka met at two fairs.
+1 July 2025, rated 2 with words that may be quoted: LATE). In 2025 the network has one fair,
+four people from four members (with Pelplin's organiser and notary), one agreement and no repeat
+partners; in 2026, Tczew's figures; over all years, Źdźbło and Łąka met at two fairs.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ PELPLIN_OPENED = datetime(2025, 6, 14, 8, 0, tzinfo=UTC)
 PELPLIN_CONFIRMED = datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
 
 PLEDGED = 15000 + 30000 + 28610 + 40000 + 20000  # grosze
+QUOTED = "Sala była gotowa na czas, z rzutnikiem i kawą. Dziękujemy!"
+NOT_QUOTED = "Poczęstunek smaczny, ale tego proszę nie cytować."
+LATE = "Ulotka przyszła za późno, ale była ładna."
 REALISED = 15000 + 40000
 
 
@@ -116,11 +121,11 @@ def funder_fair(trading_fair: Fair, organiser: Participant, notary: Participant,
             ob("town", "coop", "Bus", 50, "transport", quantity=1, unit=Unit.DAYS)]),
     }
     annul_by_organiser(organiser, fid, a["annulled"].id, "pomyłka")
-    confirmed = {a["1"].obligations[0].id: ("coop", OPENED + timedelta(days=1)),
-                 a["2"].obligations[1].id: ("town", OPENED + timedelta(days=10)),
-                 a["3"].obligations[0].id: ("coop", OPENED + timedelta(days=19))}
-    for obligation_id, (receiver, _at) in confirmed.items():
-        confirm_delivery(p[receiver], fid, obligation_id)
+    confirmed = {a["1"].obligations[0].id: ("coop", OPENED + timedelta(days=1), 5, QUOTED, True),
+                 a["2"].obligations[1].id: ("town", OPENED + timedelta(days=10), 4, NOT_QUOTED, False),
+                 a["3"].obligations[0].id: ("coop", OPENED + timedelta(days=19), 3, "", False)}
+    for obligation_id, (receiver, _at, rating, words, consent) in confirmed.items():
+        confirm_delivery(p[receiver], fid, obligation_id, rating=rating, testimonial=words, quote_consent=consent)
     close_trading(organiser, fid)
     with transaction():
         fair = db.session.get_one(Fair, fid)
@@ -128,7 +133,7 @@ def funder_fair(trading_fair: Fair, organiser: Participant, notary: Participant,
         fair.trading_ended_at = CLOSED
         for key in ("1", "2", "3", "4", "annulled"):
             db.session.get_one(Agreement, a[key].id).signed_at = OPENED + timedelta(minutes=10)
-        for obligation_id, (_receiver, at) in confirmed.items():
+        for obligation_id, (_receiver, at, *_feedback) in confirmed.items():
             db.session.get_one(Obligation, obligation_id).confirmed_at = at
 
     coordinator = set_network_coordinator(SystemActor(), organiser.id, True)
@@ -164,7 +169,7 @@ def funder_network(funder_fair: FunderFair, make_fair: Callable[..., Fair], nota
     agreement = make_signed_agreement(ngo, coop, fair=second, notary=notary_b, obligations=[ObligationData(
         coop.organisation_id, ngo.organisation_id, "Projekt ulotki", points=8, hours=5,
         value_basis=ValueBasis.WORK_SKILLED)])
-    confirm_delivery(ngo, second.id, agreement.obligations[0].id)
+    confirm_delivery(ngo, second.id, agreement.obligations[0].id, rating=2, testimonial=LATE, quote_consent=True)
     close_trading(organiser_b, second.id)
     with transaction():
         fair = db.session.get_one(Fair, second.id)

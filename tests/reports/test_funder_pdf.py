@@ -16,7 +16,7 @@ from app.reports.funder_pdf import funder_charts, render_funder_pdf
 from app.reports.funder_report import fair_report, network_report
 from tests.pdf_boxes import all_text, count, on_one_line, pdf_pages
 from tests.reports import funder_fair as world
-from tests.reports.funder_fair import NOW, FunderFair, FunderNetwork
+from tests.reports.funder_fair import LATE, NOT_QUOTED, NOW, QUOTED, FunderFair, FunderNetwork
 
 make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
                                                        world.funder_network)
@@ -24,7 +24,7 @@ make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreemen
 SVG = "{http://www.w3.org/2000/svg}"
 HEADINGS = ("1. Uczestnicy i organizacje według sektorów", "2. Umowy, zobowiązania i punkty", "3. Realizacja w czasie",
             "4. Wartość społeczna zadeklarowana i zrealizowana", "5. Wymiany między sektorami", "6. Partnerstwa",
-            "7. Stali partnerzy")
+            "7. Stali partnerzy", "8. Oceny i opinie")
 
 
 def _keep(name: str, data: bytes) -> None:
@@ -58,6 +58,11 @@ def test_the_fairs_report_reads_back(app: Any, funder_fair: FunderFair) -> None:
         assert line in text.replace("\xa0", " ").replace(" zł", " zł").replace("1 336", "1336"), line
     assert on_one_line(pages, "1 336 zł") >= 2  # whole złoty, digits grouped, never broken
     assert "1 obligation" not in text and "1 zobowiązanie z 6 nie miało wyceny" in text
+    # Ratings, and the words of those who agreed to be quoted, only theirs.
+    for line in ("Wystawione oceny 3", "Średnia ocena 4,0 na 5", "Opinie, które można cytować 1",
+                 f"„{QUOTED}” Spółdzielnia Łąka o: „Sala” (od: Fundacja Źdźbło), 15 marca 2026 · 5 gwiazdek"):
+        assert line in text, line
+    assert NOT_QUOTED not in text
 
 
 def test_the_networks_report_of_a_year_and_of_all_years(app: Any, funder_network: FunderNetwork) -> None:
@@ -73,7 +78,9 @@ def test_the_networks_report_of_a_year_and_of_all_years(app: Any, funder_network
     assert count(pages[:1], "Sieć wymiany rok po roku") == 1 and count(pages[:1], "Okres: 2025–2026") == 1
     for heading in HEADINGS:
         assert count(pages[1:], heading) == 1, heading
-    assert "Fundacja Źdźbło Spółdzielnia Łąka 2 3" in all_text(pages).replace("\xa0", " ")
+    text = all_text(pages).replace("\xa0", " ")
+    assert "Fundacja Źdźbło Spółdzielnia Łąka 2 3" in text and "Średnia ocena 3,5 na 5" in text
+    assert text.index(LATE) < text.index(QUOTED)
 
 
 def test_the_charts_carry_the_figures(app: Any, funder_fair: FunderFair) -> None:

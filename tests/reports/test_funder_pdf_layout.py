@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.agreements.feedback import FeedbackRow, RatingSummary
 from app.agreements.value_totals import ValueRow, ValueTotals
 from app.network.sectors import Sector
 from app.partnerships.counts import PartnershipCounts
@@ -19,7 +20,14 @@ from app.reports.funder_pdf import render_funder_pdf
 from app.reports.funder_report import FulfilmentStep, FunderReport, Scope, SectorRow, Step
 from app.reports.network_results import MemberRef, Pair
 from app.valuation.kinds import DEFAULT_RATES
-from tests.long_texts import LONG_CATEGORY, LONG_FAIR, LONG_ORGANISATION, LONG_WORD, OTHER_LONG_ORGANISATION
+from tests.long_texts import (
+    LONG_CATEGORY,
+    LONG_DESCRIPTION,
+    LONG_FAIR,
+    LONG_ORGANISATION,
+    LONG_WORD,
+    OTHER_LONG_ORGANISATION,
+)
 from tests.pdf_boxes import Box, Page, assert_on_paper, count, mm, on_one_line, pdf_pages
 from tests.printing import printing_app
 
@@ -32,6 +40,11 @@ CATEGORIES = (LONG_CATEGORY, f"{LONG_WORD} i {LONG_WORD}", f"{LONG_WORD}{LONG_WO
 NAMES = (LONG_ORGANISATION, OTHER_LONG_ORGANISATION, f"{LONG_WORD}{LONG_WORD}", "Piekarnia Żak")
 SECTORS = list(Sector)
 DAY = date(2027, 10, 14)
+LONG_TESTIMONIAL = ("Sala była przygotowana wzorowo, z nagłośnieniem i rzutnikiem, a gospodarze pomogli nam we "
+                    "wszystkim od rana do wieczora; dzięki nim warsztaty dla seniorów i dzieci z Kociewia udały się "
+                    "ponad nasze oczekiwania. Chętnie skorzystamy znowu i polecamy każdemu, kto szuka miejsca na "
+                    "spotkanie, szkolenie albo festyn rodzinny. Dziękujemy całemu zespołowi za cierpliwość, "
+                    "życzliwość i kawę! " * 2)[:500]
 
 
 def fair() -> FunderReport:
@@ -55,6 +68,12 @@ def fair() -> FunderReport:
         matrix={a: {b: 123_456 for b in Sector} for a in Sector}, cross_sector_agreements=1_111_111,
         partnerships=partnerships,
         repeat_partners=tuple(Pair(members[i], members[i + 1], 12_345, 1_234) for i in range(11)),
+        ratings=RatingSummary(12_345_678, 4.56789, {1: 1_234_567, 2: 2_345_678, 3: 3_456_789, 4: 2_000_000,
+                                                    5: 3_308_644}),
+        testimonials=tuple(FeedbackRow(1, f"GZ/2027/{i:04d}", i, LONG_DESCRIPTION, NAMES[i % 4], SECTORS[i % 6],
+                                       NAMES[(i + 1) % 4], SECTORS[(i + 1) % 6], 1 + i % 5,
+                                       (LONG_TESTIMONIAL if i % 2 else f"{LONG_WORD} " * 15).strip(),
+                                       DAY + timedelta(days=i)) for i in range(8)),
         year=2027, slug="a" * 63, venue=VENUE, fair_day=DAY, closed=False)
 
 
@@ -96,6 +115,8 @@ def test_names_and_totals_print_whole(printed) -> None:
         assert count(pages, name) >= 1, name
     assert count(pages, LONG_ORGANISATION) >= 3 and count(pages, f"{LONG_WORD}{LONG_WORD}") >= 3
     assert count(pages, "tydzień 52 18 października 2028") == 1  # the last week
+    assert count(pages, LONG_TESTIMONIAL) == 4 and count(pages, "12 345 678") >= 1
+    assert count(pages, "4,6 na 5") == 1
 
 
 def test_the_network_prints_its_period_and_months(printed) -> None:

@@ -23,7 +23,7 @@ from app.reports.funder_report import (
 )
 from app.valuation.kinds import DEFAULT_RATES, RateKey
 from tests.reports import funder_fair as world
-from tests.reports.funder_fair import NOW, PLEDGED, REALISED, FunderFair, FunderNetwork
+from tests.reports.funder_fair import LATE, NOT_QUOTED, NOW, PLEDGED, QUOTED, REALISED, FunderFair, FunderNetwork
 
 make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
                                                        world.funder_network)
@@ -77,6 +77,17 @@ def test_sectors_partnerships_and_repeat_partners(funder_fair: FunderFair) -> No
     assert [({p.a.name, p.b.name}, p.agreements, p.fairs) for p in report.repeat_partners] == [(PAIR, 2, 1)]
 
 
+def test_ratings_and_the_testimonials_that_may_be_quoted(funder_fair: FunderFair) -> None:
+    report = fair_report(funder_fair.fair, NOW)
+    assert (report.ratings.count, report.ratings.average) == (3, 4.0)
+    assert report.ratings.distribution == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
+    # The words of the receiver who agreed to be quoted, and no others.
+    assert [(t.testimonial, t.receiver, t.giver, t.description, t.rating, t.confirmed_on)
+            for t in report.testimonials] == [
+        (QUOTED, "Spółdzielnia Łąka", "Fundacja Źdźbło", "Sala", 5, date(2026, 3, 15))]
+    assert NOT_QUOTED not in repr(report)
+
+
 def test_the_fair_counts_its_repeat_partners_across_the_network(funder_network: FunderNetwork) -> None:
     report = fair_report(funder_network.first.fair, NOW)
     assert [({p.a.name, p.b.name}, p.agreements, p.fairs) for p in report.repeat_partners] == [(PAIR, 3, 2)]
@@ -92,6 +103,8 @@ def test_the_network_of_one_year_counts_the_agreements_signed_in_it(funder_netwo
     assert (y2025.value.pledged, y2025.value.realised) == (5 * 5607, 5 * 5607)
     assert y2025.repeat_partners == ()  # one agreement together in 2025
     assert y2025.partnerships.total == 0 and y2025.cross_sector_agreements == 1
+    assert (y2025.ratings.count, y2025.ratings.average) == (1, 2.0)
+    assert [t.testimonial for t in y2025.testimonials] == [LATE]
     assert y2025.step is Step.MONTH  # from the month of the first agreement to that of NOW
     assert y2025.fulfilment[:2] == (FulfilmentStep(0, date(2025, 6, 30), 0, 1),
                                     FulfilmentStep(1, date(2025, 7, 31), 1, 1))
@@ -102,6 +115,7 @@ def test_the_network_of_one_year_counts_the_agreements_signed_in_it(funder_netwo
     assert (y2026.participants, y2026.organisations, y2026.fairs) == (6, 6, 1)
     assert [({p.a.name, p.b.name}, p.agreements, p.fairs) for p in y2026.repeat_partners] == [(PAIR, 2, 1)]
     assert y2026.partnerships.total == 2  # both in force in 2026, wherever their members came
+    assert y2026.ratings.count == 3 and [t.testimonial for t in y2026.testimonials] == [QUOTED]
     assert [(s.ends_on.month, s.confirmed, s.obligations) for s in y2026.fulfilment] == [(3, 2, 6), (4, 3, 6)]
 
 
@@ -118,6 +132,8 @@ def test_the_network_of_all_years(funder_network: FunderNetwork) -> None:
     assert (len(steps), steps[(2025, 6)], steps[(2026, 2)], steps[(2026, 3)], steps[(2026, 4)]) == (
         11, (0, 1), (1, 1), (3, 7), (4, 7))
     assert report.rates == DEFAULT_RATES
+    assert (report.ratings.count, report.ratings.average) == (4, 3.5)
+    assert [t.testimonial for t in report.testimonials] == [LATE, QUOTED]  # in the order confirmed
 
 
 def test_asked_year(funder_network: FunderNetwork) -> None:
@@ -153,6 +169,7 @@ def test_every_section_says_what_it_counts(app, funder_fair: FunderFair) -> None
         fair = sections(fair_report(funder_fair.fair, NOW))
         year = sections(network_report(2026, NOW))
     assert [s.key for s in fair] == ["people", "agreements", "fulfilment", "value", "sectors", "partnerships",
-                                     "repeat"]
+                                     "repeat", "feedback"]
     assert all(s.title and s.note.endswith(".") for s in fair + year)
     assert "2026" in year[1].note and "w roku 2026" in year[5].note and "tej giełdzie" in fair[5].note
+    assert "potwierdzonych w roku 2026" in year[7].note and "umów tej giełdy" in fair[7].note

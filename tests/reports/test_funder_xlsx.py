@@ -15,13 +15,13 @@ from app.core.output.spreadsheets import XLSX_SHARE, XLSX_ZLOTY, XLSX_ZLOTY_GROS
 from app.reports.funder_report import fair_report, network_report
 from app.reports.funder_xlsx import funder_xlsx
 from tests.reports import funder_fair as world
-from tests.reports.funder_fair import NOW, FunderFair, FunderNetwork
+from tests.reports.funder_fair import NOT_QUOTED, NOW, QUOTED, FunderFair, FunderNetwork
 
 make_signed_agreement, funder_fair, funder_network = (world.make_signed_agreement, world.funder_fair,  # fixtures
                                                        world.funder_network)
 
 SHEETS = ["Raport", "Uczestnicy", "Umowy", "Realizacja", "Wartość wg kategorii", "Wartość wg sektorów", "Stawki",
-          "Między sektorami", "Partnerstwa", "Stali partnerzy"]
+          "Między sektorami", "Partnerstwa", "Stali partnerzy", "Oceny", "Opinie"]
 
 
 def rows(sheet: Worksheet) -> list[list[Any]]:
@@ -44,7 +44,7 @@ def test_the_fairs_workbook_reads_back(app: Any, funder_fair: FunderFair) -> Non
     assert [r[0] for r in about[4:]] == [
         "1. Uczestnicy i organizacje według sektorów", "2. Umowy, zobowiązania i punkty", "3. Realizacja w czasie",
         "4. Wartość społeczna zadeklarowana i zrealizowana", "5. Wymiany między sektorami", "6. Partnerstwa",
-        "7. Stali partnerzy"]
+        "7. Stali partnerzy", "8. Oceny i opinie"]
     assert all(r[1].endswith(".") for r in about[4:])
 
     people = rows(book["Uczestnicy"])
@@ -92,6 +92,15 @@ def test_the_fairs_workbook_reads_back(app: Any, funder_fair: FunderFair) -> Non
     assert rows(book["Stali partnerzy"]) == [
         ["Członek", "Sektor", "Partner", "Sektor partnera", "Giełdy", "Umowy"],
         ["Fundacja Źdźbło", "Organizacja pozarządowa", "Spółdzielnia Łąka", "Spółdzielnia socjalna", 1, 2]]
+
+    assert rows(book["Oceny"]) == [["Ocena", "Liczba"], ["5 gwiazdek", 1], ["4 gwiazdki", 1], ["3 gwiazdki", 1],
+                                   ["2 gwiazdki", 0], ["1 gwiazdka", 0], ["Wystawione oceny", 3], ["Średnia ocena", 4]]
+    quotes = rows(book["Opinie"])
+    assert quotes[0][:3] == ["Opinia", "Autor(ka)", "Sektor autora"] and len(quotes) == 2
+    assert quotes[1][:6] == [QUOTED, "Spółdzielnia Łąka", "Spółdzielnia socjalna", "Sala", "Fundacja Źdźbło",
+                             "Organizacja pozarządowa"]
+    assert quotes[1][6].date().isoformat() == "2026-03-15" and quotes[1][7] == 5 and quotes[1][8]
+    assert NOT_QUOTED not in repr([rows(book[name]) for name in book.sheetnames])
 
 
 def test_the_networks_workbook_of_a_year(app: Any, funder_network: FunderNetwork) -> None:
