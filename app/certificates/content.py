@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, TypeGuard
 
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from app.agreements.content import canonical_json, content_hash
 from app.certificates.lines import CONFIRMED, GAVE, RECEIVED, Line
@@ -17,7 +18,7 @@ from app.certificates.models import Certificate
 from app.floor.kinds import Unit
 from app.network.models import Member
 from app.network.sectors import Sector
-from app.valuation.kinds import PER_LABELS, RateKey, ValueBasis
+from app.valuation.kinds import RateKey, ValueBasis
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ def is_authentic(certificate: Certificate) -> bool:
                 and content_hash(certificate.frozen_content) == certificate.content_hash)
 
 
+PER_PHRASES: dict[str, LazyString] = {"hour": _l("per hour"), "day": _l("per day"), "piece": _l("per piece")}
+
+
 @dataclass(frozen=True)
 class RateUsed:
     """A rate the certificate's values were estimated with: its basis and amount per unit."""
@@ -105,7 +109,7 @@ class RateUsed:
 
     @property
     def per_label(self) -> LazyString:
-        return PER_LABELS[self.per]
+        return PER_PHRASES.get(self.per, PER_PHRASES["piece"])
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,12 @@ from app.floor.kinds import Unit, quantity_text
 from app.valuation.kinds import PER_LABELS, RateKey
 from app.valuation.money import zloty
 
-# Beside the agreement's stylesheet: the summary and the lines' tables.
+# Beside the agreement's stylesheet: the page numbers, the summary and the lines' tables.
 EXTRA_CSS = """
-.member { font-size: 12pt; font-weight: bold; margin-top: 1mm; }
-.facts { margin-top: 1mm; }
+@page { @bottom-right { content: counter(page) " / " counter(pages); } }
+.facts { margin-top: 3mm; }
+.facts th { width: 24%; font-size: 8pt; border-bottom: 0.2mm solid #999; padding-top: 1.3mm; }
+.facts .member { font-size: 11pt; }
 .replaces { margin-top: 2mm; padding: 1.5mm 3mm; border: 0.4mm solid #000; }
 .summary th:nth-child(1) { width: 34%; }
 .summary th:nth-child(2) { width: 14%; }
@@ -41,23 +43,21 @@ EXTRA_CSS = """
 .summary td.num, .summary th.num, .lines .value, .lines th.value { text-align: right; }
 .summary .grand td { font-weight: bold; }
 .lines { margin-bottom: 2mm; }
-.lines th.date { width: 11%; }
-.lines th.agreement { width: 14%; }
-.lines th.who { width: 19%; }
-.lines th.what { width: 23%; }
+.lines th.date { width: 12%; }
+.lines th.agreement { width: 13%; }
+.lines th.who { width: 18%; }
+.lines th.what { width: 21%; }
 .lines th.amount { width: 10%; }
-.lines th.value { width: 12%; }
-.lines th.state { width: 11%; }
-.lines td { font-size: 8pt; }
+.lines th.value { width: 13%; }
+.lines th.state { width: 13%; }
+.lines td { font-size: 7.5pt; }
+.lines td.date { white-space: nowrap; }
 .lines .what { white-space: pre-line; }
 .lines .small { font-size: 7pt; color: #333; margin-top: 0.5mm; }
 .lines .value b { white-space: nowrap; }
 .none { color: #333; font-style: italic; }
-.method { margin-top: 1mm; }
-.method li { margin: 0.3mm 0; }
-.estimate { margin-top: 2mm; padding: 2mm 3mm; border: 0.3mm solid #000; break-inside: avoid; }
-.sign { margin-top: 6mm; break-inside: avoid; }
-.sign .line { margin-top: 10mm; width: 70mm; border-top: 0.2mm solid #000; padding-top: 1mm; font-size: 8pt; }
+.estimate { margin-top: 3mm; font-size: 8pt; }
+.estimate .method { margin-top: 1mm; }
 """
 
 
@@ -82,7 +82,8 @@ def value_detail(line: Line) -> str:
     if line.social_value is None or line.value_units is None or line.value_rate is None:
         return ""
     per = RateKey(line.value_rate_key).per if known(line.value_rate_key, RateKey) else "piece"
-    return f"{line.value_units} {PER_LABELS[per]} × {zloty(line.value_rate)}"
+    nbsp = "\u00a0"  # each side of "×" kept on one line
+    return f"{line.value_units}{nbsp}{PER_LABELS[per]}{nbsp}× {zloty(line.value_rate).replace(' ', nbsp)}"
 
 
 def lines_count(n: int) -> str:

@@ -72,26 +72,27 @@ RECEIVED = (TRAINING + BUS, BUS)
 
 @pytest.fixture
 def scripted(trading_fair: Fair, organiser: Participant, make_participant: Callable[..., Participant],
-             make_signed_agreement: Callable[..., Agreement], category: Callable[[str], int]) -> Scripted:
+             category: Callable[[str], int], request: pytest.FixtureRequest) -> Scripted:
+    sign: Callable[..., Agreement] = request.getfixturevalue("make_signed_agreement")
     a = make_participant("Anna", "Ładna", organisation="Fundacja Ład", phone="+48 600 100 200")
     b = make_participant("Bartosz", "Łąkowy", organisation="Spółdzielnia Socjalna Łąka",
                          sector=Sector.SOCIAL_COOPERATIVE)
     c = make_participant("Celina", "Gminna", organisation="Urząd Gminy Tczew", sector=Sector.PUBLIC)
     ao, bo, co = a.organisation_id, b.organisation_id, c.organisation_id
-    first = make_signed_agreement(a, b, obligations=[
+    first = sign(a, b, obligations=[
         ObligationData(ao, bo, "Sala konferencyjna na 30 osób", category_id=category("rooms"), quantity=3,
                        unit=Unit.HOURS, points=30),
         ObligationData(bo, ao, "Szkolenie z pisania wniosków", category_id=category("trainings"), hours=4,
                        points=40)])
-    second = make_signed_agreement(a, c, obligations=[
+    second = sign(a, c, obligations=[
         ObligationData(ao, co, "Wolontariusze do sprzątania parku", category_id=category("volunteers"), hours=10,
                        points=50),
         ObligationData(co, ao, "Użyczenie busa na wycieczkę", category_id=category("transport"), quantity=2,
                        unit=Unit.DAYS, points=60)])
-    third = make_signed_agreement(a, b, obligations=[
+    third = sign(a, b, obligations=[
         ObligationData(ao, bo, "Porada prawna przez telefon", value_basis=ValueBasis.NONE, points=5)])
-    others = make_signed_agreement(b, c, obligations=[(b, c, "Catering na festyn", 20)])
-    annulled = make_signed_agreement(a, c, obligations=[(a, c, "Rzutnik na tydzień", 20)])
+    others = sign(b, c, obligations=[(b, c, "Catering na festyn", 20)])
+    annulled = sign(a, c, obligations=[(a, c, "Rzutnik na tydzień", 20)])
     annul_by_organiser(organiser, trading_fair.id, annulled.id, "Pomyłka")
     confirm_delivery(b, trading_fair.id, first.obligations[0].id)  # b got the room
     confirm_delivery(a, trading_fair.id, second.obligations[1].id)  # a got the bus

@@ -183,7 +183,8 @@ def test_the_period_counts_days_in_warsaw(organiser: Participant, scripted: Scri
     # The day before (in Warsaw) holds nothing of the member's: every other agreement is today's.
     assert code_of(lambda: issue(organiser, scripted.member, day - timedelta(days=5), day)) == "nothing_to_certify"
     lines = read_frozen(issue(organiser, scripted.member, day + timedelta(days=1), today).frozen_content).lines
-    assert [line.signed_on for line in lines if line.agreement == scripted.first.number] == [day + timedelta(days=1)] * 2
+    moved = [line.signed_on for line in lines if line.agreement == scripted.first.number]
+    assert moved == [day + timedelta(days=1)] * 2
 
 
 def test_a_merged_member_is_unknown(organiser: Participant, scripted: Scripted) -> None:
@@ -218,7 +219,8 @@ def elsewhere(scripted: Scripted, coordinator: Participant, make_fair: Callable[
 
 
 def test_the_coordinator_certifies_the_whole_network(coordinator: Participant, organiser: Participant,
-                                                     scripted: Scripted, elsewhere: tuple[Agreement, Agreement]) -> None:
+                                                     scripted: Scripted,
+                                                     elsewhere: tuple[Agreement, Agreement]) -> None:
     at_gniew, between = elsewhere
     network = read_frozen(issue(coordinator, scripted.member).frozen_content)
     assert network.scope_fair is None and network.issuer.fair is None
