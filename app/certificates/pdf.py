@@ -33,30 +33,34 @@ from app.valuation.money import zloty
 # Beside the agreement's stylesheet: the page numbers, the summary and the lines' tables.
 EXTRA_CSS = """
 @page { @bottom-right { content: counter(page) " / " counter(pages); } }
+.check { margin-top: 2mm; padding: 1.5mm 2.5mm; font-size: 7.5pt; }
+.check .url { margin: 0.3mm 0; }
+.check .hash { font-size: 7.5pt; }
 .facts { margin-top: 3mm; }
 .facts th { width: 24%; font-size: 8pt; border-bottom: 0.2mm solid #999; padding-top: 1.3mm; }
 .facts .member { font-size: 11pt; }
-.replaces { margin-top: 2mm; padding: 1.5mm 3mm; border: 0.4mm solid #000; }
+.check .replaces { margin-top: 0.8mm; font-weight: bold; font-size: 8pt; }
+.note { font-size: 7.5pt; color: #333; margin-top: 0.7mm; }
 .summary th:nth-child(1) { width: 34%; }
 .summary th:nth-child(2) { width: 14%; }
 .summary th:nth-child(3), .summary th:nth-child(4) { width: 26%; }
 .summary td.num, .summary th.num, .lines .value, .lines th.value { text-align: right; }
 .summary .grand td { font-weight: bold; }
 .lines { margin-bottom: 2mm; }
-.lines th.date { width: 12%; }
-.lines th.agreement { width: 13%; }
-.lines th.who { width: 18%; }
-.lines th.what { width: 21%; }
-.lines th.amount { width: 10%; }
+.lines th.date { width: 11%; }
+.lines th.agreement { width: 12%; }
+.lines th.who { width: 19.5%; }
+.lines th.what { width: 20.5%; }
+.lines th.amount { width: 9%; }
 .lines th.value { width: 13%; }
-.lines th.state { width: 13%; }
+.lines th.state { width: 15%; }
 .lines td { font-size: 7.5pt; }
 .lines td.date { white-space: nowrap; }
 .lines .what { white-space: pre-line; }
 .lines .small { font-size: 7pt; color: #333; margin-top: 0.5mm; }
 .lines .value b { white-space: nowrap; }
 .none { color: #333; font-style: italic; }
-.estimate { margin-top: 3mm; font-size: 8pt; }
+.estimate { margin-top: 3mm; font-size: 7.5pt; }
 .estimate .method { margin-top: 1mm; }
 """
 

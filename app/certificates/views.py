@@ -17,7 +17,7 @@ from app.certificates.access import get_certificate, get_own_certificate
 from app.certificates.content import is_authentic, read_frozen
 from app.certificates.forms import IssueForm, ReissueForm
 from app.certificates.models import Certificate
-from app.certificates.pdf import amount_text, ensure_pdf, value_detail
+from app.certificates.pdf import amount_text, ensure_pdf, lines_count, value_detail
 from app.certificates.queries import (
     certificate_by_code,
     certificates_for,
@@ -144,6 +144,7 @@ def verify_page(code: str) -> Any:
         authentic = is_authentic(certificate)
         response = make_response(render_template(
             "certificates/verify.html", certificate=certificate, authentic=authentic, newer=successor(certificate),
+            lines_count=lines_count,
             content=read_frozen(certificate.frozen_content) if authentic else None))
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Robots-Tag"] = "noindex"

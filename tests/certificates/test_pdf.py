@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from app.agreements.drafting import ObligationData
 from app.agreements.models import Agreement
-from app.certificates.issuing import issue_certificate
+from app.certificates.issuing import issue_certificate, reissue_certificate
 from app.certificates.models import Certificate
 from app.certificates.pdf import certificate_sheet, ensure_pdf, render_certificate, stored_pdf
 from app.core.extensions import db
@@ -117,5 +117,15 @@ def test_forty_lines_with_the_longest_names_stay_within_the_margins(
     pages = pdf_pages(pdf)
     assert len(pages) >= 3
     texts = page_texts(pdf, tmp_path)
-    assert certificate.number in texts[0] and certificate.content_hash in texts[-1].replace(" ", "")
+    assert certificate.number in texts[0] and certificate.content_hash in texts[0].replace(" ", "")
+    assert certificate.number in texts[-1] and f"{len(pages)}/{len(pages)}" in texts[-1].replace(" ", "")  # the footer
     assert_on_paper(pdf, pages, _areas, ink=False)
+
+
+def test_a_reissued_certificate_names_the_one_it_replaces(app: object, tmp_path: Path, organiser: Participant,
+                                                          scripted: Scripted) -> None:
+    old = issue(organiser, scripted.member)
+    new = db.session.get_one(Certificate, reissue_certificate(organiser, organiser.fair_id, old.id).row_id)
+    text = pdf_text(save(tmp_path, "new.pdf", render_certificate(certificate_sheet(new, BASE))))
+    assert f"To zaświadczenie zastępuje nr {old.number}" in text and new.number in text
+    assert "zastępuje" not in pdf_text(save(tmp_path, "old.pdf", render_certificate(certificate_sheet(old, BASE))))
