@@ -3,6 +3,7 @@ issuing form offers, the public verification by code, and the certificate that r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.certificates.access import scope_of
+from app.certificates.content import line_values
+from app.certificates.lines import collect_lines
 from app.certificates.models import Certificate
 from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
@@ -47,6 +50,16 @@ def certificate_by_code(code: str) -> Certificate | None:
 def successor(certificate: Certificate) -> Certificate | None:
     """The certificate that reissued this one."""
     return db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
+
+
+def records_changed(certificate: Certificate) -> bool:
+    """Whether the agreements now say something else than the certificate (an agreement annulled,
+    an obligation confirmed since it was issued): a reissue would certify other lines."""
+    member = db.session.get_one(Member, certificate.member_id)
+    while member.merged_into_id is not None:
+        member = db.session.get_one(Member, member.merged_into_id)
+    now = collect_lines(member.id, certificate.fair_id, certificate.period_start, certificate.period_end)
+    return [line_values(line) for line in now] != json.loads(certificate.frozen_content)["lines"]
 
 
 def scope_names(certificates: list[Certificate]) -> dict[int, str]:

@@ -24,6 +24,7 @@ from app.certificates.queries import (
     certificates_of_member,
     default_period,
     member_choices,
+    records_changed,
     scope_names,
     successor,
 )
@@ -91,6 +92,7 @@ def detail(slug: str, certificate_id: int) -> Any:
     return render_template("certificates/detail.html", fair=current_user.fair, certificate=certificate,
                            content=read_frozen(certificate.frozen_content), authentic=is_authentic(certificate),
                            newer=successor(certificate), form=ReissueForm(), amount=amount_text,
+                           changed=certificate.superseded_at is None and records_changed(certificate),
                            value_detail=value_detail)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from app.agreements.fulfilment import confirm_delivery
 from app.certificates.issuing import issue_certificate, reissue_certificate
 from app.certificates.models import Certificate
 from app.core.extensions import db
@@ -253,3 +254,16 @@ def test_changed_content_is_not_authentic(client: FlaskClient, organiser: Partic
 def test_an_unknown_code_is_not_found(client: FlaskClient, app: object) -> None:
     r = client.get("/zw/NOSUCHCODE")
     assert r.status_code == 404 and 'data-status="not_found"' in r.get_data(as_text=True)
+
+
+def test_the_detail_says_when_the_agreements_changed_since(client: FlaskClient, login: Login, organiser: Participant,
+                                                           scripted: Scripted, trading_fair: Fair, url: str) -> None:
+    certificate = issued(organiser, scripted.member)
+    login(organiser)
+    assert 'id="records-changed"' not in client.get(f"{url}/{certificate.id}").get_data(as_text=True)
+    confirm_delivery(scripted.a, trading_fair.id, scripted.first.obligations[1].id)  # the training, delivered
+    html = client.get(f"{url}/{certificate.id}").get_data(as_text=True)
+    assert 'id="records-changed"' in html and "wystaw je ponownie" in html
+    new = reissue_certificate(organiser, organiser.fair_id, certificate.id).row_id
+    assert 'id="records-changed"' not in client.get(f"{url}/{new}").get_data(as_text=True)
+    assert 'id="records-changed"' not in client.get(f"{url}/{certificate.id}").get_data(as_text=True)  # replaced
