@@ -76,7 +76,8 @@ NOBODY: frozenset[str] = frozenset()
 
 # URL variables that name an object of a fair: with them, fair B's people also try B's address.
 OBJECT_VARIABLES = {"pid", "post_id", "agreement_id", "obligation_id", "account_id", "entry_id", "job_id",
-                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id", "partnership_id"}
+                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id", "partnership_id",
+                    "certificate_id"}
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -125,6 +126,15 @@ def key() -> str:
 
 def _csv(text: str, name: str) -> tuple[io.BytesIO, str]:
     return io.BytesIO(text.encode()), name
+
+
+def this_year() -> dict[str, str]:
+    """A certificate's period: this year so far (in Warsaw)."""
+    from app.core.i18n import LOCAL_ZONE
+    from app.core.storage.db import utcnow
+
+    today = utcnow().astimezone(LOCAL_ZONE).date()
+    return {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
 
 
 def draft_form(version: str) -> Data:
@@ -196,6 +206,20 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("partnerships.pdf", "GET"): rule(ORGANISERS_A, partnership_id="partnership"),
     ("partnerships.end", "POST"): rule(ORGANISERS_A, partnership_id="partnership",
                                        data=lambda w: {"ends_on": "2026-12-31", "reason": "Koniec projektu"}),
+    ("certificates.verify_page", "GET"): rule(EVERYONE, code="certificate_code"),
+    # Certificates of in-kind contribution: fair A's organiser issues them for fair A's agreements, the
+    # coordinator (at the network's space) for the whole network's and sees every one; fair B's
+    # organiser never sees A's. The one of P's member, issued by A's organiser, P's people download.
+    ("certificates.index", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True),
+    ("certificates.new", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True),
+    ("certificates.new", "POST"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, form_page=True,
+                                       choice="member_id", data=lambda w: {"member_id": w.p_member, **this_year()}),
+    ("certificates.detail", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, certificate_id="certificate"),
+    ("certificates.pdf", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, certificate_id="certificate"),
+    ("certificates.reissue", "POST"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True,
+                                           certificate_id="certificate", data=lambda w: {"key": key()}),
+    ("certificates.mine", "GET"): rule(LOGGED_IN_A),
+    ("certificates.my_pdf", "GET"): rule(P_ONLY, certificate_id="certificate"),
 
     # --- a fair's public pages, logging in and out ------------------------------------------
     ("fairs.home", "GET"): rule(EVERYONE),
