@@ -4,7 +4,7 @@ signed agreements (at one fair, or anywhere in the network), numbered per calend
 first download; reissued (the one it replaces), never edited
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import app.core.storage.db
 
 revision: str = '0024'
-down_revision: str | None = '0022'  # re-pointed when merged after 0023
+down_revision: str | None = '0023'  # re-pointed when merged after 0023
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
