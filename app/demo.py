@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
+from app.agreements.fulfilment import confirm_delivery
 from app.agreements.signing import notarise, sign_agreement
 from app.core.storage.transactions import service
 from app.core.textkeys import search_key
@@ -259,6 +260,14 @@ def _seed_posts(fair_id: int, organiser: Participant, people: list[Participant],
 
 
 DEMO_AGREEMENTS = 12
+DEMO_FOLLOWED_UP = 5  # of them, the first obligation confirmed by its receiver, with feedback
+DEMO_FEEDBACK = [
+    (5, "Sala była gotowa przed czasem, a gospodarze pomogli ustawić krzesła. Dziękujemy!"),
+    (4, "Wszystko zgodnie z umową; następnym razem umówimy się wcześniej na godzinę."),
+    (5, "Świetna współpraca, na pewno się jeszcze wymienimy."),
+    (3, ""),
+    (5, "Profesjonalnie i z sercem. Polecamy innym organizacjom."),
+]
 COUNTER_SERVICES = ["Promocja wydarzenia w naszym biuletynie", "Dwóch wolontariuszy na 4 godziny",
                     "Ciasto i kawa na spotkanie", "Sala na jedno popołudnie", "Wydruk 100 ulotek",
                     "Godzina porady prawnej"]
@@ -269,6 +278,7 @@ def _seed_agreements(fair_id: int, notary: Participant, posts: list[Post], rng: 
 
     offers = [p for p in posts if p.kind == PostKind.OFFER]
     needers = [p.author for p in posts if p.kind == PostKind.NEED]
+    done = 0
     for offer in offers[:DEMO_AGREEMENTS]:
         taker = next((n for n in rng.sample(needers, len(needers))
                       if n.organisation_id != offer.organisation_id), None)
@@ -286,7 +296,12 @@ def _seed_agreements(fair_id: int, notary: Participant, posts: list[Post], rng: 
         draft = save_draft(taker, fair_id, draft.id, data, version=draft.version)
         sign_agreement(taker, fair_id, draft.id, draft.version)
         sign_agreement(giver, fair_id, draft.id, draft.version)
-        notarise(notary, fair_id, draft.id, draft.version)
+        agreement = notarise(notary, fair_id, draft.id, draft.version)
+        if done < DEMO_FOLLOWED_UP:  # some are already followed up: realised value, ratings, words
+            rating, words = DEMO_FEEDBACK[done]
+            confirm_delivery(taker, fair_id, agreement.obligations[0].id, rating=rating, testimonial=words,
+                             quote_consent=bool(words))
+        done += 1
 
 
 def demo_exists(slug: str = "demo") -> bool:

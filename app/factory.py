@@ -22,6 +22,7 @@ from app.between import views as between_views
 from app.between.cli import network_cli
 from app.brokers import suggestions as _suggestions  # noqa: F401  (its post listeners and task, before init_tasks)
 from app.brokers import views as brokers_views
+from app.certificates import views as certificates_views
 from app.core.cli import fair_cli
 from app.core.config import load_config
 from app.core.errors import register_error_handlers
@@ -137,7 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (main.bp, api.bp, ledger_views.bp, fairs_views.bp, people_views.bp, door_views.bp,
                floor_views.bp, floor_views.cards, reports_views.bp, documents.bp, agreements_views.bp,
                directory_views.bp, directory_api.bp, between_views.bp, partnerships_views.bp, brokers_views.bp,
-               matching_views.bp, matching_views.api, valuation_views.bp):
+               matching_views.bp, matching_views.api, valuation_views.bp, certificates_views.bp):
         app.register_blueprint(bp)
 
 

@@ -8,6 +8,7 @@ from app.agreements.models import (  # noqa: F401
     Signature,
 )
 from app.brokers.models import Introduction, SuggestionRun  # noqa: F401
+from app.certificates.models import Certificate  # noqa: F401
 from app.core.output.mail_queue import QueuedMail  # noqa: F401
 from app.core.storage.audit import AuditEvent  # noqa: F401
 from app.core.storage.events import DomainEvent  # noqa: F401

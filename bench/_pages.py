@@ -21,7 +21,8 @@ NOT_REQUESTED = {
     "main.set_language": "sets a cookie and redirects",
 }
 # Pages that name an object: which of the fair's objects.
-OBJECT = {"agreements.edit": {"agreement_id": "draft_id"}, "partnerships.verify_page": {"code": "partnership_code"}}
+OBJECT = {"agreements.edit": {"agreement_id": "draft_id"}, "partnerships.verify_page": {"code": "partnership_code"},
+          "certificates.verify_page": {"code": "certificate_code"}}
 
 
 def requests_for(app: Any, fair: BigFair) -> dict[str, str]:

@@ -38,8 +38,11 @@ from app.agreements.drafting import (
 from app.agreements.fulfilment import confirm_delivery, dispute_delivery, mark_delivered
 from app.agreements.models import Agreement, AgreementParty
 from app.agreements.signing import notarise, sign_agreement
+from app.certificates.issuing import issue_certificate
 from app.core.extensions import db
+from app.core.i18n import LOCAL_ZONE
 from app.core.storage.audit import audit_entry
+from app.core.storage.db import utcnow
 from app.core.storage.transactions import transaction
 from app.door.checkin import check_in
 from app.fairs.categories import fair_categories
@@ -321,7 +324,12 @@ def _sample(fair: BigFair, made: list[tuple[int, str, list[int]]], posts: list[t
     partnership = record_partnership(db.session.get_one(Participant, fair.organiser_id), PartnershipData(
         purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=members[0],
         partners=[PartnerData(m, role="Partner") for m in dict.fromkeys(members)])).row
+    # A certificate of the party's member: what it gave and received at the fair this year.
+    today = utcnow().astimezone(LOCAL_ZONE).date()
+    certificate = issue_certificate(db.session.get_one(Participant, fair.organiser_id), fair.fair_id, member.id,
+                                    date(today.year, 1, 1), today).row
     return {
+        "certificate_id": certificate.id, "certificate_code": certificate.public_code,
         "partnership_id": partnership.id, "partnership_code": partnership.public_code,
         "agreement_id": agreement.id, "draft_id": draft[0], "code": agreement.public_code,
         "obligation_id": fulfilled[2][0], "post_id": posts[0][0], "post_ids": [p[0] for p in posts[:3]],

@@ -3,7 +3,8 @@
 Two fairs. In fair A ("hala"): a participant P who is party to a draft, a signed agreement
 with obligations both ways, one waiting for the notary and a paper draft; who wrote a post,
 holds a personal and an organisation account with entries, and whose organisation's network
-member is in the public directory, and who is a partner, with Q, of a partnership. Around P: the counterpart Q, a
+member is in the public directory, and who is a partner, with Q, of a partnership, and whose
+member has a certificate of in-kind contribution. Around P: the counterpart Q, a
 neighbour (another participant of A with nothing of P's), a broker, a notary, an organiser, a
 second organiser who is the network's coordinator, a walk-in the desk registered, an invited
 notary who has not chosen a password yet, check-ins, a hidden post and a finished badge job. In
@@ -97,6 +98,9 @@ class World:
     q_member: int = 0
     partnership: int = 0
     partnership_code: str = ""
+    # a certificate of P's member for this year, issued by fair A's organiser
+    certificate: int = 0
+    certificate_code: str = ""
     # the ledger
     p_account: int = 0  # P's personal account
     p_org_account: int = 0
@@ -241,6 +245,9 @@ def build(app: Flask) -> World:
     )
     from app.agreements.models import Agreement
     from app.agreements.signing import notarise, sign_agreement
+    from app.certificates.issuing import issue_certificate
+    from app.core.i18n import LOCAL_ZONE
+    from app.core.storage.db import utcnow
     from app.door import badge_jobs
     from app.door.badges import PrintKind, PrintLayout
     from app.door.checkin import check_in, register_walk_in
@@ -359,6 +366,9 @@ def build(app: Flask) -> World:
         purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=w.p_member,
         partners=[PartnerData(w.p_member, role="Lider"), PartnerData(w.q_member, role="Sala")])).row
     w.partnership, w.partnership_code = partnership.id, partnership.public_code
+    today = utcnow().astimezone(LOCAL_ZONE).date()
+    certificate = issue_certificate(organiser, w.a_id, w.p_member, date(today.year, 1, 1), today).row
+    w.certificate, w.certificate_code = certificate.id, certificate.public_code
 
     # The desk: a walk-in (registered after the accounts were opened: it has none yet).
     w.walk_in = register_walk_in(notary, w.a_id, PersonData("Wojciech", "Wejście", "wojtek@example.org"),

@@ -76,7 +76,8 @@ NOBODY: frozenset[str] = frozenset()
 
 # URL variables that name an object of a fair: with them, fair B's people also try B's address.
 OBJECT_VARIABLES = {"pid", "post_id", "agreement_id", "obligation_id", "account_id", "entry_id", "job_id",
-                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id", "partnership_id"}
+                    "oid", "category_id", "token", "secret", "duplicate_id", "member_id", "partnership_id",
+                    "certificate_id"}
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -127,6 +128,15 @@ def _csv(text: str, name: str) -> tuple[io.BytesIO, str]:
     return io.BytesIO(text.encode()), name
 
 
+def this_year() -> dict[str, str]:
+    """A certificate's period: this year so far (in Warsaw)."""
+    from app.core.i18n import LOCAL_ZONE
+    from app.core.storage.db import utcnow
+
+    today = utcnow().astimezone(LOCAL_ZONE).date()
+    return {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
+
+
 def draft_form(version: str) -> Data:
     """The agreement editor's fields: P's and Q's organisations, one obligation."""
     def data(w: World) -> dict[str, Any]:
@@ -145,6 +155,15 @@ def trading_closed(w: World) -> None:
     from app.people.models import Participant
 
     close_trading(db.session.get_one(Participant, w.organiser), w.a_id)
+    db.session.remove()
+
+
+def ob_to_p_confirmed(w: World) -> None:
+    """P has confirmed what P's organisation received: its feedback may follow."""
+    from app.agreements.fulfilment import confirm_delivery
+    from app.people.models import Participant
+
+    confirm_delivery(db.session.get_one(Participant, w.p), w.a_id, w.ob_to_p)
     db.session.remove()
 
 
@@ -187,6 +206,20 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("partnerships.pdf", "GET"): rule(ORGANISERS_A, partnership_id="partnership"),
     ("partnerships.end", "POST"): rule(ORGANISERS_A, partnership_id="partnership",
                                        data=lambda w: {"ends_on": "2026-12-31", "reason": "Koniec projektu"}),
+    ("certificates.verify_page", "GET"): rule(EVERYONE, code="certificate_code"),
+    # Certificates of in-kind contribution: fair A's organiser issues them for fair A's agreements, the
+    # coordinator (at the network's space) for the whole network's and sees every one; fair B's
+    # organiser never sees A's. The one of P's member, issued by A's organiser, P's people download.
+    ("certificates.index", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True),
+    ("certificates.new", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True),
+    ("certificates.new", "POST"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, form_page=True,
+                                       choice="member_id", data=lambda w: {"member_id": w.p_member, **this_year()}),
+    ("certificates.detail", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, certificate_id="certificate"),
+    ("certificates.pdf", "GET"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True, certificate_id="certificate"),
+    ("certificates.reissue", "POST"): rule(ORGANISERS_A | COORDINATOR_ONLY, at_space=True,
+                                           certificate_id="certificate", data=lambda w: {"key": key()}),
+    ("certificates.mine", "GET"): rule(LOGGED_IN_A),
+    ("certificates.my_pdf", "GET"): rule(P_ONLY, certificate_id="certificate"),
 
     # --- a fair's public pages, logging in and out ------------------------------------------
     ("fairs.home", "GET"): rule(EVERYONE),
@@ -332,6 +365,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("fairs.category_archive", "POST"): rule(ORGANISERS_A, category_id="rooms"),
     ("reports.results", "GET"): rule(ORGANISERS_A),
     ("reports.results_report", "GET"): rule(ORGANISERS_A),
+    ("reports.funder_report_pdf", "GET"): rule(ORGANISERS_A),
+    ("reports.funder_report_xlsx", "GET"): rule(ORGANISERS_A),
     ("reports.results_reveal", "POST"): rule(ORGANISERS_A, prepare=trading_closed),
     ("fairs.settings", "GET"): rule(ORGANISERS_A),
     ("fairs.settings", "POST"): rule(ORGANISERS_A, data=lambda w: {
@@ -379,7 +414,11 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("agreements.annul", "POST"): rule(ORGANISERS_A, agreement_id="signed", data=lambda w: {
         "reason": "Na prośbę stron"}),
     ("agreements.delivered", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_from_p"),
-    ("agreements.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p"),
+    ("agreements.confirm", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
+        "rating": "5", "testimonial": "Sala jak z bajki", "quote_consent": "y"}),
+    ("agreements.feedback", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p",
+                                          prepare=ob_to_p_confirmed, data=lambda w: {
+        "rating": "4", "testimonial": "Polecamy"}),
     ("agreements.dispute", "POST"): rule(P_ONLY, agreement_id="signed", obligation_id="ob_to_p", data=lambda w: {
         "comment": "Szkolenie się nie odbyło"}),
     ("agreements.notary_desk", "GET"): rule(STAFF_A),
@@ -448,6 +487,8 @@ MATRIX: dict[tuple[str, str], Rule | dict[str, Rule]] = {
     ("reports.network_results_pdf", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_csv", "GET"): rule(COORDINATOR_ONLY),
     ("reports.network_results_xlsx", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_funder_report_pdf", "GET"): rule(COORDINATOR_ONLY),
+    ("reports.network_funder_report_xlsx", "GET"): rule(COORDINATOR_ONLY),
     # Between fairs (app/between/): anyone logged in at a fair enters the network's space (their
     # account there is made); the space's page is its people's; going back needs the way in.
     ("between.enter", "POST"): rule(LOGGED_IN_A),

@@ -76,7 +76,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 GROUPS: dict[str, str] = {
     "public": (r"/(?!f/)|/f/<slug>/(|board|register|login.*|logout|me|me/organisation|network|network/(enter|back)"
                r"|screen/.*|welcome/.*)$"),
-    "agreements": r"/f/<slug>/(agreements|notary|admin/partnerships)",
+    "agreements": r"/f/<slug>/(agreements|notary|admin/(partnerships|certificates)|me/certificates)",
     "points": r"/f/<slug>/(points|admin/(points|network))",
     "floor": r"/f/<slug>/(posts|my-posts|matches|admin/(control|categories|results|follow-up|synonyms|values))",
     "people": r"/f/<slug>/admin/(participants|organisations|registration|staff)",
@@ -84,7 +84,8 @@ GROUPS: dict[str, str] = {
 }
 
 # Actions that change what later requests of the same test can reach: fuzzed last, in this order.
-LAST = ("partnerships.end", "fairs.control_close", "fairs.rotate_display", "agreements.annul", "agreements.cancel",
+LAST = ("partnerships.end", "certificates.reissue", "fairs.control_close", "fairs.rotate_display", "agreements.annul",
+        "agreements.cancel",
         "people.admin_participant_reissue", "people.admin_participant_revoke", "people.admin_participant_remove",
         "people.admin_organisation_remove", "between.back", "between.enter", "people.logout")
 NOT_CRAWLED = ("people.login_link", "main.set_language", "people.logout")
@@ -125,6 +126,7 @@ class World:
     member_id: int = 0  # the participant's member, in the public directory
     duplicate_id: int = 0  # a returning organisation to confirm
     partnership_id: int = 0  # of the participant's and the counterpart's members
+    certificate_id: int = 0  # of the participant's member, issued by the organiser
 
     def path_values(self, rule: Rule, role: str) -> dict[str, str]:
         """Valid values for the rule's path: the draft for the editor's routes, the agreement
@@ -145,8 +147,10 @@ class World:
             "token": self.invitation if rule.endpoint == "people.welcome" else self.fair.display_token,
             "table": "participants", "filename": "css/app.css", "kind": "target", "member_id": self.member_id,
             "duplicate_id": self.duplicate_id, "partnership_id": self.partnership_id,
+            "certificate_id": self.certificate_id,
             "code": "en" if rule.endpoint == "main.set_language" else
-            self.partnership_code() if rule.endpoint == "partnerships.verify_page" else self.agreement_code(),
+            self.partnership_code() if rule.endpoint == "partnerships.verify_page" else
+            self.certificate_code() if rule.endpoint == "certificates.verify_page" else self.agreement_code(),
         }
         return {name: str(values[name]) for name in rule.arguments}
 
@@ -173,6 +177,11 @@ class World:
 
         return db.session.get_one(Partnership, self.partnership_id).public_code
 
+    def certificate_code(self) -> str:
+        from app.certificates.models import Certificate
+
+        return db.session.get_one(Certificate, self.certificate_id).public_code
+
     def ids(self) -> tuple[int, ...]:
         return (self.fair.id, self.victim.id, self.post_id, self.hidden_post_id, self.draft_id, self.signed_id,
                 self.awaiting_id, self.obligation_id, self.account_id, self.entry_id, self.category_id)
@@ -197,6 +206,9 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     from app.agreements.drafting import AgreementData, ObligationData, PartyData, save_draft, start_agreement
     from app.agreements.models import Agreement
     from app.agreements.signing import notarise, sign_agreement
+    from app.certificates.issuing import issue_certificate
+    from app.core.i18n import LOCAL_ZONE
+    from app.core.storage.db import utcnow
     from app.core.storage.transactions import transaction
     from app.door.checkin import check_in
     from app.fairs.categories import fair_categories
@@ -270,6 +282,8 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
     partnership = record_partnership(organiser, PartnershipData(
         purpose="Wspólne warsztaty", starts_on=date(2026, 3, 1), lead_member_id=member.id,
         partners=[PartnerData(member.id, role="Lider"), PartnerData(b.organisation.member_id, role="Sala")])).row
+    today = utcnow().astimezone(LOCAL_ZONE).date()
+    certificate = issue_certificate(organiser, fair.id, member.id, today.replace(month=1, day=1), today).row
     return World(
         fair=db.session.get_one(Fair, fair.id),
         people={"anonymous": None, "participant": a, "notary": notary, "organiser": organiser},
@@ -277,7 +291,7 @@ def world(fair: Fair, make_participant: Callable[..., Participant]) -> World:
         awaiting_id=awaiting.id,
         obligation_id=db.session.get_one(Agreement, signed.id).obligations[0].id, account_id=account.id,
         entry_id=entry.id, category_id=categories["rooms"], invitation=invitation_token(invited), member_id=member.id,
-        duplicate_id=duplicate, partnership_id=partnership.id)
+        duplicate_id=duplicate, partnership_id=partnership.id, certificate_id=certificate.id)
 
 
 class _StubBuilder:
@@ -317,12 +331,13 @@ class _StubHTML:
 def quick_pdfs(monkeypatch: pytest.MonkeyPatch, app: Flask) -> Iterator[None]:
     application = app
     import app.agreements.pdf
+    import app.certificates.pdf
     import app.door.badges
     import app.ledger.pdf
     import app.reports.results_report
     from app.core.tasks import wait_for_tasks
 
-    for module in (app.agreements.pdf, app.door.badges, app.reports.results_report):
+    for module in (app.agreements.pdf, app.certificates.pdf, app.door.badges, app.reports.results_report):
         monkeypatch.setattr(module, "PdfBuilder", _StubBuilder)
     monkeypatch.setattr(app.agreements.pdf, "_printer", app.agreements.pdf._Printer())
     monkeypatch.setattr(app.ledger.pdf, "HTML", _StubHTML)

@@ -1,5 +1,6 @@
 """Follow-up after the fair: the giver marks an obligation delivered, the receiver confirms it
-(which posts its points to the ledger, exactly once) or disputes it with a comment."""
+(which posts its points to the ledger, exactly once) or disputes it with a comment. Confirming,
+the receiver may rate it and say a few words (app/agreements/feedback.py), then or later."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
 
 from app.agreements.events import notify_parties
+from app.agreements.feedback import apply_feedback, checked_feedback, feedback_of
 from app.agreements.models import Agreement, AgreementParty, AgreementState, Obligation, ObligationState
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.extensions import db
@@ -52,18 +54,26 @@ def mark_delivered(actor: Participant, fair_id: int, obligation_id: int) -> Obli
     return ob
 
 
-CONFIRM = "obligation.confirm"  # the action's name in sent_actions
+CONFIRM = "obligation.confirm"  # the actions' names in sent_actions
+FEEDBACK = "obligation.feedback"
 
 
 @service
-def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int, key: str | None = None) -> Obligation:
-    """The receiver confirms: the obligation is fulfilled and its value moves to the giver.
+def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int, key: str | None = None,
+                     rating: int | None = None, testimonial: str = "", quote_consent: bool = False) -> Obligation:
+    """The receiver confirms: the obligation is fulfilled and its value moves to the giver. They
+    may rate it (1–5) and leave a few words, with consent to quote them in reports
+    (app/agreements/feedback.py): kept with the confirmation, or nothing is (a rating or words
+    refused refuse the confirmation too).
 
     `key`: the phone's one-time key for this confirmation (app/core/web/sent_actions.py): a
-    second send with the same key confirms (and posts) nothing and returns the obligation."""
+    second send with the same key confirms (and posts) nothing, leaves the feedback as it is, and
+    returns the obligation. A second confirmation without the key (a double tap) does the same:
+    feedback given after the confirmation is `leave_feedback`'s."""
     require_role(actor, fair_id)
     ob = _obligation(fair_id, obligation_id)
     _member_of(actor, ob.receiver.organisation_id)
+    feedback = checked_feedback(rating, testimonial, quote_consent)
     if earlier_action(actor.id, fair_id, key, CONFIRM, ob.id):
         return ob
     if ob.state == ObligationState.CONFIRMED:
@@ -72,12 +82,34 @@ def confirm_delivery(actor: Participant, fair_id: int, obligation_id: int, key: 
     ob.state = ObligationState.CONFIRMED
     ob.confirmed_at = utcnow()
     ob.confirmed_by_id = actor.id
+    if feedback.given:
+        apply_feedback(ob, feedback)
     on_obligation_fulfilled(ob, actor)
     agreement = ob.agreement
     if all(o.state == ObligationState.CONFIRMED for o in agreement.obligations):
         agreement.state = AgreementState.FULFILLED
         agreement.fulfilled_at = utcnow()
     notify_parties(agreement, "obligation.confirmed", exclude=actor.id)
+    return ob
+
+
+@service
+def leave_feedback(actor: Participant, fair_id: int, obligation_id: int, rating: int | None = None,
+                   testimonial: str = "", quote_consent: bool = False, key: str | None = None) -> Obligation:
+    """The receiver gives, changes or (giving none) takes back their feedback on an obligation
+    they have confirmed. `key` as for `confirm_delivery`: sent again, it changes nothing."""
+    require_role(actor, fair_id)
+    ob = _obligation(fair_id, obligation_id)
+    _member_of(actor, ob.receiver.organisation_id)
+    if ob.state != ObligationState.CONFIRMED:
+        raise Conflict(_l("Feedback is given once the obligation is confirmed."), code="not_confirmed")
+    feedback = checked_feedback(rating, testimonial, quote_consent)
+    if earlier_action(actor.id, fair_id, key, FEEDBACK, ob.id):
+        return ob
+    record_action(actor.id, fair_id, key, FEEDBACK, ob.id)
+    if feedback != feedback_of(ob):
+        apply_feedback(ob, feedback)
+        notify_parties(ob.agreement, "obligation.feedback", exclude=actor.id)
     return ob
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -129,6 +130,7 @@ class Obligation(Base):
     __table_args__ = (
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("giver_party_id != receiver_party_id", name="giver_is_not_receiver"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_1_to_5"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +163,12 @@ class Obligation(Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     disputed_at: Mapped[datetime | None]
     dispute_comment: Mapped[str] = mapped_column(String(1000), default="")
+    # The receiver's feedback (app/agreements/feedback.py): a rating 1–5 and a few words, which
+    # reports quote only with `quote_consent`; `feedback_at` when it was last given (None: none).
+    rating: Mapped[int | None]
+    testimonial: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    quote_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    feedback_at: Mapped[datetime | None]
 
     agreement: Mapped[Agreement] = relationship(back_populates="obligations")
     giver: Mapped[AgreementParty] = relationship(foreign_keys=[giver_party_id])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.agreements import annulment, drafting, fulfilment, proposals, reminders, signing
 from app.agreements.access import can_view
+from app.agreements.feedback import RATINGS, read_rating
 from app.agreements.forms import (
     DisputeForm,
     DraftForm,
@@ -28,12 +29,12 @@ from app.agreements.queries import find_agreement
 from app.agreements.queues import DeskPages, notary_queue
 from app.agreements.signing import all_parties_signed
 from app.agreements.valuing import agreement_value, estimates, value_line
-from app.core.errors import ValidationError
+from app.core.errors import ValidationError, wants_json
 from app.core.web.answers import action_done
 from app.core.web.formfields import ConfirmForm, stale_form_message
 from app.core.web.formkeys import Sent
 from app.core.web.inputs import db_int
-from app.core.web.refusals import refusal_back_to, refusal_flashed
+from app.core.web.refusals import flash_refusal, refusal_back_to, refusal_flashed, refusal_kept
 from app.door.checkin import parse_scan
 from app.fairs.access import login_required, organiser_required, staff_required
 from app.fairs.models import FairState
@@ -277,6 +278,12 @@ def edit(slug: str, agreement_id: int) -> Any:
 @bp.get("/agreements/<int:agreement_id>")
 @login_required
 def detail(slug: str, agreement_id: int) -> Any:
+    return _detail_page(agreement_id)
+
+
+def _detail_page(agreement_id: int, sent: SentFeedback | None = None) -> str:
+    """The agreement's page; `sent`: a feedback form whose fields were refused, shown again as
+    they were sent, with the reason by the field."""
     agreement = _agreement_for_view(agreement_id)
     my_party = agreement.party_for(current_user.organisation_id)
     signed_parties = {s.party_id: s for s in agreement.current_signatures()}
@@ -285,7 +292,7 @@ def detail(slug: str, agreement_id: int) -> Any:
         signed_parties=signed_parties, all_signed=all_parties_signed(agreement),
         is_staff=current_user.role in STAFF_ROLES, is_organiser=current_user.role.value == "organiser",
         form=VersionForm(), shared_form=SharedSignForm(), reason_form=ReasonForm(),
-        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue,
+        dispute_form=DisputeForm(), is_overdue=fulfilment.is_overdue, sent=sent, ratings=RATINGS,
         value_previews=None if agreement.is_complete else estimates(agreement), value_line=value_line,
         agreement_value=agreement_value(agreement))
 
@@ -398,10 +405,66 @@ def delivered(slug: str, agreement_id: int, obligation_id: int) -> Any:
 @bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/confirm")
 @login_required
 def confirm(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    """Confirmed, with the receiver's feedback if they gave it (app/agreements/feedback.py)."""
     _version()
     key = request.form.get("key") or None  # the phone's own key (static/js/offline.js): sent twice, confirms once
-    return _done(agreement_id, lambda: fulfilment.confirm_delivery(
-        current_user, current_user.fair_id, obligation_id, key=key), _("Confirmed. Thank you!"))
+    sent = _sent_feedback(obligation_id, "confirm")
+    return _with_feedback(agreement_id, sent, lambda: fulfilment.confirm_delivery(
+        current_user, current_user.fair_id, obligation_id, key=key, rating=read_rating(sent.rating),
+        testimonial=sent.testimonial, quote_consent=sent.quote_consent), _("Confirmed. Thank you!"))
+
+
+@bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/feedback")
+@login_required
+def feedback(slug: str, agreement_id: int, obligation_id: int) -> Any:
+    """The receiver's feedback on an obligation they have confirmed: given, changed or taken back."""
+    _version()
+    key = request.form.get("key") or None  # as for confirm: sent twice, changes once
+    sent = _sent_feedback(obligation_id, "feedback")
+    return _with_feedback(agreement_id, sent, lambda: fulfilment.leave_feedback(
+        current_user, current_user.fair_id, obligation_id, rating=read_rating(sent.rating),
+        testimonial=sent.testimonial, quote_consent=sent.quote_consent, key=key), _("Thank you for your feedback."))
+
+
+@dataclass(frozen=True)
+class SentFeedback:
+    """A feedback form's fields as sent (the confirmation's or the later one), for the page again
+    when they are refused."""
+
+    obligation_id: int
+    form: str  # "confirm" | "feedback"
+    rating: str
+    testimonial: str
+    quote_consent: bool
+    field: str = ""  # the refused field, and why
+    error: str = ""
+
+
+CONSENT_VALUES = ("y", "on", "1", "true")
+FEEDBACK_FIELDS = {"rating_invalid": "rating", "testimonial_too_long": "testimonial"}  # refusal code -> field
+
+
+def _sent_feedback(obligation_id: int, form: str) -> SentFeedback:
+    return SentFeedback(obligation_id, form, request.form.get("rating", ""), request.form.get("testimonial", ""),
+                        request.form.get("quote_consent", "").strip().lower() in CONSENT_VALUES)
+
+
+def _with_feedback(agreement_id: int, sent: SentFeedback, action: Any, done: str) -> Any:
+    """As `_done`; a refused rating or testimonial shows the agreement's page again with the
+    form as it was sent and the reason by its field (422), nothing done."""
+    with refusal_kept() as refusal:
+        action()
+        return action_done(done, url_for("agreements.detail", slug=current_user.fair.slug,
+                                         agreement_id=agreement_id))
+    error = refusal.error
+    assert error is not None
+    if wants_json():
+        raise error
+    flash_refusal(error)
+    field = FEEDBACK_FIELDS.get(error.code)
+    if field is None:
+        return _to_detail(agreement_id)
+    return _detail_page(agreement_id, replace(sent, field=field, error=str(error.message))), error.status
 
 
 @bp.post("/agreements/<int:agreement_id>/obligations/<int:obligation_id>/dispute")

@@ -26,7 +26,10 @@ from app.matching.analysis import analyse, fold
 from app.matching.models import SynonymGroup
 
 THESAURUS = Path(__file__).resolve().parent / "data" / "thesaurus_pl.tsv.gz"
-LEXICON = Path(__file__).resolve().parent / "data" / "fair_lexicon_pl.txt"
+# The vocabulary of resource fairs, written blind to the matcher and to its evaluation sets: the
+# first file, then two more of a second pass (docs/matching.md).
+LEXICON = tuple(Path(__file__).resolve().parent / "data" / name
+                for name in ("fair_lexicon_pl.txt", "fair_lexicon_pl_2.txt", "fair_lexicon_pl_3.txt"))
 MAX_GROUPS = 500
 MAX_LINE = 500
 MAX_MEMBER = 80
@@ -156,10 +159,10 @@ def compile_groups(lines: tuple[str, ...], weight: float = WEIGHT_FAIR) -> Compi
 
 @lru_cache(maxsize=1)
 def lexicon() -> CompiledGroups:
-    """The vocabulary of resource fairs shipped with the app (app/matching/data/fair_lexicon_pl.txt,
+    """The vocabulary of resource fairs shipped with the app (app/matching/data/fair_lexicon_pl*.txt,
     one group a line as on the synonyms page, `#` comments): every fair's default groups, under
     its own (which weigh more)."""
-    lines = [line.strip() for line in LEXICON.read_text(encoding="utf-8").splitlines()]
+    lines = [line.strip() for path in LEXICON for line in path.read_text(encoding="utf-8").splitlines()]
     return compile_groups(tuple(line for line in lines if line and not line.startswith("#")), WEIGHT_LEXICON)
 
 

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.core.extensions import db
 from app.network.models import Member
@@ -44,21 +45,25 @@ def _ordered(a: Sector, b: Sector) -> tuple[Sector, Sector]:
     return (a, b) if SECTOR_ORDER[a] <= SECTOR_ORDER[b] else (b, a)
 
 
-def _in_force(year: int | None) -> list[tuple[int, Sector]]:
+def _in_force(year: int | None, involving: Select[Any] | None = None) -> list[tuple[int, Sector]]:
     query = (select(Partnership.id, Member.sector)
              .join(PartnershipMember, PartnershipMember.partnership_id == Partnership.id)
              .join(Member, Member.id == PartnershipMember.member_id)
              .where(Partnership.state != PartnershipState.DRAFT))
+    if involving is not None:
+        query = query.where(Partnership.id.in_(select(PartnershipMember.partnership_id)
+                                               .where(PartnershipMember.member_id.in_(involving))))
     if year is not None:
         query = query.where(Partnership.starts_on <= date(year, 12, 31))
         query = query.where((Partnership.ends_on.is_(None)) | (Partnership.ends_on >= date(year, 1, 1)))
     return [(pid, sector) for pid, sector in db.session.execute(query).tuples()]
 
 
-def partnership_counts(year: int | None = None) -> PartnershipCounts:
-    """The partnerships in force in `year` (every one recorded: None), counted."""
+def partnership_counts(year: int | None = None, involving: Select[Any] | None = None) -> PartnershipCounts:
+    """The partnerships in force in `year` (every one recorded: None), counted; with `involving`
+    (a select of member ids, such as a fair's), only those with one of them among their members."""
     sectors: dict[int, list[Sector]] = {}
-    for pid, sector in _in_force(year):
+    for pid, sector in _in_force(year, involving):
         sectors.setdefault(pid, []).append(sector)
     by_size, by_count, joined, pairs = Counter[str](), Counter[str](), Counter[str](), Counter[tuple[Sector, Sector]]()
     for members in sectors.values():

@@ -120,6 +120,11 @@ class Pair:
     agreements: int
     fairs: int
 
+    @property
+    def repeat(self) -> bool:
+        """Repeat partners: agreements together at two fairs or more, or in two agreements or more."""
+        return self.fairs >= 2 or self.agreements >= 2
+
 
 @dataclass(frozen=True)
 class ActiveMember:
@@ -153,7 +158,7 @@ class NetworkResults:
 
     @property
     def repeat_partners(self) -> list[Pair]:
-        return [p for p in self.pairs if p.fairs >= 2 or p.agreements >= 2]
+        return [p for p in self.pairs if p.repeat]
 
     @property
     def agreements(self) -> int:
@@ -280,33 +285,51 @@ def _members_with_names() -> dict[int, MemberRef]:
     return {i: MemberRef(i, name, Sector(sector)) for i, name, sector in rows}
 
 
-def _party_members(year: int | None) -> Select[Any]:
-    """(agreement_id, fair_id, member_id, party_id) of each party of a counted agreement."""
+def _party_members(scope: ColumnElement[bool]) -> Select[Any]:
+    """(agreement_id, fair_id, member_id, party_id) of each party of a counted agreement in
+    `scope` (a condition on Agreement: of the year's fairs, signed in a period, ...)."""
     return (select(AgreementParty.agreement_id.label("agreement_id"), Agreement.fair_id.label("fair_id"),
                    _member().label("member_id"), AgreementParty.id.label("party_id"))
             .join(Agreement, Agreement.id == AgreementParty.agreement_id)
             .join(Organisation, Organisation.id == AgreementParty.organisation_id)
             .join(Member, Member.id == Organisation.member_id)
-            .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)))
+            .where(Agreement.state.in_(COUNTED), scope))
 
 
-def _pairs(year: int | None) -> list[tuple[int, int, int, int]]:
+def _pairs(scope: ColumnElement[bool], at_fair: int | None = None) -> list[tuple[int, int, int, int]]:
     """(lower member, higher member, agreements, fairs) for each pair of members that are
-    parties of the same counted agreement."""
-    parties = _party_members(year).subquery("parties")
+    parties of the same counted agreement in `scope`; with `at_fair`, only the pairs with such an
+    agreement at that fair (their agreements and fairs still counted over the whole scope)."""
+    parties = _party_members(scope).subquery("parties")
     p1, p2 = aliased(parties), aliased(parties)
     low = case((p1.c.member_id < p2.c.member_id, p1.c.member_id), else_=p2.c.member_id)
     high = case((p1.c.member_id < p2.c.member_id, p2.c.member_id), else_=p1.c.member_id)
-    rows = db.session.execute(
-        select(low, high, func.count(func.distinct(p1.c.agreement_id)), func.count(func.distinct(p1.c.fair_id)))
-        .join(p2, and_(p2.c.agreement_id == p1.c.agreement_id, p2.c.party_id > p1.c.party_id))
-        .where(p1.c.member_id != p2.c.member_id).group_by(low, high))
-    return [(int(a), int(b), int(n), int(f)) for a, b, n, f in rows]
+    query = (select(low, high, func.count(func.distinct(p1.c.agreement_id)),
+                    func.count(func.distinct(p1.c.fair_id)))
+             .join(p2, and_(p2.c.agreement_id == p1.c.agreement_id, p2.c.party_id > p1.c.party_id))
+             .where(p1.c.member_id != p2.c.member_id).group_by(low, high))
+    if at_fair is not None:
+        query = query.having(func.max(case((p1.c.fair_id == at_fair, 1), else_=0)) == 1)
+    return [(int(a), int(b), int(n), int(f)) for a, b, n, f in db.session.execute(query)]
+
+
+def _named(members: dict[int, MemberRef], member_id: int) -> MemberRef:
+    """A member by id; one merged twice over is named by its number."""
+    return members.get(member_id) or MemberRef(member_id, f"#{member_id}", Sector.NGO)
+
+
+def member_pairs(scope: ColumnElement[bool], at_fair: int | None = None,
+                 members: dict[int, MemberRef] | None = None) -> list[Pair]:
+    """Every pair of members with a counted agreement together in `scope` (see `_pairs`), those
+    at the most fairs, then with the most agreements, first: two statements (one with `members`)."""
+    names = members if members is not None else _members_with_names()
+    return sorted((Pair(_named(names, a), _named(names, b), n, f) for a, b, n, f in _pairs(scope, at_fair)),
+                  key=lambda p: (-p.fairs, -p.agreements, p.a.name, p.b.name))
 
 
 def _activity(year: int | None) -> dict[int, tuple[int, int]]:
     """Per member: counted agreements it is a party of, and at how many fairs."""
-    parties = _party_members(year).subquery("parties")
+    parties = _party_members(of_year(Agreement.fair_id, year)).subquery("parties")
     rows = db.session.execute(
         select(parties.c.member_id, func.count(func.distinct(parties.c.agreement_id)),
                func.count(func.distinct(parties.c.fair_id))).group_by(parties.c.member_id))
@@ -328,7 +351,9 @@ def _points_confirmed(year: int | None) -> dict[int, int]:
     return {m: int(points or 0) for m, points in rows}
 
 
-def _matrix(year: int | None) -> dict[Sector, dict[Sector, int]]:
+def sector_matrix_in(scope: ColumnElement[bool]) -> dict[Sector, dict[Sector, int]]:
+    """matrix[a][b]: the counted agreements in `scope` (a condition on Agreement) with a party of
+    sector a and a party of sector b, each agreement once per pair of sectors (symmetric)."""
     matrix = {a: {b: 0 for b in Sector} for a in Sector}
     p1, p2 = aliased(AgreementParty), aliased(AgreementParty)
     o1, o2 = aliased(Organisation), aliased(Organisation)
@@ -339,7 +364,7 @@ def _matrix(year: int | None) -> dict[Sector, dict[Sector, int]]:
         .join(p2, (p2.agreement_id == p1.agreement_id) & (p2.id > p1.id))
         .join(o1, o1.id == p1.organisation_id).join(o2, o2.id == p2.organisation_id)
         .join(Agreement, Agreement.id == p1.agreement_id)
-        .where(Agreement.state.in_(COUNTED), of_year(Agreement.fair_id, year)).group_by(low, high))
+        .where(Agreement.state.in_(COUNTED), scope).group_by(low, high))
     for lower, higher, n in rows:
         a, b = Sector(lower), Sector(higher)
         matrix[a][b] += int(n)
@@ -389,17 +414,14 @@ def network_results(year: int | None = None) -> NetworkResults:
                      *agreements.get(f.id, (0, 0, 0, 0, 0)))
              for f in _fairs(year)]
     members = _members_with_names()
-
-    def ref(member_id: int) -> MemberRef:  # merged twice over: named by its number
-        return members.get(member_id) or MemberRef(member_id, f"#{member_id}", Sector.NGO)
-
-    pairs = sorted((Pair(ref(a), ref(b), n, f) for a, b, n, f in _pairs(year)),
-                   key=lambda p: (-p.fairs, -p.agreements, p.a.name, p.b.name))
+    in_year = of_year(Agreement.fair_id, year)
+    pairs = member_pairs(in_year, members=members)
     points = _points_confirmed(year)
-    active = sorted((ActiveMember(ref(m), n, f, points.get(m, 0)) for m, (n, f) in _activity(year).items()),
+    active = sorted((ActiveMember(_named(members, m), n, f, points.get(m, 0))
+                     for m, (n, f) in _activity(year).items()),
                     key=lambda a: (-a.agreements, -a.points_confirmed, a.member.name))[:TOP_ACTIVE]
     return NetworkResults(fairs=fairs, members=_members_present(year), pairs=pairs, most_active=active,
-                          matrix=_matrix(year), in_circulation=points_in_circulation(),
+                          matrix=sector_matrix_in(in_year), in_circulation=points_in_circulation(),
                           per_month=entries_per_month(year), year=year, partnerships=partnership_counts(),
                           partnership_years=counts_per_year(datetime.now(UTC).astimezone(LOCAL_ZONE).year),
                           values=value_totals(None, *year_bounds(year)) if year is not None else value_totals())

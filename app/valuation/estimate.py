@@ -25,8 +25,8 @@ class Estimate:
 def default_basis(category_key: str | None, unit: Unit | None = None) -> ValueBasis:
     """The basis an obligation gets unless its parties choose another: its category's."""
     basis = CATEGORY_BASIS.get(category_key or "", ValueBasis.WORK_BASIC)
-    if basis is ValueBasis.ITEM and unit in (Unit.HOURS, Unit.DAYS):
-        return ValueBasis.WORK_BASIC  # catering counted in hours is someone's work
+    if basis is ValueBasis.ITEM and unit not in (Unit.PIECES, Unit.PEOPLE):
+        return ValueBasis.WORK_BASIC  # catering not counted in portions is someone's hours of work
     return basis
 
 

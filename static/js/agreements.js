@@ -37,6 +37,6 @@
   var handlers = {};
   ["agreement.drafted", "agreement.updated", "agreement.signature_added", "agreement.awaiting_notary",
    "agreement.signed_for_you", "agreement.cancelled", "agreement.annulled", "agreement.annulment_requested",
-   "obligation.delivered", "obligation.confirmed", "obligation.disputed"].forEach(function (t) { handlers[t] = changed; });
+   "obligation.delivered", "obligation.confirmed", "obligation.disputed", "obligation.feedback"].forEach(function (t) { handlers[t] = changed; });
   GieldaLive.connect(Number(script.dataset.fair), handlers, { scope: "agreements" });
 })();

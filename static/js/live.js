@@ -141,6 +141,8 @@
       resync();
     });
     socket.on("disconnect", function () { document.documentElement.classList.add("offline"); });
+    // Back on the network: reconnect now, not after socket.io's backoff (the mark would linger).
+    window.addEventListener("online", function () { if (!over && !socket.connected) { socket.connect(); } });
     // A handshake the server refused for now (all its database connections busy): socket.io does
     // not come back by itself after a refusal, so come back after the pause the server asked for.
     socket.on("connect_error", function (err) {

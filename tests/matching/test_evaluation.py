@@ -7,10 +7,10 @@ import pytest
 from app.matching.evaluation import HOLDOUT, LABELLED, load_pairs, matcher, old_rule, score, share_no_word
 from app.matching.synonyms import lexicon, thesaurus
 
-# Just below the figures reached with every fair's defaults (the lexicon and the thesaurus;
-# docs/matching.md), not the 0.85 target: recall@5 0.825, MRR 0.637 on the labelled set;
-# 0.660, 0.545 on the held-out set.
-FLOORS = {LABELLED: (0.82, 0.63), HOLDOUT: (0.65, 0.54)}
+# The target on the labelled set (recall@5 ≥ 0.85), reached with every fair's defaults
+# (the three lexicon files and the thesaurus; docs/matching.md): recall@5 0.856, MRR 0.671; on the
+# held-out set, just below what is reached: 0.705, 0.606.
+FLOORS = {LABELLED: (0.85, 0.66), HOLDOUT: (0.70, 0.60)}
 SETS = pytest.mark.parametrize("path", list(FLOORS), ids=["labelled", "holdout"])
 
 

@@ -72,6 +72,8 @@ def test_the_categorys_basis_is_the_default():
     assert default_basis("a category an organiser added") is ValueBasis.WORK_BASIC
 
 
-def test_catering_counted_in_hours_is_work():
+def test_catering_not_counted_in_portions_is_work():
     assert default_basis("catering", Unit.PEOPLE) is ValueBasis.ITEM
+    assert default_basis("catering", Unit.PIECES) is ValueBasis.ITEM
     assert default_basis("catering", Unit.HOURS) is ValueBasis.WORK_BASIC
+    assert default_basis("catering", None) is ValueBasis.WORK_BASIC

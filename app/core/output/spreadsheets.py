@@ -14,6 +14,9 @@ decimal separator, so it expects semicolons), CRLF line ends.
 
 XLSX: cells are typed (numbers are numbers, dates are dates), so only text that starts with `=`
 needs the apostrophe: openpyxl would store it as a formula. The header row is bold and frozen.
+A number may say how it reads: `Zloty(286)` is 286 with the format `#,##0 "zł"` (whole złoty),
+`Grosze(2861)` 28.61 with `#,##0.00 "zł"`, `Share(0.25)` 0.25 shown as 25.0%; in a CSV they are
+the plain numbers (286, 28.61, 0.25).
 """
 
 from __future__ import annotations
@@ -32,12 +35,28 @@ from openpyxl.utils import get_column_letter
 
 from app.core.i18n import LOCAL_ZONE
 
+
+class Zloty(int):
+    """Whole złoty: a number the workbook shows with "zł"."""
+
+
+class Grosze(int):
+    """An amount in grosze, written as złoty with two decimals and "zł" (2861 → 28.61 zł)."""
+
+
+class Share(float):
+    """A share of a whole (0.25), which the workbook shows as a percentage."""
+
+
 Cell = str | int | float | bool | date | datetime | None
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATETIME = "yyyy-mm-dd hh:mm"
 XLSX_DATE = "yyyy-mm-dd"
+XLSX_ZLOTY = '#,##0 "zł"'
+XLSX_ZLOTY_GROSZE = '#,##0.00 "zł"'
+XLSX_SHARE = "0.0%"
 XLSX_MAX_TEXT = 32767  # Excel's limit for one cell
 MIN_WIDTH, MAX_WIDTH = 6, 50
 _SHEET_TITLE_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
@@ -79,6 +98,8 @@ def csv_cell(value: Cell, yes: str = "yes", no: str = "no", zone: ZoneInfo = LOC
         return local_time(value, zone).isoformat(" ", "minutes")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Grosze):
+        return str(value / 100)
     if isinstance(value, (int, float)):
         return str(value)
     return neutralise(str(value))
@@ -152,20 +173,27 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# Cell styles (cellXfs): 0 plain, 1 moment, 2 date, 3 bold (the header row).
+# Cell styles (cellXfs): 0 plain, 1 moment, 2 date, 3 bold (the header row), 4 whole złoty,
+# 5 złoty and grosze, 6 a share.
 _STYLES = (_XML + f'<styleSheet xmlns="{_MAIN}">'
-           f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{XLSX_DATETIME}"/>'
-           f'<numFmt numFmtId="165" formatCode="{XLSX_DATE}"/></numFmts>'
+           f'<numFmts count="5"><numFmt numFmtId="164" formatCode="{XLSX_DATETIME}"/>'
+           f'<numFmt numFmtId="165" formatCode="{XLSX_DATE}"/>'
+           f'<numFmt numFmtId="166" formatCode="{XLSX_ZLOTY.replace(chr(34), "&quot;")}"/>'
+           f'<numFmt numFmtId="167" formatCode="{XLSX_ZLOTY_GROSZE.replace(chr(34), "&quot;")}"/>'
+           f'<numFmt numFmtId="168" formatCode="{XLSX_SHARE}"/></numFmts>'
            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
            '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
            '<fill><patternFill patternType="gray125"/></fill></fills>'
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-           '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+           '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
            '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
            '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+           '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="168" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DAY = _EPOCH.date().toordinal()
@@ -185,6 +213,12 @@ def _cell_xml(ref: str, value: Cell, style: int = 0) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Zloty):
+        return f'<c r="{ref}" s="4"><v>{int(value)}</v></c>'
+    if isinstance(value, Grosze):
+        return f'<c r="{ref}" s="5"><v>{value / 100!r}</v></c>'
+    if isinstance(value, Share):
+        return f'<c r="{ref}" s="6"><v>{float(value)!r}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
     if isinstance(value, datetime):  # a serial number: days since 1899-12-30, with the time as a fraction
@@ -234,6 +268,9 @@ def _sheet_xml(sheet: Sheet, zone: ZoneInfo) -> bytes:
                 width = 16
                 serial = (local_time(cast(datetime, value), zone) - _EPOCH).total_seconds() / 86400
                 append(f'<c r="{letters[i]}{n}" s="1"><v>{serial!r}</v></c>')
+            elif kind is Zloty or kind is Grosze or kind is Share:  # as they are shown: 1 234 zł, 28,61 zł, 25,0%
+                width = len(f"{value:,}") + 3 if kind is Zloty else len(str(value)) + 4
+                append(_cell_xml(f"{letters[i]}{n}", value))
             else:
                 width = _width(value)
                 append(_cell_xml(f"{letters[i]}{n}", xlsx_cell(value, zone)))
