@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
-from app.certificates.queries import MemberChoice
 from app.core.web.formkeys import KeyedForm
+from app.people.pickers import MemberChoice
 
 
 class IssueForm(KeyedForm):

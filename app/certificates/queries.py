@@ -4,7 +4,6 @@ issuing form offers, the public verification by code, and the certificate that r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -18,8 +17,9 @@ from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
 from app.fairs.models import Fair
 from app.network.models import Member
-from app.network.sectors import Sector
-from app.people.models import Organisation, Participant
+from app.people.models import Participant
+from app.people.pickers import MemberChoice
+from app.people.pickers import member_choices as people_member_choices
 
 LIST_LIMIT = 500
 
@@ -70,22 +70,10 @@ def scope_names(certificates: list[Certificate]) -> dict[int, str]:
     return dict(db.session.execute(select(Fair.id, Fair.name).where(Fair.id.in_(ids))).tuples().all())
 
 
-@dataclass(frozen=True)
-class MemberChoice:
-    id: int
-    name: str
-    sector: Sector
-
-
 def member_choices(actor: Participant) -> list[MemberChoice]:
     """The members the issuing form offers: those at the actor's fair (removed since included: their
     agreements stay); for the network's coordinator every member (not merged)."""
-    query = select(Member.id, Member.name, Member.sector).where(Member.merged_into_id.is_(None))
-    scope = scope_of(actor)
-    if scope is not None:
-        query = query.where(Member.id.in_(select(Organisation.member_id).where(Organisation.fair_id == scope)))
-    rows = db.session.execute(query.order_by(Member.name_key, Member.id)).tuples()
-    return [MemberChoice(i, name, sector) for i, name, sector in rows]
+    return people_member_choices(scope_of(actor), include_removed=True)
 
 
 def default_period(actor: Participant, today: date) -> tuple[date, date]:

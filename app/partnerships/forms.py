@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.core.web.formfields import Form, IdField, SubForm
 from app.core.web.formkeys import KeyedForm
 from app.core.web.inputs import db_int_or_none
-from app.partnerships.queries import MemberChoice
 from app.partnerships.records import MAX_MEMBERS, PartnerData, PartnershipData
+from app.people.pickers import MemberChoice
 
 PARTNER_ROWS = 6  # empty rows on a new form (rows left empty are no partners)
 

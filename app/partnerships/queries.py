@@ -12,11 +12,11 @@ from sqlalchemy.orm import selectinload
 from app.agreements.models import Agreement, AgreementParty, AgreementState
 from app.core.extensions import db
 from app.ledger.permissions import is_network_admin
-from app.network.models import Member
-from app.network.sectors import Sector
 from app.partnerships.access import managed_ids
 from app.partnerships.models import Partnership, PartnershipMember, PartnershipState
-from app.people.models import Organisation, Participant
+from app.people.models import Participant
+from app.people.pickers import MemberChoice
+from app.people.pickers import member_choices as people_member_choices
 
 LIST_LIMIT = 500
 
@@ -41,22 +41,10 @@ def partnership_by_code(code: str) -> Partnership | None:
     return db.session.scalar(select(Partnership).where(Partnership.public_code == code).options(*_loaded()))
 
 
-@dataclass(frozen=True)
-class MemberChoice:
-    id: int
-    name: str
-    sector: Sector
-
-
 def member_choices(actor: Participant) -> list[MemberChoice]:
     """The members a partnership form offers: those attending the actor's fair; for the network's
     coordinator every member (not merged)."""
-    query = select(Member.id, Member.name, Member.sector).where(Member.merged_into_id.is_(None))
-    if not is_network_admin(actor):
-        query = query.where(Member.id.in_(select(Organisation.member_id).where(
-            Organisation.fair_id == actor.fair_id, Organisation.removed_at.is_(None))))
-    rows = db.session.execute(query.order_by(Member.name_key, Member.id)).tuples()
-    return [MemberChoice(i, name, sector) for i, name, sector in rows]
+    return people_member_choices(None if is_network_admin(actor) else actor.fair_id)
 
 
 @dataclass(frozen=True)

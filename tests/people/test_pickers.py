@@ -131,3 +131,25 @@ def test_the_list_page_shows_its_page_and_the_way_on(client, fair, organiser, or
     assert "Strona 1 z 3" in page and "page=2" in page and "Stowarzyszenie Łąka" not in page
     last = text(client.get(f"/f/{fair.slug}/admin/organisations?page=3"))
     assert "Stowarzyszenie Łąka" in last and "Fundacja Żółw" not in last and 'rel="next"' not in last
+
+
+def test_member_choices_are_the_fairs_members_or_every_member(fair, make_fair, make_organisation):
+    from app.people.pickers import member_choices
+
+    here = make_organisation("Fundacja Źdźbło")
+    elsewhere = make_organisation("Stowarzyszenie Łąka", fair_id=make_fair().id)
+    at_fair = [c.id for c in member_choices(fair.id)]
+    assert here.member_id in at_fair and elsewhere.member_id not in at_fair
+    assert {here.member_id, elsewhere.member_id} <= {c.id for c in member_choices(None)}
+
+
+def test_member_choices_keep_a_removed_organisations_member_only_when_asked(fair, make_organisation):
+    from app.core.storage.db import utcnow
+    from app.core.storage.transactions import transaction
+    from app.people.pickers import member_choices
+
+    gone = make_organisation("Koło Gospodyń Wiejskich w Rokitkach")
+    with transaction():
+        db.session.get(type(gone), gone.id).removed_at = utcnow()
+    assert gone.member_id not in [c.id for c in member_choices(fair.id)]
+    assert gone.member_id in [c.id for c in member_choices(fair.id, include_removed=True)]
