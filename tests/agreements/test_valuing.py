@@ -26,6 +26,15 @@ def _room_and_training(a, b, category, **training):
     ]
 
 
+def _edit_form(draft, a, b, **obligation):
+    """The draft editor as sent: the two parties and one obligation from a to b."""
+    return {"version": draft.version, "action": "save",
+            "parties-0-organisation_id": a.organisation_id, "parties-0-representative_id": a.id,
+            "parties-1-organisation_id": b.organisation_id, "parties-1-representative_id": b.id,
+            "obligations-0-giver": a.organisation_id, "obligations-0-receiver": b.organisation_id,
+            **{f"obligations-0-{k}": v for k, v in obligation.items()}}
+
+
 def test_signing_freezes_each_obligations_value(make_signed_agreement, make_participant, category):
     a, b = make_participant(), make_participant()
     agreement = make_signed_agreement(a, b, obligations=_room_and_training(a, b, category))
@@ -109,15 +118,8 @@ def test_the_editor_keeps_the_chosen_basis(client, trading_fair, make_participan
     a, b = make_participant(), make_participant()
     d = make_draft(a, b)
     login(a)
-    form = {
-        "version": d.version,
-        "parties-0-organisation_id": a.organisation_id, "parties-0-representative_id": a.id,
-        "parties-1-organisation_id": b.organisation_id, "parties-1-representative_id": b.id,
-        "obligations-0-giver": a.organisation_id, "obligations-0-receiver": b.organisation_id,
-        "obligations-0-description": "Bus z kierowcą", "obligations-0-unit": "hours",
-        "obligations-0-quantity": "5", "obligations-0-value_basis": "vehicle", "action": "save",
-    }
-    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit", data=form)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit", data=_edit_form(
+        d, a, b, description="Bus z kierowcą", unit="hours", quantity="5", value_basis="vehicle"))
     assert r.status_code == 303
     db.session.expire_all()
     ob = db.session.get_one(Agreement, d.id).obligations[0]
@@ -130,15 +132,8 @@ def test_an_unknown_basis_is_refused_and_nothing_saved(client, trading_fair, mak
     a, b = make_participant(), make_participant()
     d = make_draft(a, b)
     login(a)
-    form = {
-        "version": d.version,
-        "parties-0-organisation_id": a.organisation_id, "parties-0-representative_id": a.id,
-        "parties-1-organisation_id": b.organisation_id, "parties-1-representative_id": b.id,
-        "obligations-0-giver": a.organisation_id, "obligations-0-receiver": b.organisation_id,
-        "obligations-0-description": "Coś innego", "obligations-0-unit": "",
-        "obligations-0-value_basis": "price", "action": "save",
-    }
-    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit", data=form)
+    r = client.post(f"/f/{trading_fair.slug}/agreements/{d.id}/edit", data=_edit_form(
+        d, a, b, description="Coś innego", unit="", value_basis="price"))
     assert r.status_code in (200, 422)
     db.session.expire_all()
     assert db.session.get_one(Agreement, d.id).obligations[0].description != "Coś innego"
