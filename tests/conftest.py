@@ -419,6 +419,20 @@ def login(client: FlaskClient) -> Callable[[Participant], None]:
 
 
 @pytest.fixture
+def coordinator(make_participant: Callable[..., Participant]) -> Participant:
+    """An organiser of the fair made the network's coordinator: their account at the network's space
+    (tests/between and tests/ledger make the `organiser` fixture the coordinator instead)."""
+    from app.ledger.coordinators import set_network_coordinator
+    from app.ledger.permissions import SystemActor
+
+    person = make_participant("Cezary", "Kołodziej", role=Role.ORGANISER, organisation="Sieć Giełd",
+                              email="koordynator@example.org")
+    account = set_network_coordinator(SystemActor("test"), person.id, True)
+    assert account is not None
+    return account
+
+
+@pytest.fixture
 def trading_fair(fair: Fair, organiser: Participant) -> Fair:
     open_trading(organiser, fair.id, 90)
     return fair

@@ -19,7 +19,6 @@ from app.core.extensions import db
 from app.core.i18n import LOCAL_ZONE
 from app.core.storage.db import utcnow
 from app.fairs.models import Fair
-from app.fairs.roles import Role
 from app.floor.kinds import Unit
 from app.network.models import Member
 from app.network.sectors import Sector
@@ -29,19 +28,6 @@ from tests.agreements.conftest import make_signed_agreement  # noqa: F401  (a fi
 
 ROOM, TRAINING = 3 * DEFAULT_RATES[RateKey.ROOM_HOUR], 4 * DEFAULT_RATES[RateKey.WORK_PROFESSIONAL_HOUR]
 VOLUNTEERS, BUS = 10 * DEFAULT_RATES[RateKey.WORK_BASIC_HOUR], 2 * DEFAULT_RATES[RateKey.VEHICLE_DAY]
-
-
-@pytest.fixture
-def coordinator(make_participant: Callable[..., Participant]) -> Participant:
-    """An organiser of the fair made the network's coordinator: their account at the network's space."""
-    from app.ledger.coordinators import set_network_coordinator
-    from app.ledger.permissions import SystemActor
-
-    person = make_participant("Cezary", "Kołodziej", role=Role.ORGANISER, organisation="Sieć Giełd",
-                              email="koordynator@example.org")
-    account = set_network_coordinator(SystemActor("test"), person.id, True)
-    assert account is not None
-    return account
 
 
 def this_year() -> tuple[date, date]:

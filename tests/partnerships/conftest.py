@@ -12,7 +12,6 @@ import pytest
 
 from app.core.extensions import db
 from app.fairs.models import Fair
-from app.fairs.roles import Role
 from app.network.models import Member
 from app.network.sectors import Sector
 from app.partnerships.models import Partnership
@@ -33,19 +32,6 @@ def make_member(make_participant: Callable[..., Participant]) -> Callable[..., M
         return db.session.get_one(Member, person.organisation.member_id)
 
     return make
-
-
-@pytest.fixture
-def coordinator(make_participant: Callable[..., Participant]) -> Participant:
-    """An organiser of the fair made the network's coordinator: their account at the network's space."""
-    from app.ledger.coordinators import set_network_coordinator
-    from app.ledger.permissions import SystemActor
-
-    person = make_participant("Cezary", "Kołodziej", role=Role.ORGANISER, organisation="Sieć Giełd",
-                              email="koordynator@example.org")
-    account = set_network_coordinator(SystemActor("test"), person.id, True)
-    assert account is not None
-    return account
 
 
 def data(*members: Member, lead: Member | None = None, **kw: Any) -> PartnershipData:
