@@ -45,7 +45,7 @@ from app.door.badge_qr import qr_data_uri
 from app.fairs.models import Fair
 from app.floor.kinds import Unit
 from app.network.sectors import SECTOR_COLOURS, Sector
-from app.valuation.kinds import PER_LABELS
+from app.valuation.kinds import units_text
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ def printing_locale() -> Iterator[None]:
 def _context() -> dict[str, Any]:
     return {"when": lambda dt: format_datetime(dt, "d MMMM y, HH:mm") if dt else "",
             "day": lambda d: format_date(d, "d MMMM y") if d else "",
-            "per_labels": {per: str(label) for per, label in PER_LABELS.items()}}
+            "units_text": units_text}
 
 
 class _Printer:

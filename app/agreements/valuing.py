@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import LazyString
 from sqlalchemy import select
 
 from app.agreements.models import Agreement, Obligation
 from app.core.extensions import db
 from app.fairs.models import Category
 from app.valuation.estimate import Estimate, default_basis, estimate
-from app.valuation.kinds import PER_LABELS, RateKey, ValueBasis
+from app.valuation.kinds import RateKey, ValueBasis, units_text
 from app.valuation.rates import effective_rates
 
 
@@ -55,22 +54,26 @@ class ValueLine:
 
     basis: ValueBasis
     units: int
-    per: LazyString
+    per: str  # 'hour', 'day' or 'piece'
     rate: int
     value: int
     frozen: bool
+
+    @property
+    def units_text(self) -> str:
+        return units_text(self.units, self.per)
 
 
 def value_line(ob: Obligation, previews: dict[int, Estimate | None] | None = None) -> ValueLine | None:
     """The frozen estimate of a signed obligation, or the preview of a draft's."""
     if ob.social_value is not None and ob.value_units is not None and ob.value_rate is not None:
-        per = PER_LABELS[RateKey(ob.value_rate_key).per] if ob.value_rate_key else PER_LABELS["piece"]
+        per = RateKey(ob.value_rate_key).per if ob.value_rate_key else "piece"
         return ValueLine(ValueBasis(ob.value_basis or ValueBasis.WORK_BASIC), ob.value_units, per,
                          ob.value_rate, ob.social_value, True)
     est = (previews or {}).get(ob.id)
     if est is None:
         return None
-    return ValueLine(est.basis, est.units, PER_LABELS[est.rate_key.per], est.rate, est.value, False)
+    return ValueLine(est.basis, est.units, est.rate_key.per, est.rate, est.value, False)
 
 
 def agreement_value(agreement: Agreement) -> int | None:

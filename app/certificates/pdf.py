@@ -27,7 +27,7 @@ from app.core.storage.transactions import service
 from app.core.web.urls import public_url
 from app.door.badge_qr import qr_data_uri
 from app.floor.kinds import Unit, quantity_text
-from app.valuation.kinds import PER_LABELS, RateKey
+from app.valuation.kinds import RateKey, units_text
 from app.valuation.money import zloty
 
 # Beside the agreement's stylesheet: the page numbers, the summary and the lines' tables.
@@ -87,7 +87,7 @@ def value_detail(line: Line) -> str:
         return ""
     per = RateKey(line.value_rate_key).per if known(line.value_rate_key, RateKey) else "piece"
     nbsp = "\u00a0"  # each side of "×" kept on one line
-    return f"{line.value_units}{nbsp}{PER_LABELS[per]}{nbsp}× {zloty(line.value_rate).replace(' ', nbsp)}"
+    return f"{units_text(line.value_units, per).replace(' ', nbsp)}{nbsp}× {zloty(line.value_rate).replace(' ', nbsp)}"
 
 
 def lines_count(n: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -81,7 +81,15 @@ RATE_LABELS: dict[RateKey, LazyString] = {
     RateKey.ITEM_PIECE: _l("An item or portion, per piece"),
 }
 
-PER_LABELS: dict[str, LazyString] = {"hour": _l("h"), "day": _l("days"), "piece": _l("pcs")}
+
+
+def units_text(units: int, per: str) -> str:
+    """'3 h', '1 dzień', '2 dni', '30 szt.': the units an estimate counts ('hour', 'day', 'piece')."""
+    if per == "day":
+        return ngettext("%(num)d day", "%(num)d days", units)
+    if per == "hour":
+        return gettext("%(num)d h", num=units)
+    return gettext("%(num)d pcs", num=units)
 
 # The rates in grosze (1/100 zł). Sources and reasoning: docs/social-value.md.
 DEFAULT_RATES: dict[RateKey, int] = {

@@ -77,3 +77,13 @@ def test_catering_not_counted_in_portions_is_work():
     assert default_basis("catering", Unit.PIECES) is ValueBasis.ITEM
     assert default_basis("catering", Unit.HOURS) is ValueBasis.WORK_BASIC
     assert default_basis("catering", None) is ValueBasis.WORK_BASIC
+
+
+def test_the_units_are_said_with_the_right_plural(app):
+    from flask_babel import force_locale
+
+    from app.valuation.kinds import units_text
+
+    with app.test_request_context(), force_locale("pl"):
+        assert [units_text(1, "day"), units_text(3, "day"), units_text(5, "day")] == ["1 dzień", "3 dni", "5 dni"]
+        assert (units_text(10, "hour"), units_text(30, "piece")) == ("10 h", "30 szt.")
